@@ -1,0 +1,9 @@
+//! The pure core: Redis Cluster topology, slot sets and the judgments made on them.
+//!
+//! Nothing here performs I/O or prints; `net` feeds it text and numbers read from the
+//! servers, and `commands` turns its results into output.
+
+pub mod check;
+pub mod endpoint;
+pub mod slots;
+pub mod topology;

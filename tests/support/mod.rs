@@ -1,0 +1,1 @@
+//! Test support: real redis-server fixtures and a fake DNS server.

@@ -1,0 +1,3 @@
+//! Integration tests: the real `rtrib` binary against real `redis-server` processes.
+
+mod support;
