@@ -106,6 +106,7 @@ fn six_nodes_on_loopback_ips() {
         assert_ne!(ip, "127.0.0.1");
     }
     let mut distinct = ips.clone();
+    distinct.sort();
     distinct.dedup();
     assert_eq!(distinct.len(), 6, "{ips:?}");
 
