@@ -1,3 +1,4 @@
 //! Integration tests: the real `rtrib` binary against real `redis-server` processes.
 
+mod fixture;
 mod support;
