@@ -1,3 +1,5 @@
 //! Integration tests: the real `rtrib` binary against real `redis-server` processes.
 
 mod support;
+
+mod resolve;

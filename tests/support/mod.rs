@@ -1,1 +1,3 @@
 //! Test support: real redis-server fixtures and a fake DNS server.
+
+pub mod dns;
