@@ -550,3 +550,33 @@ async fn fake_dns_answers_srv_queries() {
         ]
     );
 }
+
+#[tokio::test]
+async fn silent_server_times_out_at_the_deadline() {
+    // Bound but never read: every query goes unanswered.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let dir = TempDir::new().unwrap();
+    let resolv_conf = dir.path().join("resolv.conf");
+    std::fs::write(&resolv_conf, "nameserver 127.0.0.1\n").unwrap();
+    let resolver = NameResolver::new(ResolverSettings {
+        resolv_conf: Some(resolv_conf),
+        dns_servers: vec![silent.local_addr().unwrap()],
+        family: AddressFamily::Any,
+        timeout: Duration::from_secs(1),
+    })
+    .unwrap();
+
+    let start = Instant::now();
+    let err = resolver
+        .resolve(&node("redis-0.example.test:6379"))
+        .await
+        .unwrap_err();
+    let elapsed = start.elapsed();
+    assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+    match err {
+        ResolveError::NeverResolved { last_error, .. } => {
+            assert!(last_error.contains("timed out"), "{last_error}")
+        }
+        other => panic!("unexpected error: {other}"),
+    }
+}

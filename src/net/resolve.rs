@@ -440,16 +440,14 @@ mod tests {
 
     #[test]
     fn resolv_conf_without_name_server_keeps_search_and_ndots() {
-        let dir = std::env::temp_dir().join(format!("rtrib-resolv-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("resolv.conf");
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("resolv.conf");
         std::fs::write(
             &path,
             "search dev.svc.cluster.local cluster.local\noptions ndots:5\n",
         )
         .unwrap();
         let (config, opts) = read_resolv_conf(Some(&path)).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
         assert!(config.name_servers.is_empty());
         assert_eq!(config.search.len(), 2);
         assert_eq!(opts.ndots, 5);
