@@ -1,4 +1,5 @@
 //! Integration tests: the real `rtrib` binary against real `redis-server` processes.
 
 mod fixture;
+mod resolve;
 mod support;
