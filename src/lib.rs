@@ -4,13 +4,85 @@
 //! Layers, from the pure core outwards:
 //! - [`cluster`]: topology in, judgments and plans out. No I/O, no printing.
 //! - [`net`]: name resolution, node connections, fetching the cluster's state.
-//! - [`commands`]: one module per subcommand, reading like its algorithm.
+//! - `commands`: one module per subcommand, reading like its algorithm.
 //! - [`output`]: the only writer of stdout (human text or `--output json`).
 
+pub mod cli;
 pub mod cluster;
+mod commands;
+mod context;
+pub mod error;
+pub mod exit;
 pub mod net;
+pub mod output;
+mod prompt;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use serde_json::json;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{Cli, GlobalArgs};
+use crate::context::Context;
+use crate::error::Error;
+use crate::exit::Exit;
 
 /// Runs rtrib with the process's arguments and returns its exit code.
-pub fn run() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(error.exit_code() as u8);
+        }
+    };
+    init_logging(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return report(&cli.global, &Error::Output(error)),
+    };
+    let result = runtime.block_on(async {
+        let context = Context::new(&cli.global)?;
+        commands::dispatch(&context, &cli.command).await
+    });
+    match result {
+        Ok(exit) => exit.into(),
+        Err(error) => report(&cli.global, &error),
+    }
+}
+
+/// Prints an error (on stderr; with `-o json` also as a JSON document on stdout) and returns
+/// its exit code. A closed stdout ends the run quietly.
+fn report(global: &GlobalArgs, error: &Error) -> ExitCode {
+    if error.is_broken_pipe() {
+        return Exit::Ok.into();
+    }
+    let exit = error.exit();
+    eprintln!("error: {error}");
+    if global.output == cli::OutputFormat::Json {
+        let document =
+            json!({ "error": { "message": error.to_string(), "exit_code": exit.code() } });
+        println!("{document:#}");
+    }
+    exit.into()
+}
+
+/// Logs go to stderr: warnings by default, more with `-v`, or as `RTRIB_LOG` says.
+fn init_logging(global: &GlobalArgs) {
+    let default = match global.verbose {
+        0 => "warn",
+        1 => "rtrib=info,warn",
+        2 => "rtrib=debug,info",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_env("RTRIB_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
 }

@@ -3,7 +3,9 @@
 //! Nothing here performs I/O or prints; `net` feeds it text and numbers read from the
 //! servers, and `commands` turns its results into output.
 
+pub mod allocate;
 pub mod check;
+pub mod create;
 pub mod endpoint;
 pub mod slots;
 pub mod topology;

@@ -117,39 +117,15 @@ pub fn wait_until(timeout: Duration, mut condition: impl FnMut() -> bool) -> boo
     }
 }
 
-/// redis-cli's split of the 16384 slots over `masters` masters (`clusterManagerCommandCreate`):
-/// single-precision steps rounded half away from zero, the last master taking the rest.
-pub fn slot_ranges(masters: usize) -> Vec<(u16, u16)> {
-    assert!(masters > 0, "at least one master is needed");
-    let per_node = f32::from(SLOTS) / masters as f32;
-    let mut cursor = 0.0f32;
-    let mut first: i64 = 0;
-    let mut ranges = Vec::with_capacity(masters);
-    for i in 0..masters {
-        let mut last = (cursor + per_node - 1.0).round() as i64;
-        if last > i64::from(SLOTS) || i == masters - 1 {
-            last = i64::from(SLOTS) - 1;
-        }
-        if last < first {
-            last = first;
-        }
-        ranges.push((first as u16, last as u16));
-        first = last + 1;
-        cursor += per_node;
-    }
-    ranges
-}
+pub use rtrib::cluster::allocate::slot_ranges;
+pub use rtrib::cluster::slots::key_slot;
 
-/// The hash slot of `key`: CRC16/XMODEM of the key, or of its first non-empty `{hash tag}`.
-pub fn key_slot(key: &[u8]) -> u16 {
-    let hashed = match key.iter().position(|&b| b == b'{') {
-        Some(open) => match key[open + 1..].iter().position(|&b| b == b'}') {
-            Some(0) | None => key,
-            Some(len) => &key[open + 1..open + 1 + len],
-        },
-        None => key,
-    };
-    crc16::State::<crc16::XMODEM>::calculate(hashed) & (SLOTS - 1)
+/// A free 127.0.0.1 port (nothing listens on it right now), for "nothing is there" tests.
+pub fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("an ephemeral port")
 }
 
 /// A random 64-bit number, different on every call and in every process.

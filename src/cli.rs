@@ -1,0 +1,349 @@
+//! The command line: every subcommand, flag and environment variable rtrib understands.
+//!
+//! These structs are only the *shape* of the command line; [`crate::context`] turns the global
+//! options into settings, and each subcommand's arguments go to its module in
+//! [`crate::commands`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit::EXIT_CODES_HELP;
+
+/// Administer Redis Cluster by host name: create, check, fix, reshard, rebalance, heal.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rtrib",
+    version,
+    about,
+    long_about = "Administer Redis Cluster by host name.\n\n\
+        rtrib replaces redis-trib and `redis-cli --cluster`. Nodes may be named by DNS name \
+        (a StatefulSet pod, a Swarm task) as well as by IP: rtrib resolves them itself, with \
+        the search domains of /etc/resolv.conf, and retries until the name appears.",
+    after_help = EXIT_CODES_HELP,
+    max_term_width = 100,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Options every subcommand accepts.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the cluster's health: slot agreement, open slots, coverage, failing nodes.
+    #[command(
+        long_about = "Check the cluster's health, as `redis-cli --cluster check` does, and more.\n\n\
+            Reads every node's own view concurrently, then reports: whether all nodes agree about \
+            the slots, open (migrating/importing) slots, slots no node covers, nodes that are \
+            unreachable or flagged failing, and masters without a replica. A healthy cluster \
+            prints exactly three [OK] lines.",
+        after_help = "Examples:\n  \
+            rtrib check 127.0.0.1:7000\n  \
+            rtrib check redis-app-0.redis-service:6379 -o json\n  \
+            rtrib check redis-0.redis:6379 --search-multiple-owners\n\n\
+            Exit status: 0 healthy, 1 problems found, 3 the node could not be reached."
+    )]
+    Check(CheckArgs),
+    /// Create a cluster from empty nodes, given by name or address; safe to re-run.
+    #[command(
+        long_about = "Create a cluster from empty nodes, given by DNS name or address.\n\n\
+            Validates every node (reachable, cluster-enabled, empty) before changing anything, \
+            picks masters and slot ranges exactly as redis-cli does, places replicas away from \
+            their master's host, then assigns slots, joins the nodes and attaches the replicas. \
+            It returns only once every node reports cluster_state:ok and agrees about the slots \
+            and every replica's master, then runs a full check.\n\n\
+            Re-running it is safe: on the cluster it formed it does nothing and exits 0; on a \
+            cluster left half-formed it finishes the job; on nodes of another cluster, or holding \
+            data, it refuses (exit 6 / 5) without changing anything.",
+        after_help = "Examples:\n  \
+            rtrib create --replicas 1 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 \\\n      \
+            127.0.0.1:7003 127.0.0.1:7004 127.0.0.1:7005 --yes\n  \
+            rtrib create --replicas 1 redis-app-{0..5}.redis-service:6379 --yes\n  \
+            rtrib create --dry-run -o json --replicas 1 redis-{0..5}.redis:6379\n\n\
+            Exit status: 0 created (or already formed), 1 failed or declined, 3 a node is \
+            unreachable, 4 the nodes did not join in time, 5 a node is not empty, 6 a node \
+            belongs to another cluster."
+    )]
+    Create(CreateArgs),
+    /// Attach an empty node as a replica of a master (redis-trib.py's spelling).
+    #[command(
+        long_about = "Attach an empty node as a replica of a master, as `redis-trib.py replicate` \
+            does in the Kubernetes tutorials, but by name and to completion: the new node joins \
+            the master's cluster if it is not in it yet, replicates the master, and the command \
+            returns once every node sees it as the master's replica. Re-running it is a no-op.",
+        after_help = "Examples:\n  \
+            rtrib replicate --master-addr redis-app-0.redis-service:6379 \\\n      \
+            --slave-addr redis-app-3.redis-service:6379\n  \
+            rtrib replicate --master-addr 127.0.0.1:7000 --replica-addr 127.0.0.1:7003"
+    )]
+    Replicate(ReplicateArgs),
+    /// Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it).
+    #[command(after_help = "Examples:\n  \
+            rtrib sandbox                      # 6 nodes on 127.0.0.1:7000-7005, 1 replica each\n  \
+            rtrib check 127.0.0.1:7000\n  \
+            rtrib sandbox stop")]
+    Sandbox(SandboxArgs),
+    /// Show each master's keys, slots and replicas.
+    #[command(after_help = "Examples:\n  \
+            rtrib info 127.0.0.1:7000\n  \
+            rtrib info redis-app-0.redis-service:6379 -o json")]
+    Info(InfoArgs),
+}
+
+/// Arguments of `rtrib check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Any node of the cluster: host:port, ip:port or [ipv6]:port.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// Also look for slots that hold keys on more than one master (one pipelined scan of the
+    /// 16384 slots per master).
+    #[arg(long, visible_alias = "cluster-search-multiple-owners")]
+    pub search_multiple_owners: bool,
+}
+
+/// Arguments of `rtrib info`.
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Any node of the cluster: host:port, ip:port or [ipv6]:port.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+}
+
+/// Arguments of `rtrib create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The nodes, in order (the first ones become masters): host:port, ip:port or [ipv6]:port.
+    #[arg(value_name = "NODE", required = true, num_args = 1..)]
+    pub nodes: Vec<String>,
+    /// Replicas per master; masters = nodes / (replicas + 1).
+    #[arg(
+        long,
+        visible_alias = "cluster-replicas",
+        value_name = "N",
+        default_value_t = 0
+    )]
+    pub replicas: usize,
+    /// Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept
+    /// out of their master's domain. NAME is a NODE as given, its host, or its IP. Repeatable.
+    /// Unlabelled nodes are grouped by IP address.
+    #[arg(long, value_name = "NAME=DOMAIN", value_parser = parse_label)]
+    pub host_of: Vec<(String, String)>,
+    /// Allow a cluster of fewer than 3 masters (no automatic failover).
+    #[arg(long)]
+    pub allow_few_masters: bool,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How long to wait for the nodes to join and the cluster to become usable.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub wait_timeout: Duration,
+    /// Also wait until every replica has finished its first sync with its master.
+    #[arg(long)]
+    pub wait_sync: bool,
+    /// Answer yes to the confirmation.
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+/// Arguments of `rtrib replicate`.
+#[derive(Debug, Args)]
+pub struct ReplicateArgs {
+    /// The master to replicate.
+    #[arg(long, value_name = "NODE")]
+    pub master_addr: String,
+    /// The empty node that becomes its replica.
+    #[arg(long, visible_alias = "replica-addr", value_name = "NODE")]
+    pub slave_addr: String,
+    /// How long to wait for the join and for every node to see the new replica.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub wait_timeout: Duration,
+}
+
+/// What `rtrib sandbox` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SandboxAction {
+    /// Start the nodes and form the cluster (idempotent).
+    Start,
+    /// Shut the nodes down and remove their directory.
+    Stop,
+}
+
+/// Arguments of `rtrib sandbox`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// start or stop.
+    #[arg(value_enum, default_value_t = SandboxAction::Start)]
+    pub action: SandboxAction,
+    /// How many nodes.
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub nodes: u16,
+    /// Replicas per master.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub replicas: usize,
+    /// Port of the first node; the others follow (their bus ports are port + 10000).
+    #[arg(long, default_value_t = 7000, value_name = "PORT")]
+    pub base_port: u16,
+    /// Where the nodes keep their files (default: a directory in the system's temp dir named
+    /// after the base port).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// The confirmation switch shared by commands that change a cluster.
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1).
+    #[arg(
+        short = 'y',
+        long,
+        visible_alias = "cluster-yes",
+        env = "REDISCLI_CLUSTER_YES",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub yes: bool,
+}
+
+/// Parses `NAME=DOMAIN`.
+fn parse_label(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, domain)) if !name.is_empty() && !domain.is_empty() => {
+            Ok((name.to_string(), domain.to_string()))
+        }
+        _ => Err(format!(
+            "`{text}` is not NAME=DOMAIN (e.g. redis-app-0=k8s-node-a)"
+        )),
+    }
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable text, in the shape redis-cli prints.
+    Text,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// Options that apply to every subcommand; they may appear anywhere on the line.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Output format.
+    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// ACL user name for AUTH (default: the default user).
+    #[arg(long, global = true, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible
+    /// to other users of the machine.
+    #[arg(
+        short = 'a',
+        long,
+        global = true,
+        env = "REDISCLI_AUTH",
+        hide_env_values = true,
+        value_name = "PASSWORD"
+    )]
+    pub pass: Option<String>,
+
+    /// How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s).
+    #[arg(long, global = true, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
+    pub connect_timeout: Duration,
+
+    /// How long to wait for each command's reply.
+    #[arg(long, global = true, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub command_timeout: Duration,
+
+    /// How long to keep retrying a host name that does not resolve yet (pods appear in DNS
+    /// late).
+    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub resolve_timeout: Duration,
+
+    /// Ask this DNS server instead of the resolv.conf name servers (search domains and ndots
+    /// still come from resolv.conf). Repeatable; port 53 unless given.
+    #[arg(
+        long,
+        global = true,
+        env = "RTRIB_DNS_SERVER",
+        value_delimiter = ',',
+        value_name = "IP[:PORT]",
+        value_parser = parse_dns_server
+    )]
+    pub dns_server: Vec<SocketAddr>,
+
+    /// Read name servers, search domains and ndots from this file instead of /etc/resolv.conf.
+    #[arg(long, global = true, env = "RTRIB_RESOLV_CONF", value_name = "PATH")]
+    pub resolv_conf: Option<PathBuf>,
+
+    /// Resolve host names to IPv4 addresses only.
+    #[arg(short = '4', global = true, conflicts_with = "ipv6")]
+    pub ipv4: bool,
+
+    /// Resolve host names to IPv6 addresses only.
+    #[arg(short = '6', global = true)]
+    pub ipv6: bool,
+
+    /// Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Parses `500ms`, `2s`, `1.5s`, `2m` or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, scale) = if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(s) = text.strip_suffix('s') {
+        (s, 1.0)
+    } else if let Some(m) = text.strip_suffix('m') {
+        (m, 60.0)
+    } else {
+        (text, 1.0)
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration: write e.g. 500ms, 2s or 1m"))?;
+    if !value.is_finite() || value < 0.0 || value * scale > 86_400.0 {
+        return Err(format!(
+            "`{text}` is out of range: give a duration between 0 and 24h"
+        ));
+    }
+    Ok(Duration::from_secs_f64(value * scale))
+}
+
+fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
+    crate::net::resolve::parse_dns_server(text).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_parse_with_and_without_units() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("-1s").is_err());
+        assert!(parse_duration("1e9").is_err());
+    }
+}

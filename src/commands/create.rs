@@ -1,0 +1,300 @@
+//! `rtrib create NODE...`: resolve the names → read every node → plan the layout (or what an
+//! interrupted run left to do) → confirm → assign slots, epochs, MEETs → wait for the join →
+//! attach replicas and announce their roles → wait until usable → check.
+
+use std::time::Instant;
+
+use futures_util::future::join_all;
+
+use crate::cli::CreateArgs;
+use crate::cluster::allocate::{Allocation, Domain, allocate};
+use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_create};
+use crate::cluster::endpoint::Endpoint;
+use crate::cluster::topology::NodesView;
+use crate::commands::check::inspect;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::net::addr::{Host, NodeAddr};
+use crate::net::conn::{NodeClient, NodeError};
+use crate::net::form::{self, Expectation, Member};
+use crate::output::{CreateDocument, CreateOutcome, write_create_plan};
+use crate::prompt::confirm;
+
+/// Fewer masters than this cannot fail over automatically.
+const MIN_MASTERS: usize = 3;
+
+/// Runs `create`; see the module docs for the steps.
+pub async fn run(context: &Context, args: &CreateArgs) -> Result<Exit> {
+    let addrs = parse_nodes(&args.nodes)?;
+    let endpoints = context.resolver.resolve_all(&addrs).await?;
+    refuse_repeated_addresses(&endpoints)?;
+    let clients = connect_all(&endpoints, context).await?;
+    let snapshots = read_snapshots(&clients).await?;
+
+    let domains = failure_domains(&addrs, &endpoints, &args.host_of)?;
+    let allocation = allocate(&domains, args.replicas)?;
+    if allocation.masters.len() < MIN_MASTERS && !args.allow_few_masters {
+        return Err(Error::Usage(format!(
+            "{} node(s) with --replicas {} give {} master(s); Redis Cluster needs {MIN_MASTERS} \
+             masters to fail over automatically. Give more nodes, fewer --replicas, or \
+             --allow-few-masters",
+            endpoints.len(),
+            args.replicas,
+            allocation.masters.len()
+        )));
+    }
+    let output = &context.output;
+    let plan = match plan_create(&snapshots, &allocation)? {
+        CreateDecision::AlreadyFormed => {
+            output.step(&format!(
+                "The cluster is already formed from these {} nodes: nothing to do.",
+                endpoints.len()
+            ))?;
+            return verify(
+                context,
+                &endpoints,
+                &snapshots,
+                &allocation,
+                None,
+                CreateOutcome::AlreadyFormed,
+            )
+            .await;
+        }
+        CreateDecision::Build(plan) => plan,
+    };
+    if !output.is_json() {
+        output.text(|out, style| {
+            write_create_plan(out, style, &snapshots, &domains, &allocation, &plan)
+        })?;
+    }
+    if args.dry_run {
+        if output.is_json() {
+            output.json(&CreateDocument::new(
+                &snapshots,
+                &allocation,
+                Some(&plan),
+                CreateOutcome::DryRun,
+                None,
+            ))?;
+        }
+        return Ok(Exit::Ok);
+    }
+    if !confirm("Can I set the above configuration?", args.confirm.yes)? {
+        return Err(Error::Declined);
+    }
+
+    let members = members(clients, &snapshots);
+    apply(context, args, &members, &plan).await?;
+    let outcome = if plan.fresh {
+        CreateOutcome::Created
+    } else {
+        CreateOutcome::Completed
+    };
+    verify(
+        context,
+        &endpoints,
+        &snapshots,
+        &allocation,
+        Some(&plan),
+        outcome,
+    )
+    .await
+}
+
+/// Slots and epochs, MEETs, the join, replicas, and the wait until the cluster is usable.
+async fn apply(
+    context: &Context,
+    args: &CreateArgs,
+    members: &[Member],
+    plan: &CreatePlan,
+) -> Result<()> {
+    let output = &context.output;
+    let slot_results = join_all(
+        plan.add_slots
+            .iter()
+            .map(|(node, slots)| form::add_slots(&members[*node], slots)),
+    )
+    .await;
+    slot_results
+        .into_iter()
+        .collect::<Result<Vec<()>, NodeError>>()?;
+    output.step("Nodes configuration updated")?;
+    if !plan.config_epochs.is_empty() {
+        output.step("Assign a different config epoch to each node")?;
+        join_all(
+            plan.config_epochs
+                .iter()
+                .map(|(node, epoch)| form::set_config_epoch(&members[*node], *epoch)),
+        )
+        .await;
+    }
+    let started = Instant::now();
+    let deadline = started + args.wait_timeout;
+    if !plan.meets.is_empty() {
+        output.step("Sending CLUSTER MEET messages to join the cluster")?;
+        form::meet(members, &plan.meets).await?;
+    }
+    output.line("Waiting for the cluster to join")?;
+    form::wait_for_join(members, started, deadline).await?;
+    if !plan.replicate.is_empty() {
+        output.step("Configuring replicas")?;
+        form::replicate(members, &plan.replicate).await?;
+        let replicas: Vec<usize> = plan.replicate.iter().map(|(replica, _)| *replica).collect();
+        form::announce(members, &replicas).await?;
+    }
+    output.step("Waiting until every node reports the cluster usable")?;
+    let expectation = Expectation {
+        replica_of: plan.replicate.clone(),
+        wait_sync: args.wait_sync,
+    };
+    form::wait_until_usable(members, &expectation, started, deadline).await?;
+    Ok(())
+}
+
+/// Runs the full check from the first node, prints it (with the create document in JSON),
+/// and returns its exit code.
+async fn verify(
+    context: &Context,
+    endpoints: &[Endpoint],
+    snapshots: &[NodeSnapshot],
+    allocation: &Allocation,
+    plan: Option<&CreatePlan>,
+    outcome: CreateOutcome,
+) -> Result<Exit> {
+    let (topology, report) = inspect(context, &endpoints[0], false).await?;
+    let output = &context.output;
+    if output.is_json() {
+        let check = crate::output::CheckDocument::new(&topology, &report);
+        output.json(&CreateDocument::new(
+            snapshots,
+            allocation,
+            plan,
+            outcome,
+            Some(check),
+        ))?;
+    } else {
+        output.text(|out, style| {
+            crate::output::write_check_text(out, style, &topology, &report, false)
+        })?;
+    }
+    Ok(if report.is_healthy() {
+        Exit::Ok
+    } else {
+        Exit::Problems
+    })
+}
+
+fn parse_nodes(nodes: &[String]) -> Result<Vec<NodeAddr>> {
+    let addrs = nodes
+        .iter()
+        .map(|node| node.parse::<NodeAddr>())
+        .collect::<Result<Vec<_>, _>>()?;
+    for (i, node) in nodes.iter().enumerate() {
+        if nodes[..i].contains(node) {
+            return Err(Error::Usage(format!("{node} is given twice")));
+        }
+    }
+    Ok(addrs)
+}
+
+fn refuse_repeated_addresses(endpoints: &[Endpoint]) -> Result<()> {
+    for (i, endpoint) in endpoints.iter().enumerate() {
+        if let Some(first) = endpoints[..i].iter().find(|e| e.addr == endpoint.addr) {
+            return Err(Error::Usage(format!(
+                "{first} and {endpoint} are the same node"
+            )));
+        }
+    }
+    Ok(())
+}
+
+async fn connect_all(endpoints: &[Endpoint], context: &Context) -> Result<Vec<NodeClient>> {
+    let clients = join_all(
+        endpoints
+            .iter()
+            .map(|e| NodeClient::connect(e, &context.connect)),
+    )
+    .await;
+    Ok(clients.into_iter().collect::<Result<Vec<_>, _>>()?)
+}
+
+async fn read_snapshots(clients: &[NodeClient]) -> Result<Vec<NodeSnapshot>> {
+    let snapshots = join_all(clients.iter().map(|client| async move {
+        let mut pipe = redis::pipe();
+        pipe.cmd("CLUSTER").arg("NODES").cmd("DBSIZE");
+        let (nodes, keys): (String, u64) = client.pipeline(&pipe).await?;
+        let view = NodesView::parse(&nodes).map_err(|e| NodeError::Protocol {
+            node: client.endpoint().clone(),
+            command: "CLUSTER NODES".into(),
+            detail: e.to_string(),
+        })?;
+        Ok::<_, NodeError>(NodeSnapshot {
+            endpoint: client.endpoint().clone(),
+            view,
+            keys,
+        })
+    }))
+    .await;
+    Ok(snapshots.into_iter().collect::<Result<Vec<_>, _>>()?)
+}
+
+fn members(clients: Vec<NodeClient>, snapshots: &[NodeSnapshot]) -> Vec<Member> {
+    clients
+        .into_iter()
+        .zip(snapshots)
+        .map(|(client, snapshot)| Member {
+            client,
+            id: snapshot
+                .id()
+                .cloned()
+                .unwrap_or_else(|| crate::cluster::topology::NodeId::new("")),
+            bus_port: snapshot.bus_port(),
+        })
+        .collect()
+}
+
+/// Each node's failure domain: its `--host-of` label, else its IP address.
+fn failure_domains(
+    addrs: &[NodeAddr],
+    endpoints: &[Endpoint],
+    labels: &[(String, String)],
+) -> Result<Vec<Domain>> {
+    let names_of = |addr: &NodeAddr, endpoint: &Endpoint| {
+        let host = match &addr.host {
+            Host::Name(name) => name.trim_end_matches('.').to_string(),
+            Host::Ip(ip) => ip.to_string(),
+        };
+        [
+            addr.to_string(),
+            host,
+            endpoint.addr.ip().to_string(),
+            endpoint.addr.to_string(),
+        ]
+    };
+    for (name, _) in labels {
+        if !addrs
+            .iter()
+            .zip(endpoints)
+            .any(|(a, e)| names_of(a, e).contains(name))
+        {
+            return Err(Error::Usage(format!(
+                "--host-of {name}=...: {name} is none of the nodes given"
+            )));
+        }
+    }
+    Ok(addrs
+        .iter()
+        .zip(endpoints)
+        .map(|(addr, endpoint)| {
+            let names = names_of(addr, endpoint);
+            labels
+                .iter()
+                .find(|(name, _)| names.contains(name))
+                .map_or_else(
+                    || endpoint.addr.ip().to_string(),
+                    |(_, domain)| domain.clone(),
+                )
+        })
+        .collect())
+}

@@ -1,0 +1,73 @@
+//! The error every command can end with, and the exit code each kind maps to.
+
+use crate::cluster::allocate::AllocationError;
+use crate::cluster::create::CreateRefusal;
+use crate::exit::Exit;
+use crate::net::addr::AddrError;
+use crate::net::conn::NodeError;
+use crate::net::form::WaitError;
+use crate::net::resolve::ResolveError;
+
+/// Why a command stopped before finishing its job.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A NODE argument is malformed.
+    #[error(transparent)]
+    Addr(#[from] AddrError),
+    /// A name did not resolve, or the resolver could not be configured.
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    /// A node could not be reached, or refused a command.
+    #[error(transparent)]
+    Node(#[from] NodeError),
+    /// The command line asks for something that cannot be done.
+    #[error("{0}")]
+    Usage(String),
+    /// No cluster layout fits the nodes and options given.
+    #[error(transparent)]
+    Allocation(#[from] AllocationError),
+    /// `create` will not touch these nodes; nothing was changed.
+    #[error(transparent)]
+    CreateRefused(#[from] CreateRefusal),
+    /// A precondition does not hold; nothing was changed.
+    #[error("{0}")]
+    Refused(String),
+    /// The nodes belong to another cluster; nothing was changed.
+    #[error("{0}")]
+    Foreign(String),
+    /// A wait ran out of time.
+    #[error(transparent)]
+    Wait(#[from] WaitError),
+    /// The user answered no; nothing was changed.
+    #[error("aborted: nothing was changed")]
+    Declined,
+    /// Writing the output failed (a closed pipe is not reported).
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl Error {
+    /// The exit code for this error (see [`Exit`]).
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::Addr(_) | Error::Usage(_) | Error::Allocation(_) => Exit::Usage,
+            Error::CreateRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
+            Error::Foreign(_) => Exit::ForeignCluster,
+            Error::CreateRefused(_) | Error::Refused(_) => Exit::Refused,
+            Error::Wait(_) => Exit::Timeout,
+            Error::Declined => Exit::Problems,
+            Error::Resolve(ResolveError::Config { .. }) => Exit::Usage,
+            Error::Resolve(_) | Error::Node(_) => Exit::Unreachable,
+            Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+            Error::Output(_) => Exit::Problems,
+        }
+    }
+
+    /// A closed stdout (`rtrib info | head -1`) ends the run quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// The result type of commands.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,259 @@
+//! One connection per node, with timeouts and credentials, and errors that say which node
+//! failed and why.
+//!
+//! rtrib talks to every node on its own connection (never through a cluster client, which would
+//! follow MOVED/ASK redirections silently: for an admin tool those are facts to report).
+
+use std::time::Duration;
+
+use redis::aio::MultiplexedConnection;
+use redis::{
+    AsyncConnectionConfig, Cmd, ConnectionAddr, ErrorKind, FromRedisValue, IntoConnectionInfo,
+    Pipeline, ProtocolVersion, RedisConnectionInfo, RedisError, ServerErrorKind,
+};
+
+use crate::cluster::endpoint::Endpoint;
+
+/// How to open and use node connections.
+#[derive(Debug, Clone)]
+pub struct ConnectSettings {
+    /// Bound on TCP connect plus the handshake (AUTH).
+    pub connect_timeout: Duration,
+    /// Bound on each command's reply.
+    pub command_timeout: Duration,
+    /// ACL user name (`AUTH user pass`); `None` means the default user.
+    pub user: Option<String>,
+    /// Password; never printed.
+    pub pass: Option<String>,
+}
+
+/// Why a node could not be used. Every variant names the node.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// Nothing listens at the address.
+    #[error("{node}: connection refused (is redis-server running and listening on this address?)")]
+    Refused { node: Endpoint },
+    /// The node did not answer in time.
+    #[error("{node}: timed out after {after:?} while {during}")]
+    Timeout {
+        node: Endpoint,
+        during: &'static str,
+        after: Duration,
+    },
+    /// The credentials were rejected, or the node needs some.
+    #[error("{node}: authentication failed ({detail}); check --user/--pass or REDISCLI_AUTH")]
+    AuthFailed { node: Endpoint, detail: String },
+    /// The node runs without `cluster-enabled yes`.
+    #[error("{node}: is not a cluster node (start redis-server with cluster-enabled yes)")]
+    NotClusterEnabled { node: Endpoint },
+    /// The node is still loading its data set from disk.
+    #[error("{node}: is loading its dataset into memory; retry when it is ready")]
+    Loading { node: Endpoint },
+    /// A command was answered with an error.
+    #[error("{node}: {command} failed: {detail}")]
+    Command {
+        node: Endpoint,
+        command: String,
+        detail: String,
+    },
+    /// The reply made no sense (not a Redis server, or an unexpected shape).
+    #[error("{node}: unexpected reply to {command}: {detail}")]
+    Protocol {
+        node: Endpoint,
+        command: String,
+        detail: String,
+    },
+    /// Any other I/O failure (reset, unreachable network, ...).
+    #[error("{node}: {detail}")]
+    Io { node: Endpoint, detail: String },
+}
+
+impl NodeError {
+    /// The node this error is about.
+    pub fn node(&self) -> &Endpoint {
+        match self {
+            NodeError::Refused { node }
+            | NodeError::Timeout { node, .. }
+            | NodeError::AuthFailed { node, .. }
+            | NodeError::NotClusterEnabled { node }
+            | NodeError::Loading { node }
+            | NodeError::Command { node, .. }
+            | NodeError::Protocol { node, .. }
+            | NodeError::Io { node, .. } => node,
+        }
+    }
+
+    /// The reason alone, without the node's address (for per-node listings).
+    pub fn reason(&self) -> String {
+        let text = self.to_string();
+        let prefix = format!("{}: ", self.node());
+        text.strip_prefix(&prefix).unwrap_or(&text).to_string()
+    }
+
+    /// Classifies a redis-rs error raised while `during` on `node`.
+    fn classify(
+        node: &Endpoint,
+        error: RedisError,
+        during: &'static str,
+        command: &str,
+        timeout: Duration,
+    ) -> Self {
+        let node = node.clone();
+        let detail = error
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| error.to_string());
+        if error.is_connection_refusal() {
+            return NodeError::Refused { node };
+        }
+        if error.is_timeout() {
+            return NodeError::Timeout {
+                node,
+                during,
+                after: timeout,
+            };
+        }
+        match (error.kind(), error.code()) {
+            (ErrorKind::AuthenticationFailed, _) | (_, Some("NOAUTH" | "WRONGPASS")) => {
+                NodeError::AuthFailed { node, detail }
+            }
+            (ErrorKind::Server(ServerErrorKind::BusyLoading), _) | (_, Some("LOADING")) => {
+                NodeError::Loading { node }
+            }
+            _ if detail.contains("cluster support disabled") => {
+                NodeError::NotClusterEnabled { node }
+            }
+            (ErrorKind::Parse | ErrorKind::UnexpectedReturnType, _) => NodeError::Protocol {
+                node,
+                command: command.to_string(),
+                detail,
+            },
+            (ErrorKind::Io, _) => NodeError::Io {
+                node,
+                detail: error.to_string(),
+            },
+            _ if error.code().is_some() => NodeError::Command {
+                node,
+                command: command.to_string(),
+                detail: format!("{} {detail}", error.code().unwrap_or_default()),
+            },
+            _ => NodeError::Io {
+                node,
+                detail: error.to_string(),
+            },
+        }
+    }
+}
+
+/// An open connection to one node. Clones share the connection (requests are pipelined on
+/// it), so several tasks can talk to the node at once.
+#[derive(Clone)]
+pub struct NodeClient {
+    endpoint: Endpoint,
+    connection: MultiplexedConnection,
+    command_timeout: Duration,
+}
+
+impl NodeClient {
+    /// Connects (and authenticates) to `endpoint` within `settings.connect_timeout`.
+    pub async fn connect(
+        endpoint: &Endpoint,
+        settings: &ConnectSettings,
+    ) -> Result<Self, NodeError> {
+        let mut redis_settings = RedisConnectionInfo::default()
+            .set_protocol(ProtocolVersion::RESP2)
+            .set_skip_set_lib_name();
+        if let Some(user) = &settings.user {
+            redis_settings = redis_settings.set_username(user);
+        }
+        if let Some(pass) = &settings.pass {
+            redis_settings = redis_settings.set_password(pass);
+        }
+        let address = ConnectionAddr::Tcp(endpoint.addr.ip().to_string(), endpoint.addr.port());
+        let fail = |error: RedisError| {
+            NodeError::classify(
+                endpoint,
+                error,
+                "connecting",
+                "AUTH",
+                settings.connect_timeout,
+            )
+        };
+        let info = address
+            .into_connection_info()
+            .map_err(fail)?
+            .set_redis_settings(redis_settings);
+        let client = redis::Client::open(info).map_err(fail)?;
+        let config = AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(settings.connect_timeout))
+            .set_response_timeout(Some(settings.command_timeout));
+        let connection = client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
+            .map_err(fail)?;
+        Ok(Self {
+            endpoint: endpoint.clone(),
+            connection,
+            command_timeout: settings.command_timeout,
+        })
+    }
+
+    /// The node this client talks to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// Sends one command and converts its reply.
+    pub async fn query<T: FromRedisValue>(&self, cmd: &Cmd) -> Result<T, NodeError> {
+        let name = command_name(cmd);
+        cmd.query_async(&mut self.connection.clone())
+            .await
+            .map_err(|e| self.error(e, "waiting for a reply", &name))
+    }
+
+    /// Sends a pipeline in one round trip; the first failing command fails the call.
+    pub async fn pipeline<T: FromRedisValue>(&self, pipe: &Pipeline) -> Result<T, NodeError> {
+        pipe.query_async(&mut self.connection.clone())
+            .await
+            .map_err(|error| {
+                let (index, error) = first_failure(error);
+                let name = pipe
+                    .cmd_iter()
+                    .nth(index)
+                    .map(command_name)
+                    .unwrap_or_default();
+                self.error(error, "waiting for a reply", &name)
+            })
+    }
+
+    fn error(&self, error: RedisError, during: &'static str, command: &str) -> NodeError {
+        NodeError::classify(&self.endpoint, error, during, command, self.command_timeout)
+    }
+}
+
+/// A pipeline's error carries one server error per failed command; the first one (and its
+/// command's position) says what went wrong. Other errors are returned as they are.
+fn first_failure(error: RedisError) -> (usize, RedisError) {
+    if error.code().is_none() {
+        if let Some((index, first)) = error
+            .clone()
+            .into_server_errors()
+            .and_then(|errors| errors.first().cloned())
+        {
+            return (index, first.into());
+        }
+    }
+    (0, error)
+}
+
+/// The command's name and subcommand (`CLUSTER NODES`), for messages.
+fn command_name(cmd: &Cmd) -> String {
+    cmd.args_iter()
+        .take(2)
+        .filter_map(|arg| match arg {
+            redis::Arg::Simple(bytes) => Some(String::from_utf8_lossy(bytes).to_uppercase()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

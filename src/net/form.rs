@@ -1,0 +1,410 @@
+//! Forming a cluster: slots, config epochs, MEETs, replicas — then waiting, bounded and
+//! actively, until every node agrees the cluster is usable.
+//!
+//! Timing facts this module is built around (Redis 7, measured here):
+//! - MEETs sent from every node to every other join 6 nodes in ~0.17 s; MEETs to one node
+//!   only, relying on gossip, take ~1.7 s.
+//! - A node learns another's new role only from a packet that node sends. Pings go out about
+//!   once a second, so a replica's role spreads passively in seconds. A MEET from the replica
+//!   to each other node carries its role at once: rtrib "announces" roles that way.
+//! - A master reports `cluster_state:ok` no sooner than 2 s after it started.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
+use redis::Cmd;
+
+use crate::cluster::endpoint::Endpoint;
+use crate::cluster::slots::SlotSet;
+use crate::cluster::topology::{NodeId, NodesView};
+use crate::net::conn::{NodeClient, NodeError};
+
+/// How often the cluster is polled while waiting.
+const POLL_INTERVAL: Duration = Duration::from_millis(20);
+/// How often replicas re-announce their role while some node has not seen it yet.
+const ANNOUNCE_INTERVAL: Duration = Duration::from_millis(500);
+/// Bound on the TCP probe of a bus port when diagnosing a join that does not complete.
+const BUS_PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// A member of the cluster being formed: its connection, ID and bus port.
+#[derive(Clone)]
+pub struct Member {
+    /// The open connection.
+    pub client: NodeClient,
+    /// The node's ID.
+    pub id: NodeId,
+    /// The cluster bus port (client port + 10000 unless `cluster-port` is set).
+    pub bus_port: u16,
+}
+
+impl Member {
+    fn endpoint(&self) -> &Endpoint {
+        self.client.endpoint()
+    }
+
+    /// `CLUSTER MEET` for this member, as another node must send it: by IP, with the bus port
+    /// when it is not the default port + 10000.
+    fn meet_command(&self) -> Cmd {
+        let addr = self.endpoint().addr;
+        let mut cmd = redis::cmd("CLUSTER");
+        cmd.arg("MEET").arg(addr.ip().to_string()).arg(addr.port());
+        if u32::from(self.bus_port) != u32::from(addr.port()) + 10000 {
+            cmd.arg(self.bus_port);
+        }
+        cmd
+    }
+}
+
+/// A wait that ran out of time, with what was still missing and hints at the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError {
+    /// The nodes did not all come to know each other.
+    #[error("{}", join_timeout_message(.waited, .missing, .bus_probes))]
+    JoinTimeout {
+        waited: Duration,
+        missing: Vec<(Endpoint, Vec<Endpoint>)>,
+        bus_probes: Vec<BusProbe>,
+    },
+    /// The nodes joined, but the cluster did not become usable.
+    #[error("the cluster did not become usable within {waited:?}:\n  {}", .pending.join("\n  "))]
+    NotUsable {
+        waited: Duration,
+        pending: Vec<String>,
+    },
+}
+
+/// Whether rtrib itself could open a TCP connection to a node's cluster bus port.
+#[derive(Debug)]
+pub struct BusProbe {
+    /// The node probed.
+    pub node: Endpoint,
+    /// Its bus port.
+    pub bus_port: u16,
+    /// `None` when the port accepted a connection, else why not.
+    pub failure: Option<String>,
+}
+
+fn join_timeout_message(
+    waited: &Duration,
+    missing: &[(Endpoint, Vec<Endpoint>)],
+    bus_probes: &[BusProbe],
+) -> String {
+    let mut text = format!("the nodes did not join within {waited:?}:");
+    for (node, unseen) in missing {
+        let unseen: Vec<String> = unseen.iter().map(Endpoint::to_string).collect();
+        text.push_str(&format!("\n  {node} does not see {}", unseen.join(", ")));
+    }
+    for probe in bus_probes {
+        if let Some(failure) = &probe.failure {
+            text.push_str(&format!(
+                "\n  the cluster bus port {} of {} is not reachable from here: {failure}",
+                probe.bus_port, probe.node
+            ));
+        }
+    }
+    text.push_str(
+        "\nhint: every node must reach every other node's cluster bus port (the client port + 10000 \
+         unless cluster-port is set). Nodes in containers or behind NAT need cluster-announce-ip \
+         (and cluster-announce-bus-port) set to an address the other nodes can reach; \
+         check firewalls between the nodes.",
+    );
+    text
+}
+
+/// Runs `command` on every member concurrently; the first error wins.
+async fn on_each<T, F>(members: &[&Member], command: F) -> Result<Vec<T>, NodeError>
+where
+    T: redis::FromRedisValue,
+    F: Fn(&Member) -> redis::Pipeline,
+{
+    join_all(members.iter().map(|m| {
+        let pipe = command(m);
+        async move { m.client.pipeline::<T>(&pipe).await }
+    }))
+    .await
+    .into_iter()
+    .collect()
+}
+
+/// Assigns `slots` to the member with `CLUSTER ADDSLOTSRANGE` (`ADDSLOTS` on Redis < 7).
+pub async fn add_slots(member: &Member, slots: &SlotSet) -> Result<(), NodeError> {
+    let mut ranges = redis::cmd("CLUSTER");
+    ranges.arg("ADDSLOTSRANGE");
+    for (first, last) in slots.ranges() {
+        ranges.arg(first).arg(last);
+    }
+    match member.client.query::<()>(&ranges).await {
+        Err(NodeError::Command { detail, .. })
+            if detail.to_lowercase().contains("unknown subcommand") =>
+        {
+            let mut each = redis::cmd("CLUSTER");
+            each.arg("ADDSLOTS");
+            for slot in slots.iter() {
+                each.arg(slot);
+            }
+            member.client.query::<()>(&each).await
+        }
+        other => other,
+    }
+}
+
+/// Gives a fresh node its config epoch. Errors are ignored, as redis-cli does: the epoch only
+/// spares the cluster a collision to resolve.
+pub async fn set_config_epoch(member: &Member, epoch: u64) {
+    let mut cmd = redis::cmd("CLUSTER");
+    cmd.arg("SET-CONFIG-EPOCH").arg(epoch);
+    if let Err(error) = member.client.query::<()>(&cmd).await {
+        tracing::debug!("{error}");
+    }
+}
+
+/// Sends the MEETs `(from, to)`, each node's batch pipelined, all nodes concurrently.
+pub async fn meet(members: &[Member], pairs: &[(usize, usize)]) -> Result<(), NodeError> {
+    let mut batches: HashMap<usize, redis::Pipeline> = HashMap::new();
+    for &(from, to) in pairs {
+        batches
+            .entry(from)
+            .or_insert_with(redis::pipe)
+            .add_command(members[to].meet_command())
+            .ignore();
+    }
+    join_all(
+        batches
+            .iter()
+            .map(|(&from, pipe)| members[from].client.pipeline::<()>(pipe)),
+    )
+    .await
+    .into_iter()
+    .collect()
+}
+
+/// Reads every member's `CLUSTER NODES` concurrently; a member that fails to answer gives
+/// `None` (waits treat it as not ready yet).
+async fn read_views(members: &[Member]) -> Vec<Option<(NodesView, String)>> {
+    join_all(members.iter().map(|m| async move {
+        let mut pipe = redis::pipe();
+        pipe.cmd("CLUSTER").arg("NODES").cmd("CLUSTER").arg("INFO");
+        let (nodes, info): (String, String) = m.client.pipeline(&pipe).await.ok()?;
+        Some((NodesView::parse(&nodes).ok()?, info))
+    }))
+    .await
+}
+
+/// Waits until every member knows every other (no handshake left), polling every 20 ms until
+/// `deadline`. On timeout, says who does not see whom and probes the bus ports.
+pub async fn wait_for_join(
+    members: &[Member],
+    started: Instant,
+    deadline: Instant,
+) -> Result<(), WaitError> {
+    loop {
+        let views = read_views(members).await;
+        let missing: Vec<(Endpoint, Vec<Endpoint>)> = members
+            .iter()
+            .zip(&views)
+            .filter_map(|(member, view)| {
+                let unseen: Vec<Endpoint> = members
+                    .iter()
+                    .filter(|other| other.id != member.id)
+                    .filter(|other| {
+                        !view.as_ref().is_some_and(|(v, _)| {
+                            v.get(&other.id).is_some_and(|e| !e.flags.handshake)
+                        })
+                    })
+                    .map(|other| other.endpoint().clone())
+                    .collect();
+                (!unseen.is_empty()).then(|| (member.endpoint().clone(), unseen))
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(WaitError::JoinTimeout {
+                waited: started.elapsed(),
+                missing,
+                bus_probes: probe_bus_ports(members).await,
+            });
+        }
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+}
+
+async fn probe_bus_ports(members: &[Member]) -> Vec<BusProbe> {
+    join_all(members.iter().map(|m| async move {
+        let target = (m.endpoint().addr.ip(), m.bus_port);
+        let failure =
+            match tokio::time::timeout(BUS_PROBE_TIMEOUT, tokio::net::TcpStream::connect(target))
+                .await
+            {
+                Ok(Ok(_)) => None,
+                Ok(Err(error)) => Some(error.to_string()),
+                Err(_) => Some(format!("no answer within {BUS_PROBE_TIMEOUT:?}")),
+            };
+        BusProbe {
+            node: m.endpoint().clone(),
+            bus_port: m.bus_port,
+            failure,
+        }
+    }))
+    .await
+}
+
+/// Makes each member in `replicas` replicate the member given with it.
+pub async fn replicate(members: &[Member], pairs: &[(usize, usize)]) -> Result<(), NodeError> {
+    join_all(pairs.iter().map(|&(replica, master)| {
+        let mut cmd = redis::cmd("CLUSTER");
+        cmd.arg("REPLICATE").arg(members[master].id.as_str());
+        let client = members[replica].client.clone();
+        async move { client.query::<()>(&cmd).await }
+    }))
+    .await
+    .into_iter()
+    .collect()
+}
+
+/// Has each member in `announcers` send a MEET to every other member: the MEET carries the
+/// sender's current role, so the others learn it at once instead of at their next ping.
+pub async fn announce(members: &[Member], announcers: &[usize]) -> Result<(), NodeError> {
+    let pairs: Vec<(usize, usize)> = announcers
+        .iter()
+        .flat_map(|&from| {
+            (0..members.len())
+                .filter(move |&to| to != from)
+                .map(move |to| (from, to))
+        })
+        .collect();
+    meet(members, &pairs).await
+}
+
+/// What "usable" means for the cluster being formed.
+pub struct Expectation {
+    /// Replica → master, as every node must see it (member numbers).
+    pub replica_of: Vec<(usize, usize)>,
+    /// Also wait until every replica has finished its first sync with its master.
+    pub wait_sync: bool,
+}
+
+/// Waits until every member reports `cluster_state:ok`, all agree about the slots, and every
+/// member sees each replica attached to its master; replicas not yet seen re-announce their
+/// role every 500 ms. With `wait_sync`, also until every replica's link to its master is up.
+pub async fn wait_until_usable(
+    members: &[Member],
+    expectation: &Expectation,
+    started: Instant,
+    deadline: Instant,
+) -> Result<(), WaitError> {
+    let mut last_announce = Instant::now();
+    loop {
+        let views = read_views(members).await;
+        let (pending, unseen_replicas) = usability_gaps(members, &views, expectation);
+        let mut pending = pending;
+        if pending.is_empty() && expectation.wait_sync {
+            pending = unsynced_replicas(members, expectation).await;
+        }
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(WaitError::NotUsable {
+                waited: started.elapsed(),
+                pending,
+            });
+        }
+        if !unseen_replicas.is_empty() && last_announce.elapsed() >= ANNOUNCE_INTERVAL {
+            if let Err(error) = announce(members, &unseen_replicas).await {
+                tracing::debug!("announcing roles: {error}");
+            }
+            last_announce = Instant::now();
+        }
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+}
+
+/// What keeps the cluster from being usable, and which replicas some node does not yet see
+/// as attached.
+fn usability_gaps(
+    members: &[Member],
+    views: &[Option<(NodesView, String)>],
+    expectation: &Expectation,
+) -> (Vec<String>, Vec<usize>) {
+    let mut pending = Vec::new();
+    let mut unseen_replicas = Vec::new();
+    let mut signatures = Vec::new();
+    for (member, view) in members.iter().zip(views) {
+        let Some((view, info)) = view else {
+            pending.push(format!("{} does not answer", member.endpoint()));
+            continue;
+        };
+        let state = info_field(info, "cluster_state").unwrap_or("unknown");
+        if state != "ok" {
+            pending.push(format!(
+                "{} reports cluster_state:{state}",
+                member.endpoint()
+            ));
+        }
+        signatures.push(view.config_signature());
+        for &(replica, master) in &expectation.replica_of {
+            let seen = view
+                .get(&members[replica].id)
+                .and_then(|e| e.master_id.as_ref())
+                == Some(&members[master].id);
+            if !seen {
+                pending.push(format!(
+                    "{} does not yet see {} as a replica of {}",
+                    member.endpoint(),
+                    members[replica].endpoint(),
+                    members[master].endpoint()
+                ));
+                if !unseen_replicas.contains(&replica) {
+                    unseen_replicas.push(replica);
+                }
+            }
+        }
+    }
+    if signatures.windows(2).any(|pair| pair[0] != pair[1]) {
+        pending.push("the nodes do not agree about the slots yet".to_string());
+    }
+    (pending, unseen_replicas)
+}
+
+async fn unsynced_replicas(members: &[Member], expectation: &Expectation) -> Vec<String> {
+    let replicas: Vec<&Member> = expectation
+        .replica_of
+        .iter()
+        .map(|&(r, _)| &members[r])
+        .collect();
+    let infos: Result<Vec<String>, NodeError> = on_each(&replicas, |_| {
+        let mut pipe = redis::pipe();
+        pipe.cmd("INFO").arg("replication");
+        pipe
+    })
+    .await
+    .map(|replies: Vec<(String,)>| replies.into_iter().map(|(info,)| info).collect());
+    match infos {
+        Err(error) => vec![error.to_string()],
+        Ok(infos) => replicas
+            .iter()
+            .zip(infos)
+            .filter(|(_, info)| info_field(info, "master_link_status") != Some("up"))
+            .map(|(replica, _)| format!("{} has not finished its first sync", replica.endpoint()))
+            .collect(),
+    }
+}
+
+/// A `field:value` line of an INFO-style reply.
+pub fn info_field<'a>(info: &'a str, field: &str) -> Option<&'a str> {
+    info.lines().find_map(|line| {
+        line.strip_prefix(field)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .map(str::trim)
+    })
+}
+
+impl fmt::Debug for Member {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.id, self.endpoint())
+    }
+}
