@@ -1,6 +1,7 @@
 //! Integration tests: the real `rtrib` binary against real `redis-server` processes.
 
 mod check;
+mod create;
 mod fixture;
 mod resolve;
 mod support;

@@ -13,6 +13,7 @@ use redis::{
 };
 
 use crate::cluster::endpoint::Endpoint;
+use crate::net::Secs;
 
 /// How to open and use node connections.
 #[derive(Debug, Clone)]
@@ -34,7 +35,7 @@ pub enum NodeError {
     #[error("{node}: connection refused (is redis-server running and listening on this address?)")]
     Refused { node: Endpoint },
     /// The node did not answer in time.
-    #[error("{node}: timed out after {after:?} while {during}")]
+    #[error("{node}: timed out after {} while {during}", Secs(.after))]
     Timeout {
         node: Endpoint,
         during: &'static str,

@@ -19,6 +19,7 @@ use redis::Cmd;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::{NodeId, NodesView};
+use crate::net::Secs;
 use crate::net::conn::{NodeClient, NodeError};
 
 /// How often the cluster is polled while waiting.
@@ -68,7 +69,7 @@ pub enum WaitError {
         bus_probes: Vec<BusProbe>,
     },
     /// The nodes joined, but the cluster did not become usable.
-    #[error("the cluster did not become usable within {waited:?}:\n  {}", .pending.join("\n  "))]
+    #[error("the cluster did not become usable within {}:\n  {}", Secs(.waited), .pending.join("\n  "))]
     NotUsable {
         waited: Duration,
         pending: Vec<String>,
@@ -91,7 +92,7 @@ fn join_timeout_message(
     missing: &[(Endpoint, Vec<Endpoint>)],
     bus_probes: &[BusProbe],
 ) -> String {
-    let mut text = format!("the nodes did not join within {waited:?}:");
+    let mut text = format!("the nodes did not join within {}:", Secs(waited));
     for (node, unseen) in missing {
         let unseen: Vec<String> = unseen.iter().map(Endpoint::to_string).collect();
         text.push_str(&format!("\n  {node} does not see {}", unseen.join(", ")));
@@ -108,7 +109,8 @@ fn join_timeout_message(
         "\nhint: every node must reach every other node's cluster bus port (the client port + 10000 \
          unless cluster-port is set). Nodes in containers or behind NAT need cluster-announce-ip \
          (and cluster-announce-bus-port) set to an address the other nodes can reach; \
-         check firewalls between the nodes.",
+         check firewalls between the nodes. Once fixed, run the same command again: it resumes \
+         where it stopped.",
     );
     text
 }
@@ -241,7 +243,7 @@ async fn probe_bus_ports(members: &[Member]) -> Vec<BusProbe> {
             {
                 Ok(Ok(_)) => None,
                 Ok(Err(error)) => Some(error.to_string()),
-                Err(_) => Some(format!("no answer within {BUS_PROBE_TIMEOUT:?}")),
+                Err(_) => Some(format!("no answer within {}", Secs(&BUS_PROBE_TIMEOUT))),
             };
         BusProbe {
             node: m.endpoint().clone(),

@@ -5,3 +5,19 @@ pub mod conn;
 pub mod fetch;
 pub mod form;
 pub mod resolve;
+
+use std::fmt;
+use std::time::Duration;
+
+/// A duration for messages, in seconds rounded to a tenth: `2s`, `1.5s`.
+pub(crate) struct Secs<'a>(pub &'a Duration);
+
+impl fmt::Display for Secs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tenths = (self.0.as_millis() + 50) / 100;
+        match tenths % 10 {
+            0 => write!(f, "{}s", tenths / 10),
+            frac => write!(f, "{}.{frac}s", tenths / 10),
+        }
+    }
+}

@@ -6,7 +6,6 @@
 //! and it honours `/etc/hosts`. Pods show up in DNS some time after they start, so a name that
 //! does not resolve is retried, with a short backoff and an empty cache, until a deadline.
 
-use std::fmt;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -26,6 +25,7 @@ use tracing::{debug, warn};
 
 use super::addr::{AddrError, Host, NodeAddr};
 use crate::cluster::endpoint::Endpoint;
+use crate::net::Secs;
 
 /// The resolv.conf read when `RTRIB_RESOLV_CONF` is not set.
 const SYSTEM_RESOLV_CONF: &str = "/etc/resolv.conf";
@@ -362,19 +362,6 @@ fn describe_io(err: &io::Error) -> String {
 /// The name without the trailing dot that marks it fully qualified.
 fn trim_root(name: &str) -> &str {
     name.strip_suffix('.').unwrap_or(name)
-}
-
-/// Formats a duration as seconds, to a tenth: `2s`, `1.5s`.
-struct Secs<'a>(&'a Duration);
-
-impl fmt::Display for Secs<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tenths = (self.0.as_millis() + 50) / 100;
-        match tenths % 10 {
-            0 => write!(f, "{}s", tenths / 10),
-            frac => write!(f, "{}.{frac}s", tenths / 10),
-        }
-    }
 }
 
 #[cfg(test)]
