@@ -145,7 +145,7 @@ fn six_pods_on_loopback_ips_keep_replicas_off_their_masters_ip() {
     for replica in view.iter().filter(|l| l.has_flag("slave")) {
         let master = view.iter().find(|l| l.id == replica.master).unwrap();
         assert_ne!(
-            ip_of(&replica.addr.split('@').next().unwrap()),
+            ip_of(replica.addr.split('@').next().unwrap()),
             ip_of(master.addr.split('@').next().unwrap())
         );
     }
@@ -488,10 +488,10 @@ fn kubernetes_flow_create_masters_then_replicate_by_fqdn() {
         .arg("--yes")
         .assert()
         .code(0);
-    for i in 0..3 {
+    for (i, master) in masters.iter().enumerate() {
         let output = pods
             .rtrib()
-            .args(["replicate", "--master-addr", &masters[i]])
+            .args(["replicate", "--master-addr", master])
             .args(["--slave-addr", &format!("{}:6379", Pods::fqdn(i + 3))])
             .output()
             .unwrap();
