@@ -73,22 +73,27 @@ fn node_args(nodes: &Nodes) -> Vec<String> {
     nodes.addrs()
 }
 
+/// Runs `rtrib create` on every node of `nodes` with `options`; returns the exit code and
+/// what it printed on stdout and stderr.
+fn create(nodes: &Nodes, options: &[&str]) -> (Option<i32>, String, String) {
+    let output = rtrib()
+        .arg("create")
+        .args(node_args(nodes))
+        .args(options)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn three_masters_are_usable_when_create_returns() {
     let nodes = fresh(3, Layout::Ports);
-    let output = rtrib()
-        .arg("create")
-        .args(node_args(&nodes))
-        .arg("--yes")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (code, stdout, stderr) = create(&nodes, &["--yes"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
     let view = assert_usable(&nodes, 3);
     let mut ranges: Vec<String> = view.iter().flat_map(|l| l.slots.clone()).collect();
     ranges.sort();
@@ -110,14 +115,8 @@ fn three_masters_are_usable_when_create_returns() {
 #[test]
 fn six_nodes_on_one_host_warn_about_anti_affinity() {
     let nodes = fresh(6, Layout::Ports);
-    let output = rtrib()
-        .arg("create")
-        .args(node_args(&nodes))
-        .args(["--replicas", "1", "--yes"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let (code, stdout, _) = create(&nodes, &["--replicas", "1", "--yes"]);
+    assert_eq!(code, Some(0), "{stdout}");
     assert!(
         stdout.contains("[WARNING] Some replicas are in the same host as their master"),
         "{stdout}"
@@ -129,14 +128,8 @@ fn six_nodes_on_one_host_warn_about_anti_affinity() {
 #[test]
 fn six_pods_on_loopback_ips_keep_replicas_off_their_masters_ip() {
     let nodes = fresh(6, Layout::LoopbackIps);
-    let output = rtrib()
-        .arg("create")
-        .args(node_args(&nodes))
-        .args(["--cluster-replicas", "1", "--cluster-yes"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let (code, stdout, _) = create(&nodes, &["--cluster-replicas", "1", "--cluster-yes"]);
+    assert_eq!(code, Some(0), "{stdout}");
     assert!(
         stdout.contains("[OK] Perfect anti-affinity obtained!"),
         "{stdout}"
@@ -256,14 +249,8 @@ fn a_pod_that_appears_in_dns_late_is_waited_for() {
 fn a_node_with_data_is_refused_and_nothing_changes() {
     let nodes = fresh(3, Layout::Ports);
     leave_key(&nodes[1]);
-    let output = rtrib()
-        .arg("create")
-        .args(node_args(&nodes))
-        .arg("--yes")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    let (code, _, stderr) = create(&nodes, &["--yes"]);
+    assert_eq!(code, Some(5), "{stderr}");
     assert!(
         stderr.contains(&nodes[1].addr()) && stderr.contains("not empty"),
         "{stderr}"
@@ -339,19 +326,8 @@ fn an_interrupted_create_is_completed() {
             &target.port().to_string(),
         ]);
     }
-    let output = rtrib()
-        .arg("create")
-        .args(node_args(&nodes))
-        .args(["--replicas", "1", "--yes"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (code, stdout, stderr) = create(&nodes, &["--replicas", "1", "--yes"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(
         stdout.contains("Resuming an interrupted create"),
         "{stdout}"
@@ -398,14 +374,8 @@ fn an_unreachable_bus_port_is_diagnosed_within_the_deadline() {
     config.extra = vec![("cluster-announce-bus-port".into(), dead_bus.to_string())];
     let nodes = Nodes::start(config);
     let started = Instant::now();
-    let output = rtrib()
-        .arg("create")
-        .args(node_args(&nodes))
-        .args(["--yes", "--wait-timeout", "3s"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    let (code, _, stderr) = create(&nodes, &["--yes", "--wait-timeout", "3s"]);
+    assert_eq!(code, Some(4), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(20));
     assert!(stderr.contains("did not join"), "{stderr}");
     assert!(

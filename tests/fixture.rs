@@ -62,28 +62,6 @@ fn assert_formed(nodes: &Nodes, masters: usize) {
 }
 
 #[test]
-fn slot_split_matches_redis_cli() {
-    assert_eq!(slot_ranges(1), [(0, 16383)]);
-    assert_eq!(slot_ranges(3), [(0, 5460), (5461, 10922), (10923, 16383)]);
-    assert_eq!(
-        slot_ranges(7),
-        [
-            (0, 2340),
-            (2341, 4680),
-            (4681, 7021),
-            (7022, 9361),
-            (9362, 11702),
-            (11703, 14042),
-            (14043, 16383)
-        ]
-    );
-    assert_eq!(key_slot(b"foo"), 12182);
-    assert_eq!(key_slot(b"{user1000}.following"), 3443);
-    assert_eq!(key_slot(b"a{}b"), 13694);
-    assert_eq!(key_slot(b"{}{x}"), 3257);
-}
-
-#[test]
 fn three_masters_on_ports() {
     let nodes = Nodes::on_ports(3);
     for node in &nodes {

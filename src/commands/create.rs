@@ -10,7 +10,6 @@ use crate::cli::CreateArgs;
 use crate::cluster::allocate::{Allocation, Domain, allocate};
 use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_create};
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::topology::NodesView;
 use crate::commands::check::inspect;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -221,14 +220,7 @@ async fn connect_all(endpoints: &[Endpoint], context: &Context) -> Result<Vec<No
 
 async fn read_snapshots(clients: &[NodeClient]) -> Result<Vec<NodeSnapshot>> {
     let snapshots = join_all(clients.iter().map(|client| async move {
-        let mut pipe = redis::pipe();
-        pipe.cmd("CLUSTER").arg("NODES").cmd("DBSIZE");
-        let (nodes, keys): (String, u64) = client.pipeline(&pipe).await?;
-        let view = NodesView::parse(&nodes).map_err(|e| NodeError::Protocol {
-            node: client.endpoint().clone(),
-            command: "CLUSTER NODES".into(),
-            detail: e.to_string(),
-        })?;
+        let (view, keys) = client.read_view().await?;
         Ok::<_, NodeError>(NodeSnapshot {
             endpoint: client.endpoint().clone(),
             view,

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::cli::ReplicateArgs;
 use crate::cluster::check::NodeState;
-use crate::cluster::topology::{NodeId, NodesView};
+use crate::cluster::topology::NodeId;
 use crate::commands::check::inspect;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -37,7 +37,7 @@ pub async fn run(context: &Context, args: &ReplicateArgs) -> Result<Exit> {
     }
 
     let replica_client = NodeClient::connect(&replica, &context.connect).await?;
-    let (view, keys) = read_view(&replica_client).await?;
+    let (view, keys) = replica_client.read_view().await?;
     let myself = view.myself().ok_or_else(|| NodeError::Protocol {
         node: replica.clone(),
         command: "CLUSTER NODES".into(),
@@ -120,18 +120,6 @@ pub async fn run(context: &Context, args: &ReplicateArgs) -> Result<Exit> {
     } else {
         Exit::Problems
     })
-}
-
-async fn read_view(client: &NodeClient) -> Result<(NodesView, u64)> {
-    let mut pipe = redis::pipe();
-    pipe.cmd("CLUSTER").arg("NODES").cmd("DBSIZE");
-    let (text, keys): (String, u64) = client.pipeline(&pipe).await?;
-    let view = NodesView::parse(&text).map_err(|e| NodeError::Protocol {
-        node: client.endpoint().clone(),
-        command: "CLUSTER NODES".into(),
-        detail: e.to_string(),
-    })?;
-    Ok((view, keys))
 }
 
 /// Connections to every reachable member of the cluster, concurrently.

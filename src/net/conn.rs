@@ -13,6 +13,7 @@ use redis::{
 };
 
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::topology::NodesView;
 use crate::net::Secs;
 
 /// How to open and use node connections.
@@ -225,6 +226,20 @@ impl NodeClient {
                     .unwrap_or_default();
                 self.error(error, "waiting for a reply", &name)
             })
+    }
+
+    /// The node's own `CLUSTER NODES`, parsed, and its key count (`DBSIZE`), in one round
+    /// trip.
+    pub async fn read_view(&self) -> Result<(NodesView, u64), NodeError> {
+        let mut pipe = redis::pipe();
+        pipe.cmd("CLUSTER").arg("NODES").cmd("DBSIZE");
+        let (text, keys): (String, u64) = self.pipeline(&pipe).await?;
+        let view = NodesView::parse(&text).map_err(|e| NodeError::Protocol {
+            node: self.endpoint.clone(),
+            command: "CLUSTER NODES".into(),
+            detail: e.to_string(),
+        })?;
+        Ok((view, keys))
     }
 
     fn error(&self, error: RedisError, during: &'static str, command: &str) -> NodeError {

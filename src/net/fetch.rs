@@ -151,14 +151,7 @@ async fn read_node(
     options: FetchOptions,
 ) -> Result<NodeReadings, NodeError> {
     let client = NodeClient::connect(endpoint, settings).await?;
-    let mut pipe = redis::pipe();
-    pipe.cmd("CLUSTER").arg("NODES").cmd("DBSIZE");
-    let (nodes_text, keys): (String, u64) = client.pipeline(&pipe).await?;
-    let view = NodesView::parse(&nodes_text).map_err(|e| NodeError::Protocol {
-        node: endpoint.clone(),
-        command: "CLUSTER NODES".into(),
-        detail: e.to_string(),
-    })?;
+    let (view, keys) = client.read_view().await?;
     let is_master = view.myself().is_some_and(NodeEntry::is_master);
     let slots_with_keys = if options.slots_with_keys && is_master {
         Some(slots_holding_keys(&client).await?)

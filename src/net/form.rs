@@ -7,7 +7,11 @@
 //! - A node learns another's new role only from a packet that node sends. Pings go out about
 //!   once a second, so a replica's role spreads passively in seconds. A MEET from the replica
 //!   to each other node carries its role at once: rtrib "announces" roles that way.
-//! - A master reports `cluster_state:ok` no sooner than 2 s after it started.
+//! - A master reports `cluster_state:ok` no sooner than 2 s after it started, and no sooner
+//!   than `min(cluster-node-timeout, 5 s)` (at least 0.5 s) after it received its slots: until
+//!   then it counted itself in a minority (no master with slots reachable) and Redis holds a
+//!   master in `fail` for that "rejoin delay" afterwards. With the default 15 s node timeout,
+//!   a new cluster is usable about 5 s after its slots are assigned, whatever the tool.
 
 use std::collections::HashMap;
 use std::fmt;
