@@ -49,7 +49,8 @@ pub enum Command {
             rtrib check 127.0.0.1:7000\n  \
             rtrib check redis-app-0.redis-service:6379 -o json\n  \
             rtrib check redis-0.redis:6379 --search-multiple-owners\n\n\
-            Exit status: 0 healthy, 1 problems found, 3 the node could not be reached."
+            Exit status: 0 healthy, 1 problems found, 3 the node could not be reached or used, \
+            4 it did not answer in time."
     )]
     Check(CheckArgs),
     /// Create a cluster from empty nodes, given by name or address; safe to re-run.

@@ -57,6 +57,8 @@ impl Error {
             Error::Wait(_) => Exit::Timeout,
             Error::Declined => Exit::Problems,
             Error::Resolve(ResolveError::Config { .. }) => Exit::Usage,
+            Error::Resolve(ResolveError::NeverResolved { .. }) => Exit::Timeout,
+            Error::Node(NodeError::Timeout { .. }) => Exit::Timeout,
             Error::Resolve(_) | Error::Node(_) => Exit::Unreachable,
             Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
             Error::Output(_) => Exit::Problems,

@@ -7,8 +7,8 @@
 /// | 0 | success; for `check`, the cluster is healthy |
 /// | 1 | problems found (`check`), or an operation failed |
 /// | 2 | usage error: bad arguments or options |
-/// | 3 | a node could not be reached or used: name never resolved, connection refused or timed out, authentication failed, not cluster-enabled, loading |
-/// | 4 | a wait ran out of time (the cluster did not converge before the deadline) |
+/// | 3 | a node could not be reached or used: connection refused, authentication failed, not cluster-enabled, loading, not a Redis server |
+/// | 4 | rtrib waited as long as allowed and gave up: a name did not resolve within --resolve-timeout, a node did not answer within --connect-timeout/--command-timeout, the cluster did not converge within --wait-timeout |
 /// | 5 | refused: a precondition does not hold (e.g. a node is not empty); nothing was changed |
 /// | 6 | the nodes belong to a different cluster than the one asked for; nothing was changed |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub enum Exit {
     Usage = 2,
     /// 3: a node could not be reached or used.
     Unreachable = 3,
-    /// 4: a deadline passed.
+    /// 4: a deadline passed (resolution, connection, reply, or a wait).
     Timeout = 4,
     /// 5: a precondition was not met; nothing changed.
     Refused = 5,
@@ -48,8 +48,9 @@ Exit codes:
   0  success; for check: the cluster is healthy
   1  problems found (check), or the operation failed
   2  usage error: bad arguments or options
-  3  a node could not be reached or used (name never resolved, refused,
-     timed out, authentication failed, not cluster-enabled, loading)
-  4  a wait ran out of time
+  3  a node could not be reached or used (connection refused, authentication
+     failed, not cluster-enabled, loading, not a Redis server)
+  4  a deadline passed: a name did not resolve in time, a node did not answer
+     in time, or the cluster did not converge in time
   5  refused: a precondition does not hold (e.g. node not empty); nothing changed
   6  the nodes belong to a different cluster; nothing changed";

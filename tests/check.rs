@@ -296,7 +296,7 @@ fn a_name_that_never_resolves_fails_within_the_deadline() {
             "1s",
         ])
         .assert()
-        .code(3)
+        .code(4)
         .stderr(predicate::str::contains("redis-ghost.redis-service.test"));
     assert!(started_at.elapsed() < Duration::from_secs(10));
 }
@@ -347,6 +347,26 @@ fn a_redis_without_cluster_support_is_refused() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("not a cluster node"));
+}
+
+#[test]
+fn a_node_that_does_not_answer_times_out() {
+    let nodes = started(3, Layout::Ports);
+    nodes.form(3);
+    nodes[0].pause();
+    let started_at = std::time::Instant::now();
+    let output = rtrib()
+        .args(["check", &nodes[0].addr(), "--command-timeout", "500ms"])
+        .output()
+        .unwrap();
+    nodes[0].resume();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains(&nodes[0].addr()) && stderr.contains("timed out"),
+        "{stderr}"
+    );
+    assert!(started_at.elapsed() < Duration::from_secs(10));
 }
 
 #[test]
