@@ -92,6 +92,11 @@ pub enum Command {
             rtrib check 127.0.0.1:7000\n  \
             rtrib sandbox stop")]
     Sandbox(SandboxArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "Examples:\n  \
+            rtrib completions bash > /etc/bash_completion.d/rtrib\n  \
+            rtrib completions zsh > \"${fpath[1]}/_rtrib\"")]
+    Completions(CompletionsArgs),
     /// Show each master's keys, slots and replicas.
     #[command(after_help = "Examples:\n  \
             rtrib info 127.0.0.1:7000\n  \
@@ -109,6 +114,14 @@ pub struct CheckArgs {
     /// 16384 slots per master).
     #[arg(long, visible_alias = "cluster-search-multiple-owners")]
     pub search_multiple_owners: bool,
+}
+
+/// Arguments of `rtrib completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `rtrib info`.

@@ -2,6 +2,7 @@
 //! resolve → fetch → plan/judge → confirm → apply → verify → report.
 
 mod check;
+mod completions;
 mod create;
 mod info;
 mod replicate;
@@ -16,6 +17,7 @@ use crate::exit::Exit;
 pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
     match command {
         Command::Check(args) => check::run(context, args).await,
+        Command::Completions(args) => completions::run(context, args),
         Command::Create(args) => create::run(context, args).await,
         Command::Info(args) => info::run(context, args).await,
         Command::Replicate(args) => replicate::run(context, args).await,

@@ -1,0 +1,232 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'rtrib'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'rtrib' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from empty nodes, given by name or address; safe to re-run')
+            [CompletionResult]::new('replicate', 'replicate', [CompletionResultType]::ParameterValue, 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)')
+            [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show each master''s keys, slots and replicas')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rtrib;check' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--search-multiple-owners', '--search-multiple-owners', [CompletionResultType]::ParameterName, 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)')
+            [CompletionResult]::new('--cluster-search-multiple-owners', '--cluster-search-multiple-owners', [CompletionResultType]::ParameterName, 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;create' {
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Replicas per master; masters = nodes / (replicas + 1)')
+            [CompletionResult]::new('--cluster-replicas', '--cluster-replicas', [CompletionResultType]::ParameterName, 'Replicas per master; masters = nodes / (replicas + 1)')
+            [CompletionResult]::new('--host-of', '--host-of', [CompletionResultType]::ParameterName, 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master''s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the nodes to join and the cluster to become usable')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--allow-few-masters', '--allow-few-masters', [CompletionResultType]::ParameterName, 'Allow a cluster of fewer than 3 masters (no automatic failover)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
+            [CompletionResult]::new('--wait-sync', '--wait-sync', [CompletionResultType]::ParameterName, 'Also wait until every replica has finished its first sync with its master')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)')
+            [CompletionResult]::new('--cluster-yes', '--cluster-yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;replicate' {
+            [CompletionResult]::new('--master-addr', '--master-addr', [CompletionResultType]::ParameterName, 'The master to replicate')
+            [CompletionResult]::new('--slave-addr', '--slave-addr', [CompletionResultType]::ParameterName, 'The empty node that becomes its replica')
+            [CompletionResult]::new('--replica-addr', '--replica-addr', [CompletionResultType]::ParameterName, 'The empty node that becomes its replica')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the join and for every node to see the new replica')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;sandbox' {
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'How many nodes')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Replicas per master')
+            [CompletionResult]::new('--base-port', '--base-port', [CompletionResultType]::ParameterName, 'Port of the first node; the others follow (their bus ports are port + 10000)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Where the nodes keep their files (default: a directory in the system''s temp dir named after the base port)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;completions' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;info' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;help' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from empty nodes, given by name or address; safe to re-run')
+            [CompletionResult]::new('replicate', 'replicate', [CompletionResultType]::ParameterValue, 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)')
+            [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show each master''s keys, slots and replicas')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rtrib;help;check' {
+            break
+        }
+        'rtrib;help;create' {
+            break
+        }
+        'rtrib;help;replicate' {
+            break
+        }
+        'rtrib;help;sandbox' {
+            break
+        }
+        'rtrib;help;completions' {
+            break
+        }
+        'rtrib;help;info' {
+            break
+        }
+        'rtrib;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

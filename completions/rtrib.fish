@@ -1,0 +1,153 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_rtrib_global_optspecs
+    string join \n o/output= user= a/pass= connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose h/help V/version
+end
+
+function __fish_rtrib_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_rtrib_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_rtrib_using_subcommand
+    set -l cmd (__fish_rtrib_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c rtrib -n "__fish_rtrib_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_needs_command" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_needs_command" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_needs_command" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_needs_command" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_needs_command" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_needs_command" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_needs_command" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_needs_command" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_needs_command" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_needs_command" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_needs_command" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l search-multiple-owners -l cluster-search-multiple-owners -d 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l replicas -l cluster-replicas -d 'Replicas per master; masters = nodes / (replicas + 1)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l host-of -d 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master\'s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l wait-timeout -d 'How long to wait for the nodes to join and the cluster to become usable' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l allow-few-masters -d 'Allow a cluster of fewer than 3 masters (no automatic failover)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l dry-run -d 'Print the plan and change nothing'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l wait-sync -d 'Also wait until every replica has finished its first sync with its master'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s y -l yes -l cluster-yes -d 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l master-addr -d 'The master to replicate' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l slave-addr -l replica-addr -d 'The empty node that becomes its replica' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l wait-timeout -d 'How long to wait for the join and for every node to see the new replica' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l nodes -d 'How many nodes' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l replicas -d 'Replicas per master' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l base-port -d 'Port of the first node; the others follow (their bus ports are port + 10000)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dir -d 'Where the nodes keep their files (default: a directory in the system\'s temp dir named after the base port)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
