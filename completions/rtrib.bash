@@ -65,7 +65,7 @@ _rtrib() {
 
     case "${cmd}" in
         rtrib)
-            opts="-o -a -4 -6 -v -h -V --output --user --pass --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version check create replicate sandbox completions info help"
+            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version check create replicate sandbox completions info help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -88,6 +88,10 @@ _rtrib() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -119,7 +123,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__check)
-            opts="-o -a -4 -6 -v -h -V --cluster-search-multiple-owners --search-multiple-owners --output --user --pass --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
+            opts="-o -a -4 -6 -v -h -V --cluster-search-multiple-owners --search-multiple-owners --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -142,6 +146,10 @@ _rtrib() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -173,7 +181,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__completions)
-            opts="-o -a -4 -6 -v -h -V --output --user --pass --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version bash elvish fish powershell zsh"
+            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,6 +204,10 @@ _rtrib() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -227,7 +239,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__create)
-            opts="-y -o -a -4 -6 -v -h -V --cluster-replicas --replicas --host-of --allow-few-masters --dry-run --wait-timeout --wait-sync --cluster-yes --yes --output --user --pass --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
+            opts="-y -o -a -4 -6 -v -h -V --cluster-replicas --replicas --host-of --allow-few-masters --dry-run --wait-timeout --wait-sync --cluster-yes --yes --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,6 +278,10 @@ _rtrib() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -409,7 +425,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__info)
-            opts="-o -a -4 -6 -v -h -V --output --user --pass --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
+            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,6 +448,10 @@ _rtrib() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -463,7 +483,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__replicate)
-            opts="-o -a -4 -6 -v -h -V --master-addr --replica-addr --slave-addr --wait-timeout --output --user --pass --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
+            opts="-o -a -4 -6 -v -h -V --master-addr --replica-addr --slave-addr --wait-timeout --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,6 +525,10 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -533,7 +557,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__sandbox)
-            opts="-o -a -4 -6 -v -h -V --nodes --replicas --base-port --dir --output --user --pass --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version start stop"
+            opts="-o -a -4 -6 -v -h -V --nodes --replicas --base-port --dir --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version start stop"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -572,6 +596,10 @@ _rtrib() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

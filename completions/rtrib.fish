@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rtrib_global_optspecs
-    string join \n o/output= user= a/pass= connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose h/help V/version
+    string join \n o/output= user= a/pass= pass-file= connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose h/help V/version
 end
 
 function __fish_rtrib_needs_command
@@ -27,7 +27,8 @@ end
 complete -c rtrib -n "__fish_rtrib_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_needs_command" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_needs_command" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_needs_command" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_needs_command" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
 complete -c rtrib -n "__fish_rtrib_needs_command" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
@@ -48,7 +49,8 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "help" -d 'Print this me
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
@@ -66,7 +68,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l wait-timeout -d '
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
@@ -87,7 +90,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l wait-timeout -
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
@@ -105,7 +109,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dir -d 'Where th
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
@@ -119,7 +124,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s V -l version -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
@@ -133,7 +139,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s a -l pass -d 'Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r

@@ -258,17 +258,16 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "USER")]
     pub user: Option<String>,
 
-    /// Password for AUTH. Prefer the REDISCLI_AUTH environment variable: arguments are visible
-    /// to other users of the machine.
-    #[arg(
-        short = 'a',
-        long,
-        global = true,
-        env = "REDISCLI_AUTH",
-        hide_env_values = true,
-        value_name = "PASSWORD"
-    )]
+    /// Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment
+    /// variables (in that order of precedence after this option): arguments are visible to
+    /// other users of the machine.
+    #[arg(short = 'a', long, global = true, value_name = "PASSWORD")]
     pub pass: Option<String>,
+
+    /// Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are
+    /// removed.
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "pass")]
+    pub pass_file: Option<PathBuf>,
 
     /// How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s).
     #[arg(long, global = true, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]

@@ -3,7 +3,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::cluster::endpoint::Endpoint;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::net::addr::NodeAddr;
 use crate::net::conn::ConnectSettings;
 use crate::net::resolve::{AddressFamily, NameResolver, ResolverSettings};
@@ -42,7 +42,7 @@ impl Context {
                 connect_timeout: global.connect_timeout,
                 command_timeout: global.command_timeout,
                 user: global.user.clone(),
-                pass: global.pass.clone(),
+                pass: password(global)?,
             },
         })
     }
@@ -52,4 +52,24 @@ impl Context {
         let addr: NodeAddr = node.parse()?;
         Ok(self.resolver.resolve(&addr).await?)
     }
+}
+
+/// The password, from the first of: `--pass`, `--pass-file`, `RTRIB_PASS`, `REDISCLI_AUTH`.
+/// A secret file's trailing CR/LF (as mounted Kubernetes secrets often have) is removed.
+fn password(global: &GlobalArgs) -> Result<Option<String>> {
+    if let Some(pass) = &global.pass {
+        return Ok(Some(pass.clone()));
+    }
+    if let Some(path) = &global.pass_file {
+        let content = std::fs::read_to_string(path).map_err(|error| {
+            Error::Usage(format!(
+                "cannot read --pass-file {}: {error}",
+                path.display()
+            ))
+        })?;
+        return Ok(Some(content.trim_end_matches(['\r', '\n']).to_string()));
+    }
+    Ok(["RTRIB_PASS", "REDISCLI_AUTH"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty())))
 }

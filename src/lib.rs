@@ -17,6 +17,7 @@ pub mod net;
 pub mod output;
 mod prompt;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -80,9 +81,12 @@ fn init_logging(global: &GlobalArgs) {
         _ => "trace",
     };
     let filter = EnvFilter::try_from_env("RTRIB_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(color)
         .with_target(false)
         .init();
 }

@@ -5,4 +5,5 @@ mod create;
 mod fixture;
 mod generated;
 mod resolve;
+mod secrets;
 mod support;

@@ -193,6 +193,7 @@ impl NodeClient {
             .get_multiplexed_async_connection_with_config(&config)
             .await
             .map_err(fail)?;
+        tracing::debug!(node = %endpoint, "connected");
         Ok(Self {
             endpoint: endpoint.clone(),
             connection,
@@ -208,6 +209,7 @@ impl NodeClient {
     /// Sends one command and converts its reply.
     pub async fn query<T: FromRedisValue>(&self, cmd: &Cmd) -> Result<T, NodeError> {
         let name = command_name(cmd);
+        tracing::trace!(node = %self.endpoint, command = %name, "sending");
         cmd.query_async(&mut self.connection.clone())
             .await
             .map_err(|e| self.error(e, "waiting for a reply", &name))
@@ -215,6 +217,12 @@ impl NodeClient {
 
     /// Sends a pipeline in one round trip; the first failing command fails the call.
     pub async fn pipeline<T: FromRedisValue>(&self, pipe: &Pipeline) -> Result<T, NodeError> {
+        tracing::trace!(
+            node = %self.endpoint,
+            commands = pipe.cmd_iter().count(),
+            first = %pipe.cmd_iter().next().map(command_name).unwrap_or_default(),
+            "sending pipeline"
+        );
         pipe.query_async(&mut self.connection.clone())
             .await
             .map_err(|error| {

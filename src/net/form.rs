@@ -225,6 +225,7 @@ pub async fn wait_for_join(
             })
             .collect();
         if missing.is_empty() {
+            tracing::debug!(after = %Secs(&started.elapsed()), "every node knows every other");
             return Ok(());
         }
         if Instant::now() >= deadline {
@@ -311,8 +312,10 @@ pub async fn wait_until_usable(
             pending = unsynced_replicas(members, expectation).await;
         }
         if pending.is_empty() {
+            tracing::debug!(after = %Secs(&started.elapsed()), "the cluster is usable");
             return Ok(());
         }
+        tracing::trace!(?pending, "not usable yet");
         if Instant::now() >= deadline {
             return Err(WaitError::NotUsable {
                 waited: started.elapsed(),

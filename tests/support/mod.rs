@@ -8,6 +8,7 @@ pub fn rtrib() -> assert_cmd::Command {
     let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_rtrib"));
     command
         .env_remove("REDISCLI_AUTH")
+        .env_remove("RTRIB_PASS")
         .env_remove("REDISCLI_CLUSTER_YES")
         .env_remove("RTRIB_DNS_SERVER")
         .env_remove("RTRIB_RESOLV_CONF")
