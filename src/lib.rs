@@ -17,7 +17,7 @@ pub mod net;
 pub mod output;
 mod prompt;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -67,7 +67,8 @@ fn report(global: &GlobalArgs, error: &Error) -> ExitCode {
     if global.output == cli::OutputFormat::Json {
         let document =
             json!({ "error": { "message": error.to_string(), "exit_code": exit.code() } });
-        println!("{document:#}");
+        // A closed stdout must not turn an error report into a panic.
+        let _ = writeln!(std::io::stdout(), "{document:#}");
     }
     exit.into()
 }

@@ -464,3 +464,32 @@ fn key_slots_match_the_servers_keyslot() {
         );
     }
 }
+
+#[test]
+fn a_closed_stdout_ends_every_report_quietly() {
+    let nodes = started(3, Layout::Ports);
+    nodes.form(3);
+    let seed = nodes[0].addr();
+    for args in [
+        vec!["info", seed.as_str()],
+        vec!["check", seed.as_str()],
+        vec!["check", seed.as_str(), "-o", "json"],
+        vec!["completions", "zsh"],
+        vec!["check", "127.0.0.1:1", "-o", "json"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_rtrib"))
+            .args(&args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            matches!(output.status.code(), Some(0 | 3)),
+            "{args:?}: {:?} {stderr}",
+            output.status
+        );
+    }
+}
