@@ -65,7 +65,7 @@ _rtrib() {
 
     case "${cmd}" in
         rtrib)
-            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version check create replicate sandbox completions info help"
+            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version check create replicate sandbox completions info help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -92,6 +92,22 @@ _rtrib() {
                     return 0
                     ;;
                 --pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -123,7 +139,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__check)
-            opts="-o -a -4 -6 -v -h -V --cluster-search-multiple-owners --search-multiple-owners --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
+            opts="-o -a -4 -6 -v -h -V --cluster-search-multiple-owners --search-multiple-owners --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -150,6 +166,22 @@ _rtrib() {
                     return 0
                     ;;
                 --pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -181,7 +213,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__completions)
-            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version bash elvish fish powershell zsh"
+            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -208,6 +240,22 @@ _rtrib() {
                     return 0
                     ;;
                 --pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -239,7 +287,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__create)
-            opts="-y -o -a -4 -6 -v -h -V --cluster-replicas --replicas --host-of --allow-few-masters --dry-run --wait-timeout --wait-sync --cluster-yes --yes --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
+            opts="-y -o -a -4 -6 -v -h -V --cluster-replicas --replicas --host-of --allow-few-masters --dry-run --wait-timeout --wait-sync --cluster-yes --yes --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -282,6 +330,22 @@ _rtrib() {
                     return 0
                     ;;
                 --pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -425,7 +489,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__info)
-            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
+            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -452,6 +516,22 @@ _rtrib() {
                     return 0
                     ;;
                 --pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -483,7 +563,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__replicate)
-            opts="-o -a -4 -6 -v -h -V --master-addr --replica-addr --slave-addr --wait-timeout --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
+            opts="-o -a -4 -6 -v -h -V --master-addr --replica-addr --slave-addr --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,6 +609,22 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -557,7 +653,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__sandbox)
-            opts="-o -a -4 -6 -v -h -V --nodes --replicas --base-port --dir --output --user --pass --pass-file --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version start stop"
+            opts="-o -a -4 -6 -v -h -V --nodes --replicas --base-port --dir --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version start stop"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +696,22 @@ _rtrib() {
                     return 0
                     ;;
                 --pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

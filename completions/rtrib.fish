@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rtrib_global_optspecs
-    string join \n o/output= user= a/pass= pass-file= connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose h/help V/version
+    string join \n o/output= user= a/pass= pass-file= tls cacert= cert= key= sni= insecure connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose h/help V/version
 end
 
 function __fish_rtrib_needs_command
@@ -29,11 +29,17 @@ json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_needs_command" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_needs_command" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_needs_command" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_needs_command" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_needs_command" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_needs_command" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
@@ -51,12 +57,18 @@ json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l search-multiple-owners -l cluster-search-multiple-owners -d 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
@@ -70,6 +82,10 @@ json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
@@ -79,6 +95,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l allow-few-masters
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l wait-sync -d 'Also wait until every replica has finished its first sync with its master'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s y -l yes -l cluster-yes -d 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
@@ -92,11 +110,17 @@ json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
@@ -111,11 +135,17 @@ json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
@@ -126,11 +156,17 @@ json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
@@ -141,11 +177,17 @@ json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'

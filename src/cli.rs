@@ -269,6 +269,32 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH", conflicts_with = "pass")]
     pub pass_file: Option<PathBuf>,
 
+    /// Connect to the nodes with TLS (implied by the other TLS options).
+    #[arg(long, global = true)]
+    pub tls: bool,
+
+    /// Verify the nodes' certificates with this CA bundle (PEM) instead of the built-in public
+    /// roots.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub cacert: Option<PathBuf>,
+
+    /// Client certificate (PEM) for nodes that require one (tls-auth-clients yes).
+    #[arg(long, global = true, value_name = "PATH", requires = "key")]
+    pub cert: Option<PathBuf>,
+
+    /// The client certificate's private key (PEM).
+    #[arg(long, global = true, value_name = "PATH", requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// Server name to send (SNI) and verify when a node's host name is not known (by default
+    /// the name it was given by, else its IP address).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub sni: Option<String>,
+
+    /// Do not verify the nodes' certificates (testing only: anyone can pretend to be a node).
+    #[arg(long, global = true)]
+    pub insecure: bool,
+
     /// How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s).
     #[arg(long, global = true, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
     pub connect_timeout: Duration,

@@ -5,7 +5,7 @@ use crate::cli::GlobalArgs;
 use crate::cluster::endpoint::Endpoint;
 use crate::error::{Error, Result};
 use crate::net::addr::NodeAddr;
-use crate::net::conn::ConnectSettings;
+use crate::net::conn::{ConnectSettings, TlsSettings};
 use crate::net::resolve::{AddressFamily, NameResolver, ResolverSettings};
 use crate::output::Output;
 
@@ -43,6 +43,7 @@ impl Context {
                 command_timeout: global.command_timeout,
                 user: global.user.clone(),
                 pass: password(global)?,
+                tls: tls_settings(global)?,
             },
         })
     }
@@ -72,4 +73,36 @@ fn password(global: &GlobalArgs) -> Result<Option<String>> {
     Ok(["RTRIB_PASS", "REDISCLI_AUTH"]
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty())))
+}
+
+/// TLS settings when any TLS option is given; the PEM files are read here, once.
+fn tls_settings(global: &GlobalArgs) -> Result<Option<TlsSettings>> {
+    let wanted = global.tls
+        || global.cacert.is_some()
+        || global.cert.is_some()
+        || global.sni.is_some()
+        || global.insecure;
+    if !wanted {
+        return Ok(None);
+    }
+    let read = |option: &str, path: &std::path::Path| {
+        std::fs::read(path).map_err(|error| {
+            Error::Usage(format!("cannot read {option} {}: {error}", path.display()))
+        })
+    };
+    let root_cert = global
+        .cacert
+        .as_deref()
+        .map(|path| read("--cacert", path))
+        .transpose()?;
+    let client = match (&global.cert, &global.key) {
+        (Some(cert), Some(key)) => Some((read("--cert", cert)?, read("--key", key)?)),
+        _ => None,
+    };
+    Ok(Some(TlsSettings {
+        root_cert,
+        client,
+        sni: global.sni.clone(),
+        insecure: global.insecure,
+    }))
 }

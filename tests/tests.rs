@@ -7,3 +7,4 @@ mod generated;
 mod resolve;
 mod secrets;
 mod support;
+mod tls;

@@ -4,12 +4,16 @@
 //! rtrib talks to every node on its own connection (never through a cluster client, which would
 //! follow MOVED/ASK redirections silently: for an admin tool those are facts to report).
 
+use std::fmt;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use redis::aio::MultiplexedConnection;
+use redis::io::AsyncDNSResolver;
 use redis::{
-    AsyncConnectionConfig, Cmd, ConnectionAddr, ErrorKind, FromRedisValue, IntoConnectionInfo,
-    Pipeline, ProtocolVersion, RedisConnectionInfo, RedisError, ServerErrorKind,
+    AsyncConnectionConfig, ClientTlsConfig, Cmd, ConnectionAddr, ErrorKind, FromRedisValue,
+    IntoConnectionInfo, Pipeline, ProtocolVersion, RedisConnectionInfo, RedisError, RedisFuture,
+    ServerErrorKind, TlsCertificates,
 };
 
 use crate::cluster::endpoint::Endpoint;
@@ -27,6 +31,49 @@ pub struct ConnectSettings {
     pub user: Option<String>,
     /// Password; never printed.
     pub pass: Option<String>,
+    /// TLS, when the nodes speak it.
+    pub tls: Option<TlsSettings>,
+}
+
+/// How to speak TLS to the nodes. The key material is never printed.
+#[derive(Clone)]
+pub struct TlsSettings {
+    /// CA certificates (PEM) to verify the nodes with; `None`: the built-in public roots.
+    pub root_cert: Option<Vec<u8>>,
+    /// Client certificate and key (PEM) for nodes that require one.
+    pub client: Option<(Vec<u8>, Vec<u8>)>,
+    /// Server name for nodes known only by address.
+    pub sni: Option<String>,
+    /// Accept any certificate.
+    pub insecure: bool,
+}
+
+impl fmt::Debug for TlsSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsSettings")
+            .field("root_cert", &self.root_cert.as_ref().map(|_| "…"))
+            .field("client", &self.client.as_ref().map(|_| "…"))
+            .field("sni", &self.sni)
+            .field("insecure", &self.insecure)
+            .finish()
+    }
+}
+
+/// Hands redis-rs the address rtrib already resolved, whatever host name the connection
+/// carries for TLS (SNI and certificate checks use the name; the socket uses this address).
+struct PinnedAddress(SocketAddr);
+
+impl AsyncDNSResolver for PinnedAddress {
+    fn resolve<'a, 'b: 'a>(
+        &'a self,
+        _host: &'b str,
+        _port: u16,
+    ) -> RedisFuture<'a, Box<dyn Iterator<Item = SocketAddr> + Send + 'a>> {
+        let addr = self.0;
+        Box::pin(async move {
+            Ok(Box::new(std::iter::once(addr)) as Box<dyn Iterator<Item = SocketAddr> + Send>)
+        })
+    }
 }
 
 /// Why a node could not be used. Every variant names the node.
@@ -171,7 +218,21 @@ impl NodeClient {
         if let Some(pass) = &settings.pass {
             redis_settings = redis_settings.set_password(pass);
         }
-        let address = ConnectionAddr::Tcp(endpoint.addr.ip().to_string(), endpoint.addr.port());
+        let ip = endpoint.addr.ip().to_string();
+        let port = endpoint.addr.port();
+        let address = match &settings.tls {
+            None => ConnectionAddr::Tcp(ip, port),
+            Some(tls) => ConnectionAddr::TcpTls {
+                host: endpoint
+                    .name
+                    .clone()
+                    .or_else(|| tls.sni.clone())
+                    .unwrap_or(ip),
+                port,
+                insecure: tls.insecure,
+                tls_params: None,
+            },
+        };
         let fail = |error: RedisError| {
             NodeError::classify(
                 endpoint,
@@ -185,10 +246,26 @@ impl NodeClient {
             .into_connection_info()
             .map_err(fail)?
             .set_redis_settings(redis_settings);
-        let client = redis::Client::open(info).map_err(fail)?;
+        let client = match &settings.tls {
+            None => redis::Client::open(info),
+            Some(tls) => redis::Client::build_with_tls(
+                info,
+                TlsCertificates {
+                    client_tls: tls.client.clone().map(|(client_cert, client_key)| {
+                        ClientTlsConfig {
+                            client_cert,
+                            client_key,
+                        }
+                    }),
+                    root_cert: tls.root_cert.clone(),
+                },
+            ),
+        }
+        .map_err(fail)?;
         let config = AsyncConnectionConfig::new()
             .set_connection_timeout(Some(settings.connect_timeout))
-            .set_response_timeout(Some(settings.command_timeout));
+            .set_response_timeout(Some(settings.command_timeout))
+            .set_dns_resolver(PinnedAddress(endpoint.addr));
         let connection = client
             .get_multiplexed_async_connection_with_config(&config)
             .await
