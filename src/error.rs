@@ -2,6 +2,7 @@
 
 use crate::cluster::allocate::AllocationError;
 use crate::cluster::create::CreateRefusal;
+use crate::cluster::lookup::LookupError;
 use crate::exit::Exit;
 use crate::net::addr::AddrError;
 use crate::net::conn::NodeError;
@@ -29,6 +30,9 @@ pub enum Error {
     /// `create` will not touch these nodes; nothing was changed.
     #[error(transparent)]
     CreateRefused(#[from] CreateRefusal),
+    /// A node reference names no single node of the cluster.
+    #[error(transparent)]
+    Lookup(#[from] LookupError),
     /// A precondition does not hold; nothing was changed.
     #[error("{0}")]
     Refused(String),
@@ -50,7 +54,9 @@ impl Error {
     /// The exit code for this error (see [`Exit`]).
     pub fn exit(&self) -> Exit {
         match self {
-            Error::Addr(_) | Error::Usage(_) | Error::Allocation(_) => Exit::Usage,
+            Error::Addr(_) | Error::Usage(_) | Error::Allocation(_) | Error::Lookup(_) => {
+                Exit::Usage
+            }
             Error::CreateRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
             Error::Foreign(_) => Exit::ForeignCluster,
             Error::CreateRefused(_) | Error::Refused(_) => Exit::Refused,
