@@ -3,6 +3,7 @@
 use crate::cluster::allocate::AllocationError;
 use crate::cluster::create::CreateRefusal;
 use crate::cluster::lookup::LookupError;
+use crate::cluster::membership::JoinRefusal;
 use crate::exit::Exit;
 use crate::net::addr::AddrError;
 use crate::net::conn::NodeError;
@@ -30,15 +31,15 @@ pub enum Error {
     /// `create` will not touch these nodes; nothing was changed.
     #[error(transparent)]
     CreateRefused(#[from] CreateRefusal),
+    /// The node may not join the cluster; nothing was changed.
+    #[error(transparent)]
+    JoinRefused(#[from] JoinRefusal),
     /// A node reference names no single node of the cluster.
     #[error(transparent)]
     Lookup(#[from] LookupError),
     /// A precondition does not hold; nothing was changed.
     #[error("{0}")]
     Refused(String),
-    /// The nodes belong to another cluster; nothing was changed.
-    #[error("{0}")]
-    Foreign(String),
     /// A wait ran out of time.
     #[error(transparent)]
     Wait(#[from] WaitError),
@@ -58,8 +59,8 @@ impl Error {
                 Exit::Usage
             }
             Error::CreateRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
-            Error::Foreign(_) => Exit::ForeignCluster,
-            Error::CreateRefused(_) | Error::Refused(_) => Exit::Refused,
+            Error::JoinRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
+            Error::CreateRefused(_) | Error::JoinRefused(_) | Error::Refused(_) => Exit::Refused,
             Error::Wait(_) => Exit::Timeout,
             Error::Declined => Exit::Problems,
             Error::Resolve(ResolveError::Config { .. }) => Exit::Usage,

@@ -8,5 +8,6 @@ pub mod check;
 pub mod create;
 pub mod endpoint;
 pub mod lookup;
+pub mod membership;
 pub mod slots;
 pub mod topology;
