@@ -104,6 +104,9 @@ pub enum Command {
             rtrib del-node 127.0.0.1:7000 0c8d4e2f77aa --force   # the node is dead")]
     DelNode(DelNodeArgs),
     /// Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force.
+    #[command(after_help = "Examples:\n  \
+            rtrib forget 127.0.0.1:7000 0c8d4e2f77aa\n  \
+            rtrib forget redis-app-0.redis-service:6379 0c8d4e2f77aa3b1c9d0e5f6a7b8c9d0e1f2a3b4c")]
     Forget(ForgetArgs),
     /// Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster.
     #[command(after_help = "Examples:\n  \
