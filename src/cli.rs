@@ -97,6 +97,41 @@ pub enum Command {
             rtrib completions bash > /etc/bash_completion.d/rtrib\n  \
             rtrib completions zsh > \"${fpath[1]}/_rtrib\"")]
     Completions(CompletionsArgs),
+    /// Add an empty node to a cluster, as a master or as a replica.
+    #[command(after_help = "Examples:\n  \
+            rtrib add-node redis-app-6.redis-service:6379 redis-app-0.redis-service:6379\n  \
+            rtrib add-node 127.0.0.1:7006 127.0.0.1:7000 --replica\n  \
+            rtrib add-node 127.0.0.1:7007 127.0.0.1:7000 --replica --master-id 3c3a0c74")]
+    AddNode(AddNodeArgs),
+    /// Remove a node from the cluster (with --force: a dead or unreachable one too).
+    #[command(after_help = "Examples:\n  \
+            rtrib del-node 127.0.0.1:7000 9e0b7a1c4d2f\n  \
+            rtrib del-node redis-app-0.redis-service:6379 redis-app-5.redis-service:6379\n  \
+            rtrib del-node 127.0.0.1:7000 0c8d4e2f77aa --force   # the node is dead")]
+    DelNode(DelNodeArgs),
+    /// Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force.
+    #[command(after_help = "Examples:\n  \
+            rtrib forget 127.0.0.1:7000 0c8d4e2f77aa\n  \
+            rtrib forget redis-app-0.redis-service:6379 0c8d4e2f77aa3b1c9d0e5f6a7b8c9d0e1f2a3b4c")]
+    Forget(ForgetArgs),
+    /// Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster.
+    #[command(after_help = "Examples:\n  \
+            rtrib heal redis-app-{0..5}.redis-service:6379\n  \
+            rtrib heal redis-app-{0..5}.redis-service:6379 --forget-ghosts")]
+    Heal(HealArgs),
+    /// Block until the nodes answer and are cluster-enabled (or the cluster state is ok).
+    #[command(after_help = "Examples:\n  \
+            rtrib wait redis-app-{0..5}.redis-service:6379 --timeout 5m\n  \
+            rtrib wait 127.0.0.1:7000 --for cluster-ok")]
+    Wait(WaitArgs),
+    /// Run a command on every node concurrently and print each node's reply.
+    #[command(after_help = "Examples:\n  \
+            rtrib call 127.0.0.1:7000 INFO server\n  \
+            rtrib call 127.0.0.1:7000 CONFIG GET maxmemory --only-masters -o json")]
+    Call(CallArgs),
+    /// Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE).
+    #[command(after_help = "Example:\n  rtrib set-timeout 127.0.0.1:7000 5000")]
+    SetTimeout(SetTimeoutArgs),
     /// Show each master's keys, slots and replicas.
     #[command(after_help = "Examples:\n  \
             rtrib info 127.0.0.1:7000\n  \
@@ -180,6 +215,129 @@ pub struct ReplicateArgs {
     /// How long to wait for the join and for every node to see the new replica.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     pub wait_timeout: Duration,
+}
+
+/// Arguments of `rtrib add-node`.
+#[derive(Debug, Args)]
+pub struct AddNodeArgs {
+    /// The empty node to add: host:port, ip:port or [ipv6]:port.
+    #[arg(value_name = "NEW_NODE")]
+    pub new_node: String,
+    /// Any node of the cluster.
+    #[arg(value_name = "EXISTING_NODE")]
+    pub existing_node: String,
+    /// Add it as a replica (of --master-id, else of the master with the fewest replicas,
+    /// preferring one on another host).
+    #[arg(long, visible_aliases = ["slave", "cluster-slave", "cluster-replica"])]
+    pub replica: bool,
+    /// The master to replicate: its ID, an ID prefix (6+ characters) or its address.
+    #[arg(
+        long,
+        visible_alias = "cluster-master-id",
+        value_name = "NODE",
+        requires = "replica"
+    )]
+    pub master_id: Option<String>,
+    /// How long to wait until every node knows the new node.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub wait_timeout: Duration,
+}
+
+/// Arguments of `rtrib del-node`.
+#[derive(Debug, Args)]
+pub struct DelNodeArgs {
+    /// Any live node of the cluster.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// The node to remove: its ID, an ID prefix (6+ characters) or its address.
+    #[arg(value_name = "ID|ADDR")]
+    pub target: String,
+    /// Remove it even though it is dead, unreachable or has no address (it is only forgotten).
+    #[arg(long)]
+    pub force: bool,
+    /// How long to keep forgetting it until gossip can no longer bring it back.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub wait_timeout: Duration,
+}
+
+/// Arguments of `rtrib forget`.
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// Any live node of the cluster.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// The node to forget: its ID, an ID prefix (6+ characters) or its address.
+    #[arg(value_name = "ID|ADDR")]
+    pub target: String,
+    /// How long to keep forgetting it until gossip can no longer bring it back.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub wait_timeout: Duration,
+}
+
+/// Arguments of `rtrib heal`.
+#[derive(Debug, Args)]
+pub struct HealArgs {
+    /// Every node of the cluster, by the names that stay stable across restarts.
+    #[arg(value_name = "NODE", required = true, num_args = 1..)]
+    pub nodes: Vec<String>,
+    /// Also forget failed entries that match none of the nodes given (ghosts of old addresses
+    /// or removed pods).
+    #[arg(long)]
+    pub forget_ghosts: bool,
+    /// How long to wait for the nodes to see each other again.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub wait_timeout: Duration,
+}
+
+/// What `rtrib wait` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WaitFor {
+    /// Every node answers PING and is cluster-enabled.
+    Ready,
+    /// Every node reports cluster_state:ok.
+    ClusterOk,
+}
+
+/// Arguments of `rtrib wait`.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// The nodes to wait for.
+    #[arg(value_name = "NODE", required = true, num_args = 1..)]
+    pub nodes: Vec<String>,
+    /// What to wait for.
+    #[arg(long = "for", value_enum, default_value_t = WaitFor::Ready)]
+    pub wait_for: WaitFor,
+    /// Give up after this long (exit 4).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub timeout: Duration,
+}
+
+/// Arguments of `rtrib call`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// Any node of the cluster.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// The command and its arguments, sent unchanged to every node.
+    #[arg(value_name = "COMMAND", required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<String>,
+    /// Only masters.
+    #[arg(long, visible_aliases = ["cluster-only-masters"], conflicts_with = "only_replicas")]
+    pub only_masters: bool,
+    /// Only replicas.
+    #[arg(long, visible_aliases = ["cluster-only-replicas"])]
+    pub only_replicas: bool,
+}
+
+/// Arguments of `rtrib set-timeout`.
+#[derive(Debug, Args)]
+pub struct SetTimeoutArgs {
+    /// Any node of the cluster.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// The new cluster-node-timeout in milliseconds (at least 100).
+    #[arg(value_name = "MILLISECONDS", value_parser = clap::value_parser!(u64).range(100..))]
+    pub milliseconds: u64,
 }
 
 /// What `rtrib sandbox` does.

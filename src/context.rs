@@ -3,6 +3,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::lookup::NodeRef;
 use crate::error::{Error, Result};
 use crate::net::addr::NodeAddr;
 use crate::net::conn::{ConnectSettings, TlsSettings};
@@ -46,6 +47,15 @@ impl Context {
                 tls: tls_settings(global)?,
             },
         })
+    }
+
+    /// Reads a reference to a node of the cluster: a node ID or ID prefix (6 to 40 hex digits),
+    /// else an address or host name, resolved.
+    pub async fn node_ref(&self, text: &str) -> Result<NodeRef> {
+        match NodeRef::id(text) {
+            Some(id) => Ok(id),
+            None => Ok(NodeRef::Addr(self.resolve_node(text).await?.addr)),
+        }
     }
 
     /// Parses a NODE argument and resolves its host name (retrying until the deadline).

@@ -2,6 +2,8 @@
 
 use crate::cluster::allocate::AllocationError;
 use crate::cluster::create::CreateRefusal;
+use crate::cluster::lookup::LookupError;
+use crate::cluster::membership::JoinRefusal;
 use crate::exit::Exit;
 use crate::net::addr::AddrError;
 use crate::net::conn::NodeError;
@@ -29,12 +31,15 @@ pub enum Error {
     /// `create` will not touch these nodes; nothing was changed.
     #[error(transparent)]
     CreateRefused(#[from] CreateRefusal),
+    /// The node may not join the cluster; nothing was changed.
+    #[error(transparent)]
+    JoinRefused(#[from] JoinRefusal),
+    /// A node reference names no single node of the cluster.
+    #[error(transparent)]
+    Lookup(#[from] LookupError),
     /// A precondition does not hold; nothing was changed.
     #[error("{0}")]
     Refused(String),
-    /// The nodes belong to another cluster; nothing was changed.
-    #[error("{0}")]
-    Foreign(String),
     /// A wait ran out of time.
     #[error(transparent)]
     Wait(#[from] WaitError),
@@ -50,10 +55,12 @@ impl Error {
     /// The exit code for this error (see [`Exit`]).
     pub fn exit(&self) -> Exit {
         match self {
-            Error::Addr(_) | Error::Usage(_) | Error::Allocation(_) => Exit::Usage,
+            Error::Addr(_) | Error::Usage(_) | Error::Allocation(_) | Error::Lookup(_) => {
+                Exit::Usage
+            }
             Error::CreateRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
-            Error::Foreign(_) => Exit::ForeignCluster,
-            Error::CreateRefused(_) | Error::Refused(_) => Exit::Refused,
+            Error::JoinRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
+            Error::CreateRefused(_) | Error::JoinRefused(_) | Error::Refused(_) => Exit::Refused,
             Error::Wait(_) => Exit::Timeout,
             Error::Declined => Exit::Problems,
             Error::Resolve(ResolveError::Config { .. }) => Exit::Usage,

@@ -4,6 +4,7 @@ mod check;
 mod create;
 mod fixture;
 mod generated;
+mod membership;
 mod resolve;
 mod secrets;
 mod support;

@@ -1,12 +1,19 @@
 //! One module per subcommand, each reading like its algorithm:
 //! resolve → fetch → plan/judge → confirm → apply → verify → report.
 
+mod add_node;
+mod call;
 mod check;
 mod completions;
 mod create;
+mod del_node;
+mod heal;
 mod info;
+mod newcomer;
 mod replicate;
 mod sandbox;
+mod set_timeout;
+mod wait;
 
 use crate::cli::Command;
 use crate::context::Context;
@@ -16,8 +23,15 @@ use crate::exit::Exit;
 /// Runs the chosen subcommand.
 pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
     match command {
+        Command::AddNode(args) => add_node::run(context, args).await,
+        Command::Call(args) => call::run(context, args).await,
         Command::Check(args) => check::run(context, args).await,
         Command::Completions(args) => completions::run(context, args),
+        Command::DelNode(args) => del_node::run(context, args).await,
+        Command::Forget(args) => del_node::forget(context, args).await,
+        Command::Heal(args) => heal::run(context, args).await,
+        Command::SetTimeout(args) => set_timeout::run(context, args).await,
+        Command::Wait(args) => wait::run(context, args).await,
         Command::Create(args) => create::run(context, args).await,
         Command::Info(args) => info::run(context, args).await,
         Command::Replicate(args) => replicate::run(context, args).await,

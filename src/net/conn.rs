@@ -17,7 +17,7 @@ use redis::{
 };
 
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::topology::NodesView;
+use crate::cluster::topology::{NodeEntry, NodesView};
 use crate::net::Secs;
 
 /// How to open and use node connections.
@@ -325,6 +325,17 @@ impl NodeClient {
             detail: e.to_string(),
         })?;
         Ok((view, keys))
+    }
+
+    /// Like [`Self::read_view`], with the node's own (`myself`) line taken out of the view.
+    pub async fn read_myself(&self) -> Result<(NodeEntry, NodesView, u64), NodeError> {
+        let (view, keys) = self.read_view().await?;
+        let myself = view.myself().cloned().ok_or_else(|| NodeError::Protocol {
+            node: self.endpoint.clone(),
+            command: "CLUSTER NODES".into(),
+            detail: "no line is flagged myself".into(),
+        })?;
+        Ok((myself, view, keys))
     }
 
     fn error(&self, error: RedisError, during: &'static str, command: &str) -> NodeError {

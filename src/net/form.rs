@@ -1,5 +1,6 @@
 //! Forming a cluster: slots, config epochs, MEETs, replicas — then waiting, bounded and
-//! actively, until every node agrees the cluster is usable.
+//! actively, until every node agrees the cluster is usable; and the reverse, making every node
+//! forget one for good.
 //!
 //! Timing facts this module is built around (Redis 7, measured here):
 //! - MEETs sent from every node to every other join 6 nodes in ~0.17 s; MEETs to one node
@@ -20,16 +21,21 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 use redis::Cmd;
 
+use crate::cluster::check::NodeReport;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::{NodeId, NodesView};
 use crate::net::Secs;
-use crate::net::conn::{NodeClient, NodeError};
+use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 
 /// How often the cluster is polled while waiting.
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
 /// How often replicas re-announce their role while some node has not seen it yet.
 const ANNOUNCE_INTERVAL: Duration = Duration::from_millis(500);
+/// How often `CLUSTER FORGET` is repeated while some member still lists the forgotten node.
+const FORGET_INTERVAL: Duration = Duration::from_millis(200);
+/// Consecutive polls in which no member lists the forgotten node before it counts as gone.
+const FORGOTTEN_POLLS: usize = 2;
 /// Bound on the TCP probe of a bus port when diagnosing a join that does not complete.
 const BUS_PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -71,6 +77,18 @@ pub enum WaitError {
         waited: Duration,
         missing: Vec<(Endpoint, Vec<Endpoint>)>,
         bus_probes: Vec<BusProbe>,
+    },
+    /// Some members still list a node they were told to forget.
+    #[error(
+        "node {id} was not forgotten within {}; these nodes still list it:\n  {}\n\
+         hint: a node rtrib cannot reach that still knows it gossips it back; run the command \
+         again once every node of the cluster answers",
+        Secs(.waited), .known_by.join("\n  ")
+    )]
+    NotForgotten {
+        id: NodeId,
+        waited: Duration,
+        known_by: Vec<String>,
     },
     /// The nodes joined, but the cluster did not become usable.
     #[error("the cluster did not become usable within {}:\n  {}", Secs(.waited), .pending.join("\n  "))]
@@ -117,6 +135,23 @@ fn join_timeout_message(
          where it stopped.",
     );
     text
+}
+
+/// Connects to each of `nodes` concurrently; the first failure wins.
+pub async fn connect_members<'a>(
+    nodes: impl IntoIterator<Item = &'a NodeReport>,
+    settings: &ConnectSettings,
+) -> Result<Vec<Member>, NodeError> {
+    join_all(nodes.into_iter().map(|node| async move {
+        Ok(Member {
+            client: NodeClient::connect(&node.endpoint, settings).await?,
+            id: node.entry.id.clone(),
+            bus_port: node.entry.bus_port,
+        })
+    }))
+    .await
+    .into_iter()
+    .collect()
 }
 
 /// Runs `command` on every member concurrently; the first error wins.
@@ -284,6 +319,67 @@ pub async fn announce(members: &[Member], announcers: &[usize]) -> Result<(), No
         })
         .collect();
     meet(members, &pairs).await
+}
+
+/// Makes every member forget node `id` for good: `CLUSTER FORGET` on each member that still
+/// lists it, repeated every 200 ms, until no member lists it in two consecutive polls.
+///
+/// FORGET removes the node from one member's table and blacklists its ID there for 60 s only;
+/// gossip from a member that still knows it brings it back to the others (at once to a member
+/// not told yet, after the 60 s to the others). So every member must forget it within the same
+/// window, and they are polled until none lists it. A member that does not answer counts as
+/// still listing it. A member's own master cannot be forgotten: re-point such replicas first.
+pub async fn forget(
+    members: &[Member],
+    id: &NodeId,
+    started: Instant,
+    deadline: Instant,
+) -> Result<(), WaitError> {
+    let mut failures: HashMap<usize, String> = HashMap::new();
+    let mut clean_polls = 0;
+    loop {
+        let views = read_views(members).await;
+        let knowing: Vec<usize> = (0..members.len())
+            .filter(|&i| {
+                views[i]
+                    .as_ref()
+                    .is_none_or(|(view, _)| view.get(id).is_some())
+            })
+            .collect();
+        if knowing.is_empty() {
+            clean_polls += 1;
+            if clean_polls >= FORGOTTEN_POLLS {
+                return Ok(());
+            }
+        } else {
+            clean_polls = 0;
+            if Instant::now() >= deadline {
+                let known_by = knowing
+                    .iter()
+                    .map(|&i| match failures.get(&i) {
+                        Some(failure) => format!("{} ({failure})", members[i].endpoint()),
+                        None => members[i].endpoint().to_string(),
+                    })
+                    .collect();
+                return Err(WaitError::NotForgotten {
+                    id: id.clone(),
+                    waited: started.elapsed(),
+                    known_by,
+                });
+            }
+            let mut cmd = redis::cmd("CLUSTER");
+            cmd.arg("FORGET").arg(id.as_str());
+            let replies =
+                join_all(knowing.iter().map(|&i| members[i].client.query::<()>(&cmd))).await;
+            for (&i, reply) in knowing.iter().zip(replies) {
+                match reply {
+                    Ok(()) => failures.remove(&i),
+                    Err(error) => failures.insert(i, error.reason()),
+                };
+            }
+        }
+        tokio::time::sleep(FORGET_INTERVAL).await;
+    }
 }
 
 /// What "usable" means for the cluster being formed.

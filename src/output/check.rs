@@ -361,7 +361,8 @@ pub struct NodeDocument {
 }
 
 impl NodeDocument {
-    pub(super) fn new(topology: &Topology, report: &NodeReport) -> Self {
+    /// Describes `report`, a node of `topology`.
+    pub fn new(topology: &Topology, report: &NodeReport) -> Self {
         let entry = &report.entry;
         let error = match &report.state {
             NodeState::Reachable { .. } => None,

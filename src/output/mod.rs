@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::cli::OutputFormat;
 
-pub use check::{CheckDocument, write_check_text};
+pub use check::{CheckDocument, NodeDocument, write_check_text};
 pub use create::{CreateDocument, CreateOutcome, write_create_plan};
 pub use info::{InfoDocument, write_info_text};
 

@@ -1,0 +1,277 @@
+//! `rtrib add-node NEW EXISTING [--replica [--master-id NODE]]`: resolve both → read the
+//! cluster from EXISTING and NEW's own view → choose the master (for a replica) → a member
+//! already: nothing to do → refuse a node with data or from another cluster → copy the cluster's
+//! functions → NEW MEETs every member → wait until all know it → as a replica: REPLICATE,
+//! announce, wait until every node sees it → check.
+
+use std::time::Instant;
+
+use redis::Value;
+use serde_json::json;
+
+use crate::cli::AddNodeArgs;
+use crate::cluster::check::{NodeReport, Topology};
+use crate::cluster::endpoint::Endpoint;
+use crate::cluster::membership::{MasterPicker, check_newcomer, is_flagged_failing};
+use crate::cluster::topology::NodeId;
+use crate::commands::check::inspect;
+use crate::commands::newcomer;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::net::conn::{NodeClient, NodeError};
+use crate::net::fetch::{FetchOptions, fetch_topology};
+use crate::net::form::{self, Member};
+use crate::output::{CheckDocument, NodeDocument, write_check_text};
+
+/// Runs `add-node`; see the module docs for the steps.
+pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
+    let new = context.resolve_node(&args.new_node).await?;
+    let existing = context.resolve_node(&args.existing_node).await?;
+    if new.addr == existing.addr {
+        return Err(Error::Usage(format!(
+            "{new} is given both as the node to add and as the cluster's node"
+        )));
+    }
+    let output = &context.output;
+    output.step(&format!("Adding node {new} to cluster {existing}"))?;
+    let topology = fetch_topology(&existing, &context.connect, FetchOptions::default()).await?;
+    let client = NodeClient::connect(&new, &context.connect).await?;
+    let (myself, view, keys) = client.read_myself().await?;
+    let master = match args.replica {
+        true => Some(choose_master(context, args, &topology, &new, &myself.id).await?),
+        false => None,
+    };
+    let member = topology.node(&myself.id);
+    match member {
+        Some(member) => {
+            if let Some(done) = already_added(args, &new, member, master, keys)? {
+                output.step(&done)?;
+                return finish(context, &existing, &myself.id, Outcome::AlreadyMember).await;
+            }
+        }
+        None => check_newcomer(&topology, &new, &myself, &view, keys)?,
+    }
+    if let (Some(master), None) = (master, &args.master_id) {
+        output.line(&format!(
+            "Automatically selected master {}",
+            master.endpoint
+        ))?;
+    }
+
+    let others = topology
+        .reachable()
+        .map(|(node, _)| node)
+        .filter(|node| node.id() != &myself.id);
+    let mut members = form::connect_members(others, &context.connect).await?;
+    if member.is_none() {
+        copy_functions(context, &members[0].client, &client).await?;
+    }
+    let master_index = master
+        .map(|master| {
+            members
+                .iter()
+                .position(|m| &m.id == master.id())
+                .ok_or_else(|| Error::Refused(format!("{} is not reachable", master.endpoint)))
+        })
+        .transpose()?;
+    members.push(Member {
+        client,
+        id: myself.id.clone(),
+        bus_port: myself.bus_port,
+    });
+    let newcomer = members.len() - 1;
+    let started = Instant::now();
+    let deadline = started + args.wait_timeout;
+    newcomer::join(output, &members, newcomer, started, deadline).await?;
+    if let Some(master_index) = master_index {
+        newcomer::attach_replica(
+            output,
+            &members,
+            (newcomer, master_index),
+            started,
+            deadline,
+        )
+        .await?;
+    }
+    let outcome = match master {
+        Some(_) => Outcome::AddedReplica,
+        None => Outcome::AddedMaster,
+    };
+    finish(context, &existing, &myself.id, outcome).await
+}
+
+/// How `add-node` ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    AddedMaster,
+    AddedReplica,
+    AlreadyMember,
+}
+
+/// The master the new node will replicate: `--master-id` (which must name a reachable,
+/// healthy master), else the master with the fewest replicas, preferring one on another IP.
+async fn choose_master<'t>(
+    context: &Context,
+    args: &AddNodeArgs,
+    topology: &'t Topology,
+    new: &Endpoint,
+    new_id: &NodeId,
+) -> Result<&'t NodeReport> {
+    let Some(text) = &args.master_id else {
+        return MasterPicker::new(topology, new_id)
+            .pick(new.addr.ip())
+            .ok_or_else(|| {
+                Error::Refused(
+                    "no master of the cluster can take a replica: none is reachable and healthy"
+                        .into(),
+                )
+            });
+    };
+    let master = topology.find(&context.node_ref(text).await?)?;
+    if master.id() == new_id || !master.entry.is_master() {
+        return Err(Error::Usage(format!(
+            "--master-id {text}: node {} ({}) is not a master of the cluster; give a master's ID, \
+             ID prefix (6+ characters) or address",
+            master.id(),
+            master.endpoint
+        )));
+    }
+    if !master.is_reachable() || is_flagged_failing(topology, master.id()) {
+        return Err(Error::Refused(format!(
+            "--master-id {text}: master {} ({}) is unreachable or failing; choose another master",
+            master.id(),
+            master.endpoint
+        )));
+    }
+    Ok(master)
+}
+
+/// For a node that is already a member: `Some(message)` when it already is what was asked
+/// (a member; a replica, of `master` when `--master-id` names one), `None` when it is an empty
+/// master left by an interrupted `add-node --replica` that may still become a replica, and a
+/// refusal otherwise.
+fn already_added(
+    args: &AddNodeArgs,
+    new: &Endpoint,
+    member: &NodeReport,
+    master: Option<&NodeReport>,
+    keys: u64,
+) -> Result<Option<String>> {
+    let entry = &member.entry;
+    let Some(master) = master else {
+        let role = if entry.is_master() {
+            "master"
+        } else {
+            "replica"
+        };
+        return Ok(Some(format!(
+            "{new} is already a member of the cluster ({role}): nothing to do."
+        )));
+    };
+    if let Some(current) = &entry.master_id {
+        if current == master.id() || args.master_id.is_none() {
+            return Ok(Some(format!(
+                "{new} is already a member of the cluster, replica of {current}: nothing to do."
+            )));
+        }
+        return Err(Error::Refused(format!(
+            "{new} is already a replica of {current}, not of {}: run CLUSTER REPLICATE {} on it \
+             to move it",
+            master.id(),
+            master.id()
+        )));
+    }
+    if keys > 0 || !entry.slots.is_empty() {
+        return Err(Error::Refused(format!(
+            "{new} is already a master of the cluster ({keys} keys, {} slots): reshard its slots \
+             away (rtrib reshard) before it can become a replica",
+            entry.slots.len()
+        )));
+    }
+    Ok(None)
+}
+
+/// Copies the cluster's Redis functions (`FUNCTION DUMP` / `FUNCTION RESTORE`) from `seed` to
+/// the new node, which must have none of its own: a cluster's functions must be the same on
+/// every master, or calls fail depending on the slot. Servers older than Redis 7 have no
+/// functions; then nothing is done.
+async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) -> Result<()> {
+    let list = || {
+        let mut cmd = redis::cmd("FUNCTION");
+        cmd.arg("LIST");
+        cmd
+    };
+    let libraries: Vec<Value> = match seed.query(&list()).await {
+        Err(NodeError::Command { detail, .. })
+            if detail.to_lowercase().contains("unknown command") =>
+        {
+            return Ok(());
+        }
+        other => other?,
+    };
+    if libraries.is_empty() {
+        return Ok(());
+    }
+    let own: Vec<Value> = new.query(&list()).await?;
+    if !own.is_empty() {
+        return Err(Error::Refused(format!(
+            "{} already has {} function libraries and the cluster has its own: it cannot be \
+             added. Run FUNCTION FLUSH on it and try again",
+            new.endpoint(),
+            own.len()
+        )));
+    }
+    let mut dump = redis::cmd("FUNCTION");
+    dump.arg("DUMP");
+    let payload: Vec<u8> = seed.query(&dump).await?;
+    context.output.step(&format!(
+        "Copying {} function libraries from {}",
+        libraries.len(),
+        seed.endpoint()
+    ))?;
+    let mut restore = redis::cmd("FUNCTION");
+    restore.arg("RESTORE").arg(payload);
+    new.query::<()>(&restore).await?;
+    Ok(())
+}
+
+/// Runs the full check from the existing node, prints it (with the outcome and the new node
+/// in JSON), and returns its exit code.
+async fn finish(
+    context: &Context,
+    existing: &Endpoint,
+    id: &NodeId,
+    outcome: Outcome,
+) -> Result<Exit> {
+    let (topology, report) = inspect(context, existing, false).await?;
+    let output = &context.output;
+    if output.is_json() {
+        let node = topology.node(id).map(|n| NodeDocument::new(&topology, n));
+        let outcome = match outcome {
+            Outcome::AddedMaster | Outcome::AddedReplica => "added",
+            Outcome::AlreadyMember => "already_member",
+        };
+        output.json(&json!({
+            "outcome": outcome,
+            "node": node,
+            "check": CheckDocument::new(&topology, &report),
+        }))?;
+    } else {
+        output.text(|out, style| write_check_text(out, style, &topology, &report, false))?;
+        if outcome != Outcome::AlreadyMember {
+            output.line(&output.style().ok("New node added correctly."))?;
+        }
+        if outcome == Outcome::AddedMaster {
+            output.line(
+                "The new master serves no slots yet: give it some with rtrib rebalance or \
+                 rtrib reshard.",
+            )?;
+        }
+    }
+    Ok(if report.is_healthy() {
+        Exit::Ok
+    } else {
+        Exit::Problems
+    })
+}
