@@ -4,11 +4,12 @@
 //! options into settings, and each subcommand's arguments go to its module in
 //! [`crate::commands`].
 
+use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::exit::EXIT_CODES_HELP;
 
@@ -319,7 +320,12 @@ pub struct CallArgs {
     #[arg(value_name = "NODE")]
     pub node: String,
     /// The command and its arguments, sent unchanged to every node.
-    #[arg(value_name = "COMMAND", required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "COMMAND",
+        required = true,
+        num_args = 1..,
+        allow_hyphen_values = true
+    )]
     pub command: Vec<String>,
     /// Only masters.
     #[arg(long, visible_aliases = ["cluster-only-masters"], conflicts_with = "only_replicas")]
@@ -495,6 +501,87 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
+/// Lets rtrib's options follow the Redis command of `rtrib call`, as redis-cli allows
+/// (`call h:p CONFIG GET maxmemory --cluster-only-masters`): options of `call` and global
+/// options found after the command are moved before it. Everything after `--` is left alone,
+/// so `rtrib call h:p -- ECHO -o` sends `-o` to Redis.
+pub fn hoist_call_options(args: Vec<OsString>) -> Vec<OsString> {
+    let command = Cli::command();
+    let Some(call) = command.find_subcommand("call") else {
+        return args;
+    };
+    let options: Vec<&clap::Arg> = call
+        .get_arguments()
+        .chain(command.get_arguments())
+        .filter(|a| !a.is_positional())
+        .collect();
+    let takes_value = |token: &str| -> Option<bool> {
+        let matches = |a: &&&clap::Arg| {
+            let long = token
+                .strip_prefix("--")
+                .map(|t| t.split('=').next().unwrap_or(t));
+            let short = token.strip_prefix('-').filter(|t| t.chars().count() == 1);
+            long.is_some_and(|l| {
+                a.get_long() == Some(l) || a.get_visible_aliases().unwrap_or_default().contains(&l)
+            }) || short.is_some_and(|s| a.get_short().map(String::from).as_deref() == Some(s))
+        };
+        options
+            .iter()
+            .find(matches)
+            .map(|a| a.get_action().takes_values() && !token.contains('='))
+    };
+    // The subcommand is the first word that is neither an option nor an option's value.
+    let mut position = None;
+    let mut index = 1;
+    while index < args.len() {
+        let text = args[index].to_string_lossy();
+        match takes_value(&text) {
+            Some(true) => index += 2,
+            Some(false) => index += 1,
+            None if text.starts_with('-') => index += 1,
+            None => {
+                position = (text == "call").then_some(index);
+                break;
+            }
+        }
+    }
+    let Some(position) = position else {
+        return args;
+    };
+    let (head, tail) = args.split_at(position + 1);
+    let mut hoisted = Vec::new();
+    let mut kept = Vec::new();
+    let mut tokens = tail.iter();
+    let mut positionals = 0;
+    while let Some(token) = tokens.next() {
+        let text = token.to_string_lossy();
+        if text == "--" {
+            kept.push(token.clone());
+            kept.extend(tokens.by_ref().cloned());
+            break;
+        }
+        match takes_value(&text) {
+            Some(with_value) if positionals >= 2 => {
+                hoisted.push(token.clone());
+                if with_value {
+                    hoisted.extend(tokens.next().cloned());
+                }
+            }
+            Some(with_value) => {
+                kept.push(token.clone());
+                if with_value {
+                    kept.extend(tokens.next().cloned());
+                }
+            }
+            None => {
+                positionals += 1;
+                kept.push(token.clone());
+            }
+        }
+    }
+    head.iter().cloned().chain(hoisted).chain(kept).collect()
+}
+
 /// Parses `500ms`, `2s`, `1.5s`, `2m` or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -526,11 +613,44 @@ fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    fn hoisted(line: &str) -> String {
+        let args = line.split(' ').map(OsString::from).collect();
+        hoist_call_options(args)
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn options_after_a_call_command_are_moved_before_it() {
+        assert_eq!(
+            hoisted("rtrib call h:1 CONFIG GET x --cluster-only-masters -o json"),
+            "rtrib call --cluster-only-masters -o json h:1 CONFIG GET x"
+        );
+        assert_eq!(hoisted("rtrib call h:1 ECHO -1"), "rtrib call h:1 ECHO -1");
+        assert_eq!(
+            hoisted("rtrib call h:1 -- ECHO -o"),
+            "rtrib call h:1 -- ECHO -o"
+        );
+        assert_eq!(
+            hoisted("rtrib -o json call h:1 PING --pass=s3cret"),
+            "rtrib -o json call --pass=s3cret h:1 PING"
+        );
+        assert_eq!(
+            hoisted("rtrib check h:1 -o json"),
+            "rtrib check h:1 -o json"
+        );
+        assert_eq!(
+            hoisted("rtrib --user call check h:1 -o json"),
+            "rtrib --user call check h:1 -o json"
+        );
     }
 
     #[test]

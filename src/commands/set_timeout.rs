@@ -1,11 +1,60 @@
-//! PLACEHOLDER on the membership-base branch only: replaced by the real command.
+//! `rtrib set-timeout NODE MILLISECONDS`: fetch the topology → `CONFIG SET
+//! cluster-node-timeout` and `CONFIG REWRITE` on every node, concurrently → report each node.
+//! Unlike redis-cli, a node that failed or could not be reached makes the exit status 1.
 
 use crate::cli::SetTimeoutArgs;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exit::Exit;
+use crate::net::fetch::{FetchOptions, fetch_with_clients};
+use crate::output::{TimeoutResult, write_timeout_text};
 
-/// Not implemented yet on this branch.
-pub async fn run(_context: &Context, _args: &SetTimeoutArgs) -> Result<Exit> {
-    Err(Error::Usage("not implemented yet".into()))
+/// CONFIG REWRITE's answer on a server started without a configuration file: the new value
+/// is in force but cannot be persisted.
+const NO_CONFIG_FILE: &str = "without a config file";
+
+/// Runs `set-timeout`; see the module docs.
+pub async fn run(context: &Context, args: &SetTimeoutArgs) -> Result<Exit> {
+    let seed = context.resolve_node(&args.node).await?;
+    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
+    let mut set = redis::pipe();
+    set.cmd("CONFIG")
+        .arg("SET")
+        .arg("cluster-node-timeout")
+        .arg(args.milliseconds);
+    let mut rewrite = redis::pipe();
+    rewrite.cmd("CONFIG").arg("REWRITE");
+
+    let set_results = fetched.run_on::<()>(|_| true, &set).await;
+    let rewritten = fetched.run_on::<()>(|_| true, &rewrite).await;
+    let results: Vec<TimeoutResult> = set_results
+        .into_iter()
+        .zip(rewritten)
+        .map(|((node, set), (_, rewrite))| match (set, rewrite) {
+            (Err(error), _) => TimeoutResult::failed(node, error),
+            (Ok(()), Ok(())) => TimeoutResult::set(node, true),
+            (Ok(()), Err(error)) if error.contains(NO_CONFIG_FILE) => {
+                TimeoutResult::set(node, false)
+            }
+            (Ok(()), Err(error)) => {
+                TimeoutResult::failed(node, format!("set, but CONFIG REWRITE failed: {error}"))
+            }
+        })
+        .collect();
+
+    let output = &context.output;
+    if output.is_json() {
+        output.json(&serde_json::json!({
+            "milliseconds": args.milliseconds,
+            "ok": results.iter().all(TimeoutResult::succeeded),
+            "nodes": results,
+        }))?;
+    } else {
+        output.text(|out, style| write_timeout_text(out, style, args.milliseconds, &results))?;
+    }
+    Ok(if results.iter().all(TimeoutResult::succeeded) {
+        Exit::Ok
+    } else {
+        Exit::Problems
+    })
 }

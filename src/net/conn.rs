@@ -346,16 +346,14 @@ impl NodeClient {
 /// A pipeline's error carries one server error per failed command; the first one (and its
 /// command's position) says what went wrong. Other errors are returned as they are.
 fn first_failure(error: RedisError) -> (usize, RedisError) {
-    if error.code().is_none() {
-        if let Some((index, first)) = error
-            .clone()
-            .into_server_errors()
-            .and_then(|errors| errors.first().cloned())
-        {
-            return (index, first.into());
-        }
+    match error
+        .clone()
+        .into_server_errors()
+        .and_then(|errors| errors.first().cloned())
+    {
+        Some((index, first)) => (index, first.into()),
+        None => (0, error),
     }
-    (0, error)
 }
 
 /// The command's name and subcommand (`CLUSTER NODES`), for messages.

@@ -4,13 +4,15 @@
 //! Every node is asked for its own `CLUSTER NODES` (slots come from each node's `myself` line,
 //! as redis-cli does) and its key count, in one pipelined round trip per node.
 
+use std::collections::HashMap;
+
 use futures_util::future::join_all;
 use redis::Value;
 
 use crate::cluster::check::{NodeReport, NodeState, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::{SLOT_COUNT, SlotSet};
-use crate::cluster::topology::{NodeEntry, NodesView};
+use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 
 /// What to read besides each node's view and key count.
@@ -21,11 +23,49 @@ pub struct FetchOptions {
     pub slots_with_keys: bool,
 }
 
-/// One node's answers.
+/// One node's answers, and the connection they came over.
 struct NodeReadings {
+    client: NodeClient,
     view: NodesView,
     keys: u64,
     slots_with_keys: Option<SlotSet>,
+}
+
+/// The topology, and an open connection to every node that answered.
+pub struct Fetched {
+    /// What every node said.
+    pub topology: Topology,
+    /// Connections to the reachable nodes, by ID.
+    pub clients: HashMap<NodeId, NodeClient>,
+}
+
+impl Fetched {
+    /// Sends `pipe` to every node `keep` selects, concurrently, in topology order. A node
+    /// that could not be reached gets the reason as its error.
+    pub async fn run_on<T: redis::FromRedisValue>(
+        &self,
+        keep: impl Fn(&NodeReport) -> bool,
+        pipe: &redis::Pipeline,
+    ) -> Vec<(&NodeReport, Result<T, String>)> {
+        join_all(
+            self.topology
+                .nodes
+                .iter()
+                .filter(|n| keep(n))
+                .map(|node| async move {
+                    let outcome = match (self.clients.get(&node.entry.id), &node.state) {
+                        (Some(client), _) => client.pipeline(pipe).await.map_err(|e| e.reason()),
+                        (
+                            None,
+                            NodeState::Unreachable { reason } | NodeState::NotContacted { reason },
+                        ) => Err(format!("not reached: {reason}")),
+                        (None, NodeState::Reachable { .. }) => Err("not reached".to_string()),
+                    };
+                    (node, outcome)
+                }),
+        )
+        .await
+    }
 }
 
 /// Loads the topology from `seed`, then from every node the seed knows, concurrently.
@@ -37,6 +77,15 @@ pub async fn fetch_topology(
     settings: &ConnectSettings,
     options: FetchOptions,
 ) -> Result<Topology, NodeError> {
+    Ok(fetch_with_clients(seed, settings, options).await?.topology)
+}
+
+/// [`fetch_topology`], keeping the connections open for the commands that follow.
+pub async fn fetch_with_clients(
+    seed: &Endpoint,
+    settings: &ConnectSettings,
+    options: FetchOptions,
+) -> Result<Fetched, NodeError> {
     let seed_readings = read_node(seed, settings, options).await?;
     let Some(seed_entry) = seed_readings.view.myself().cloned() else {
         return Err(NodeError::Protocol {
@@ -60,6 +109,8 @@ pub async fn fetch_topology(
     )
     .await;
 
+    let mut clients = HashMap::with_capacity(reports.len() + 1);
+    clients.insert(seed_id.clone(), seed_readings.client);
     let mut nodes = Vec::with_capacity(reports.len() + 1);
     nodes.push(NodeReport {
         entry: seed_entry,
@@ -70,76 +121,80 @@ pub async fn fetch_topology(
             slots_with_keys: seed_readings.slots_with_keys,
         },
     });
-    nodes.extend(reports);
-    Ok(Topology {
-        seed: seed_id,
-        nodes,
+    for (report, client) in reports {
+        if let Some(client) = client {
+            clients.insert(report.entry.id.clone(), client);
+        }
+        nodes.push(report);
+    }
+    Ok(Fetched {
+        topology: Topology {
+            seed: seed_id,
+            nodes,
+        },
+        clients,
     })
 }
 
-/// Contacts a node the seed reported, and describes what was learnt.
+/// Contacts a node the seed reported, and describes what was learnt (with the connection,
+/// when the node answered as itself).
 async fn report_for(
     seed_entry: NodeEntry,
     settings: &ConnectSettings,
     options: FetchOptions,
-) -> NodeReport {
-    let not_contacted = |reason: &str, entry: NodeEntry, endpoint: Endpoint| NodeReport {
-        entry,
-        endpoint,
-        state: NodeState::NotContacted {
-            reason: reason.to_string(),
-        },
-    };
-    let Some(addr) = seed_entry.addr() else {
-        let endpoint = Endpoint {
-            name: seed_entry.hostname.clone(),
-            addr: (std::net::Ipv4Addr::UNSPECIFIED, seed_entry.port).into(),
-        };
-        return not_contacted("it has no address (noaddr)", seed_entry, endpoint);
-    };
+) -> (NodeReport, Option<NodeClient>) {
     let endpoint = Endpoint {
         name: seed_entry.hostname.clone(),
-        addr,
+        addr: seed_entry
+            .addr()
+            .unwrap_or_else(|| (std::net::Ipv4Addr::UNSPECIFIED, seed_entry.port).into()),
     };
-    if seed_entry.flags.handshake {
-        return not_contacted("it is still in handshake", seed_entry, endpoint);
+    let report = |state: NodeState, entry: NodeEntry, endpoint: Endpoint| NodeReport {
+        entry,
+        endpoint,
+        state,
+    };
+    let not_contacted = |reason: &str| NodeState::NotContacted {
+        reason: reason.to_string(),
+    };
+    if seed_entry.addr().is_none() {
+        let state = not_contacted("it has no address (noaddr)");
+        return (report(state, seed_entry, endpoint), None);
     }
-    match read_node(&endpoint, settings, options).await {
-        Ok(readings) => match readings.view.myself().cloned() {
-            Some(own) if own.id == seed_entry.id => NodeReport {
-                entry: own,
-                endpoint,
-                state: NodeState::Reachable {
-                    view: readings.view,
-                    keys: readings.keys,
-                    slots_with_keys: readings.slots_with_keys,
-                },
-            },
-            Some(own) => NodeReport {
-                state: NodeState::Unreachable {
-                    reason: format!(
-                        "{} is now answered by node {}, not {}",
-                        endpoint.addr, own.id, seed_entry.id
-                    ),
-                },
-                entry: seed_entry,
-                endpoint,
-            },
-            None => NodeReport {
-                state: NodeState::Unreachable {
-                    reason: "its CLUSTER NODES has no line flagged myself".into(),
-                },
-                entry: seed_entry,
-                endpoint,
-            },
-        },
-        Err(error) => NodeReport {
-            state: NodeState::Unreachable {
+    if seed_entry.flags.handshake {
+        let state = not_contacted("it is still in handshake");
+        return (report(state, seed_entry, endpoint), None);
+    }
+    let readings = match read_node(&endpoint, settings, options).await {
+        Ok(readings) => readings,
+        Err(error) => {
+            let state = NodeState::Unreachable {
                 reason: error.reason(),
-            },
-            entry: seed_entry,
-            endpoint,
-        },
+            };
+            return (report(state, seed_entry, endpoint), None);
+        }
+    };
+    let unreachable = |reason: String| NodeState::Unreachable { reason };
+    match readings.view.myself().cloned() {
+        Some(own) if own.id == seed_entry.id => {
+            let state = NodeState::Reachable {
+                view: readings.view,
+                keys: readings.keys,
+                slots_with_keys: readings.slots_with_keys,
+            };
+            (report(state, own, endpoint), Some(readings.client))
+        }
+        Some(own) => {
+            let state = unreachable(format!(
+                "{} is now answered by node {}, not {}",
+                endpoint.addr, own.id, seed_entry.id
+            ));
+            (report(state, seed_entry, endpoint), None)
+        }
+        None => {
+            let state = unreachable("its CLUSTER NODES has no line flagged myself".into());
+            (report(state, seed_entry, endpoint), None)
+        }
     }
 }
 
@@ -159,6 +214,7 @@ async fn read_node(
         None
     };
     Ok(NodeReadings {
+        client,
         view,
         keys,
         slots_with_keys,

@@ -4,6 +4,7 @@
 //! Colour is used only when stdout is a terminal and `NO_COLOR` is not set. Errors and logs go
 //! to stderr, never here.
 
+mod call;
 mod check;
 mod create;
 mod info;
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 use crate::cli::OutputFormat;
 
+pub use call::{CallDocument, NodeReply, TimeoutResult, write_call_text, write_timeout_text};
 pub use check::{CheckDocument, NodeDocument, write_check_text};
 pub use create::{CreateDocument, CreateOutcome, write_create_plan};
 pub use info::{InfoDocument, write_info_text};
