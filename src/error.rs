@@ -2,6 +2,7 @@
 
 use crate::cluster::allocate::AllocationError;
 use crate::cluster::create::CreateRefusal;
+use crate::cluster::heal::HealRefusal;
 use crate::cluster::lookup::LookupError;
 use crate::exit::Exit;
 use crate::net::addr::AddrError;
@@ -30,6 +31,9 @@ pub enum Error {
     /// `create` will not touch these nodes; nothing was changed.
     #[error(transparent)]
     CreateRefused(#[from] CreateRefusal),
+    /// `heal` will not touch these nodes; nothing was changed.
+    #[error(transparent)]
+    HealRefused(#[from] HealRefusal),
     /// A node reference names no single node of the cluster.
     #[error(transparent)]
     Lookup(#[from] LookupError),
@@ -58,8 +62,9 @@ impl Error {
                 Exit::Usage
             }
             Error::CreateRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
+            Error::HealRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
             Error::Foreign(_) => Exit::ForeignCluster,
-            Error::CreateRefused(_) | Error::Refused(_) => Exit::Refused,
+            Error::CreateRefused(_) | Error::HealRefused(_) | Error::Refused(_) => Exit::Refused,
             Error::Wait(_) => Exit::Timeout,
             Error::Declined => Exit::Problems,
             Error::Resolve(ResolveError::Config { .. }) => Exit::Usage,

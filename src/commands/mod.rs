@@ -8,6 +8,7 @@ mod create;
 mod del_node;
 mod heal;
 mod info;
+mod nodes;
 mod replicate;
 mod sandbox;
 mod set_timeout;
