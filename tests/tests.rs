@@ -3,5 +3,6 @@
 mod check;
 mod create;
 mod fixture;
+mod heal;
 mod resolve;
 mod support;

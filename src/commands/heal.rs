@@ -5,7 +5,7 @@
 //! (`--forget-ghosts`) → check.
 //!
 //! On a cluster where every node already sees every other at its current address it sends
-//! nothing.
+//! nothing (it still waits until the cluster is usable: a restarted node may be settling).
 
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
@@ -58,16 +58,18 @@ pub async fn run(context: &Context, args: &HealArgs) -> Result<Exit> {
     } else {
         Vec::new()
     };
+    let members = members(clients, &snapshots);
+    let started = Instant::now();
+    let deadline = started + args.wait_timeout;
     if plan.meets.is_empty() && ghosts.is_empty() {
         output.line(
             &style.ok("All nodes see each other at their current addresses: nothing to heal."),
         )?;
+        // A node that moved may have been re-addressed by its peers on its own (it PINGs them
+        // as it starts) and still be settling: return once it is usable, sending nothing.
+        wait_until_healed(&members, started, deadline).await?;
         return verify(context, &endpoints[0], "nothing_to_do", &[], &[]).await;
     }
-
-    let members = members(clients, &snapshots);
-    let started = Instant::now();
-    let deadline = started + args.wait_timeout;
     if !plan.meets.is_empty() {
         for line in describe_sightings(&snapshots, &plan) {
             output.line(&line)?;
