@@ -50,6 +50,13 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "create" -d 'Create a cl
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -172,6 +179,166 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 6 -d 'Resolv
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l master-id -l cluster-master-id -d 'The master to replicate: its ID, an ID prefix (6+ characters) or its address' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l wait-timeout -d 'How long to wait until every node knows the new node' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l replica -l slave -l cluster-slave -l cluster-replica -d 'Add it as a replica (of --master-id, else of the master with the fewest replicas, preferring one on another host)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l wait-timeout -d 'How long to keep forgetting it until gossip can no longer bring it back' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l force -d 'Remove it even though it is dead, unreachable or has no address (it is only forgotten)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l wait-timeout -d 'How long to keep forgetting it until gossip can no longer bring it back' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l wait-timeout -d 'How long to wait for the nodes to see each other again' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l forget-ghosts -d 'Also forget failed entries that match none of the nodes given (ghosts of old addresses or removed pods)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l for -d 'What to wait for' -r -f -a "ready\t'Every node answers PING and is cluster-enabled'
+cluster-ok\t'Every node reports cluster_state:ok'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l timeout -d 'Give up after this long (exit 4)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l only-masters -l cluster-only-masters -d 'Only masters'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l only-replicas -l cluster-only-replicas -d 'Only replicas'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l user -d 'ACL user name for AUTH (default: the default user)' -r
@@ -193,10 +360,17 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 6 -d 'Resolve host 
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s V -l version -d 'Print version'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions info help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

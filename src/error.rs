@@ -2,6 +2,7 @@
 
 use crate::cluster::allocate::AllocationError;
 use crate::cluster::create::CreateRefusal;
+use crate::cluster::heal::HealRefusal;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::JoinRefusal;
 use crate::exit::Exit;
@@ -34,6 +35,9 @@ pub enum Error {
     /// The node may not join the cluster; nothing was changed.
     #[error(transparent)]
     JoinRefused(#[from] JoinRefusal),
+    /// `heal` will not touch these nodes; nothing was changed.
+    #[error(transparent)]
+    HealRefused(#[from] HealRefusal),
     /// A node reference names no single node of the cluster.
     #[error(transparent)]
     Lookup(#[from] LookupError),
@@ -60,7 +64,11 @@ impl Error {
             }
             Error::CreateRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
             Error::JoinRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
-            Error::CreateRefused(_) | Error::JoinRefused(_) | Error::Refused(_) => Exit::Refused,
+            Error::HealRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
+            Error::CreateRefused(_)
+            | Error::JoinRefused(_)
+            | Error::HealRefused(_)
+            | Error::Refused(_) => Exit::Refused,
             Error::Wait(_) => Exit::Timeout,
             Error::Declined => Exit::Problems,
             Error::Resolve(ResolveError::Config { .. }) => Exit::Usage,

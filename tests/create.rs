@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::support::cluster::{Layout, NodeLine, Nodes, NodesConfig, parse_nodes};
-use crate::support::dns::FakeDns;
+use crate::support::pods::Pods;
 use crate::support::rtrib;
 
 fn fresh(count: usize, layout: Layout) -> Nodes {
@@ -141,52 +141,6 @@ fn six_pods_on_loopback_ips_keep_replicas_off_their_masters_ip() {
             ip_of(replica.addr.split('@').next().unwrap()),
             ip_of(master.addr.split('@').next().unwrap())
         );
-    }
-}
-
-/// Six pods behind the fake DNS, named as a StatefulSet names them.
-struct Pods {
-    nodes: Nodes,
-    dns: FakeDns,
-    resolv_conf: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Pods {
-    fn start(count: usize) -> Self {
-        let nodes = fresh(count, Layout::LoopbackIps);
-        let dns = FakeDns::start();
-        for (i, node) in nodes.iter().enumerate() {
-            dns.set(&Self::fqdn(i), &[node.ip()]);
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let resolv_conf = dns.resolv_conf(
-            dir.path(),
-            &[
-                "dev.svc.cluster.local",
-                "svc.cluster.local",
-                "cluster.local",
-            ],
-            5,
-        );
-        Self {
-            nodes,
-            dns,
-            resolv_conf,
-            _dir: dir,
-        }
-    }
-
-    fn fqdn(i: usize) -> String {
-        format!("redis-app-{i}.redis-service.dev.svc.cluster.local")
-    }
-
-    fn rtrib(&self) -> assert_cmd::Command {
-        let mut command = rtrib();
-        command
-            .env("RTRIB_RESOLV_CONF", &self.resolv_conf)
-            .env("RTRIB_DNS_SERVER", self.dns.addr().to_string());
-        command
     }
 }
 

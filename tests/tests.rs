@@ -5,6 +5,7 @@ mod check;
 mod create;
 mod fixture;
 mod generated;
+mod heal;
 mod membership;
 mod resolve;
 mod secrets;

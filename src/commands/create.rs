@@ -11,11 +11,14 @@ use crate::cluster::allocate::{Allocation, Domain, allocate};
 use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_create};
 use crate::cluster::endpoint::Endpoint;
 use crate::commands::check::inspect;
+use crate::commands::nodes::{
+    connect_all, members, parse_nodes, read_snapshots, refuse_repeated_addresses,
+};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::addr::{Host, NodeAddr};
-use crate::net::conn::{NodeClient, NodeError};
+use crate::net::conn::NodeError;
 use crate::net::form::{self, Expectation, Member};
 use crate::output::{CreateDocument, CreateOutcome, write_create_plan};
 use crate::prompt::confirm;
@@ -182,68 +185,6 @@ async fn verify(
     } else {
         Exit::Problems
     })
-}
-
-fn parse_nodes(nodes: &[String]) -> Result<Vec<NodeAddr>> {
-    let addrs = nodes
-        .iter()
-        .map(|node| node.parse::<NodeAddr>())
-        .collect::<Result<Vec<_>, _>>()?;
-    for (i, node) in nodes.iter().enumerate() {
-        if nodes[..i].contains(node) {
-            return Err(Error::Usage(format!("{node} is given twice")));
-        }
-    }
-    Ok(addrs)
-}
-
-fn refuse_repeated_addresses(endpoints: &[Endpoint]) -> Result<()> {
-    for (i, endpoint) in endpoints.iter().enumerate() {
-        if let Some(first) = endpoints[..i].iter().find(|e| e.addr == endpoint.addr) {
-            return Err(Error::Usage(format!(
-                "{first} and {endpoint} are the same node"
-            )));
-        }
-    }
-    Ok(())
-}
-
-async fn connect_all(endpoints: &[Endpoint], context: &Context) -> Result<Vec<NodeClient>> {
-    let clients = join_all(
-        endpoints
-            .iter()
-            .map(|e| NodeClient::connect(e, &context.connect)),
-    )
-    .await;
-    Ok(clients.into_iter().collect::<Result<Vec<_>, _>>()?)
-}
-
-async fn read_snapshots(clients: &[NodeClient]) -> Result<Vec<NodeSnapshot>> {
-    let snapshots = join_all(clients.iter().map(|client| async move {
-        let (view, keys) = client.read_view().await?;
-        Ok::<_, NodeError>(NodeSnapshot {
-            endpoint: client.endpoint().clone(),
-            view,
-            keys,
-        })
-    }))
-    .await;
-    Ok(snapshots.into_iter().collect::<Result<Vec<_>, _>>()?)
-}
-
-fn members(clients: Vec<NodeClient>, snapshots: &[NodeSnapshot]) -> Vec<Member> {
-    clients
-        .into_iter()
-        .zip(snapshots)
-        .map(|(client, snapshot)| Member {
-            client,
-            id: snapshot
-                .id()
-                .cloned()
-                .unwrap_or_else(|| crate::cluster::topology::NodeId::new("")),
-            bus_port: snapshot.bus_port(),
-        })
-        .collect()
 }
 
 /// Each node's failure domain: its `--host-of` label, else its IP address.

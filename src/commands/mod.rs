@@ -10,6 +10,7 @@ mod del_node;
 mod heal;
 mod info;
 mod newcomer;
+mod nodes;
 mod replicate;
 mod sandbox;
 mod set_timeout;

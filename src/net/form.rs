@@ -96,6 +96,12 @@ pub enum WaitError {
         waited: Duration,
         pending: Vec<String>,
     },
+    /// Nodes were still not ready when `rtrib wait` gave up: each with what it lacked.
+    #[error("gave up after {}, still waiting for:\n  {}", Secs(.waited), .waiting.join("\n  "))]
+    NotReady {
+        waited: Duration,
+        waiting: Vec<String>,
+    },
 }
 
 /// Whether rtrib itself could open a TCP connection to a node's cluster bus port.

@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod dns;
+pub mod pods;
 
 /// The `rtrib` binary under test, with short timeouts so a broken test fails fast.
 pub fn rtrib() -> assert_cmd::Command {

@@ -1,0 +1,65 @@
+//! Nodes named as a Kubernetes StatefulSet names its pods, behind the fake DNS: node N is
+//! `redis-app-N.redis-service.dev.svc.cluster.local`, on its own loopback IP at port 6379.
+
+use std::path::PathBuf;
+
+use super::cluster::{Layout, Nodes, NodesConfig};
+use super::dns::FakeDns;
+
+/// The nodes, their DNS server and a resolv.conf with the pod's search domains.
+pub struct Pods {
+    /// The redis-server processes, in pod order.
+    pub nodes: Nodes,
+    /// Serves every pod's name; edit it to move or hide a pod.
+    pub dns: FakeDns,
+    resolv_conf: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Pods {
+    /// Starts `count` empty pods and publishes their names.
+    pub fn start(count: usize) -> Self {
+        let nodes = Nodes::start(NodesConfig::new(count, Layout::LoopbackIps));
+        let dns = FakeDns::start();
+        for (i, node) in nodes.iter().enumerate() {
+            dns.set(&Self::fqdn(i), &[node.ip()]);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let resolv_conf = dns.resolv_conf(
+            dir.path(),
+            &[
+                "dev.svc.cluster.local",
+                "svc.cluster.local",
+                "cluster.local",
+            ],
+            5,
+        );
+        Self {
+            nodes,
+            dns,
+            resolv_conf,
+            _dir: dir,
+        }
+    }
+
+    /// Pod `i`'s fully qualified name.
+    pub fn fqdn(i: usize) -> String {
+        format!("redis-app-{i}.redis-service.dev.svc.cluster.local")
+    }
+
+    /// `fqdn:6379` of every pod, as NODE arguments.
+    pub fn node_args(&self) -> Vec<String> {
+        (0..self.nodes.len())
+            .map(|i| format!("{}:6379", Self::fqdn(i)))
+            .collect()
+    }
+
+    /// rtrib, resolving through this DNS server with the pod's search domains.
+    pub fn rtrib(&self) -> assert_cmd::Command {
+        let mut command = super::rtrib();
+        command
+            .env("RTRIB_RESOLV_CONF", &self.resolv_conf)
+            .env("RTRIB_DNS_SERVER", self.dns.addr().to_string());
+        command
+    }
+}
