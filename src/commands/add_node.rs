@@ -14,7 +14,7 @@ use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::membership::{MasterPicker, check_newcomer, is_flagged_failing};
 use crate::cluster::topology::NodeId;
-use crate::commands::check::inspect;
+use crate::commands::check::{conclude, health_exit};
 use crate::commands::newcomer;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -22,7 +22,7 @@ use crate::exit::Exit;
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::net::form::{self, Member};
-use crate::output::{CheckDocument, NodeDocument, write_check_text};
+use crate::output::NodeDocument;
 
 /// Runs `add-node`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
@@ -244,34 +244,24 @@ async fn finish(
     id: &NodeId,
     outcome: Outcome,
 ) -> Result<Exit> {
-    let (topology, report) = inspect(context, existing, false).await?;
-    let output = &context.output;
-    if output.is_json() {
-        let node = topology.node(id).map(|n| NodeDocument::new(&topology, n));
-        let outcome = match outcome {
-            Outcome::AddedMaster | Outcome::AddedReplica => "added",
-            Outcome::AlreadyMember => "already_member",
-        };
-        output.json(&json!({
-            "outcome": outcome,
-            "node": node,
-            "check": CheckDocument::new(&topology, &report),
-        }))?;
-    } else {
-        output.text(|out, style| write_check_text(out, style, &topology, &report, false))?;
-        if outcome != Outcome::AlreadyMember {
-            output.line(&output.style().ok("New node added correctly."))?;
-        }
-        if outcome == Outcome::AddedMaster {
-            output.line(
-                "The new master serves no slots yet: give it some with rtrib rebalance or \
-                 rtrib reshard.",
-            )?;
-        }
-    }
-    Ok(if report.is_healthy() {
-        Exit::Ok
-    } else {
-        Exit::Problems
+    let label = match outcome {
+        Outcome::AddedMaster | Outcome::AddedReplica => "added",
+        Outcome::AlreadyMember => "already_member",
+    };
+    let (_, report) = conclude(context, existing, |topology| {
+        let node = topology.node(id).map(|n| NodeDocument::new(topology, n));
+        json!({ "outcome": label, "node": node })
     })
+    .await?;
+    let output = &context.output;
+    if outcome != Outcome::AlreadyMember {
+        output.line(&output.style().ok("New node added correctly."))?;
+    }
+    if outcome == Outcome::AddedMaster {
+        output.line(
+            "The new master serves no slots yet: give it some with rtrib rebalance or \
+             rtrib reshard.",
+        )?;
+    }
+    Ok(health_exit(&report))
 }

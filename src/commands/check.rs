@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::exit::Exit;
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::output::{CheckDocument, write_check_text};
+use serde_json::Value;
 
 /// Resolve the seed, fetch the topology from every node, judge it, report.
 /// Exits 0 when healthy and 1 when any problem was found.
@@ -23,11 +24,40 @@ pub async fn run(context: &Context, args: &CheckArgs) -> Result<Exit> {
             write_check_text(out, style, &topology, &report, args.search_multiple_owners)
         })?;
     }
-    Ok(if report.is_healthy() {
+    Ok(health_exit(&report))
+}
+
+/// 0 for a healthy cluster, 1 when the check found a problem.
+pub fn health_exit(report: &CheckReport) -> Exit {
+    if report.is_healthy() {
         Exit::Ok
     } else {
         Exit::Problems
-    })
+    }
+}
+
+/// How a command that changed the cluster ends: the full check from `seed`, printed as text,
+/// or, with `-o json`, the document `describe` builds from the fresh topology with the check
+/// added as its `check` field. Returns the topology and the report for what the caller adds.
+pub async fn conclude(
+    context: &Context,
+    seed: &Endpoint,
+    describe: impl FnOnce(&Topology) -> Value,
+) -> Result<(Topology, CheckReport)> {
+    let (topology, report) = inspect(context, seed, false).await?;
+    let output = &context.output;
+    if output.is_json() {
+        let mut document = describe(&topology);
+        let check = serde_json::to_value(CheckDocument::new(&topology, &report))
+            .map_err(std::io::Error::from)?;
+        if let Value::Object(fields) = &mut document {
+            fields.insert("check".to_string(), check);
+        }
+        output.json(&document)?;
+    } else {
+        output.text(|out, style| write_check_text(out, style, &topology, &report, false))?;
+    }
+    Ok((topology, report))
 }
 
 /// Fetches the topology from `seed` and every node it knows, and judges it.

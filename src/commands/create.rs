@@ -10,7 +10,7 @@ use crate::cli::CreateArgs;
 use crate::cluster::allocate::{Allocation, Domain, allocate};
 use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_create};
 use crate::cluster::endpoint::Endpoint;
-use crate::commands::check::inspect;
+use crate::commands::check::{conclude, health_exit};
 use crate::commands::nodes::{
     connect_all, members, parse_nodes, read_snapshots, refuse_repeated_addresses,
 };
@@ -77,7 +77,6 @@ pub async fn run(context: &Context, args: &CreateArgs) -> Result<Exit> {
                 &allocation,
                 Some(&plan),
                 CreateOutcome::DryRun,
-                None,
             ))?;
         }
         return Ok(Exit::Ok);
@@ -164,27 +163,10 @@ async fn verify(
     plan: Option<&CreatePlan>,
     outcome: CreateOutcome,
 ) -> Result<Exit> {
-    let (topology, report) = inspect(context, &endpoints[0], false).await?;
-    let output = &context.output;
-    if output.is_json() {
-        let check = crate::output::CheckDocument::new(&topology, &report);
-        output.json(&CreateDocument::new(
-            snapshots,
-            allocation,
-            plan,
-            outcome,
-            Some(check),
-        ))?;
-    } else {
-        output.text(|out, style| {
-            crate::output::write_check_text(out, style, &topology, &report, false)
-        })?;
-    }
-    Ok(if report.is_healthy() {
-        Exit::Ok
-    } else {
-        Exit::Problems
-    })
+    let document = CreateDocument::new(snapshots, allocation, plan, outcome);
+    let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
+    let (_, report) = conclude(context, &endpoints[0], |_| document).await?;
+    Ok(health_exit(&report))
 }
 
 /// Each node's failure domain: its `--host-of` label, else its IP address.

@@ -12,14 +12,14 @@ use crate::cli::{DelNodeArgs, ForgetArgs};
 use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::membership::MasterPicker;
 use crate::cluster::slots::SlotSet;
-use crate::commands::check::inspect;
+use crate::commands::check::conclude;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::NodeClient;
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::net::form::{self, Expectation, Member};
-use crate::output::{CheckDocument, NodeDocument, write_check_text};
+use crate::output::NodeDocument;
 
 /// Runs `del-node`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &DelNodeArgs) -> Result<Exit> {
@@ -105,27 +105,25 @@ async fn remove(
     form::forget(&members, &id, started, deadline).await?;
     let reset = alive && reset_soft(context, victim).await?;
 
-    let (after, report) = inspect(context, &seed, false).await?;
-    if output.is_json() {
-        let replicas_moved: Vec<_> = moves
-            .iter()
-            .map(|&(r, m)| json!({ "replica": members[r].id, "master": members[m].id }))
-            .collect();
-        output.json(&json!({
+    output.line(
+        &output
+            .style()
+            .ok(&format!("Node {id} removed from the cluster.")),
+    )?;
+    let replicas_moved: Vec<_> = moves
+        .iter()
+        .map(|&(r, m)| json!({ "replica": members[r].id, "master": members[m].id }))
+        .collect();
+    let removed = NodeDocument::new(&topology, victim);
+    conclude(context, &seed, |_| {
+        json!({
             "outcome": "removed",
-            "node": NodeDocument::new(&topology, victim),
+            "node": removed,
             "replicas_moved": replicas_moved,
             "reset": reset,
-            "check": CheckDocument::new(&after, &report),
-        }))?;
-    } else {
-        output.line(
-            &output
-                .style()
-                .ok(&format!("Node {id} removed from the cluster.")),
-        )?;
-        output.text(|out, style| write_check_text(out, style, &after, &report, false))?;
-    }
+        })
+    })
+    .await?;
     Ok(Exit::Ok)
 }
 

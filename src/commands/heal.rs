@@ -18,7 +18,7 @@ use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::{Gap, Ghost, HealPlan, Sighting, gaps, plan_heal};
 use crate::cluster::topology::{NodeId, NodesView};
-use crate::commands::check::inspect;
+use crate::commands::check::{conclude, health_exit};
 use crate::commands::nodes::{
     connect_all, members, parse_nodes, read_snapshots, refuse_repeated_addresses,
 };
@@ -26,7 +26,6 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::exit::Exit;
 use crate::net::form::{self, Member, WaitError, info_field};
-use crate::output::{CheckDocument, write_check_text};
 
 /// How often the nodes are polled while waiting.
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
@@ -365,25 +364,15 @@ async fn verify(
     meets: &[Value],
     forgotten: &[&Ghost],
 ) -> Result<Exit> {
-    let (topology, report) = inspect(context, seed, false).await?;
-    let output = &context.output;
-    if output.is_json() {
-        let forgotten: Vec<Value> = forgotten
-            .iter()
-            .map(|g| json!({ "id": g.id, "addr": g.addr }))
-            .collect();
-        output.json(&json!({
-            "outcome": outcome,
-            "meets": meets,
-            "forgotten": forgotten,
-            "check": CheckDocument::new(&topology, &report),
-        }))?;
-    } else {
-        output.text(|out, style| write_check_text(out, style, &topology, &report, false))?;
-    }
-    Ok(if report.is_healthy() {
-        Exit::Ok
-    } else {
-        Exit::Problems
-    })
+    let forgotten: Vec<Value> = forgotten
+        .iter()
+        .map(|g| json!({ "id": g.id, "addr": g.addr }))
+        .collect();
+    let (_, report) = conclude(
+        context,
+        seed,
+        |_| json!({ "outcome": outcome, "meets": meets, "forgotten": forgotten }),
+    )
+    .await?;
+    Ok(health_exit(&report))
 }

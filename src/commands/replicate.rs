@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::cli::ReplicateArgs;
 use crate::cluster::membership::check_newcomer;
-use crate::commands::check::inspect;
+use crate::commands::check::{conclude, health_exit};
 use crate::commands::newcomer;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -17,7 +17,6 @@ use crate::exit::Exit;
 use crate::net::conn::NodeClient;
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::net::form::{self, Member};
-use crate::output::{CheckDocument, write_check_text};
 
 /// Runs `replicate`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &ReplicateArgs) -> Result<Exit> {
@@ -77,20 +76,11 @@ pub async fn run(context: &Context, args: &ReplicateArgs) -> Result<Exit> {
         "attached"
     };
 
-    let (topology, report) = inspect(context, &master, false).await?;
-    if output.is_json() {
-        output.json(&json!({
-            "outcome": outcome,
-            "master": master,
-            "replica": replica,
-            "check": CheckDocument::new(&topology, &report),
-        }))?;
-    } else {
-        output.text(|out, style| write_check_text(out, style, &topology, &report, false))?;
-    }
-    Ok(if report.is_healthy() {
-        Exit::Ok
-    } else {
-        Exit::Problems
-    })
+    let (_, report) = conclude(
+        context,
+        &master,
+        |_| json!({ "outcome": outcome, "master": master, "replica": replica }),
+    )
+    .await?;
+    Ok(health_exit(&report))
 }

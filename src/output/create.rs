@@ -6,7 +6,6 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Style;
-use super::check::CheckDocument;
 use crate::cluster::allocate::{Allocation, AntiAffinity, Domain};
 use crate::cluster::create::{CreatePlan, NodeSnapshot};
 use crate::cluster::slots::SlotSet;
@@ -138,17 +137,15 @@ pub struct CreateDocument<'a> {
     nodes: Vec<LayoutNode>,
     anti_affinity: AntiAffinity,
     steps: Option<&'a CreatePlan>,
-    check: Option<CheckDocument<'a>>,
 }
 
 impl<'a> CreateDocument<'a> {
-    /// Gathers the layout, the steps (when some were planned) and the final check.
+    /// Gathers the layout and the steps (when some were planned).
     pub fn new(
         nodes: &[NodeSnapshot],
         allocation: &Allocation,
         plan: Option<&'a CreatePlan>,
         outcome: CreateOutcome,
-        check: Option<CheckDocument<'a>>,
     ) -> Self {
         let layout = nodes
             .iter()
@@ -175,7 +172,6 @@ impl<'a> CreateDocument<'a> {
             nodes: layout,
             anti_affinity: allocation.anti_affinity,
             steps: plan,
-            check,
         }
     }
 }
