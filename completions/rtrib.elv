@@ -43,49 +43,20 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
             cand create 'Create a cluster from empty nodes, given by name or address; safe to re-run'
             cand replicate 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)'
-            cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
-            cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand add-node 'Add an empty node to a cluster, as a master or as a replica'
             cand del-node 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
             cand forget 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
             cand heal 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
             cand wait 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
+            cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
+            cand info 'Show each master''s keys, slots and replicas'
             cand call 'Run a command on every node concurrently and print each node''s reply'
             cand set-timeout 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
-            cand info 'Show each master''s keys, slots and replicas'
+            cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+            cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'rtrib;check'= {
-            cand -o 'Output format'
-            cand --output 'Output format'
-            cand --user 'ACL user name for AUTH (default: the default user)'
-            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
-            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
-            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
-            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
-            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
-            cand --key 'The client certificate''s private key (PEM)'
-            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
-            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
-            cand --command-timeout 'How long to wait for each command''s reply'
-            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
-            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
-            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
-            cand --search-multiple-owners 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)'
-            cand --cluster-search-multiple-owners 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)'
-            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
-            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
-            cand -4 'Resolve host names to IPv4 addresses only'
-            cand -6 'Resolve host names to IPv6 addresses only'
-            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
-            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'rtrib;create'= {
             cand --replicas 'Replicas per master; masters = nodes / (replicas + 1)'
@@ -129,64 +100,6 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --slave-addr 'The empty node that becomes its replica'
             cand --replica-addr 'The empty node that becomes its replica'
             cand --wait-timeout 'How long to wait for the join and for every node to see the new replica'
-            cand -o 'Output format'
-            cand --output 'Output format'
-            cand --user 'ACL user name for AUTH (default: the default user)'
-            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
-            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
-            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
-            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
-            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
-            cand --key 'The client certificate''s private key (PEM)'
-            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
-            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
-            cand --command-timeout 'How long to wait for each command''s reply'
-            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
-            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
-            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
-            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
-            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
-            cand -4 'Resolve host names to IPv4 addresses only'
-            cand -6 'Resolve host names to IPv6 addresses only'
-            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
-            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'rtrib;sandbox'= {
-            cand --nodes 'How many nodes'
-            cand --replicas 'Replicas per master'
-            cand --base-port 'Port of the first node; the others follow (their bus ports are port + 10000)'
-            cand --dir 'Where the nodes keep their files (default: a directory in the system''s temp dir named after the base port)'
-            cand -o 'Output format'
-            cand --output 'Output format'
-            cand --user 'ACL user name for AUTH (default: the default user)'
-            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
-            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
-            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
-            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
-            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
-            cand --key 'The client certificate''s private key (PEM)'
-            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
-            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
-            cand --command-timeout 'How long to wait for each command''s reply'
-            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
-            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
-            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
-            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
-            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
-            cand -4 'Resolve host names to IPv4 addresses only'
-            cand -6 'Resolve host names to IPv6 addresses only'
-            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
-            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'rtrib;completions'= {
             cand -o 'Output format'
             cand --output 'Output format'
             cand --user 'ACL user name for AUTH (default: the default user)'
@@ -362,6 +275,62 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rtrib;check'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --search-multiple-owners 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)'
+            cand --cluster-search-multiple-owners 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rtrib;info'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rtrib;call'= {
             cand -o 'Output format'
             cand --output 'Output format'
@@ -420,7 +389,38 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'rtrib;info'= {
+        &'rtrib;sandbox'= {
+            cand --nodes 'How many nodes'
+            cand --replicas 'Replicas per master'
+            cand --base-port 'Port of the first node; the others follow (their bus ports are port + 10000)'
+            cand --dir 'Where the nodes keep their files (default: a directory in the system''s temp dir named after the base port)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rtrib;completions'= {
             cand -o 'Output format'
             cand --output 'Output format'
             cand --user 'ACL user name for AUTH (default: the default user)'
@@ -448,30 +448,24 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --version 'Print version'
         }
         &'rtrib;help'= {
-            cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
             cand create 'Create a cluster from empty nodes, given by name or address; safe to re-run'
             cand replicate 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)'
-            cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
-            cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand add-node 'Add an empty node to a cluster, as a master or as a replica'
             cand del-node 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
             cand forget 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
             cand heal 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
             cand wait 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
+            cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
+            cand info 'Show each master''s keys, slots and replicas'
             cand call 'Run a command on every node concurrently and print each node''s reply'
             cand set-timeout 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
-            cand info 'Show each master''s keys, slots and replicas'
+            cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+            cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'rtrib;help;check'= {
         }
         &'rtrib;help;create'= {
         }
         &'rtrib;help;replicate'= {
-        }
-        &'rtrib;help;sandbox'= {
-        }
-        &'rtrib;help;completions'= {
         }
         &'rtrib;help;add-node'= {
         }
@@ -483,11 +477,17 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         }
         &'rtrib;help;wait'= {
         }
+        &'rtrib;help;check'= {
+        }
+        &'rtrib;help;info'= {
+        }
         &'rtrib;help;call'= {
         }
         &'rtrib;help;set-timeout'= {
         }
-        &'rtrib;help;info'= {
+        &'rtrib;help;sandbox'= {
+        }
+        &'rtrib;help;completions'= {
         }
         &'rtrib;help;help'= {
         }

@@ -45,42 +45,20 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -s 6 -d 'Resolve host names to
 complete -c rtrib -n "__fish_rtrib_needs_command" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s V -l version -d 'Print version'
-complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
-complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
-complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
-complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l key -d 'The client certificate\'s private key (PEM)' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l command-timeout -d 'How long to wait for each command\'s reply' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l search-multiple-owners -l cluster-search-multiple-owners -d 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 4 -d 'Resolve host names to IPv4 addresses only'
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 6 -d 'Resolve host names to IPv6 addresses only'
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l replicas -l cluster-replicas -d 'Replicas per master; masters = nodes / (replicas + 1)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l host-of -d 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master\'s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l wait-timeout -d 'How long to wait for the nodes to join and the cluster to become usable' -r
@@ -133,52 +111,6 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s 6 -d 'Resolve 
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s V -l version -d 'Print version'
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l nodes -d 'How many nodes' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l replicas -d 'Replicas per master' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l base-port -d 'Port of the first node; the others follow (their bus ports are port + 10000)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dir -d 'Where the nodes keep their files (default: a directory in the system\'s temp dir named after the base port)' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l key -d 'The client certificate\'s private key (PEM)' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l command-timeout -d 'How long to wait for each command\'s reply' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 4 -d 'Resolve host names to IPv4 addresses only'
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 6 -d 'Resolve host names to IPv6 addresses only'
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s V -l version -d 'Print version'
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l key -d 'The client certificate\'s private key (PEM)' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l command-timeout -d 'How long to wait for each command\'s reply' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 4 -d 'Resolve host names to IPv4 addresses only'
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 6 -d 'Resolve host names to IPv6 addresses only'
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l master-id -l cluster-master-id -d 'The master to replicate: its ID, an ID prefix (6+ characters) or its address' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l wait-timeout -d 'How long to wait until every node knows the new node' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -295,6 +227,49 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s 6 -d 'Resolve host 
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l search-multiple-owners -l cluster-search-multiple-owners -d 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l user -d 'ACL user name for AUTH (default: the default user)' -r
@@ -339,38 +314,63 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s 6 -d 'Resolv
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s V -l version -d 'Print version'
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l nodes -d 'How many nodes' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l replicas -d 'Replicas per master' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l base-port -d 'Port of the first node; the others follow (their bus ports are port + 10000)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dir -d 'Where the nodes keep their files (default: a directory in the system\'s temp dir named after the base port)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l key -d 'The client certificate\'s private key (PEM)' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l command-timeout -d 'How long to wait for each command\'s reply' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 4 -d 'Resolve host names to IPv4 addresses only'
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 6 -d 'Resolve host names to IPv6 addresses only'
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s V -l version -d 'Print version'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from check create replicate sandbox completions add-node del-node forget heal wait call set-timeout info help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget heal wait check info call set-timeout sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -39,21 +39,6 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check the cluster's health: slot agreement, open slots, coverage, failing nodes.
-    #[command(
-        long_about = "Check the cluster's health, as `redis-cli --cluster check` does, and more.\n\n\
-            Reads every node's own view concurrently, then reports: whether all nodes agree about \
-            the slots, open (migrating/importing) slots, slots no node covers, nodes that are \
-            unreachable or flagged failing, and masters without a replica. A healthy cluster \
-            prints exactly three [OK] lines.",
-        after_help = "Examples:\n  \
-            rtrib check 127.0.0.1:7000\n  \
-            rtrib check redis-app-0.redis-service:6379 -o json\n  \
-            rtrib check redis-0.redis:6379 --search-multiple-owners\n\n\
-            Exit status: 0 healthy, 1 problems found, 3 the node could not be reached or used, \
-            4 it did not answer in time."
-    )]
-    Check(CheckArgs),
     /// Create a cluster from empty nodes, given by name or address; safe to re-run.
     #[command(
         long_about = "Create a cluster from empty nodes, given by DNS name or address.\n\n\
@@ -87,17 +72,6 @@ pub enum Command {
             rtrib replicate --master-addr 127.0.0.1:7000 --replica-addr 127.0.0.1:7003"
     )]
     Replicate(ReplicateArgs),
-    /// Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it).
-    #[command(after_help = "Examples:\n  \
-            rtrib sandbox                      # 6 nodes on 127.0.0.1:7000-7005, 1 replica each\n  \
-            rtrib check 127.0.0.1:7000\n  \
-            rtrib sandbox stop")]
-    Sandbox(SandboxArgs),
-    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
-    #[command(after_help = "Examples:\n  \
-            rtrib completions bash > /etc/bash_completion.d/rtrib\n  \
-            rtrib completions zsh > \"${fpath[1]}/_rtrib\"")]
-    Completions(CompletionsArgs),
     /// Add an empty node to a cluster, as a master or as a replica.
     #[command(after_help = "Examples:\n  \
             rtrib add-node redis-app-6.redis-service:6379 redis-app-0.redis-service:6379\n  \
@@ -125,6 +99,26 @@ pub enum Command {
             rtrib wait redis-app-{0..5}.redis-service:6379 --timeout 5m\n  \
             rtrib wait 127.0.0.1:7000 --for cluster-ok")]
     Wait(WaitArgs),
+    /// Check the cluster's health: slot agreement, open slots, coverage, failing nodes.
+    #[command(
+        long_about = "Check the cluster's health, as `redis-cli --cluster check` does, and more.\n\n\
+            Reads every node's own view concurrently, then reports: whether all nodes agree about \
+            the slots, open (migrating/importing) slots, slots no node covers, nodes that are \
+            unreachable or flagged failing, and masters without a replica. A healthy cluster \
+            prints exactly three [OK] lines.",
+        after_help = "Examples:\n  \
+            rtrib check 127.0.0.1:7000\n  \
+            rtrib check redis-app-0.redis-service:6379 -o json\n  \
+            rtrib check redis-0.redis:6379 --search-multiple-owners\n\n\
+            Exit status: 0 healthy, 1 problems found, 3 the node could not be reached or used, \
+            4 it did not answer in time."
+    )]
+    Check(CheckArgs),
+    /// Show each master's keys, slots and replicas.
+    #[command(after_help = "Examples:\n  \
+            rtrib info 127.0.0.1:7000\n  \
+            rtrib info redis-app-0.redis-service:6379 -o json")]
+    Info(InfoArgs),
     /// Run a command on every node concurrently and print each node's reply.
     #[command(after_help = "Examples:\n  \
             rtrib call 127.0.0.1:7000 INFO server\n  \
@@ -133,11 +127,17 @@ pub enum Command {
     /// Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE).
     #[command(after_help = "Example:\n  rtrib set-timeout 127.0.0.1:7000 5000")]
     SetTimeout(SetTimeoutArgs),
-    /// Show each master's keys, slots and replicas.
+    /// Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it).
     #[command(after_help = "Examples:\n  \
-            rtrib info 127.0.0.1:7000\n  \
-            rtrib info redis-app-0.redis-service:6379 -o json")]
-    Info(InfoArgs),
+            rtrib sandbox                      # 6 nodes on 127.0.0.1:7000-7005, 1 replica each\n  \
+            rtrib check 127.0.0.1:7000\n  \
+            rtrib sandbox stop")]
+    Sandbox(SandboxArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "Examples:\n  \
+            rtrib completions bash > /etc/bash_completion.d/rtrib\n  \
+            rtrib completions zsh > \"${fpath[1]}/_rtrib\"")]
+    Completions(CompletionsArgs),
 }
 
 /// Arguments of `rtrib check`.
