@@ -30,7 +30,7 @@ pub async fn run(context: &Context, args: &SandboxArgs) -> Result<Exit> {
     let ports: Vec<u16> = (args.base_port..=last_port as u16).collect();
     match args.action {
         SandboxAction::Start => start(context, args, &dir, &ports).await,
-        SandboxAction::Stop => stop(context, &dir, &ports).await,
+        SandboxAction::Stop => stop(context, &dir).await,
     }
 }
 
@@ -50,14 +50,20 @@ async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16])
     ))?;
     for &port in ports {
         let endpoint = local(port);
+        let node_dir = dir.join(port.to_string());
         if NodeClient::connect(&endpoint, &context.connect)
             .await
             .is_ok()
         {
+            if !node_dir.exists() {
+                return Err(Error::Refused(format!(
+                    "port {port} is already in use by a server this sandbox did not start: \
+                     choose another --base-port"
+                )));
+            }
             output.line(&format!("{endpoint} is already running"))?;
             continue;
         }
-        let node_dir = dir.join(port.to_string());
         std::fs::create_dir_all(&node_dir)?;
         let config = node_dir.join("redis.conf");
         std::fs::write(&config, node_config(port, &node_dir))?;
@@ -93,27 +99,46 @@ async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16])
     Ok(exit)
 }
 
-async fn stop(context: &Context, dir: &Path, ports: &[u16]) -> Result<Exit> {
-    let mut stopped = 0;
-    for &port in ports {
+/// Shuts down the nodes this sandbox started — those with a directory under `dir` — and
+/// removes `dir`. Whatever else listens on nearby ports is left alone.
+async fn stop(context: &Context, dir: &Path) -> Result<Exit> {
+    let ports = sandbox_ports(dir)?;
+    let mut stopped = Vec::new();
+    for port in ports {
         if let Ok(client) = NodeClient::connect(&local(port), &context.connect).await {
             // The node closes the connection instead of replying: an error here is success.
             let _ = client
                 .query::<()>(redis::cmd("SHUTDOWN").arg("NOSAVE"))
                 .await;
-            stopped += 1;
+            stopped.push(port.to_string());
         }
     }
     if dir.exists() {
         std::fs::remove_dir_all(dir)?;
     }
+    let ports = if stopped.is_empty() {
+        "none".to_string()
+    } else {
+        stopped.join(", ")
+    };
     context.output.step(&format!(
-        "Stopped {stopped} node(s) on 127.0.0.1:{}-{} and removed {}",
-        ports[0],
-        ports[ports.len() - 1],
+        "Stopped {} node(s) (127.0.0.1 ports: {ports}) and removed {}",
+        stopped.len(),
         dir.display()
     ))?;
     Ok(Exit::Ok)
+}
+
+/// The ports of the nodes a sandbox directory holds (one subdirectory per port).
+fn sandbox_ports(dir: &Path) -> Result<Vec<u16>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut ports: Vec<u16> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    ports.sort_unstable();
+    Ok(ports)
 }
 
 fn local(port: u16) -> Endpoint {
