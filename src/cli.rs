@@ -501,6 +501,14 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
+/// Prepares the process's arguments for clap: redis-cli's `--cluster` before the subcommand
+/// is dropped (`rtrib --cluster create …` works as written for `redis-cli --cluster create …`),
+/// then [`hoist_call_options`] applies.
+pub fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
+    let args: Vec<OsString> = args.into_iter().filter(|a| a != "--cluster").collect();
+    hoist_call_options(args)
+}
+
 /// Lets rtrib's options follow the Redis command of `rtrib call`, as redis-cli allows
 /// (`call h:p CONFIG GET maxmemory --cluster-only-masters`): options of `call` and global
 /// options found after the command are moved before it. Everything after `--` is left alone,
@@ -626,6 +634,25 @@ mod tests {
             .map(|a| a.to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    #[test]
+    fn redis_cli_cluster_spelling_is_accepted() {
+        let args = |line: &str| line.split(' ').map(OsString::from).collect::<Vec<_>>();
+        let cli = Cli::try_parse_from(normalize_args(args(
+            "rtrib --cluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 --cluster-replicas 0 --cluster-yes",
+        )))
+        .unwrap();
+        assert!(
+            matches!(cli.command, Command::Create(ref c) if c.confirm.yes && c.nodes.len() == 3)
+        );
+        let cli = Cli::try_parse_from(normalize_args(args(
+            "rtrib -a secret --cluster call 127.0.0.1:7000 PING --cluster-only-masters",
+        )))
+        .unwrap();
+        assert!(
+            matches!(cli.command, Command::Call(ref c) if c.only_masters && c.command == ["PING"])
+        );
     }
 
     #[test]

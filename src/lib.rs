@@ -31,7 +31,7 @@ use crate::exit::Exit;
 
 /// Runs rtrib with the process's arguments and returns its exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse_from(cli::hoist_call_options(std::env::args_os().collect())) {
+    let cli = match Cli::try_parse_from(cli::normalize_args(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();

@@ -2,6 +2,7 @@
 
 mod calls;
 mod check;
+mod compat;
 mod create;
 mod fixture;
 mod generated;
