@@ -179,7 +179,9 @@ pub struct CreateArgs {
         long,
         visible_alias = "cluster-replicas",
         value_name = "N",
-        default_value_t = 0
+        default_value_t = 0,
+        allow_negative_numbers = true,
+        value_parser = parse_count
     )]
     pub replicas: usize,
     /// Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept
@@ -194,7 +196,7 @@ pub struct CreateArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// How long to wait for the nodes to join and the cluster to become usable.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
     /// Also wait until every replica has finished its first sync with its master.
     #[arg(long)]
@@ -214,7 +216,7 @@ pub struct ReplicateArgs {
     #[arg(long, visible_alias = "replica-addr", value_name = "NODE")]
     pub slave_addr: String,
     /// How long to wait for the join and for every node to see the new replica.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
 }
 
@@ -240,7 +242,7 @@ pub struct AddNodeArgs {
     )]
     pub master_id: Option<String>,
     /// How long to wait until every node knows the new node.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
 }
 
@@ -257,7 +259,7 @@ pub struct DelNodeArgs {
     #[arg(long)]
     pub force: bool,
     /// How long to keep forgetting it until gossip can no longer bring it back.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
 }
 
@@ -271,7 +273,7 @@ pub struct ForgetArgs {
     #[arg(value_name = "ID|ADDR")]
     pub target: String,
     /// How long to keep forgetting it until gossip can no longer bring it back.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
 }
 
@@ -286,7 +288,7 @@ pub struct HealArgs {
     #[arg(long)]
     pub forget_ghosts: bool,
     /// How long to wait for the nodes to see each other again.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
 }
 
@@ -309,7 +311,7 @@ pub struct WaitArgs {
     #[arg(long = "for", value_enum, default_value_t = WaitFor::Ready)]
     pub wait_for: WaitFor,
     /// Give up after this long (exit 4).
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub timeout: Duration,
 }
 
@@ -342,7 +344,11 @@ pub struct SetTimeoutArgs {
     #[arg(value_name = "NODE")]
     pub node: String,
     /// The new cluster-node-timeout in milliseconds (at least 100).
-    #[arg(value_name = "MILLISECONDS", value_parser = clap::value_parser!(u64).range(100..))]
+    #[arg(
+        value_name = "MILLISECONDS",
+        allow_negative_numbers = true,
+        value_parser = parse_node_timeout
+    )]
     pub milliseconds: u64,
 }
 
@@ -460,16 +466,16 @@ pub struct GlobalArgs {
     pub insecure: bool,
 
     /// How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s).
-    #[arg(long, global = true, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", default_value = "2s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub connect_timeout: Duration,
 
     /// How long to wait for each command's reply.
-    #[arg(long, global = true, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", default_value = "5s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub command_timeout: Duration,
 
     /// How long to keep retrying a host name that does not resolve yet (pods appear in DNS
     /// late).
-    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub resolve_timeout: Duration,
 
     /// Ask this DNS server instead of the resolv.conf name servers (search domains and ndots
@@ -612,6 +618,25 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         ));
     }
     Ok(Duration::from_secs_f64(value * scale))
+}
+
+/// Parses a count (0 or more), with a message that says so.
+fn parse_count(text: &str) -> Result<usize, String> {
+    text.parse()
+        .map_err(|_| format!("`{text}` is not a count: write a whole number, 0 or more"))
+}
+
+/// Parses a cluster-node-timeout: whole milliseconds, at least 100.
+fn parse_node_timeout(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(ms) if ms >= 100 => Ok(ms),
+        Ok(_) => Err(format!(
+            "{text} ms is too short: cluster-node-timeout must be at least 100 ms"
+        )),
+        Err(_) => Err(format!(
+            "`{text}` is not a number of milliseconds: write e.g. 5000"
+        )),
+    }
 }
 
 fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {

@@ -113,7 +113,9 @@ pub enum NodeError {
         detail: String,
     },
     /// Any other I/O failure (reset, unreachable network, ...).
-    #[error("{node}: {detail}")]
+    #[error(
+        "{node}: {detail} (is this a Redis server, and does it speak TLS only when --tls is given?)"
+    )]
     Io { node: Endpoint, detail: String },
 }
 
