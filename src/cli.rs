@@ -11,7 +11,12 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::exit::EXIT_CODES_HELP;
+use crate::exit::{EXIT_CODES_HELP, JSON_HELP};
+
+/// `--help`'s closing sections: the exit codes, then the JSON documents.
+fn concat_help() -> String {
+    format!("{EXIT_CODES_HELP}\n\n{JSON_HELP}")
+}
 
 /// Administer Redis Cluster by host name: create, check, fix, reshard, rebalance, heal.
 #[derive(Debug, Parser)]
@@ -24,6 +29,7 @@ use crate::exit::EXIT_CODES_HELP;
         (a StatefulSet pod, a Swarm task) as well as by IP: rtrib resolves them itself, with \
         the search domains of /etc/resolv.conf, and retries until the name appears.",
     after_help = EXIT_CODES_HELP,
+    after_long_help = concat_help(),
     max_term_width = 100,
     propagate_version = true
 )]

@@ -54,3 +54,28 @@ Exit codes:
      in time, or the cluster did not converge in time
   5  refused: a precondition does not hold (e.g. node not empty); nothing changed
   6  the nodes belong to a different cluster; nothing changed";
+
+/// The JSON documents printed with `--output json`, one per command, for `--help` and the man
+/// page. Field names are stable; new fields may be added.
+pub const JSON_HELP: &str = "\
+JSON output (-o json): one document on stdout; progress and logs never go there.
+  check        seed, healthy, nodes[] (id, name, addr, role, flags, master_id, slots
+               [[first,last]...], slot_count, keys, replicas, reachable, error,
+               migrating, importing), uncovered_slots, open_slots, findings[] (kind,
+               severity, problem, and the finding's own fields)
+  info         masters[] (as check's nodes), total_keys, total_slots, total_replicas,
+               keys_per_slot
+  create       outcome (created | completed | already_formed | dry_run), nodes[] (id,
+               name, addr, role, slots, master_id), anti_affinity, steps (add_slots,
+               config_epochs, meets, replicate, fresh), check
+  replicate    outcome (attached | already_replica), master, replica, check
+  add-node     outcome (added | already_member), node, check
+  del-node,    outcome (removed), node, replicas_moved[] (replica, master), reset,
+  forget       check
+  heal         outcome (healed | nothing_to_do), meets[] (from, to, seen_at),
+               forgotten[] (id, addr), check
+  wait         outcome (ready | timeout), for, waited_ms, nodes[] (node, endpoint,
+               ready, waiting_for, ready_after_ms)
+  call         command, ok, nodes[] (id, name, addr, role, reply, error)
+  set-timeout  milliseconds, ok, nodes[] (id, name, addr, set, persisted, error)
+  on error     error (message, exit_code)";
