@@ -97,3 +97,98 @@ fn a_redis_trib_style_script_runs_with_only_the_command_name_changed() {
     assert_eq!(code, 0, "{output}");
     assert_formed(&nodes);
 }
+
+/// The documented top-level fields of each command's JSON document are there.
+#[test]
+fn json_documents_carry_the_documented_fields() {
+    let nodes = Nodes::start(NodesConfig {
+        count: 4,
+        layout: Layout::Ports,
+        ..NodesConfig::default()
+    });
+    nodes.form(3);
+    let (seed, replica) = (nodes[0].addr(), nodes[3].addr());
+    let master_of_replica = nodes
+        .iter()
+        .find(|n| {
+            nodes[3]
+                .cluster_nodes()
+                .contains(&format!("slave {}", n.id()))
+        })
+        .map(|n| n.addr())
+        .unwrap();
+    let all = nodes.addrs();
+    let mut create = vec!["create", "--allow-few-masters"];
+    create.extend(all.iter().map(String::as_str));
+    let cases: Vec<(Vec<&str>, &[&str])> = vec![
+        (
+            vec!["check", &seed],
+            &[
+                "seed",
+                "healthy",
+                "nodes",
+                "uncovered_slots",
+                "open_slots",
+                "findings",
+            ],
+        ),
+        (
+            vec!["info", &seed],
+            &[
+                "masters",
+                "total_keys",
+                "total_slots",
+                "total_replicas",
+                "keys_per_slot",
+            ],
+        ),
+        (
+            create,
+            &["outcome", "nodes", "anti_affinity", "steps", "check"],
+        ),
+        (
+            vec![
+                "replicate",
+                "--master-addr",
+                &master_of_replica,
+                "--slave-addr",
+                &replica,
+            ],
+            &["outcome", "master", "replica", "check"],
+        ),
+        (
+            vec!["add-node", &replica, &seed],
+            &["outcome", "node", "check"],
+        ),
+        (
+            vec!["heal", &seed],
+            &["outcome", "meets", "forgotten", "check"],
+        ),
+        (
+            vec!["wait", &seed],
+            &["outcome", "for", "waited_ms", "nodes"],
+        ),
+        (vec!["call", &seed, "PING"], &["command", "ok", "nodes"]),
+        (
+            vec!["set-timeout", &seed, "2000"],
+            &["milliseconds", "ok", "nodes"],
+        ),
+        (vec!["check", "127.0.0.1:1"], &["error"]),
+    ];
+    for (args, fields) in cases {
+        let output = crate::support::rtrib()
+            .args(&args)
+            .args(["-o", "json"])
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&output.stdout))
+        });
+        for field in fields {
+            assert!(
+                doc.get(field).is_some(),
+                "{args:?}: no {field:?} in {doc:#}"
+            );
+        }
+    }
+}
