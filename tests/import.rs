@@ -371,6 +371,9 @@ fn passwords_on_both_sides_work_through_auth_and_auth2_and_are_never_shown() {
         for secret in [CLUSTER_SECRET, SOURCE_SECRET] {
             assert!(!all.contains(secret), "{label} shows a password:\n{all}");
         }
+        if label.starts_with("wrong") {
+            assert!(all.contains("check --from-user and --from-pass"), "{all}");
+        }
         if label.contains("copy") {
             assert_eq!(
                 dbsize(&source[0]),
@@ -381,4 +384,44 @@ fn passwords_on_both_sides_work_through_auth_and_auth2_and_are_never_shown() {
     }
     assert_eq!(snapshot_in_cluster(&cluster, &keys), before);
     assert_eq!(dbsize(&source[0]), 0);
+}
+
+#[test]
+fn a_failing_migrate_stops_the_import_without_losing_a_key() {
+    let cluster = cluster(None);
+    let source = standalone(None);
+    fill_mixed(&source[0], 3_000);
+    cluster[1].cmd(&["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
+    cluster[1].cmd(&["CONFIG", "SET", "maxmemory", "1"]);
+
+    let output = rtrib()
+        .args([
+            "import",
+            &cluster[0].addr(),
+            "--from",
+            &source[0].addr(),
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let document = json(&output);
+    assert_eq!(document["outcome"], "interrupted");
+    let error = document["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains(&format!("MIGRATE to {}", cluster[1].addr())) && error.contains("OOM"),
+        "{error}"
+    );
+    cluster[1].cmd(&["CONFIG", "SET", "maxmemory", "0"]);
+    assert_eq!(dbsize(&cluster[1]), 0);
+    assert_eq!(
+        dbsize(&source[0]) + cluster.key_count(),
+        3_000,
+        "every key is on the source or in the cluster"
+    );
+    assert_eq!(
+        document["imported"].as_u64(),
+        Some(cluster.key_count() as u64)
+    );
 }

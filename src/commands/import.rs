@@ -125,7 +125,12 @@ async fn connect_source(
         )?,
         tls,
     };
-    let source = NodeClient::connect(from, &settings).await?;
+    let source = NodeClient::connect(from, &settings)
+        .await
+        .map_err(|error| match error {
+            NodeError::AuthFailed { node, detail } => Error::SourceAuthFailed { node, detail },
+            other => other.into(),
+        })?;
     let info: String = source.query(redis::cmd("INFO").arg("cluster")).await?;
     if info_field(&info, "cluster_enabled") == Some("1") {
         return Err(Error::Refused(format!(
