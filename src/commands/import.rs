@@ -363,8 +363,9 @@ impl Migration<'_> {
                     command: format!("MIGRATE to {}", master.client.endpoint()),
                     detail: error.reason(),
                 })?;
-        let present = replies[..keys.len()]
+        let present = replies
             .iter()
+            .take(keys.len())
             .filter(|reply| matches!(reply, Value::Int(1)))
             .count() as u64;
         counts.imported = present;
