@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show each master''s keys, slots and replicas')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Run a command on every node concurrently and print each node''s reply')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis into the cluster''s masters')
             [CompletionResult]::new('set-timeout', 'set-timeout', [CompletionResultType]::ParameterValue, 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
@@ -376,6 +377,49 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'rtrib;import' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The standalone Redis to read the keys from, by name or address')
+            [CompletionResult]::new('--cluster-from', '--cluster-from', [CompletionResultType]::ParameterName, 'The standalone Redis to read the keys from, by name or address')
+            [CompletionResult]::new('--from-user', '--from-user', [CompletionResultType]::ParameterName, 'ACL user name for the source (the cluster''s --user is not used for it)')
+            [CompletionResult]::new('--cluster-from-user', '--cluster-from-user', [CompletionResultType]::ParameterName, 'ACL user name for the source (the cluster''s --user is not used for it)')
+            [CompletionResult]::new('--from-pass', '--from-pass', [CompletionResultType]::ParameterName, 'Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--cluster-from-pass', '--cluster-from-pass', [CompletionResultType]::ParameterName, 'Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are visible to other users of the machine')
+            [CompletionResult]::new('--from-pass-file', '--from-pass-file', [CompletionResultType]::ParameterName, 'Read the source''s password from this file; trailing CR/LF are removed')
+            [CompletionResult]::new('--from-db', '--from-db', [CompletionResultType]::ParameterName, 'The source''s database to import')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s I/O timeout, in milliseconds')
+            [CompletionResult]::new('--cluster-timeout', '--cluster-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s I/O timeout, in milliseconds')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass-file', '--pass-file', [CompletionResultType]::ParameterName, 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The client certificate''s private key (PEM)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--copy', '--copy', [CompletionResultType]::ParameterName, 'Copy the keys: the source keeps them (by default MIGRATE deletes them from the source)')
+            [CompletionResult]::new('--cluster-copy', '--cluster-copy', [CompletionResultType]::ParameterName, 'Copy the keys: the source keeps them (by default MIGRATE deletes them from the source)')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Overwrite keys that already exist in the cluster (by default they are left alone and reported)')
+            [CompletionResult]::new('--cluster-replace', '--cluster-replace', [CompletionResultType]::ParameterName, 'Overwrite keys that already exist in the cluster (by default they are left alone and reported)')
+            [CompletionResult]::new('--from-tls', '--from-tls', [CompletionResultType]::ParameterName, 'Connect to the source with the cluster''s TLS settings (by default the source is plaintext, whatever the cluster speaks)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'rtrib;set-timeout' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -475,6 +519,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show each master''s keys, slots and replicas')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Run a command on every node concurrently and print each node''s reply')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis into the cluster''s masters')
             [CompletionResult]::new('set-timeout', 'set-timeout', [CompletionResultType]::ParameterValue, 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
@@ -509,6 +554,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;help;call' {
+            break
+        }
+        'rtrib;help;import' {
             break
         }
         'rtrib;help;set-timeout' {

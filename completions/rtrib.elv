@@ -53,6 +53,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
             cand info 'Show each master''s keys, slots and replicas'
             cand call 'Run a command on every node concurrently and print each node''s reply'
+            cand import 'Move (or copy) the keys of a standalone Redis into the cluster''s masters'
             cand set-timeout 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
             cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
@@ -362,6 +363,48 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rtrib;import'= {
+            cand --from 'The standalone Redis to read the keys from, by name or address'
+            cand --cluster-from 'The standalone Redis to read the keys from, by name or address'
+            cand --from-user 'ACL user name for the source (the cluster''s --user is not used for it)'
+            cand --cluster-from-user 'ACL user name for the source (the cluster''s --user is not used for it)'
+            cand --from-pass 'Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are visible to other users of the machine'
+            cand --cluster-from-pass 'Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are visible to other users of the machine'
+            cand --from-pass-file 'Read the source''s password from this file; trailing CR/LF are removed'
+            cand --from-db 'The source''s database to import'
+            cand --timeout 'MIGRATE''s I/O timeout, in milliseconds'
+            cand --cluster-timeout 'MIGRATE''s I/O timeout, in milliseconds'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --copy 'Copy the keys: the source keeps them (by default MIGRATE deletes them from the source)'
+            cand --cluster-copy 'Copy the keys: the source keeps them (by default MIGRATE deletes them from the source)'
+            cand --replace 'Overwrite keys that already exist in the cluster (by default they are left alone and reported)'
+            cand --cluster-replace 'Overwrite keys that already exist in the cluster (by default they are left alone and reported)'
+            cand --from-tls 'Connect to the source with the cluster''s TLS settings (by default the source is plaintext, whatever the cluster speaks)'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rtrib;set-timeout'= {
             cand -o 'Output format'
             cand --output 'Output format'
@@ -458,6 +501,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
             cand info 'Show each master''s keys, slots and replicas'
             cand call 'Run a command on every node concurrently and print each node''s reply'
+            cand import 'Move (or copy) the keys of a standalone Redis into the cluster''s masters'
             cand set-timeout 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
             cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
@@ -482,6 +526,8 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         &'rtrib;help;info'= {
         }
         &'rtrib;help;call'= {
+        }
+        &'rtrib;help;import'= {
         }
         &'rtrib;help;set-timeout'= {
         }

@@ -130,6 +130,25 @@ pub enum Command {
             rtrib call 127.0.0.1:7000 INFO server\n  \
             rtrib call 127.0.0.1:7000 CONFIG GET maxmemory --only-masters -o json")]
     Call(CallArgs),
+    /// Move (or copy) the keys of a standalone Redis into the cluster's masters.
+    #[command(
+        long_about = "Move (or copy, with --copy) every key of a standalone Redis into the \
+            masters of the cluster, as `redis-cli --cluster import` does, but fast: each SCAN \
+            batch of the source is split by destination master and sent as one \
+            `MIGRATE ... KEYS k1 k2 ...` per master, run on the source, several masters at a \
+            time. The cluster must pass the check and the source must not be a cluster node; \
+            otherwise nothing is changed. Keys that already exist in the cluster are left alone \
+            and reported (the import goes on), unless --replace overwrites them.",
+        after_help = "Examples:\n  \
+            rtrib import 127.0.0.1:7000 --from 127.0.0.1:6379\n  \
+            rtrib import redis-app-0.redis-service:6379 --from legacy-redis:6379 --copy \\\n      \
+            --from-pass-file /secrets/legacy\n\n\
+            Exit status: 0 every key imported (or gone before its turn), 1 some keys were not \
+            imported (already present, or a MIGRATE failed), 3 the cluster or the source cannot \
+            be reached or used, 5 the cluster check found problems or the source is a cluster \
+            node (nothing changed)."
+    )]
+    Import(ImportArgs),
     /// Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE).
     #[command(after_help = "Example:\n  rtrib set-timeout 127.0.0.1:7000 5000")]
     SetTimeout(SetTimeoutArgs),
@@ -341,6 +360,50 @@ pub struct CallArgs {
     /// Only replicas.
     #[arg(long, visible_aliases = ["cluster-only-replicas"])]
     pub only_replicas: bool,
+}
+
+/// Arguments of `rtrib import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Any node of the cluster.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// The standalone Redis to read the keys from, by name or address.
+    #[arg(long, visible_alias = "cluster-from", value_name = "HOST:PORT")]
+    pub from: String,
+    /// Copy the keys: the source keeps them (by default MIGRATE deletes them from the source).
+    #[arg(long, visible_alias = "cluster-copy")]
+    pub copy: bool,
+    /// Overwrite keys that already exist in the cluster (by default they are left alone and
+    /// reported).
+    #[arg(long, visible_alias = "cluster-replace")]
+    pub replace: bool,
+    /// ACL user name for the source (the cluster's --user is not used for it).
+    #[arg(long, visible_alias = "cluster-from-user", value_name = "USER")]
+    pub from_user: Option<String>,
+    /// Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are
+    /// visible to other users of the machine.
+    #[arg(long, visible_alias = "cluster-from-pass", value_name = "PASSWORD")]
+    pub from_pass: Option<String>,
+    /// Read the source's password from this file; trailing CR/LF are removed.
+    #[arg(long, value_name = "PATH", conflicts_with = "from_pass")]
+    pub from_pass_file: Option<PathBuf>,
+    /// Connect to the source with the cluster's TLS settings (by default the source is
+    /// plaintext, whatever the cluster speaks).
+    #[arg(long)]
+    pub from_tls: bool,
+    /// The source's database to import.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub from_db: u32,
+    /// MIGRATE's I/O timeout, in milliseconds.
+    #[arg(
+        long,
+        visible_alias = "cluster-timeout",
+        value_name = "MILLISECONDS",
+        default_value_t = 60_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub timeout: u64,
 }
 
 /// Arguments of `rtrib set-timeout`.

@@ -1,6 +1,8 @@
 //! What every command needs, built once from the global options: the output, the name
 //! resolver and the connection settings.
 
+use std::path::Path;
+
 use crate::cli::GlobalArgs;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::lookup::NodeRef;
@@ -66,21 +68,35 @@ impl Context {
 }
 
 /// The password, from the first of: `--pass`, `--pass-file`, `RTRIB_PASS`, `REDISCLI_AUTH`.
-/// A secret file's trailing CR/LF (as mounted Kubernetes secrets often have) is removed.
 fn password(global: &GlobalArgs) -> Result<Option<String>> {
-    if let Some(pass) = &global.pass {
-        return Ok(Some(pass.clone()));
+    read_password(
+        global.pass.as_deref(),
+        global
+            .pass_file
+            .as_deref()
+            .map(|path| ("--pass-file", path)),
+        &["RTRIB_PASS", "REDISCLI_AUTH"],
+    )
+}
+
+/// A password from the first of: the option's value, the secret file (named by its option, for
+/// errors), the first non-empty environment variable of `variables`. A secret file's trailing
+/// CR/LF (as mounted Kubernetes secrets often have) is removed.
+pub fn read_password(
+    value: Option<&str>,
+    file: Option<(&str, &Path)>,
+    variables: &[&str],
+) -> Result<Option<String>> {
+    if let Some(pass) = value {
+        return Ok(Some(pass.to_string()));
     }
-    if let Some(path) = &global.pass_file {
+    if let Some((option, path)) = file {
         let content = std::fs::read_to_string(path).map_err(|error| {
-            Error::Usage(format!(
-                "cannot read --pass-file {}: {error}",
-                path.display()
-            ))
+            Error::Usage(format!("cannot read {option} {}: {error}", path.display()))
         })?;
         return Ok(Some(content.trim_end_matches(['\r', '\n']).to_string()));
     }
-    Ok(["RTRIB_PASS", "REDISCLI_AUTH"]
+    Ok(variables
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty())))
 }

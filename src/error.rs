@@ -2,6 +2,7 @@
 
 use crate::cluster::allocate::AllocationError;
 use crate::cluster::create::CreateRefusal;
+use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::HealRefusal;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::JoinRefusal;
@@ -23,6 +24,12 @@ pub enum Error {
     /// A node could not be reached, or refused a command.
     #[error(transparent)]
     Node(#[from] NodeError),
+    /// The source of `import` rejected its credentials (which are not the cluster's).
+    #[error(
+        "the source {node}: authentication failed ({detail}); check --from-user and \
+         --from-pass, --from-pass-file or RTRIB_FROM_PASS"
+    )]
+    SourceAuthFailed { node: Endpoint, detail: String },
     /// The command line asks for something that cannot be done.
     #[error("{0}")]
     Usage(String),
@@ -74,7 +81,9 @@ impl Error {
             Error::Resolve(ResolveError::Config { .. }) => Exit::Usage,
             Error::Resolve(ResolveError::NeverResolved { .. }) => Exit::Timeout,
             Error::Node(NodeError::Timeout { .. }) => Exit::Timeout,
-            Error::Resolve(_) | Error::Node(_) => Exit::Unreachable,
+            Error::Resolve(_) | Error::Node(_) | Error::SourceAuthFailed { .. } => {
+                Exit::Unreachable
+            }
             Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
             Error::Output(_) => Exit::Problems,
         }

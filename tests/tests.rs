@@ -8,6 +8,7 @@ mod create;
 mod fixture;
 mod generated;
 mod heal;
+mod import;
 mod membership;
 mod resolve;
 mod secrets;

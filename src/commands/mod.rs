@@ -8,6 +8,7 @@ mod completions;
 mod create;
 mod del_node;
 mod heal;
+mod import;
 mod info;
 mod newcomer;
 mod nodes;
@@ -31,6 +32,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::DelNode(args) => del_node::run(context, args).await,
         Command::Forget(args) => del_node::forget(context, args).await,
         Command::Heal(args) => heal::run(context, args).await,
+        Command::Import(args) => import::run(context, args).await,
         Command::SetTimeout(args) => set_timeout::run(context, args).await,
         Command::Wait(args) => wait::run(context, args).await,
         Command::Create(args) => create::run(context, args).await,

@@ -1,0 +1,444 @@
+//! `rtrib import NODE --from HOST:PORT`: resolve both → fetch the cluster and judge it (refuse
+//! when the check finds problems) → connect to the source (refuse a cluster node) → SCAN the
+//! source in batches; split each batch by destination master and run, on the source, one
+//! `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH…] KEYS k1 k2 …` per master, all
+//! masters at once, while the next SCAN is already on its way → summary → check.
+//!
+//! redis-cli migrates one key per round trip and stops at the first error. Here:
+//! - Without `--replace`, each destination's share of a batch is first looked up on that
+//!   master (`EXISTS` per key, pipelined): a MIGRATE of several keys reports only its first
+//!   failure, so looking first is what lets the summary name the keys the cluster already had.
+//!   Those keys stay on the source, the import goes on, and it ends with exit 1.
+//! - A key gone from the source before its MIGRATE (expired, deleted) is counted as skipped:
+//!   the MIGRATE is preceded, in the same round trip on the source, by an `EXISTS` per key.
+//! - Any other failure (a MIGRATE error such as `IOERR`, the source or a master going away)
+//!   stops the import; what was done so far is reported, with exit 1.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
+use redis::{Cmd, Pipeline, Value};
+
+use crate::cli::ImportArgs;
+use crate::cluster::check::{CheckOptions, check};
+use crate::cluster::endpoint::Endpoint;
+use crate::cluster::slots::{SLOT_COUNT, key_slot};
+use crate::commands::check::{conclude, health_exit};
+use crate::context::{Context, read_password};
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
+use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
+use crate::net::form::info_field;
+use crate::output::{
+    BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_check_text,
+    write_import_summary,
+};
+
+/// Keys asked for per `SCAN` (its `COUNT`).
+const SCAN_COUNT: usize = 1000;
+
+/// Added to the MIGRATE timeout to bound the wait for one reply from the source.
+const REPLY_MARGIN: Duration = Duration::from_secs(10);
+
+/// Runs `import`; see the module docs for the steps.
+pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
+    let seed = context.resolve_node(&args.node).await?;
+    let from = context.resolve_node(&args.from).await?;
+    let output = &context.output;
+    output.step(&format!("Importing data from {from} to cluster {seed}"))?;
+    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
+    let report = check(&fetched.topology, &CheckOptions::default());
+    if !report.is_healthy() {
+        if !output.is_json() {
+            output.text(|out, style| {
+                write_check_text(out, style, &fetched.topology, &report, false)
+            })?;
+        }
+        return Err(Error::Refused(format!(
+            "the cluster of {seed} does not pass the check (see `rtrib check {seed}`): every \
+             slot needs one reachable owner before keys can be imported; nothing was changed"
+        )));
+    }
+    let destinations = destinations(&fetched)?;
+    let source = connect_source(context, args, &from, destinations.masters.len()).await?;
+    let total: u64 = source.query(&redis::cmd("DBSIZE")).await?;
+    output.line(&format!(
+        "*** Importing {total} keys from DB {}",
+        args.from_db
+    ))?;
+
+    let started = Instant::now();
+    let migration = Migration {
+        source: &source,
+        destinations: &destinations,
+        timeout_ms: args.timeout,
+        copy: args.copy,
+        replace: args.replace,
+        auth: (
+            context.connect.user.as_deref(),
+            context.connect.pass.as_deref(),
+        ),
+    };
+    let tally = migration.run(total).await;
+    let document = tally.document(args, started.elapsed());
+    let json = serde_json::to_value(&document).map_err(std::io::Error::from)?;
+    let (_, report) = conclude(context, &seed, |_| json).await?;
+    if !output.is_json() {
+        output.text(|out, style| write_import_summary(out, style, &document))?;
+    }
+    Ok(match document.outcome {
+        ImportOutcome::Imported => health_exit(&report),
+        ImportOutcome::KeysNotImported | ImportOutcome::Interrupted => Exit::Problems,
+    })
+}
+
+/// Connects to the source with its own credentials (and TLS only with `--from-tls`), refuses a
+/// cluster node, and selects `--from-db`. Replies may take as long as every destination's
+/// MIGRATE queued before them, each bounded by `--timeout`.
+async fn connect_source(
+    context: &Context,
+    args: &ImportArgs,
+    from: &Endpoint,
+    masters: usize,
+) -> Result<NodeClient> {
+    let tls = args.from_tls.then(|| {
+        context.connect.tls.clone().unwrap_or(TlsSettings {
+            root_cert: None,
+            client: None,
+            sni: None,
+            insecure: false,
+        })
+    });
+    let queued = u32::try_from(masters + 1).unwrap_or(u32::MAX);
+    let settings = ConnectSettings {
+        connect_timeout: context.connect.connect_timeout,
+        command_timeout: (Duration::from_millis(args.timeout) + REPLY_MARGIN) * queued,
+        user: args.from_user.clone(),
+        pass: read_password(
+            args.from_pass.as_deref(),
+            args.from_pass_file
+                .as_deref()
+                .map(|path| ("--from-pass-file", path)),
+            &["RTRIB_FROM_PASS"],
+        )?,
+        tls,
+    };
+    let source = NodeClient::connect(from, &settings)
+        .await
+        .map_err(|error| match error {
+            NodeError::AuthFailed { node, detail } => Error::SourceAuthFailed { node, detail },
+            other => other.into(),
+        })?;
+    let info: String = source.query(redis::cmd("INFO").arg("cluster")).await?;
+    if info_field(&info, "cluster_enabled") == Some("1") {
+        return Err(Error::Refused(format!(
+            "the source {from} is a cluster node (cluster_enabled:1); import reads a standalone \
+             Redis (to move keys between masters, reshard); nothing was changed"
+        )));
+    }
+    if args.from_db != 0 {
+        let () = source.query(redis::cmd("SELECT").arg(args.from_db)).await?;
+    }
+    Ok(source)
+}
+
+/// A master receiving keys: the connection rtrib checks keys on, and the address the source
+/// sends them to.
+struct Master {
+    client: NodeClient,
+    host: String,
+    port: u16,
+}
+
+/// The masters and, for each slot, the index of its owner.
+struct Destinations {
+    masters: Vec<Master>,
+    owner: Vec<usize>,
+}
+
+/// Every slot's owner, from a topology that passed the check: each master's own view of its
+/// slots, and the address it announces (which the source, too, should be able to reach).
+fn destinations(fetched: &Fetched) -> Result<Destinations> {
+    let mut masters = Vec::new();
+    let mut owner = vec![usize::MAX; SLOT_COUNT];
+    for node in fetched.topology.masters() {
+        if node.entry.slots.is_empty() {
+            continue;
+        }
+        let client = fetched.clients.get(node.id()).ok_or_else(|| {
+            Error::Refused(format!("{} owns slots but is not reachable", node.endpoint))
+        })?;
+        let addr = node.entry.addr().unwrap_or(node.endpoint.addr);
+        for slot in node.entry.slots.iter() {
+            owner[usize::from(slot)] = masters.len();
+        }
+        masters.push(Master {
+            client: client.clone(),
+            host: addr.ip().to_string(),
+            port: addr.port(),
+        });
+    }
+    if owner.contains(&usize::MAX) {
+        return Err(Error::Refused(
+            "some slots have no owner; nothing was changed".into(),
+        ));
+    }
+    Ok(Destinations { masters, owner })
+}
+
+/// What happened to the keys of one destination's share of a batch.
+#[derive(Default)]
+struct Counts {
+    imported: u64,
+    skipped: u64,
+    busy: Vec<Vec<u8>>,
+}
+
+/// The running totals of the import.
+#[derive(Default)]
+struct Tally {
+    imported: u64,
+    skipped: u64,
+    busy: BusyKeys,
+    error: Option<NodeError>,
+}
+
+impl Tally {
+    fn add(&mut self, counts: Counts) {
+        self.imported += counts.imported;
+        self.skipped += counts.skipped;
+        self.busy.count += counts.busy.len() as u64;
+        let room = BUSY_KEYS_SHOWN.saturating_sub(self.busy.first.len());
+        self.busy.first.extend(
+            counts
+                .busy
+                .iter()
+                .take(room)
+                .map(|key| String::from_utf8_lossy(key).into_owned()),
+        );
+    }
+
+    fn done(&self) -> u64 {
+        self.imported + self.skipped + self.busy.count
+    }
+
+    fn document(self, args: &ImportArgs, elapsed: Duration) -> ImportDocument {
+        let outcome = if self.error.is_some() {
+            ImportOutcome::Interrupted
+        } else if self.busy.count > 0 {
+            ImportOutcome::KeysNotImported
+        } else {
+            ImportOutcome::Imported
+        };
+        ImportDocument {
+            outcome,
+            source: args.from.clone(),
+            imported: self.imported,
+            skipped: self.skipped,
+            busy_keys: self.busy,
+            seconds: elapsed.as_secs_f64(),
+            error: self.error.map(|error| error.to_string()),
+        }
+    }
+}
+
+/// The import's fixed parts: where keys come from and go, and how MIGRATE is called.
+struct Migration<'a> {
+    source: &'a NodeClient,
+    destinations: &'a Destinations,
+    timeout_ms: u64,
+    copy: bool,
+    replace: bool,
+    /// The cluster's user and password, for MIGRATE's AUTH / AUTH2.
+    auth: (Option<&'a str>, Option<&'a str>),
+}
+
+impl Migration<'_> {
+    /// Scans the source to the end (or the first failure), migrating each batch while the
+    /// next one is scanned.
+    async fn run(&self, total: u64) -> Tally {
+        let mut tally = Tally::default();
+        let progress = Progress::new(total);
+        let mut batch = self.scan(0).await;
+        loop {
+            let (cursor, keys) = match batch {
+                Ok(batch) => batch,
+                Err(error) => {
+                    tally.error = Some(error);
+                    break;
+                }
+            };
+            let (outcome, next) = if cursor == 0 {
+                (self.migrate_batch(keys).await, None)
+            } else {
+                let (outcome, next) = tokio::join!(self.migrate_batch(keys), self.scan(cursor));
+                (outcome, Some(next))
+            };
+            let (counts, error) = outcome;
+            for counts in counts {
+                tally.add(counts);
+            }
+            progress.show(tally.done());
+            match (error, next) {
+                (Some(error), _) => {
+                    tally.error = Some(error);
+                    break;
+                }
+                (None, None) => break,
+                (None, Some(next)) => batch = next,
+            }
+        }
+        progress.finish();
+        tally
+    }
+
+    async fn scan(&self, cursor: u64) -> Result<(u64, Vec<Vec<u8>>), NodeError> {
+        let mut scan = redis::cmd("SCAN");
+        scan.arg(cursor).arg("COUNT").arg(SCAN_COUNT);
+        self.source.query(&scan).await
+    }
+
+    /// Migrates one batch, every destination's share at once. Returns what each share did
+    /// and the first failure.
+    async fn migrate_batch(&self, keys: Vec<Vec<u8>>) -> (Vec<Counts>, Option<NodeError>) {
+        let masters = &self.destinations.masters;
+        let mut shares: Vec<Vec<Vec<u8>>> = vec![Vec::new(); masters.len()];
+        for key in keys {
+            shares[self.destinations.owner[usize::from(key_slot(&key))]].push(key);
+        }
+        let results = join_all(
+            masters
+                .iter()
+                .zip(shares)
+                .filter(|(_, share)| !share.is_empty())
+                .map(|(master, share)| self.migrate_share(master, share)),
+        )
+        .await;
+        let mut counts = Vec::with_capacity(results.len());
+        let mut first_error = None;
+        for result in results {
+            match result {
+                Ok(done) => counts.push(done),
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        (counts, first_error)
+    }
+
+    /// Migrates `keys` to `master`: without `--replace`, keys it already has are left out;
+    /// the rest go in one MIGRATE, after one EXISTS per key on the source (same round trip)
+    /// to count those gone meanwhile.
+    async fn migrate_share(
+        &self,
+        master: &Master,
+        keys: Vec<Vec<u8>>,
+    ) -> Result<Counts, NodeError> {
+        let mut counts = Counts::default();
+        let keys = if self.replace {
+            keys
+        } else {
+            let present: Vec<bool> = master.client.pipeline(&exists_each(&keys)).await?;
+            let (busy, free): (Vec<_>, Vec<_>) = keys
+                .into_iter()
+                .zip(present)
+                .partition(|(_, present)| *present);
+            counts.busy = busy.into_iter().map(|(key, _)| key).collect();
+            free.into_iter().map(|(key, _)| key).collect()
+        };
+        if keys.is_empty() {
+            return Ok(counts);
+        }
+        let mut pipe = exists_each(&keys);
+        pipe.add_command(self.migrate(master, &keys));
+        let replies: Vec<Value> =
+            self.source
+                .pipeline(&pipe)
+                .await
+                .map_err(|error| NodeError::Command {
+                    node: self.source.endpoint().clone(),
+                    command: format!("MIGRATE to {}", master.client.endpoint()),
+                    detail: error.reason(),
+                })?;
+        let present = replies
+            .iter()
+            .take(keys.len())
+            .filter(|reply| matches!(reply, Value::Int(1)))
+            .count() as u64;
+        counts.imported = present;
+        counts.skipped = keys.len() as u64 - present;
+        Ok(counts)
+    }
+
+    /// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH pass | AUTH2 user pass] KEYS …`.
+    fn migrate(&self, master: &Master, keys: &[Vec<u8>]) -> Cmd {
+        let mut migrate = redis::cmd("MIGRATE");
+        migrate
+            .arg(&master.host)
+            .arg(master.port)
+            .arg("")
+            .arg(0)
+            .arg(self.timeout_ms);
+        if self.copy {
+            migrate.arg("COPY");
+        }
+        if self.replace {
+            migrate.arg("REPLACE");
+        }
+        match self.auth {
+            (Some(user), Some(pass)) => {
+                migrate.arg("AUTH2").arg(user).arg(pass);
+            }
+            (None, Some(pass)) => {
+                migrate.arg("AUTH").arg(pass);
+            }
+            (_, None) => {}
+        }
+        migrate.arg("KEYS");
+        for key in keys {
+            migrate.arg(key);
+        }
+        migrate
+    }
+}
+
+/// One `EXISTS key` per key, in order.
+fn exists_each(keys: &[Vec<u8>]) -> Pipeline {
+    let mut pipe = redis::pipe();
+    for key in keys {
+        pipe.cmd("EXISTS").arg(key);
+    }
+    pipe
+}
+
+/// `Importing: done/total keys` on stderr, rewritten in place, when stderr is a terminal.
+struct Progress {
+    total: u64,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        Self {
+            total,
+            shown: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn show(&self, done: u64) {
+        if self.shown {
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "\r\x1b[KImporting: {done}/{} keys", self.total);
+            let _ = stderr.flush();
+        }
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
