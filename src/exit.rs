@@ -76,6 +76,8 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                forgotten[] (id, addr), check
   wait         outcome (ready | timeout), for, waited_ms, nodes[] (node, endpoint,
                ready, waiting_for, ready_after_ms)
+  import       outcome (imported | keys_not_imported | interrupted), source,
+               imported, skipped, busy_keys (count, first), seconds, error, check
   call         command, ok, nodes[] (id, name, addr, role, reply, error)
   set-timeout  milliseconds, ok, nodes[] (id, name, addr, set, persisted, error)
   on error     error (message, exit_code)";
