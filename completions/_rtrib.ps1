@@ -64,6 +64,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;create' {
+            [CompletionResult]::new('--from-dns', '--from-dns', [CompletionResultType]::ParameterName, 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm''s tasks.<service>:6379')
+            [CompletionResult]::new('--from-srv', '--from-srv', [CompletionResultType]::ParameterName, 'The nodes are the targets of this name''s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error')
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Replicas per master; masters = nodes / (replicas + 1)')
             [CompletionResult]::new('--cluster-replicas', '--cluster-replicas', [CompletionResultType]::ParameterName, 'Replicas per master; masters = nodes / (replicas + 1)')
             [CompletionResult]::new('--host-of', '--host-of', [CompletionResultType]::ParameterName, 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master''s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address')
@@ -228,6 +231,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;heal' {
+            [CompletionResult]::new('--from-dns', '--from-dns', [CompletionResultType]::ParameterName, 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm''s tasks.<service>:6379')
+            [CompletionResult]::new('--from-srv', '--from-srv', [CompletionResultType]::ParameterName, 'The nodes are the targets of this name''s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the nodes to see each other again')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -288,6 +294,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;check' {
+            [CompletionResult]::new('--from-dns', '--from-dns', [CompletionResultType]::ParameterName, 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm''s tasks.<service>:6379')
+            [CompletionResult]::new('--from-srv', '--from-srv', [CompletionResultType]::ParameterName, 'The nodes are the targets of this name''s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')

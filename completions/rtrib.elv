@@ -60,6 +60,9 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rtrib;create'= {
+            cand --from-dns 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm''s tasks.<service>:6379'
+            cand --from-srv 'The nodes are the targets of this name''s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports'
+            cand --expect 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error'
             cand --replicas 'Replicas per master; masters = nodes / (replicas + 1)'
             cand --cluster-replicas 'Replicas per master; masters = nodes / (replicas + 1)'
             cand --host-of 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master''s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address'
@@ -219,6 +222,9 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --version 'Print version'
         }
         &'rtrib;heal'= {
+            cand --from-dns 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm''s tasks.<service>:6379'
+            cand --from-srv 'The nodes are the targets of this name''s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports'
+            cand --expect 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error'
             cand --wait-timeout 'How long to wait for the nodes to see each other again'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -277,6 +283,9 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --version 'Print version'
         }
         &'rtrib;check'= {
+            cand --from-dns 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm''s tasks.<service>:6379'
+            cand --from-srv 'The nodes are the targets of this name''s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports'
+            cand --expect 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --user 'ACL user name for AUTH (default: the default user)'

@@ -60,6 +60,9 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "set-timeout" -d 'Set cl
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l from-srv -d 'The nodes are the targets of this name\'s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l expect -d 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l replicas -l cluster-replicas -d 'Replicas per master; masters = nodes / (replicas + 1)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l host-of -d 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master\'s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l wait-timeout -d 'How long to wait for the nodes to join and the cluster to become usable' -r
@@ -181,6 +184,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s 6 -d 'Resolve hos
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l from-srv -d 'The nodes are the targets of this name\'s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l expect -d 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l wait-timeout -d 'How long to wait for the nodes to see each other again' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
@@ -228,6 +234,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s 6 -d 'Resolve host 
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l from-srv -d 'The nodes are the targets of this name\'s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l expect -d 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l user -d 'ACL user name for AUTH (default: the default user)' -r

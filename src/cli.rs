@@ -169,8 +169,11 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Any node of the cluster: host:port, ip:port or [ipv6]:port.
-    #[arg(value_name = "NODE")]
-    pub node: String,
+    #[arg(value_name = "NODE", required_unless_present_any = ["from_dns", "from_srv"], conflicts_with_all = ["from_dns", "from_srv"])]
+    pub node: Option<String>,
+    /// Or find the nodes in DNS (the first one that answers is asked).
+    #[command(flatten)]
+    pub discovery: DiscoveryArgs,
     /// Also look for slots that hold keys on more than one master (one pipelined scan of the
     /// 16384 slots per master).
     #[arg(long, visible_alias = "cluster-search-multiple-owners")]
@@ -197,8 +200,11 @@ pub struct InfoArgs {
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// The nodes, in order (the first ones become masters): host:port, ip:port or [ipv6]:port.
-    #[arg(value_name = "NODE", required = true, num_args = 1..)]
+    #[arg(value_name = "NODE", num_args = 1.., required_unless_present_any = ["from_dns", "from_srv"], conflicts_with_all = ["from_dns", "from_srv"])]
     pub nodes: Vec<String>,
+    /// Or find the nodes in DNS (ordered by pod ordinal, else by address).
+    #[command(flatten)]
+    pub discovery: DiscoveryArgs,
     /// Replicas per master; masters = nodes / (replicas + 1).
     #[arg(
         long,
@@ -306,8 +312,11 @@ pub struct ForgetArgs {
 #[derive(Debug, Args)]
 pub struct HealArgs {
     /// Every node of the cluster, by the names that stay stable across restarts.
-    #[arg(value_name = "NODE", required = true, num_args = 1..)]
+    #[arg(value_name = "NODE", num_args = 1.., required_unless_present_any = ["from_dns", "from_srv"], conflicts_with_all = ["from_dns", "from_srv"])]
     pub nodes: Vec<String>,
+    /// Or find the nodes in DNS.
+    #[command(flatten)]
+    pub discovery: DiscoveryArgs,
     /// Also forget failed entries that match none of the nodes given (ghosts of old addresses
     /// or removed pods).
     #[arg(long)]
@@ -449,6 +458,22 @@ pub struct SandboxArgs {
     /// after the base port).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+/// Finding the nodes in DNS instead of listing them.
+#[derive(Debug, Default, Args)]
+pub struct DiscoveryArgs {
+    /// The nodes are the addresses of this name, on this port: a Kubernetes headless Service
+    /// (redis-service.dev.svc.cluster.local:6379) or Swarm's tasks.<service>:6379.
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "from_srv")]
+    pub from_dns: Option<String>,
+    /// The nodes are the targets of this name's SRV records
+    /// (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports.
+    #[arg(long, value_name = "NAME")]
+    pub from_srv: Option<String>,
+    /// Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error.
+    #[arg(long, value_name = "N", value_parser = parse_count)]
+    pub expect: Option<usize>,
 }
 
 /// The confirmation switch shared by commands that change a cluster.

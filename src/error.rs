@@ -9,6 +9,7 @@ use crate::cluster::membership::JoinRefusal;
 use crate::exit::Exit;
 use crate::net::addr::AddrError;
 use crate::net::conn::NodeError;
+use crate::net::discover::DiscoverError;
 use crate::net::form::WaitError;
 use crate::net::resolve::ResolveError;
 
@@ -21,6 +22,9 @@ pub enum Error {
     /// A name did not resolve, or the resolver could not be configured.
     #[error(transparent)]
     Resolve(#[from] ResolveError),
+    /// Discovery in DNS found no usable list of nodes.
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
     /// A node could not be reached, or refused a command.
     #[error(transparent)]
     Node(#[from] NodeError),
@@ -78,12 +82,19 @@ impl Error {
             | Error::Refused(_) => Exit::Refused,
             Error::Wait(_) => Exit::Timeout,
             Error::Declined => Exit::Problems,
-            Error::Resolve(ResolveError::Config { .. }) => Exit::Usage,
-            Error::Resolve(ResolveError::NeverResolved { .. }) => Exit::Timeout,
-            Error::Node(NodeError::Timeout { .. }) => Exit::Timeout,
-            Error::Resolve(_) | Error::Node(_) | Error::SourceAuthFailed { .. } => {
-                Exit::Unreachable
+            Error::Resolve(ResolveError::Config { .. })
+            | Error::Discover(DiscoverError::Resolve(ResolveError::Config { .. })) => Exit::Usage,
+            Error::Resolve(ResolveError::NeverResolved { .. })
+            | Error::Discover(DiscoverError::Resolve(ResolveError::NeverResolved { .. })) => {
+                Exit::Timeout
             }
+            Error::Discover(DiscoverError::TooFew { .. }) => Exit::Timeout,
+            Error::Discover(DiscoverError::TooMany { .. }) => Exit::Refused,
+            Error::Node(NodeError::Timeout { .. }) => Exit::Timeout,
+            Error::Resolve(_)
+            | Error::Discover(DiscoverError::Resolve(_))
+            | Error::Node(_)
+            | Error::SourceAuthFailed { .. } => Exit::Unreachable,
             Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
             Error::Output(_) => Exit::Problems,
         }

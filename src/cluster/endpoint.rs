@@ -34,3 +34,80 @@ impl fmt::Display for Endpoint {
         }
     }
 }
+
+/// The order discovered nodes are listed in, so that the choice of masters is predictable:
+/// names first — StatefulSet pods by ordinal (`redis-app-2` before `redis-app-10`), other
+/// names alphabetically — then addresses, numerically.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DiscoveryOrder {
+    /// A node known by name.
+    Named {
+        /// The first label without its ordinal (`redis-app` of `redis-app-2.redis-service`).
+        stem: String,
+        /// The pod ordinal, when the first label ends in `-N`.
+        ordinal: Option<u64>,
+        /// The whole name, to break ties.
+        name: String,
+        /// The port, to break ties.
+        port: u16,
+    },
+    /// A node known only by address.
+    Addressed(SocketAddr),
+}
+
+impl DiscoveryOrder {
+    /// The sort key of a node named `name`.
+    pub fn named(name: &str, port: u16) -> Self {
+        let label = name.split('.').next().unwrap_or(name);
+        let (stem, ordinal) = match label.rsplit_once('-') {
+            Some((stem, digits))
+                if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                (stem, digits.parse().ok())
+            }
+            _ => (label, None),
+        };
+        DiscoveryOrder::Named {
+            stem: stem.to_ascii_lowercase(),
+            ordinal,
+            name: name.to_ascii_lowercase(),
+            port,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pods_sort_by_ordinal_then_names_then_addresses() {
+        let mut keys = vec![
+            DiscoveryOrder::Addressed("10.0.0.9:6379".parse().unwrap()),
+            DiscoveryOrder::named("redis-app-10.redis-service.dev.svc.cluster.local", 6379),
+            DiscoveryOrder::Addressed("10.0.0.10:6379".parse().unwrap()),
+            DiscoveryOrder::named("redis-app-2.redis-service.dev.svc.cluster.local", 6379),
+            DiscoveryOrder::named("cache.example", 6379),
+            DiscoveryOrder::named("redis-app-0.redis-service.dev.svc.cluster.local", 6379),
+        ];
+        keys.sort();
+        let shown: Vec<String> = keys
+            .iter()
+            .map(|k| match k {
+                DiscoveryOrder::Named { name, .. } => name.split('.').next().unwrap().to_string(),
+                DiscoveryOrder::Addressed(addr) => addr.to_string(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "cache",
+                "redis-app-0",
+                "redis-app-2",
+                "redis-app-10",
+                "10.0.0.9:6379",
+                "10.0.0.10:6379"
+            ]
+        );
+    }
+}

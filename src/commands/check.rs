@@ -4,8 +4,9 @@ use crate::cli::CheckArgs;
 use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::check::{CheckReport, Topology};
 use crate::cluster::endpoint::Endpoint;
+use crate::commands::nodes::listed_or_discovered;
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::output::{CheckDocument, write_check_text};
@@ -14,8 +15,13 @@ use serde_json::Value;
 /// Resolve the seed, fetch the topology from every node, judge it, report.
 /// Exits 0 when healthy and 1 when any problem was found.
 pub async fn run(context: &Context, args: &CheckArgs) -> Result<Exit> {
-    let seed = context.resolve_node(&args.node).await?;
-    let (topology, report) = inspect(context, &seed, args.search_multiple_owners).await?;
+    let (topology, report) = match &args.node {
+        Some(node) => {
+            let seed = context.resolve_node(node).await?;
+            inspect(context, &seed, args.search_multiple_owners).await?
+        }
+        None => inspect_discovered(context, args).await?,
+    };
     let output = &context.output;
     if output.is_json() {
         output.json(&CheckDocument::new(&topology, &report))?;
@@ -25,6 +31,26 @@ pub async fn run(context: &Context, args: &CheckArgs) -> Result<Exit> {
         })?;
     }
     Ok(health_exit(&report))
+}
+
+/// Inspects the cluster from the first discovered node that answers.
+async fn inspect_discovered(
+    context: &Context,
+    args: &CheckArgs,
+) -> Result<(Topology, CheckReport)> {
+    let candidates = listed_or_discovered(context, &[], &args.discovery).await?;
+    let mut last_error = None;
+    for candidate in &candidates {
+        let seed = context.resolver.resolve(candidate).await?;
+        match inspect(context, &seed, args.search_multiple_owners).await {
+            Err(Error::Node(error)) => {
+                tracing::info!("{error}; trying the next node");
+                last_error = Some(Error::Node(error));
+            }
+            outcome => return outcome,
+        }
+    }
+    Err(last_error.unwrap_or_else(|| Error::Usage("DNS lists no node".to_string())))
 }
 
 /// 0 for a healthy cluster, 1 when the check found a problem.

@@ -12,7 +12,7 @@ use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_crea
 use crate::cluster::endpoint::Endpoint;
 use crate::commands::check::{conclude, health_exit};
 use crate::commands::nodes::{
-    connect_all, members, parse_nodes, read_snapshots, refuse_repeated_addresses,
+    connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -28,7 +28,7 @@ const MIN_MASTERS: usize = 3;
 
 /// Runs `create`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &CreateArgs) -> Result<Exit> {
-    let addrs = parse_nodes(&args.nodes)?;
+    let addrs = listed_or_discovered(context, &args.nodes, &args.discovery).await?;
     let endpoints = context.resolver.resolve_all(&addrs).await?;
     refuse_repeated_addresses(&endpoints)?;
     let clients = connect_all(&endpoints, context).await?;

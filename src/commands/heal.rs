@@ -20,7 +20,7 @@ use crate::cluster::heal::{Gap, Ghost, HealPlan, Sighting, gaps, plan_heal};
 use crate::cluster::topology::{NodeId, NodesView};
 use crate::commands::check::{conclude, health_exit};
 use crate::commands::nodes::{
-    connect_all, members, parse_nodes, read_snapshots, refuse_repeated_addresses,
+    connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
 };
 use crate::context::Context;
 use crate::error::Result;
@@ -35,7 +35,7 @@ const RETRY_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Runs `heal`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &HealArgs) -> Result<Exit> {
-    let addrs = parse_nodes(&args.nodes)?;
+    let addrs = listed_or_discovered(context, &args.nodes, &args.discovery).await?;
     let endpoints = context.resolver.resolve_all(&addrs).await?;
     refuse_repeated_addresses(&endpoints)?;
     let clients = connect_all(&endpoints, context).await?;

@@ -3,6 +3,7 @@
 
 use futures_util::future::join_all;
 
+use crate::cli::DiscoveryArgs;
 use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::topology::NodeId;
@@ -10,6 +11,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::net::addr::NodeAddr;
 use crate::net::conn::{NodeClient, NodeError};
+use crate::net::discover::{Discovery, discover};
 use crate::net::form::Member;
 
 /// Parses every NODE argument; the same argument given twice is a usage error.
@@ -24,6 +26,24 @@ pub fn parse_nodes(nodes: &[String]) -> Result<Vec<NodeAddr>> {
         }
     }
     Ok(addrs)
+}
+
+/// The NODE arguments, or — with `--from-dns` / `--from-srv` — the nodes found in DNS, in
+/// pod-ordinal (else address) order.
+pub async fn listed_or_discovered(
+    context: &Context,
+    nodes: &[String],
+    discovery: &DiscoveryArgs,
+) -> Result<Vec<NodeAddr>> {
+    let source =
+        Discovery::from_options(discovery.from_dns.as_deref(), discovery.from_srv.as_deref())?;
+    match source {
+        Some(source) => {
+            let resolver = &context.resolver;
+            Ok(discover(resolver, &source, discovery.expect, resolver.timeout()).await?)
+        }
+        None => parse_nodes(nodes),
+    }
 }
 
 /// Two names that resolve to the same address are one node given twice: a usage error.

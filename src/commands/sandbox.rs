@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::cli::{ConfirmArgs, CreateArgs, SandboxAction, SandboxArgs};
+use crate::cli::{ConfirmArgs, CreateArgs, DiscoveryArgs, SandboxAction, SandboxArgs};
 use crate::cluster::endpoint::Endpoint;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -80,6 +80,7 @@ async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16])
     }
     let create = CreateArgs {
         nodes: ports.iter().map(|p| local(*p).addr.to_string()).collect(),
+        discovery: DiscoveryArgs::default(),
         replicas: args.replicas,
         host_of: Vec::new(),
         allow_few_masters: true,

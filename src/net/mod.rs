@@ -2,6 +2,7 @@
 
 pub mod addr;
 pub mod conn;
+pub mod discover;
 pub mod fetch;
 pub mod form;
 pub mod resolve;

@@ -18,7 +18,7 @@ use hickory_resolver::config::{
 };
 use hickory_resolver::net::NetError;
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::proto::rr::Name;
+use hickory_resolver::proto::rr::{Name, RData};
 use hickory_resolver::system_conf::parse_resolv_conf;
 use tokio::time::{Instant, sleep, timeout};
 use tracing::{debug, warn};
@@ -202,6 +202,11 @@ impl NameResolver {
         })
     }
 
+    /// How long a name is retried before it counts as never resolving (`--resolve-timeout`).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Resolves every node address concurrently and returns the endpoints in the same order.
     ///
     /// Waits for all of them; on failure returns the error of the first failing address in
@@ -228,6 +233,59 @@ impl NameResolver {
     /// Looks `host` up until it has at least one address of the allowed families or the
     /// deadline passes.
     async fn lookup(&self, host: &str) -> Result<Vec<IpAddr>, ResolveError> {
+        self.until_answered(host, |name| async move {
+            let lookup = self
+                .resolver
+                .lookup_ip(name)
+                .await
+                .map_err(|e| describe(&e))?;
+            let ips: Vec<IpAddr> = lookup.iter().filter(|ip| self.family.admits(ip)).collect();
+            debug!(host, answered_as = %lookup.query().name(), ?ips, "resolved");
+            Ok(ips)
+        })
+        .await
+    }
+
+    /// The targets (`name`, port) of the SRV records of `name`, sorted, retried until there is
+    /// at least one or the deadline passes. Target names come without the trailing dot.
+    pub async fn lookup_srv(&self, name: &str) -> Result<Vec<(String, u16)>, ResolveError> {
+        let mut targets = self
+            .until_answered(name, |query| async move {
+                let lookup = self
+                    .resolver
+                    .srv_lookup(query)
+                    .await
+                    .map_err(|e| describe(&e))?;
+                Ok(lookup
+                    .answers()
+                    .iter()
+                    .filter_map(|record| match &record.data {
+                        RData::SRV(srv) => {
+                            Some((trim_root(&srv.target.to_ascii()).to_owned(), srv.port))
+                        }
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>())
+            })
+            .await?;
+        targets.sort();
+        targets.dedup();
+        Ok(targets)
+    }
+
+    /// Forgets every cached answer, so the next lookup asks the name server again (used while
+    /// waiting for more records to appear).
+    pub fn forget_answers(&self) {
+        self.resolver.clear_cache();
+    }
+
+    /// Runs `query` for `host` until it returns a non-empty answer or the deadline passes,
+    /// retrying with a growing backoff and without the cache (negative answers are cached).
+    async fn until_answered<T, F, Fut>(&self, host: &str, query: F) -> Result<Vec<T>, ResolveError>
+    where
+        F: Fn(Name) -> Fut,
+        Fut: Future<Output = Result<Vec<T>, String>>,
+    {
         // Relaxed: Swarm names such as `tasks.stack_redis` have underscores, which hickory's
         // default (IDNA) conversion rejects.
         let name = Name::from_str_relaxed(host).map_err(|e| ResolveError::BadName {
@@ -242,17 +300,10 @@ impl NameResolver {
         loop {
             debug!(host, attempt, "looking up");
             let left = deadline.saturating_duration_since(Instant::now());
-            let error = match timeout(left, self.resolver.lookup_ip(name.clone())).await {
-                Ok(Ok(lookup)) => {
-                    let ips: Vec<IpAddr> =
-                        lookup.iter().filter(|ip| self.family.admits(ip)).collect();
-                    if !ips.is_empty() {
-                        debug!(host, answered_as = %lookup.query().name(), ?ips, "resolved");
-                        return Ok(ips);
-                    }
-                    "no record found".to_owned()
-                }
-                Ok(Err(err)) => describe(&err),
+            let error = match timeout(left, query(name.clone())).await {
+                Ok(Ok(answer)) if !answer.is_empty() => return Ok(answer),
+                Ok(Ok(_)) => "no record found".to_owned(),
+                Ok(Err(error)) => error,
                 // Cut off by the deadline: an earlier answer says more than this.
                 Err(_) => last_error.take().unwrap_or_else(|| "timed out".to_owned()),
             };
@@ -266,7 +317,6 @@ impl NameResolver {
                 });
             }
             last_error = Some(error);
-            // Negative answers are cached; the next attempt must ask the server again.
             self.resolver.clear_cache();
             sleep(backoff.min(left)).await;
             backoff = (backoff * 2).min(MAX_BACKOFF);
