@@ -82,7 +82,7 @@ mod tests {
 
     #[test]
     fn pods_sort_by_ordinal_then_names_then_addresses() {
-        let mut keys = vec![
+        let mut keys = [
             DiscoveryOrder::Addressed("10.0.0.9:6379".parse().unwrap()),
             DiscoveryOrder::named("redis-app-10.redis-service.dev.svc.cluster.local", 6379),
             DiscoveryOrder::Addressed("10.0.0.10:6379".parse().unwrap()),
