@@ -5,6 +5,7 @@ mod calls;
 mod check;
 mod compat;
 mod create;
+mod docker;
 mod fixture;
 mod generated;
 mod heal;
