@@ -349,6 +349,19 @@ fn scratch_images_form_heal_and_check_a_cluster_by_pod_names() {
         })
     });
     assert!(promoted, "{} was not promoted", pod(replica));
+    // The check's seed must have heard the verdict too (it is broadcast before the election).
+    let paused_bus = format!("{}:6379@16379", ips[paused]);
+    let judged = wait_until(FAILOVER_TIMEOUT, || {
+        cluster_nodes(&ips[observer])
+            .iter()
+            .any(|l| l.addr == paused_bus && l.has_flag("fail"))
+    });
+    assert!(
+        judged,
+        "{} does not flag {} fail",
+        pod(observer),
+        pod(paused)
+    );
     let seed = format!("{}:6379", pod(observer));
     let (code, stdout, stderr) = fixture.rtrib(&["check", &seed, "--command-timeout", "1s"]);
     println!("check with {} paused:\n{stdout}{stderr}", pod(paused));
