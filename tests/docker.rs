@@ -71,12 +71,14 @@ struct Fixture {
     data: tempfile::TempDir,
     redis: Image,
     rtrib: Image,
+    /// The size of the static binary in the rtrib image.
+    rtrib_binary_size: u64,
 }
 
 impl Fixture {
     /// Builds both images, creates the network and starts every pod.
     fn start() -> Self {
-        let rtrib = build_rtrib_image();
+        let (rtrib, rtrib_binary_size) = build_rtrib_image();
         let redis = build_redis_image();
         let network = Network::create(unique("rtrib-e2e"));
         let data = tempfile::tempdir().unwrap();
@@ -86,6 +88,7 @@ impl Fixture {
             data,
             redis,
             rtrib,
+            rtrib_binary_size,
         };
         for i in 0..NODES {
             std::fs::create_dir(fixture.data.path().join(i.to_string())).unwrap();
@@ -271,6 +274,10 @@ fn scratch_images_form_heal_and_check_a_cluster_by_pod_names() {
         fixture.redis.size()
     );
     assert!(rtrib_size <= MAX_RTRIB_IMAGE_BYTES, "{rtrib_size} bytes");
+    // The binary alone: one layer, exactly its bytes, run as the unprivileged user.
+    assert_eq!(rtrib_size, fixture.rtrib_binary_size);
+    assert_eq!(fixture.rtrib.inspect("{{len .RootFS.Layers}}"), "1");
+    assert_eq!(fixture.rtrib.inspect("{{.Config.User}}"), "65532:65532");
 
     // Names resolve through the resolv.conf Docker injects (its embedded DNS server).
     let (code, stdout, stderr) = fixture.rtrib_on_pods("wait", &["--timeout", "30s"]);

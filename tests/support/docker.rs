@@ -61,9 +61,14 @@ pub struct Image {
 }
 
 impl Image {
-    /// The image's size in bytes, per `docker image inspect`.
+    /// `docker image inspect --format FORMAT` of the image.
+    pub fn inspect(&self, format: &str) -> String {
+        docker_ok(&["image", "inspect", "--format", format, &self.tag])
+    }
+
+    /// The image's size in bytes.
     pub fn size(&self) -> u64 {
-        docker_ok(&["image", "inspect", "--format", "{{.Size}}", &self.tag])
+        self.inspect("{{.Size}}")
             .parse()
             .expect("the image size is a number")
     }
@@ -81,8 +86,9 @@ fn repository() -> PathBuf {
 }
 
 /// Builds the static binary with `scripts/build-static.sh` (a no-op when it is up to date),
-/// then the rtrib image from the repository's `Dockerfile` and `.dockerignore`.
-pub fn build_rtrib_image() -> Image {
+/// then the rtrib image from the repository's `Dockerfile` and `.dockerignore`. Returns the
+/// image and the binary's size in bytes.
+pub fn build_rtrib_image() -> (Image, u64) {
     let script = repository().join("scripts/build-static.sh");
     let mut command = Command::new(&script);
     // The test runner's own variables (CARGO_PKG_*, LD_LIBRARY_PATH, …) would change build
@@ -106,6 +112,10 @@ pub fn build_rtrib_image() -> Image {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    let binary = repository().join("target/x86_64-unknown-linux-gnu/release/rtrib");
+    let binary_size = std::fs::metadata(&binary)
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()))
+        .len();
     let image = Image {
         tag: format!("{}:latest", unique("rtrib-e2e")),
     };
@@ -117,7 +127,7 @@ pub fn build_rtrib_image() -> Image {
         &image.tag,
         context.to_str().expect("a UTF-8 path"),
     ]);
-    image
+    (image, binary_size)
 }
 
 /// The path of `program` on `PATH`.
@@ -197,7 +207,7 @@ impl Drop for Network {
     }
 }
 
-/// A container, removed with `docker rm --force` when dropped (a paused one too).
+/// A container, removed with `docker rm --force` when dropped (which removes a paused one too).
 pub struct Container {
     /// Its name.
     pub name: String,
@@ -236,10 +246,6 @@ impl Container {
 
 impl Drop for Container {
     fn drop(&mut self) {
-        if !docker(&["rm", "--force", &self.name]).status.success() {
-            // A paused container may have to be resumed before it can be killed.
-            docker(&["unpause", &self.name]);
-            docker(&["rm", "--force", &self.name]);
-        }
+        docker(&["rm", "--force", &self.name]);
     }
 }
