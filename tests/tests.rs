@@ -6,6 +6,7 @@ mod check;
 mod compat;
 mod create;
 mod discovery;
+mod docker;
 mod fixture;
 mod generated;
 mod heal;

@@ -1,7 +1,8 @@
-//! Test support: real redis-server fixtures and a fake DNS server.
+//! Test support: real redis-server fixtures, a fake DNS server and real Docker.
 
 pub mod cluster;
 pub mod dns;
+pub mod docker;
 pub mod pods;
 
 /// The `rtrib` binary under test, with short timeouts so a broken test fails fast.

@@ -1,0 +1,391 @@
+//! End to end in real Docker: the `FROM scratch` rtrib image administers six redis containers
+//! (also `FROM scratch`) on a user-defined network by their pod-like DNS names, which Docker's
+//! embedded DNS answers through the `/etc/resolv.conf` it injects. create, check, create again,
+//! a master recreated on a new IP with its data then heal, and a paused master failed over.
+//!
+//! Skipped, with a line saying so, when `docker info` fails or `RTRIB_SKIP_DOCKER=1`.
+
+use std::collections::HashMap;
+use std::process::Output;
+use std::time::Duration;
+
+use redis::Value;
+
+use crate::support::cluster::{NodeLine, key_slot, parse_nodes, value_to_string, wait_until};
+use crate::support::docker::{
+    self, Container, Image, Network, build_redis_image, build_rtrib_image, docker_ok, unique,
+};
+
+/// Redis nodes in the cluster: 3 masters with one replica each.
+const NODES: usize = 6;
+/// Keys written before the master is moved, read back after heal.
+const KEYS: usize = 300;
+/// The rtrib image must stay this small (issue 7).
+const MAX_RTRIB_IMAGE_BYTES: u64 = 5_000_000;
+/// How long a replica may take to replace its paused master (node timeout 2 s).
+const FAILOVER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Pod `i`'s name, a network alias shaped like a StatefulSet pod's DNS name.
+fn pod(i: usize) -> String {
+    format!("redis-app-{i}.redis-service")
+}
+
+/// `pod:6379` of every pod.
+fn pod_args() -> Vec<String> {
+    (0..NODES).map(|i| format!("{}:6379", pod(i))).collect()
+}
+
+/// Runs one command on `ip:6379` from the host, which reaches the containers' bridge network.
+fn query(ip: &str, args: &[&str]) -> redis::RedisResult<Value> {
+    let client = redis::Client::open(format!("redis://{ip}:6379/"))?;
+    let mut conn = client.get_connection_with_timeout(Duration::from_secs(2))?;
+    conn.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let (name, rest) = args.split_first().expect("a command needs a name");
+    let mut command = redis::cmd(name);
+    for arg in rest {
+        command.arg(*arg);
+    }
+    command.query(&mut conn)
+}
+
+/// `query` rendered as text; panics on error.
+fn query_str(ip: &str, args: &[&str]) -> String {
+    value_to_string(&query(ip, args).unwrap_or_else(|e| panic!("{ip}: {args:?}: {e}")))
+}
+
+/// The IP of a `CLUSTER NODES` line (`ip:port@bus`).
+fn line_ip(line: &NodeLine) -> &str {
+    line.addr.split(':').next().expect("an address")
+}
+
+/// The cluster as `ip` sees it.
+fn cluster_nodes(ip: &str) -> Vec<NodeLine> {
+    parse_nodes(&query_str(ip, &["CLUSTER", "NODES"]))
+}
+
+/// The six redis containers and everything they stand on. Fields drop in order: containers
+/// first, then the network, then the data directories and images.
+struct Fixture {
+    pods: Vec<Container>,
+    network: Network,
+    data: tempfile::TempDir,
+    redis: Image,
+    rtrib: Image,
+    /// The size of the static binary in the rtrib image.
+    rtrib_binary_size: u64,
+}
+
+impl Fixture {
+    /// Builds both images, creates the network and starts every pod.
+    fn start() -> Self {
+        let (rtrib, rtrib_binary_size) = build_rtrib_image();
+        let redis = build_redis_image();
+        let network = Network::create(unique("rtrib-e2e"));
+        let data = tempfile::tempdir().unwrap();
+        let mut fixture = Self {
+            pods: Vec::new(),
+            network,
+            data,
+            redis,
+            rtrib,
+            rtrib_binary_size,
+        };
+        for i in 0..NODES {
+            std::fs::create_dir(fixture.data.path().join(i.to_string())).unwrap();
+            let pod = fixture.start_pod(i);
+            fixture.pods.push(pod);
+        }
+        fixture
+    }
+
+    /// Starts pod `i` on its data directory, as the test's own user so the files stay
+    /// removable.
+    fn start_pod(&self, i: usize) -> Container {
+        // SAFETY: getuid and getgid have no preconditions and cannot fail.
+        let user = unsafe { format!("{}:{}", libc::getuid(), libc::getgid()) };
+        let volume = format!("{}:/data", self.data.path().join(i.to_string()).display());
+        Container::run(
+            format!("{}-redis-{i}", self.network.name),
+            &[
+                "--network",
+                &self.network.name,
+                "--network-alias",
+                &pod(i),
+                "--user",
+                &user,
+                "--volume",
+                &volume,
+                &self.redis.tag,
+                "--cluster-enabled",
+                "yes",
+                "--cluster-node-timeout",
+                "2000",
+                "--dir",
+                "/data",
+                "--protected-mode",
+                "no",
+            ],
+        )
+    }
+
+    /// `docker run --rm` of the rtrib image on the network with `extra` docker options.
+    fn rtrib_with(&self, extra: &[&str], args: &[&str]) -> Output {
+        let mut all = vec!["run", "--rm", "--network", &self.network.name];
+        all.extend_from_slice(extra);
+        all.push(&self.rtrib.tag);
+        all.extend_from_slice(args);
+        docker::docker(&all)
+    }
+
+    /// `rtrib ARGS` in a container on the network: exit code, stdout, stderr.
+    fn rtrib(&self, args: &[&str]) -> (Option<i32>, String, String) {
+        let output = self.rtrib_with(&[], args);
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// `rtrib COMMAND pods… OPTIONS`.
+    fn rtrib_on_pods(&self, command: &str, options: &[&str]) -> (Option<i32>, String, String) {
+        let pods = pod_args();
+        let mut args = vec![command];
+        args.extend(pods.iter().map(String::as_str));
+        args.extend_from_slice(options);
+        self.rtrib(&args)
+    }
+
+    /// Every pod's IP, in pod order.
+    fn ips(&self) -> Vec<String> {
+        self.pods.iter().map(|c| c.ip(&self.network)).collect()
+    }
+
+    /// The pod at `ip`.
+    fn pod_at(&self, ip: &str) -> usize {
+        self.ips()
+            .iter()
+            .position(|p| p == ip)
+            .unwrap_or_else(|| panic!("no pod at {ip}"))
+    }
+
+    /// Every pod's log tail, for failure messages.
+    fn logs(&self) -> String {
+        self.pods
+            .iter()
+            .map(|c| format!("--- {}\n{}", c.name, c.log_tail()))
+            .collect()
+    }
+}
+
+/// Asserts a healthy check: exit 0, exactly three `[OK]` lines, no `[ERR]` nor `[WARNING]`.
+fn assert_healthy(fixture: &Fixture, seed: &str) {
+    let (code, stdout, stderr) = fixture.rtrib(&["check", seed]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
+    let ok_lines = stdout.lines().filter(|l| l.starts_with("[OK]")).count();
+    assert_eq!(ok_lines, 3, "{stdout}");
+    assert!(
+        !stdout.contains("[ERR]") && !stdout.contains("[WARNING]"),
+        "{stdout}"
+    );
+}
+
+/// Writes `key:i` = `value:i` to the masters owning their slots (per `CLUSTER SLOTS` of `ip`).
+fn write_keys(ip: &str) -> Vec<String> {
+    let owners = slot_owners(ip);
+    let keys: Vec<String> = (0..KEYS).map(|i| format!("key:{i}")).collect();
+    let mut batches: HashMap<&str, redis::Pipeline> = HashMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        let owner = &owners[usize::from(key_slot(key.as_bytes()))];
+        batches
+            .entry(owner)
+            .or_default()
+            .cmd("SET")
+            .arg(key)
+            .arg(format!("value:{i}"))
+            .ignore();
+    }
+    for (owner, pipe) in batches {
+        let client = redis::Client::open(format!("redis://{owner}:6379/")).unwrap();
+        let mut conn = client
+            .get_connection_with_timeout(Duration::from_secs(2))
+            .unwrap();
+        pipe.exec(&mut conn)
+            .unwrap_or_else(|e| panic!("{owner}: {e}"));
+    }
+    keys
+}
+
+/// For each slot, the IP of the master serving it, per `CLUSTER SLOTS` of `ip`.
+fn slot_owners(ip: &str) -> Vec<String> {
+    let mut owners = vec![String::new(); 16384];
+    let Ok(Value::Array(ranges)) = query(ip, &["CLUSTER", "SLOTS"]) else {
+        panic!("{ip}: CLUSTER SLOTS is not an array");
+    };
+    for range in ranges {
+        let Value::Array(fields) = range else {
+            continue;
+        };
+        let (Some(Value::Int(first)), Some(Value::Int(last)), Some(Value::Array(master))) =
+            (fields.first(), fields.get(1), fields.get(2))
+        else {
+            continue;
+        };
+        let master_ip = master.first().map(value_to_string).unwrap_or_default();
+        for slot in *first..=*last {
+            owners[slot as usize].clone_from(&master_ip);
+        }
+    }
+    owners
+}
+
+/// Asserts every key reads back its value from the master serving its slot now, and that the
+/// masters hold exactly these keys.
+fn assert_keys_intact(ip: &str, keys: &[String]) {
+    let owners = slot_owners(ip);
+    for (i, key) in keys.iter().enumerate() {
+        let owner = &owners[usize::from(key_slot(key.as_bytes()))];
+        assert_eq!(
+            query_str(owner, &["GET", key]),
+            format!("value:{i}"),
+            "{key}"
+        );
+    }
+    let mut masters: Vec<&String> = owners.iter().collect();
+    masters.sort();
+    masters.dedup();
+    let total: usize = masters
+        .iter()
+        .map(|m| query_str(m, &["DBSIZE"]).parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(total, keys.len());
+}
+
+#[test]
+fn scratch_images_form_heal_and_check_a_cluster_by_pod_names() {
+    if let Some(reason) = docker::unavailable() {
+        println!("SKIP docker end-to-end test: {reason}");
+        return;
+    }
+    let mut fixture = Fixture::start();
+    let rtrib_size = fixture.rtrib.size();
+    println!(
+        "rtrib image: {rtrib_size} bytes; redis image: {} bytes",
+        fixture.redis.size()
+    );
+    assert!(rtrib_size <= MAX_RTRIB_IMAGE_BYTES, "{rtrib_size} bytes");
+    // The binary alone: one layer, exactly its bytes, run as the unprivileged user.
+    assert_eq!(rtrib_size, fixture.rtrib_binary_size);
+    assert_eq!(fixture.rtrib.inspect("{{len .RootFS.Layers}}"), "1");
+    assert_eq!(fixture.rtrib.inspect("{{.Config.User}}"), "65532:65532");
+
+    // Names resolve through the resolv.conf Docker injects (its embedded DNS server).
+    let (code, stdout, stderr) = fixture.rtrib_on_pods("wait", &["--timeout", "30s"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
+    let (code, stdout, stderr) = fixture.rtrib_on_pods("create", &["--replicas", "1", "--yes"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
+    let seed = format!("{}:6379", pod(0));
+    assert_healthy(&fixture, &seed);
+
+    // An init job that runs again changes nothing.
+    let (code, stdout, stderr) = fixture.rtrib_on_pods("create", &["--replicas", "1", "--yes"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("The cluster is already formed"), "{stdout}");
+
+    // And through the /etc/hosts Docker injects (--add-host).
+    let ips = fixture.ips();
+    let host_entry = format!("pinned-by-hosts-file:{}", ips[0]);
+    let output = fixture.rtrib_with(
+        &["--add-host", &host_entry],
+        &["info", "pinned-by-hosts-file:6379"],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let keys = write_keys(&ips[0]);
+
+    // A master is recreated: same alias, same data, new IP.
+    let master = cluster_nodes(&ips[0])
+        .iter()
+        .find(|l| l.has_flag("master"))
+        .map(|l| fixture.pod_at(line_ip(l)))
+        .expect("a master");
+    docker_ok(&["stop", "--time", "10", &fixture.pods[master].name]);
+    drop(fixture.pods.remove(master));
+    // Docker hands out the lowest free address: take the old one, as another pod would.
+    let _squatter = Container::run(
+        format!("{}-squatter", fixture.network.name),
+        &["--network", &fixture.network.name, &fixture.redis.tag],
+    );
+    let restarted = fixture.start_pod(master);
+    fixture.pods.insert(master, restarted);
+    let new_ip = fixture.pods[master].ip(&fixture.network);
+    assert_ne!(
+        new_ip, ips[master],
+        "docker gave the recreated pod its old IP"
+    );
+
+    let (code, stdout, stderr) = fixture.rtrib_on_pods("heal", &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
+    assert_healthy(&fixture, &seed);
+    let ips = fixture.ips();
+    assert_keys_intact(&ips[(master + 1) % NODES], &keys);
+
+    // A master is paused until its replica takes over; check says so.
+    let observer = (master + 1) % NODES;
+    let view = cluster_nodes(&ips[observer]);
+    let (paused, replica) = view
+        .iter()
+        .filter(|l| l.has_flag("slave"))
+        .find_map(|r| {
+            let m = view.iter().find(|m| m.id == r.master)?;
+            let (m, r) = (fixture.pod_at(line_ip(m)), fixture.pod_at(line_ip(r)));
+            (m != observer && r != observer).then_some((m, r))
+        })
+        .expect("a master and its replica, neither of them the observer");
+    docker_ok(&["pause", &fixture.pods[paused].name]);
+    let promoted = wait_until(FAILOVER_TIMEOUT, || {
+        query(&ips[replica], &["ROLE"]).is_ok_and(|role| match role {
+            Value::Array(fields) => {
+                fields.first().map(value_to_string).as_deref() == Some("master")
+            }
+            _ => false,
+        })
+    });
+    assert!(promoted, "{} was not promoted", pod(replica));
+    // The check's seed must have heard the verdict too (it is broadcast before the election).
+    let paused_bus = format!("{}:6379@16379", ips[paused]);
+    let judged = wait_until(FAILOVER_TIMEOUT, || {
+        cluster_nodes(&ips[observer])
+            .iter()
+            .any(|l| l.addr == paused_bus && l.has_flag("fail"))
+    });
+    assert!(
+        judged,
+        "{} does not flag {} fail",
+        pod(observer),
+        pod(paused)
+    );
+    let seed = format!("{}:6379", pod(observer));
+    let (code, stdout, stderr) = fixture.rtrib(&["check", &seed, "--command-timeout", "1s"]);
+    println!("check with {} paused:\n{stdout}{stderr}", pod(paused));
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let paused_addr = format!("{}:6379", ips[paused]);
+    let unreachable = format!("[WARNING] Node {paused_addr} (");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with(&unreachable) && l.contains("is unreachable")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with(&unreachable) && l.contains("is flagged fail by")),
+        "{stdout}"
+    );
+    docker_ok(&["unpause", &fixture.pods[paused].name]);
+}
