@@ -457,6 +457,10 @@ fn usability_gaps(
             ));
         }
         signatures.push(view.config_signature());
+        // A MEET (ours, announcing a role) leaves a handshake entry until the peer answers.
+        if view.entries.iter().any(|e| e.flags.handshake) {
+            pending.push(format!("{} has a handshake in progress", member.endpoint()));
+        }
         for &(replica, master) in &expectation.replica_of {
             let seen = view
                 .get(&members[replica].id)
@@ -477,6 +481,34 @@ fn usability_gaps(
     }
     if signatures.windows(2).any(|pair| pair[0] != pair[1]) {
         pending.push("the nodes do not agree about the slots yet".to_string());
+    }
+    // Every member's role as every other member sees it must match what it says of itself: a
+    // node that joined recently knows an older replica's master only once that replica has
+    // sent it a packet, so such a replica announces itself again.
+    for (index, member) in members.iter().enumerate() {
+        let Some(own) = views[index]
+            .as_ref()
+            .and_then(|(view, _)| view.myself())
+            .map(|me| me.master_id.clone())
+        else {
+            continue;
+        };
+        for (observer, view) in members.iter().zip(views) {
+            let seen = view
+                .as_ref()
+                .and_then(|(view, _)| view.get(&member.id))
+                .map(|entry| &entry.master_id);
+            if seen.is_some_and(|seen| *seen != own) {
+                pending.push(format!(
+                    "{} does not yet see the role {} has",
+                    observer.endpoint(),
+                    member.endpoint()
+                ));
+                if !unseen_replicas.contains(&index) {
+                    unseen_replicas.push(index);
+                }
+            }
+        }
     }
     (pending, unseen_replicas)
 }
