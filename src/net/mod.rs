@@ -4,6 +4,7 @@ pub mod addr;
 pub mod conn;
 pub mod fetch;
 pub mod form;
+pub mod migrate;
 pub mod resolve;
 
 use std::fmt;
