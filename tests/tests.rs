@@ -7,6 +7,7 @@ mod fixture;
 mod generated;
 mod heal;
 mod membership;
+mod migrate;
 mod resolve;
 mod secrets;
 mod support;

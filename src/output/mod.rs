@@ -8,6 +8,7 @@ mod call;
 mod check;
 mod create;
 mod info;
+mod migrate;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -19,6 +20,7 @@ pub use call::{CallDocument, NodeReply, TimeoutResult, write_call_text, write_ti
 pub use check::{CheckDocument, NodeDocument, write_check_text};
 pub use create::{CreateDocument, CreateOutcome, write_create_plan};
 pub use info::{InfoDocument, write_info_text};
+pub use migrate::{MigrateDocument, Progress, write_moves_text, write_summary_text};
 
 /// Decides how text is decorated.
 #[derive(Debug, Clone, Copy)]
