@@ -465,3 +465,85 @@ fn a_client_blocked_on_a_moving_slot_gets_its_value() {
     assert_eq!(waiter.join().unwrap(), "payload");
     assert!(matches!(b.cmd(&["EXISTS", &queue]), Value::Int(0)));
 }
+
+#[test]
+fn a_writer_following_redirections_loses_no_acknowledged_write() {
+    let nodes = cluster(3, 0);
+    let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+    let keys: Vec<String> = (0..)
+        .map(|i| format!("w:{i}"))
+        .filter(|k| key_slot(k.as_bytes()) < 200)
+        .take(300)
+        .collect();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, start) = (stop.clone(), a.addr());
+        std::thread::spawn(move || -> HashMap<String, String> {
+            let mut connections: HashMap<String, redis::Connection> = HashMap::new();
+            let mut acknowledged = HashMap::new();
+            let mut owner = start;
+            let mut round = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for key in &keys {
+                    let value = format!("{key}={round}");
+                    let (mut addr, mut asking) = (owner.clone(), false);
+                    for attempt in 0.. {
+                        assert!(attempt < 100, "{key}: too many redirections");
+                        let conn = connections.entry(addr.clone()).or_insert_with(|| {
+                            let client = redis::Client::open(format!("redis://{addr}")).unwrap();
+                            client.get_connection().unwrap()
+                        });
+                        if asking {
+                            redis::cmd("ASKING").exec(conn).unwrap();
+                        }
+                        match redis::cmd("SET").arg(key).arg(&value).exec(conn) {
+                            Ok(()) => {
+                                acknowledged.insert(key.clone(), value);
+                                break;
+                            }
+                            Err(e) if e.code() == Some("TRYAGAIN") => {
+                                std::thread::sleep(Duration::from_millis(5));
+                            }
+                            Err(e) => {
+                                let (to, _) = e.redirect_node().unwrap_or_else(|| panic!("{e}"));
+                                asking = e.code() == Some("ASK");
+                                addr = to.to_string();
+                                if !asking {
+                                    owner = addr.clone();
+                                }
+                            }
+                        }
+                    }
+                }
+                round += 1;
+            }
+            acknowledged
+        })
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    expect(
+        0,
+        &[
+            "reshard",
+            &a.addr(),
+            "--from",
+            &a.id(),
+            "--to",
+            &b.id(),
+            "--slots",
+            "200",
+            "--yes",
+            "--pipeline",
+            "3",
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let acknowledged = writer.join().unwrap();
+    assert_eq!(acknowledged.len(), 300);
+    assert_slots(&[a, b, c], &[(a, 5461 - 200), (b, 5462 + 200), (c, 5461)]);
+    assert_eq!(a.cmd_str(&["DBSIZE"]), "0");
+    for (key, value) in &acknowledged {
+        assert_eq!(&b.cmd_str(&["GET", key]), value, "{key}");
+    }
+}
