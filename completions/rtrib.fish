@@ -187,7 +187,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l to -l cluster-to
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l slots -l cluster-slots -d 'How many slots to move (exactly)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l parallel -d 'Slots moved at once (over all source/destination pairs)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l user -d 'ACL user name for AUTH (default: the default user)' -r
@@ -216,7 +216,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l weight -l clus
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l threshold -l cluster-threshold -d 'Rebalance only when a master is off its share by more than this percentage (0: when any is off by a slot)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l parallel -d 'Slots moved at once (over all source/destination pairs)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l user -d 'ACL user name for AUTH (default: the default user)' -r

@@ -329,11 +329,12 @@ pub struct MigrateArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub pipeline: u64,
-    /// Slots moved at once (over all source/destination pairs).
+    /// Slots moved at once (over all source/destination pairs); lower it when keys are very
+    /// large, as every MIGRATE blocks its source while it runs.
     #[arg(
         long,
         value_name = "SLOTS",
-        default_value_t = 8,
+        default_value_t = 32,
         value_parser = clap::value_parser!(u64).range(1..=256)
     )]
     pub parallel: u64,

@@ -10,7 +10,7 @@
 //!    `MIGRATE B-ip B-port "" 0 timeout [REPLACE] [AUTH pass | AUTH2 user pass] KEYS k...`,
 //!    which copies the batch atomically and deletes it on A;
 //! 3. `CLUSTER SETSLOT S NODE B` on B first (it bumps its epoch and claims the slot), then on
-//!    A, then on every other master. A that just gave its last slot away may have turned
+//!    A and every other master at once. A that just gave its last slot away may have turned
 //!    itself into a replica and answers "Please use SETSLOT only with masters": that is
 //!    tolerated there.
 //!
@@ -30,7 +30,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use futures_util::future::join_all;
+use futures_util::future::{join, join_all};
 use redis::{Cmd, Value};
 
 use crate::cluster::migrate::SlotMove;
@@ -266,16 +266,19 @@ impl<'a> Executor<'a> {
             .query::<()>(&assign)
             .await
             .map_err(|e| e.to_string())?;
-        match source.query::<()>(&assign).await {
-            Err(error) if !lost_mastership(&error) => return Err(error.to_string()),
-            _ => {}
-        }
+        // The destination owns the slot now, with a bumped epoch: the source and the other
+        // masters learn it at once, concurrently.
         let others = self
             .masters
             .iter()
             .filter(|(id, _)| id != from && id != to)
             .map(|(_, client)| client.query::<()>(&assign));
-        for result in join_all(others).await {
+        let (on_source, on_others) = join(source.query::<()>(&assign), join_all(others)).await;
+        match on_source {
+            Err(error) if !lost_mastership(&error) => return Err(error.to_string()),
+            _ => {}
+        }
+        for result in on_others {
             match result {
                 Err(error) if !lost_mastership(&error) => {
                     tracing::warn!("slot {slot}: {error} (gossip will propagate the new owner)");
@@ -336,6 +339,13 @@ impl<'a> Executor<'a> {
             }
             moved += keys.len() as u64;
             self.observer.keys_moved(keys.len() as u64);
+            // A MIGRATING source creates no key in the slot (clients are sent to the
+            // destination with ASK), so a short batch was the last one. Should a key remain
+            // anyway, the source refuses `SETSLOT NODE` ("I still hold keys") and the slot stays
+            // open for a re-run.
+            if keys.len() < self.settings.pipeline {
+                return Ok(moved);
+            }
         }
     }
 
