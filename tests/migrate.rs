@@ -11,7 +11,7 @@ use redis::Value;
 use serde_json::Value as Json;
 
 use crate::support::cluster::{
-    Nodes, RedisNode, key_slot, parse_nodes, value_to_string, wait_until,
+    Layout, Nodes, NodesConfig, RedisNode, key_slot, parse_nodes, value_to_string, wait_until,
 };
 use crate::support::rtrib;
 
@@ -546,4 +546,70 @@ fn a_writer_following_redirections_loses_no_acknowledged_write() {
     for (key, value) in &acknowledged {
         assert_eq!(&b.cmd_str(&["GET", key]), value, "{key}");
     }
+}
+
+#[test]
+fn migrate_authenticates_with_the_password_and_an_acl_user() {
+    const SECRET: &str = "migrate-s3cret";
+    let nodes = Nodes::start(NodesConfig {
+        password: Some(SECRET.into()),
+        ..NodesConfig::new(3, Layout::Ports)
+    });
+    nodes.form(3);
+    nodes.fill_keys(500);
+    let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+    let out = expect(
+        0,
+        &[
+            "reshard",
+            &a.addr(),
+            "--from",
+            "all",
+            "--to",
+            &c.id(),
+            "--slots",
+            "300",
+            "--yes",
+            "--pass",
+            SECRET,
+        ],
+    );
+    assert!(!out.contains(SECRET), "{out}");
+    assert_slots(
+        &[a, b, c],
+        &[(a, 5461 - 149), (b, 5462 - 151), (c, 5461 + 300)],
+    );
+    for node in [a, b, c] {
+        node.cmd(&[
+            "ACL",
+            "SETUSER",
+            "mover",
+            "on",
+            ">mover-pass",
+            "~*",
+            "+@all",
+        ]);
+    }
+    let (code, stdout, stderr) = run(&[
+        "reshard",
+        &a.addr(),
+        "--from",
+        &c.id(),
+        "--to",
+        &a.id(),
+        "--slots",
+        "300",
+        "--yes",
+        "--user",
+        "mover",
+        "--pass",
+        "mover-pass",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Moved 300 slots"), "{stdout}");
+    assert_slots(
+        &[a, b, c],
+        &[(a, 5461 - 149 + 300), (b, 5462 - 151), (c, 5461)],
+    );
+    assert_keys(&[a, b, c], 500);
 }
