@@ -95,7 +95,9 @@ pub enum Command {
             `redis-cli --cluster reshard` does (sources give in proportion to the slots they \
             serve, their lowest slots first), but several slots at a time and in large batches.\n\n\
             Refuses to start on a cluster with problems, except slots left open by an interrupted \
-            reshard or rebalance: those are finished instead (re-run to move more).",
+            reshard or rebalance: those are finished first. The plan is journalled under \
+            $XDG_STATE_HOME/rtrib (default ~/.local/state/rtrib) while it runs, so re-running the \
+            same command after an interruption moves exactly the slots that were left.",
         after_help = "Examples:\n  \
             rtrib reshard 127.0.0.1:7000 --from all --to 3c3a0c74 --slots 4096 --yes\n  \
             rtrib reshard redis-0.redis:6379 --from 9e0b7a1c,0c8d4e2f --to redis-3.redis:6379 \\\n      \

@@ -7,14 +7,14 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::check::{NodeReport, Topology};
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::topology::NodeId;
 
 /// One slot to hand from one master to another.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlotMove {
     /// The slot.
     pub slot: Slot,
@@ -326,6 +326,21 @@ pub fn unfinished_moves(topology: &Topology) -> (Vec<Unfinished>, SlotSet) {
     (moves, foreign)
 }
 
+/// The moves of an earlier plan that are still to do: the slot is still served by its source
+/// (and not by its destination). Moves already made, and slots that changed hands otherwise,
+/// drop out.
+pub fn still_to_do(topology: &Topology, plan: &[SlotMove]) -> Vec<SlotMove> {
+    let serves = |id: &NodeId, slot: Slot| {
+        topology
+            .node(id)
+            .is_some_and(|n| slots_of(n).contains(slot))
+    };
+    plan.iter()
+        .filter(|m| serves(&m.from, m.slot) && !serves(&m.to, m.slot))
+        .cloned()
+        .collect()
+}
+
 /// Orders moves so that consecutive ones belong to different (source, destination) pairs,
 /// round-robin, each pair's own moves in order: with several slots in flight, every pair
 /// works at once instead of one source after the other.
@@ -594,6 +609,23 @@ mod tests {
         );
         // 9: migrating to a node that is not in the cluster.
         assert_eq!(foreign.to_string(), "9");
+    }
+
+    #[test]
+    fn an_earlier_plan_keeps_only_the_moves_not_made() {
+        let t = topology(&[
+            ("a", "2-5460"),
+            ("b", "5461-10922"),
+            ("c", "0-1 10923-16383"),
+        ]);
+        let m = |slot, from: &str| SlotMove {
+            slot,
+            from: id(from),
+            to: id("c"),
+        };
+        let plan = [m(0, "a"), m(1, "a"), m(2, "a"), m(5461, "b"), m(3, "b")];
+        // 0 and 1 moved; 3 is a's, not b's, any more.
+        assert_eq!(still_to_do(&t, &plan), [m(2, "a"), m(5461, "b")]);
     }
 
     #[test]

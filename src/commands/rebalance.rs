@@ -17,7 +17,7 @@ use crate::prompt::confirm;
 pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
-    output.step(&format!("Performing Cluster Check (using node {seed})"))?;
+    output.step(&format!("Reading the cluster from {seed}"))?;
     let mut ready = prepare(context, &seed).await?;
     let resumed = resume(context, &ready, &args.migrate).await?;
     if let Some(report) = &resumed {
