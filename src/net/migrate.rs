@@ -250,17 +250,28 @@ impl<'a> Executor<'a> {
             cmd.arg("SETSLOT").arg(*slot).arg(state).arg(id.as_str());
             cmd
         };
-        if !job.settled {
+        let list = self.list_keys(*slot);
+        let first: Vec<Vec<u8>> = if job.settled {
+            source.query(&list).await
+        } else {
             target
                 .query::<()>(&setslot("IMPORTING", from))
                 .await
                 .map_err(|e| e.to_string())?;
+            // MIGRATING and the first GETKEYSINSLOT in one round trip.
+            let mut pipe = redis::pipe();
+            pipe.add_command(setslot("MIGRATING", to))
+                .ignore()
+                .add_command(list);
             source
-                .query::<()>(&setslot("MIGRATING", to))
+                .pipeline::<(Vec<Vec<u8>>,)>(&pipe)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map(|(keys,)| keys)
         }
-        let keys = self.migrate_keys(source, self.addrs[to], *slot).await?;
+        .map_err(|e| e.to_string())?;
+        let keys = self
+            .migrate_keys(source, self.addrs[to], *slot, first)
+            .await?;
         let assign = setslot("NODE", to);
         target
             .query::<()>(&assign)
@@ -289,21 +300,18 @@ impl<'a> Executor<'a> {
         Ok(keys)
     }
 
-    /// Moves every key of `slot` from `source` to the destination at `to`, in batches;
-    /// returns how many.
+    /// Moves every key of `slot` from `source` to the destination at `to`, in batches starting
+    /// with `first` (the first GETKEYSINSLOT's answer); returns how many.
     async fn migrate_keys(
         &self,
         source: &NodeClient,
         to: SocketAddr,
         slot: u16,
+        first: Vec<Vec<u8>>,
     ) -> Result<u64, String> {
         let mut moved = 0;
+        let mut keys = first;
         loop {
-            let mut list = redis::cmd("CLUSTER");
-            list.arg("GETKEYSINSLOT")
-                .arg(slot)
-                .arg(self.settings.pipeline);
-            let keys: Vec<Vec<u8>> = source.query(&list).await.map_err(|e| e.to_string())?;
             if keys.is_empty() {
                 return Ok(moved);
             }
@@ -346,7 +354,20 @@ impl<'a> Executor<'a> {
             if keys.len() < self.settings.pipeline {
                 return Ok(moved);
             }
+            keys = source
+                .query(&self.list_keys(slot))
+                .await
+                .map_err(|e| e.to_string())?;
         }
+    }
+
+    /// `CLUSTER GETKEYSINSLOT slot pipeline`.
+    fn list_keys(&self, slot: u16) -> Cmd {
+        let mut cmd = redis::cmd("CLUSTER");
+        cmd.arg("GETKEYSINSLOT")
+            .arg(slot)
+            .arg(self.settings.pipeline);
+        cmd
     }
 
     /// `MIGRATE ip port "" 0 timeout [REPLACE] [AUTH ...] KEYS k...`.
