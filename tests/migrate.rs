@@ -619,3 +619,40 @@ fn migrate_authenticates_with_the_password_and_an_acl_user() {
     );
     assert_keys(&[a, b, c], 500);
 }
+
+#[test]
+fn a_rebalance_killed_midway_is_completed_by_a_rerun() {
+    const KEYS: usize = 100_000;
+    let nodes = cluster(3, KEYS);
+    let new = Nodes::on_ports(1);
+    let (a, b, c, d) = (&nodes[0], &nodes[1], &nodes[2], &new[0]);
+    expect(0, &["add-node", &d.addr(), &a.addr()]);
+    let args = [
+        "rebalance",
+        &a.addr(),
+        "--use-empty-masters",
+        "--yes",
+        "--pipeline",
+        "5",
+        "--parallel",
+        "4",
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
+        .env("XDG_STATE_HOME", STATE)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = wait_until(Duration::from_secs(30), || {
+        slot_counts(d).0.get(&d.id()).copied().unwrap_or(0) > 300
+    });
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    child.wait().unwrap();
+    assert!(started, "the rebalance did not get going");
+
+    let out = expect(0, &args);
+    assert!(out.contains("Finishing"), "{out}");
+    assert_slots(&[a, b, c, d], &[(a, 4096), (b, 4096), (c, 4096), (d, 4096)]);
+    assert_keys(&[a, b, c, d], KEYS);
+}
