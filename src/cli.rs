@@ -95,6 +95,41 @@ pub enum Command {
             rtrib forget 127.0.0.1:7000 0c8d4e2f77aa\n  \
             rtrib forget redis-app-0.redis-service:6379 0c8d4e2f77aa3b1c9d0e5f6a7b8c9d0e1f2a3b4c")]
     Forget(ForgetArgs),
+    /// Move N slots (and their keys) to a master, from some or all of the others.
+    #[command(
+        long_about = "Move exactly N slots, with their keys, to one master, as \
+            `redis-cli --cluster reshard` does (sources give in proportion to the slots they \
+            serve, their lowest slots first), but several slots at a time and in large batches.\n\n\
+            Refuses to start on a cluster with problems, except slots left open by an interrupted \
+            reshard or rebalance: those are finished first. The plan is journalled under \
+            $XDG_STATE_HOME/rtrib (default ~/.local/state/rtrib) while it runs, so re-running the \
+            same command after an interruption moves exactly the slots that were left.",
+        after_help = "Examples:\n  \
+            rtrib reshard 127.0.0.1:7000 --from all --to 3c3a0c74 --slots 4096 --yes\n  \
+            rtrib reshard redis-0.redis:6379 --from 9e0b7a1c,0c8d4e2f --to redis-3.redis:6379 \\\n      \
+            --slots 100 --dry-run -o json\n\n\
+            Exit status: 0 moved (or finished) and the cluster is healthy, 1 a slot could not be \
+            moved (left open), declined, or the check found problems, 2 bad arguments, 3 a node \
+            is unreachable, 5 the cluster has problems or too few slots (nothing changed)."
+    )]
+    Reshard(ReshardArgs),
+    /// Even out the slots between masters, by weight; weight 0 empties a master.
+    #[command(
+        long_about = "Even out the slots between masters, as `redis-cli --cluster rebalance` \
+            does: each master should serve 16384 * weight / total weight slots; masters beyond \
+            --threshold percent of their share give their lowest slots to those below it. \
+            Empty masters take part with --use-empty-masters; --weight ID=0 drains a master.\n\n\
+            Slots left open by an interrupted run are finished first, so re-running an \
+            interrupted rebalance completes it.",
+        after_help = "Examples:\n  \
+            rtrib rebalance 127.0.0.1:7000 --use-empty-masters\n  \
+            rtrib rebalance 127.0.0.1:7000 --weight 3c3a0c74=0      # drain a master\n  \
+            rtrib rebalance 127.0.0.1:7000 --weight 9e0b7a1c=2 --simulate -o json\n\n\
+            Exit status: 0 balanced and healthy, 1 a slot could not be moved (left open) or the \
+            check found problems, 2 bad arguments, 3 a node is unreachable, 5 the cluster has \
+            problems (nothing changed)."
+    )]
+    Rebalance(RebalanceArgs),
     /// Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster.
     #[command(after_help = "Examples:\n  \
             rtrib heal redis-app-{0..5}.redis-service:6379\n  \
@@ -306,6 +341,125 @@ pub struct ForgetArgs {
     /// How long to keep forgetting it until gossip can no longer bring it back.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
+}
+
+/// How slots are moved, for `reshard` and `rebalance`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// MIGRATE timeout in milliseconds (source to destination I/O of one batch).
+    #[arg(
+        long,
+        visible_alias = "cluster-timeout",
+        value_name = "MILLISECONDS",
+        default_value_t = 60000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub timeout: u64,
+    /// Keys per GETKEYSINSLOT / MIGRATE batch.
+    #[arg(
+        long,
+        visible_alias = "cluster-pipeline",
+        value_name = "KEYS",
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub pipeline: u64,
+    /// Slots moved at once (over all source/destination pairs); lower it when keys are very
+    /// large, as every MIGRATE blocks its source while it runs.
+    #[arg(
+        long,
+        value_name = "SLOTS",
+        default_value_t = 32,
+        value_parser = clap::value_parser!(u64).range(1..=256)
+    )]
+    pub parallel: u64,
+    /// Overwrite keys that already exist on the destination (otherwise such a slot is left
+    /// open and the command exits 1).
+    #[arg(long, visible_alias = "cluster-replace")]
+    pub replace: bool,
+}
+
+/// Arguments of `rtrib reshard`.
+#[derive(Debug, Args)]
+pub struct ReshardArgs {
+    /// Any node of the cluster.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// The masters that give slots: IDs, ID prefixes (6+ characters) or addresses,
+    /// comma-separated, or `all` (every master but the destination).
+    #[arg(
+        long,
+        visible_alias = "cluster-from",
+        value_name = "ID,...|all",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub from: Vec<String>,
+    /// The master that receives them: ID, ID prefix or address.
+    #[arg(long, visible_alias = "cluster-to", value_name = "ID")]
+    pub to: String,
+    /// How many slots to move (exactly).
+    #[arg(long, visible_alias = "cluster-slots", value_name = "N")]
+    pub slots: usize,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How to move.
+    #[command(flatten)]
+    pub migrate: MigrateArgs,
+    /// Answer yes to the confirmation.
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+/// Arguments of `rtrib rebalance`.
+#[derive(Debug, Args)]
+pub struct RebalanceArgs {
+    /// Any node of the cluster.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// A master's weight (default 1): ID, ID prefix or address `=W`. 0 drains the master.
+    /// Repeatable, or several after one flag as redis-cli takes them.
+    #[arg(
+        long,
+        visible_alias = "cluster-weight",
+        value_name = "ID=W",
+        num_args = 1..,
+        value_parser = parse_weight
+    )]
+    pub weight: Vec<(String, f64)>,
+    /// Give slots to masters that serve none too.
+    #[arg(long, visible_alias = "cluster-use-empty-masters")]
+    pub use_empty_masters: bool,
+    /// Rebalance only when a master is off its share by more than this percentage (0: when any
+    /// is off by a slot).
+    #[arg(
+        long,
+        visible_alias = "cluster-threshold",
+        value_name = "PCT",
+        default_value_t = 2.0
+    )]
+    pub threshold: f64,
+    /// Print the plan and change nothing.
+    #[arg(long, visible_aliases = ["cluster-simulate", "dry-run"])]
+    pub simulate: bool,
+    /// How to move.
+    #[command(flatten)]
+    pub migrate: MigrateArgs,
+    /// Answer yes to the confirmation.
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+/// Parses `ID=W` with a finite, non-negative weight.
+fn parse_weight(text: &str) -> Result<(String, f64), String> {
+    let bad = || format!("`{text}` is not ID=WEIGHT (e.g. 3c3a0c74=2, or =0 to drain)");
+    let (node, weight) = text.split_once('=').ok_or_else(bad)?;
+    let weight: f64 = weight.trim().parse().map_err(|_| bad())?;
+    if node.is_empty() || !weight.is_finite() || weight < 0.0 {
+        return Err(bad());
+    }
+    Ok((node.to_string(), weight))
 }
 
 /// Arguments of `rtrib heal`.

@@ -6,6 +6,7 @@ use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::HealRefusal;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::JoinRefusal;
+use crate::cluster::migrate::PlanError;
 use crate::exit::Exit;
 use crate::net::addr::AddrError;
 use crate::net::conn::NodeError;
@@ -52,6 +53,9 @@ pub enum Error {
     /// A node reference names no single node of the cluster.
     #[error(transparent)]
     Lookup(#[from] LookupError),
+    /// No slot moves fit the request; nothing was changed.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
     /// A precondition does not hold; nothing was changed.
     #[error("{0}")]
     Refused(String),
@@ -73,6 +77,8 @@ impl Error {
             Error::Addr(_) | Error::Usage(_) | Error::Allocation(_) | Error::Lookup(_) => {
                 Exit::Usage
             }
+            Error::Plan(PlanError::TooFewSlots { .. }) => Exit::Refused,
+            Error::Plan(_) => Exit::Usage,
             Error::CreateRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
             Error::JoinRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
             Error::HealRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,

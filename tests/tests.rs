@@ -12,6 +12,7 @@ mod generated;
 mod heal;
 mod import;
 mod membership;
+mod migrate;
 mod resolve;
 mod secrets;
 mod support;

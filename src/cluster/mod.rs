@@ -10,5 +10,6 @@ pub mod endpoint;
 pub mod heal;
 pub mod lookup;
 pub mod membership;
+pub mod migrate;
 pub mod slots;
 pub mod topology;

@@ -17,14 +17,14 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
-use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::slots::{Slot, SlotSet, parse_range, parse_slot};
 
 /// A node's cluster ID: 40 hex characters, chosen by the node when it first starts in cluster
 /// mode and kept in its `nodes.conf`. Unlike addresses, it never changes.
-#[derive(Clone, PartialEq, Eq, Hash, Ord, PartialOrd, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Ord, PartialOrd, Debug, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct NodeId(String);
 

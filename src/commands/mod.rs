@@ -10,9 +10,12 @@ mod del_node;
 mod heal;
 mod import;
 mod info;
+mod migrate;
 mod newcomer;
 mod nodes;
+mod rebalance;
 mod replicate;
+mod reshard;
 mod sandbox;
 mod set_timeout;
 mod wait;
@@ -38,6 +41,8 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::Create(args) => create::run(context, args).await,
         Command::Info(args) => info::run(context, args).await,
         Command::Replicate(args) => replicate::run(context, args).await,
+        Command::Reshard(args) => reshard::run(context, args).await,
+        Command::Rebalance(args) => rebalance::run(context, args).await,
         Command::Sandbox(args) => sandbox::run(context, args).await,
     }
 }

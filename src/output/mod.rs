@@ -9,6 +9,7 @@ mod check;
 mod create;
 mod import;
 mod info;
+mod migrate;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -21,6 +22,7 @@ pub use check::{CheckDocument, NodeDocument, write_check_text};
 pub use create::{CreateDocument, CreateOutcome, write_create_plan};
 pub use import::{BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_import_summary};
 pub use info::{InfoDocument, write_info_text};
+pub use migrate::{MigrateDocument, Progress, write_moves_text, write_summary_text};
 
 /// Decides how text is decorated.
 #[derive(Debug, Clone, Copy)]

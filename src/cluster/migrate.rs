@@ -1,0 +1,650 @@
+//! Plans of slot moves, for `reshard` and `rebalance`, and the moves an interrupted run left
+//! half done.
+//!
+//! Moving a slot from master A to master B is a fixed protocol (see `net::migrate`): B
+//! `IMPORTING` from A, A `MIGRATING` to B, keys moved, then `SETSLOT NODE B` everywhere. Here
+//! only the *which*: which slots go from where to where. No I/O.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::check::{NodeReport, Topology};
+use super::slots::{SLOT_COUNT, Slot, SlotSet};
+use super::topology::NodeId;
+
+/// One slot to hand from one master to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotMove {
+    /// The slot.
+    pub slot: Slot,
+    /// The master serving it now.
+    pub from: NodeId,
+    /// The master that will serve it.
+    pub to: NodeId,
+}
+
+/// Why no plan could be made. Nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// The destination is a replica or unknown.
+    #[error("the destination {0} is not a master of the cluster")]
+    TargetNotMaster(NodeId),
+    /// A source is a replica.
+    #[error("the source {0} is not a master of the cluster")]
+    SourceNotMaster(NodeId),
+    /// Only the destination was given as source (or no source at all).
+    #[error("no source node besides the destination: give other masters with --from, or all")]
+    NoSources,
+    /// Zero slots asked for.
+    #[error("--slots must be at least 1")]
+    NoSlots,
+    /// More slots asked for than the sources serve.
+    #[error("cannot move {wanted} slots: the sources serve only {available}")]
+    TooFewSlots { wanted: usize, available: usize },
+    /// Weights that leave no master to hold the slots.
+    #[error("the total weight of the masters is 0: at least one must keep a positive weight")]
+    NoWeight,
+}
+
+/// The slots a master serves by its own account (its `myself` line).
+fn slots_of(node: &NodeReport) -> &SlotSet {
+    &node.entry.slots
+}
+
+/// redis-cli's `clusterManagerComputeReshardTable`, made exact: `count` slots in all, taken
+/// from `sources` in proportion to the slots each serves (the largest first, rounded up; the
+/// others rounded down), each source giving its lowest-numbered slots. Where redis-cli's
+/// rounding would move fewer than `count`, the shortfall is taken one slot at a time from the
+/// sources in the same order.
+///
+/// `sources` may name the destination (it is skipped, as in redis-cli); an empty `sources`
+/// means `all`: every master but the destination.
+pub fn reshard_table(
+    topology: &Topology,
+    sources: &[NodeId],
+    to: &NodeId,
+    count: usize,
+) -> Result<Vec<SlotMove>, PlanError> {
+    if count == 0 {
+        return Err(PlanError::NoSlots);
+    }
+    if !topology.node(to).is_some_and(|n| n.entry.is_master()) {
+        return Err(PlanError::TargetNotMaster(to.clone()));
+    }
+    let mut chosen: Vec<&NodeReport> = Vec::new();
+    if sources.is_empty() {
+        chosen.extend(topology.masters().filter(|m| m.id() != to));
+    } else {
+        for id in sources.iter().filter(|id| *id != to) {
+            match topology.node(id) {
+                Some(node) if node.entry.is_master() => {
+                    if !chosen.iter().any(|c| c.id() == id) {
+                        chosen.push(node);
+                    }
+                }
+                _ => return Err(PlanError::SourceNotMaster(id.clone())),
+            }
+        }
+    }
+    if chosen.is_empty() {
+        return Err(PlanError::NoSources);
+    }
+    let available: usize = chosen.iter().map(|n| slots_of(n).len()).sum();
+    if count > available {
+        return Err(PlanError::TooFewSlots {
+            wanted: count,
+            available,
+        });
+    }
+    // Stable: equal sources keep topology order (redis-cli's qsort leaves it unspecified).
+    chosen.sort_by_key(|n| std::cmp::Reverse(slots_of(n).len()));
+    let mut quotas: Vec<usize> = chosen
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let share = count as f64 / available as f64 * slots_of(n).len() as f64;
+            let share = if i == 0 { share.ceil() } else { share.floor() };
+            (share as usize).min(slots_of(n).len())
+        })
+        .collect();
+    let mut missing = count.saturating_sub(quotas.iter().sum());
+    while missing > 0 {
+        for (quota, node) in quotas.iter_mut().zip(&chosen) {
+            if missing > 0 && *quota < slots_of(node).len() {
+                *quota += 1;
+                missing -= 1;
+            }
+        }
+    }
+    let mut table = Vec::with_capacity(count);
+    for (quota, node) in quotas.into_iter().zip(&chosen) {
+        let room = count - table.len();
+        table.extend(
+            slots_of(node)
+                .iter()
+                .take(quota.min(room))
+                .map(|slot| SlotMove {
+                    slot,
+                    from: node.id().clone(),
+                    to: to.clone(),
+                }),
+        );
+    }
+    Ok(table)
+}
+
+/// What `rebalance` is asked for.
+#[derive(Debug, Clone)]
+pub struct RebalanceOptions {
+    /// Weights by master (default 1); 0 drains a master.
+    pub weights: HashMap<NodeId, f64>,
+    /// Also give slots to masters that serve none.
+    pub use_empty_masters: bool,
+    /// Rebalance only when some master is off its share by more than this percentage; 0
+    /// means whenever any master is off by a slot.
+    pub threshold: f64,
+}
+
+/// One master's part in a rebalance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Share {
+    /// The master.
+    pub node: NodeId,
+    /// Its weight.
+    pub weight: f64,
+    /// The slots it serves now.
+    pub slots: usize,
+    /// The slots it should serve.
+    pub expected: usize,
+}
+
+/// A rebalance: every involved master's share, and the moves (empty when all are within the
+/// threshold).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RebalancePlan {
+    /// The involved masters, in topology order.
+    pub shares: Vec<Share>,
+    /// The sum of the weights.
+    pub total_weight: f64,
+    /// The moves; empty when no master is beyond the threshold.
+    pub moves: Vec<SlotMove>,
+}
+
+/// redis-cli's `clusterManagerCommandRebalance`: each involved master should serve
+/// `floor(16384 / total_weight * weight)` slots; masters above their share give their
+/// lowest-numbered slots to masters below it, the most indebted pairs first. Masters without
+/// slots take part only with `use_empty_masters` (or a weight given); a weight of 0 drains a
+/// master.
+pub fn rebalance_plan(
+    topology: &Topology,
+    options: &RebalanceOptions,
+) -> Result<RebalancePlan, PlanError> {
+    let involved: Vec<(&NodeReport, f64)> = topology
+        .masters()
+        .filter_map(|m| {
+            let given = options.weights.get(m.id()).copied();
+            let empty = slots_of(m).is_empty();
+            (!empty || options.use_empty_masters || given.is_some_and(|w| w > 0.0))
+                .then(|| (m, given.unwrap_or(1.0)))
+        })
+        .collect();
+    let total_weight: f64 = involved.iter().map(|(_, w)| w).sum();
+    if total_weight <= 0.0 {
+        return Err(PlanError::NoWeight);
+    }
+    let mut over_threshold = false;
+    let mut shares = Vec::with_capacity(involved.len());
+    let mut balances: Vec<(usize, i64)> = Vec::with_capacity(involved.len());
+    for (index, (node, weight)) in involved.iter().enumerate() {
+        let expected = (SLOT_COUNT as f64 / total_weight * weight) as usize;
+        let slots = slots_of(node).len();
+        let off = if slots > 0 {
+            (100.0 - 100.0 * expected as f64 / slots as f64).abs() > options.threshold
+        } else {
+            expected > 1 || (options.threshold == 0.0 && expected > 0)
+        };
+        over_threshold |= off && slots != expected;
+        balances.push((index, slots as i64 - expected as i64));
+        shares.push(Share {
+            node: node.id().clone(),
+            weight: *weight,
+            slots,
+            expected,
+        });
+    }
+    let mut plan = RebalancePlan {
+        shares,
+        total_weight,
+        moves: Vec::new(),
+    };
+    if !over_threshold {
+        return Ok(plan);
+    }
+    // The shares are rounded down, so the balances sum to a surplus: give it, a slot each, to
+    // the masters that do not give.
+    let mut surplus: i64 = balances.iter().map(|(_, b)| b).sum();
+    while surplus > 0 {
+        for (_, balance) in balances.iter_mut() {
+            if *balance <= 0 && surplus > 0 {
+                *balance -= 1;
+                surplus -= 1;
+            }
+        }
+    }
+    balances.sort_by_key(|(_, balance)| *balance);
+    let mut remaining: Vec<SlotSet> = involved.iter().map(|(n, _)| slots_of(n).clone()).collect();
+    let (mut dst, mut src) = (0, balances.len().saturating_sub(1));
+    while dst < src {
+        let k = balances[dst]
+            .1
+            .unsigned_abs()
+            .min(balances[src].1.unsigned_abs()) as usize;
+        let (to, from) = (balances[dst].0, balances[src].0);
+        let taken: Vec<Slot> = remaining[from].iter().take(k).collect();
+        for &slot in &taken {
+            remaining[from].remove(slot);
+            plan.moves.push(SlotMove {
+                slot,
+                from: involved[from].0.id().clone(),
+                to: involved[to].0.id().clone(),
+            });
+        }
+        balances[dst].1 += k as i64;
+        balances[src].1 -= k as i64;
+        if balances[dst].1 == 0 {
+            dst += 1;
+        }
+        if balances[src].1 == 0 {
+            src -= 1;
+        }
+    }
+    Ok(plan)
+}
+
+/// A move an interrupted run left half done, and how far it got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unfinished {
+    /// The move.
+    #[serde(flatten)]
+    pub slot_move: SlotMove,
+    /// Whether the destination already serves the slot (only `SETSLOT NODE` on the others,
+    /// and any stray key, remain); otherwise the move is redone from its start, which is safe
+    /// at any point.
+    pub settled: bool,
+}
+
+/// The open slots of `topology` that rtrib's own protocol explains: the source `MIGRATING` to
+/// the destination and/or the destination `IMPORTING` from the source, both reachable masters,
+/// with the slot served by one of the two. Returns these moves (by slot) and the open slots
+/// nothing explains (another tool's, or a broken state, for `fix`).
+pub fn unfinished_moves(topology: &Topology) -> (Vec<Unfinished>, SlotSet) {
+    let master = |id: &NodeId| {
+        topology
+            .node(id)
+            .filter(|n| n.entry.is_master() && n.is_reachable())
+    };
+    let mut claims: BTreeMap<Slot, Vec<(NodeId, NodeId)>> = BTreeMap::new();
+    for (node, _) in topology.reachable() {
+        let entry = &node.entry;
+        for (&slot, to) in &entry.migrating {
+            claims
+                .entry(slot)
+                .or_default()
+                .push((entry.id.clone(), to.clone()));
+        }
+        for (&slot, from) in &entry.importing {
+            claims
+                .entry(slot)
+                .or_default()
+                .push((from.clone(), entry.id.clone()));
+        }
+    }
+    let mut moves = Vec::new();
+    let mut foreign = SlotSet::new();
+    for (slot, pairs) in claims {
+        let (from, to) = pairs[0].clone();
+        let consistent = pairs.iter().all(|pair| *pair == (from.clone(), to.clone()));
+        let ends = master(&from).zip(master(&to));
+        match ends {
+            Some((source, target)) if consistent && from != to => {
+                let settled = slots_of(target).contains(slot);
+                if settled || slots_of(source).contains(slot) {
+                    moves.push(Unfinished {
+                        slot_move: SlotMove { slot, from, to },
+                        settled,
+                    });
+                    continue;
+                }
+                foreign.insert(slot);
+            }
+            _ => {
+                foreign.insert(slot);
+            }
+        }
+    }
+    (moves, foreign)
+}
+
+/// The moves of an earlier plan that are still to do: the slot is still served by its source
+/// (and not by its destination). Moves already made, and slots that changed hands otherwise,
+/// drop out.
+pub fn still_to_do(topology: &Topology, plan: &[SlotMove]) -> Vec<SlotMove> {
+    let serves = |id: &NodeId, slot: Slot| {
+        topology
+            .node(id)
+            .is_some_and(|n| slots_of(n).contains(slot))
+    };
+    plan.iter()
+        .filter(|m| serves(&m.from, m.slot) && !serves(&m.to, m.slot))
+        .cloned()
+        .collect()
+}
+
+/// Orders moves so that consecutive ones belong to different (source, destination) pairs,
+/// round-robin, each pair's own moves in order: with several slots in flight, every pair
+/// works at once instead of one source after the other.
+pub fn interleave(moves: Vec<SlotMove>) -> Vec<SlotMove> {
+    let mut queues: Vec<((NodeId, NodeId), VecDeque<SlotMove>)> = Vec::new();
+    for slot_move in moves {
+        let pair = (slot_move.from.clone(), slot_move.to.clone());
+        match queues.iter_mut().find(|(p, _)| *p == pair) {
+            Some((_, queue)) => queue.push_back(slot_move),
+            None => queues.push((pair, VecDeque::from([slot_move]))),
+        }
+    }
+    let mut ordered = Vec::new();
+    while queues.iter().any(|(_, q)| !q.is_empty()) {
+        for (_, queue) in &mut queues {
+            ordered.extend(queue.pop_front());
+        }
+    }
+    ordered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::check::NodeState;
+    use crate::cluster::endpoint::Endpoint;
+    use crate::cluster::topology::NodesView;
+
+    /// A topology from `(name, slots, open-slot tokens)` masters; IDs are the name repeated
+    /// to 40 characters. Every node is reachable and its `myself` line is its line.
+    fn topology(masters: &[(&str, &str)]) -> Topology {
+        let text: String = masters
+            .iter()
+            .enumerate()
+            .map(|(i, (name, slots))| {
+                format!(
+                    "{} 127.0.0.1:{}@{} master - 0 0 {} connected {slots}\n",
+                    id(name),
+                    7000 + i,
+                    17000 + i,
+                    i + 1
+                )
+            })
+            .collect();
+        let view = NodesView::parse(&text).unwrap();
+        let nodes = view
+            .entries
+            .iter()
+            .map(|entry| NodeReport {
+                entry: entry.clone(),
+                endpoint: Endpoint::from_addr(entry.addr().unwrap()),
+                state: NodeState::Reachable {
+                    view: view.clone(),
+                    keys: 0,
+                    slots_with_keys: None,
+                },
+            })
+            .collect();
+        Topology {
+            seed: view.entries[0].id.clone(),
+            nodes,
+        }
+    }
+
+    fn id(name: &str) -> NodeId {
+        NodeId::new(name.repeat(40).get(..40).unwrap())
+    }
+
+    fn three() -> Topology {
+        topology(&[("a", "0-5460"), ("b", "5461-10922"), ("c", "10923-16383")])
+    }
+
+    fn four() -> Topology {
+        topology(&[
+            ("a", "0-5460"),
+            ("b", "5461-10922"),
+            ("c", "10923-16383"),
+            ("d", ""),
+        ])
+    }
+
+    /// Slots moved per (from, to), with their ranges.
+    fn summary(moves: &[SlotMove]) -> Vec<(String, String, String)> {
+        let mut out: Vec<(String, String, SlotSet)> = Vec::new();
+        for m in moves {
+            let (from, to) = (m.from.short().to_string(), m.to.short().to_string());
+            match out.iter_mut().find(|(f, t, _)| *f == from && *t == to) {
+                Some((_, _, set)) => {
+                    set.insert(m.slot);
+                }
+                None => out.push((from, to, [m.slot].into_iter().collect())),
+            }
+        }
+        out.into_iter()
+            .map(|(f, t, s)| (f[..1].to_string(), t[..1].to_string(), s.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn reshard_takes_the_lowest_slots_in_redis_cli_proportions() {
+        let moves = reshard_table(&four(), &[], &id("d"), 4096).unwrap();
+        assert_eq!(moves.len(), 4096);
+        assert_eq!(
+            summary(&moves),
+            [
+                ("b".into(), "d".into(), "5461-6826".into()),
+                ("a".into(), "d".into(), "0-1364".into()),
+                ("c".into(), "d".into(), "10923-12287".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn reshard_moves_exactly_the_slots_asked_where_redis_cli_moves_fewer() {
+        let t = topology(&[
+            ("a", "0-4095"),
+            ("b", "4096-8191"),
+            ("c", "8192-12287"),
+            ("d", "12288-16383"),
+            ("e", ""),
+        ]);
+        // redis-cli: 3 + 2 + 2 + 2 = 9.
+        let moves = reshard_table(&t, &[], &id("e"), 10).unwrap();
+        assert_eq!(moves.len(), 10);
+        assert_eq!(
+            summary(&moves),
+            [
+                ("a".into(), "e".into(), "0-3".into()),
+                ("b".into(), "e".into(), "4096-4097".into()),
+                ("c".into(), "e".into(), "8192-8193".into()),
+                ("d".into(), "e".into(), "12288-12289".into()),
+            ]
+        );
+        for n in [1, 7, 16383 - 4096 + 1] {
+            assert_eq!(reshard_table(&t, &[], &id("e"), n).unwrap().len(), n);
+        }
+    }
+
+    #[test]
+    fn reshard_from_named_sources_skips_the_destination() {
+        let moves = reshard_table(&three(), &[id("a"), id("c")], &id("c"), 100).unwrap();
+        assert_eq!(summary(&moves), [("a".into(), "c".into(), "0-99".into())]);
+        let last = reshard_table(&three(), &[id("a")], &id("b"), 5461).unwrap();
+        assert_eq!(summary(&last), [("a".into(), "b".into(), "0-5460".into())]);
+    }
+
+    #[test]
+    fn reshard_refusals() {
+        let t = three();
+        assert_eq!(reshard_table(&t, &[], &id("a"), 0), Err(PlanError::NoSlots));
+        assert_eq!(
+            reshard_table(&t, &[id("a")], &id("a"), 1),
+            Err(PlanError::NoSources)
+        );
+        assert_eq!(
+            reshard_table(&t, &[id("a")], &id("b"), 5462),
+            Err(PlanError::TooFewSlots {
+                wanted: 5462,
+                available: 5461
+            })
+        );
+        assert_eq!(
+            reshard_table(&t, &[], &id("x"), 1),
+            Err(PlanError::TargetNotMaster(id("x")))
+        );
+        assert_eq!(
+            reshard_table(&t, &[id("x")], &id("a"), 1),
+            Err(PlanError::SourceNotMaster(id("x")))
+        );
+    }
+
+    fn options(weights: &[(&str, f64)], use_empty_masters: bool) -> RebalanceOptions {
+        RebalanceOptions {
+            weights: weights.iter().map(|(n, w)| (id(n), *w)).collect(),
+            use_empty_masters,
+            threshold: 2.0,
+        }
+    }
+
+    #[test]
+    fn rebalance_fills_an_empty_master_with_use_empty_masters() {
+        let plan = rebalance_plan(&four(), &options(&[], true)).unwrap();
+        assert_eq!(plan.total_weight, 4.0);
+        assert!(plan.shares.iter().all(|s| s.expected == 4096));
+        assert_eq!(
+            summary(&plan.moves),
+            [
+                ("b".into(), "d".into(), "5461-6826".into()),
+                ("c".into(), "d".into(), "10923-12287".into()),
+                ("a".into(), "d".into(), "0-1364".into()),
+            ]
+        );
+        let without = rebalance_plan(&four(), &options(&[], false)).unwrap();
+        assert!(without.moves.is_empty(), "{without:?}");
+        assert_eq!(without.shares.len(), 3);
+    }
+
+    #[test]
+    fn rebalance_follows_weights() {
+        let plan = rebalance_plan(&three(), &options(&[("c", 2.0)], false)).unwrap();
+        assert_eq!(
+            summary(&plan.moves),
+            [
+                ("b".into(), "c".into(), "5461-6826".into()),
+                ("a".into(), "c".into(), "0-1364".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn rebalance_with_weight_zero_drains_a_master() {
+        let plan = rebalance_plan(&three(), &options(&[("a", 0.0)], false)).unwrap();
+        assert_eq!(plan.moves.len(), 5461);
+        assert!(plan.moves.iter().all(|m| m.from == id("a")));
+        let to_b = plan.moves.iter().filter(|m| m.to == id("b")).count();
+        let to_c = plan.moves.iter().filter(|m| m.to == id("c")).count();
+        assert_eq!((to_b, to_c), (2730, 2731));
+        assert_eq!(
+            rebalance_plan(
+                &three(),
+                &options(&[("a", 0.0), ("b", 0.0), ("c", 0.0)], false)
+            ),
+            Err(PlanError::NoWeight)
+        );
+    }
+
+    #[test]
+    fn an_even_cluster_needs_no_rebalancing() {
+        assert!(
+            rebalance_plan(&three(), &options(&[], false))
+                .unwrap()
+                .moves
+                .is_empty()
+        );
+        let uneven = topology(&[("a", "0-5000"), ("b", "5001-10922"), ("c", "10923-16383")]);
+        let plan = rebalance_plan(&uneven, &options(&[], false)).unwrap();
+        assert_eq!(plan.moves.len(), 461);
+        let mut strict = options(&[], false);
+        strict.threshold = 50.0;
+        assert!(rebalance_plan(&uneven, &strict).unwrap().moves.is_empty());
+    }
+
+    #[test]
+    fn open_slots_of_an_interrupted_move_are_ours_to_finish() {
+        let b = id("b");
+        let a = id("a");
+        let t = topology(&[
+            (
+                "a",
+                &format!("0-5460 [1->-{b}] [2->-{b}] [9->-{}]", id("x")),
+            ),
+            ("b", &format!("3 5461-10922 [1-<-{a}] [4-<-{a}] [3-<-{a}]")),
+            ("c", "10923-16383"),
+        ]);
+        let (moves, foreign) = unfinished_moves(&t);
+        let described: Vec<(Slot, bool)> = moves
+            .iter()
+            .map(|m| (m.slot_move.slot, m.settled))
+            .collect();
+        // 1: both sides open; 2: source only; 4: destination only; 3: destination serves it.
+        assert_eq!(described, [(1, false), (2, false), (3, true), (4, false)]);
+        assert!(
+            moves
+                .iter()
+                .all(|m| m.slot_move.from == a && m.slot_move.to == b)
+        );
+        // 9: migrating to a node that is not in the cluster.
+        assert_eq!(foreign.to_string(), "9");
+    }
+
+    #[test]
+    fn an_earlier_plan_keeps_only_the_moves_not_made() {
+        let t = topology(&[
+            ("a", "2-5460"),
+            ("b", "5461-10922"),
+            ("c", "0-1 10923-16383"),
+        ]);
+        let m = |slot, from: &str| SlotMove {
+            slot,
+            from: id(from),
+            to: id("c"),
+        };
+        let plan = [m(0, "a"), m(1, "a"), m(2, "a"), m(5461, "b"), m(3, "b")];
+        // 0 and 1 moved; 3 is a's, not b's, any more.
+        assert_eq!(still_to_do(&t, &plan), [m(2, "a"), m(5461, "b")]);
+    }
+
+    #[test]
+    fn interleaving_alternates_pairs() {
+        let m = |slot, from: &str, to: &str| SlotMove {
+            slot,
+            from: id(from),
+            to: id(to),
+        };
+        let order: Vec<Slot> = interleave(vec![
+            m(1, "a", "d"),
+            m(2, "a", "d"),
+            m(3, "b", "d"),
+            m(4, "b", "d"),
+            m(5, "c", "d"),
+        ])
+        .iter()
+        .map(|m| m.slot)
+        .collect();
+        assert_eq!(order, [1, 3, 5, 2, 4]);
+    }
+}

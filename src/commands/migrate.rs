@@ -1,0 +1,218 @@
+//! What `reshard` and `rebalance` share: reading a cluster fit for moving slots (healthy but
+//! for the open slots of an interrupted run), finishing those, moving slots with a progress
+//! bar, and the report at the end.
+
+use std::time::{Duration, Instant};
+
+use crate::cli::MigrateArgs;
+use crate::cluster::check::{CheckOptions, Finding, Topology, check};
+use crate::cluster::endpoint::Endpoint;
+use crate::cluster::migrate::{SlotMove, Unfinished, unfinished_moves};
+use crate::cluster::slots::SlotSet;
+use crate::cluster::topology::NodeId;
+use crate::commands::check::{conclude, health_exit};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
+use crate::net::migrate::{Job, MigrateSettings, MigrationReport, execute};
+use crate::output::{MigrateDocument, Progress, write_check_text, write_summary_text};
+
+/// How long a disagreement about slots that no open slot explains may take to settle (gossip
+/// of a move finished just before an interruption) before the cluster is refused.
+const GOSSIP_SETTLE: Duration = Duration::from_secs(5);
+
+/// A cluster read from its seed and fit for moving slots.
+pub struct Ready {
+    /// The topology and a connection to every node.
+    pub fetched: Fetched,
+    /// The moves an interrupted run left open, to finish first.
+    pub unfinished: Vec<Unfinished>,
+}
+
+impl Ready {
+    /// The topology.
+    pub fn topology(&self) -> &Topology {
+        &self.fetched.topology
+    }
+}
+
+/// Reads the cluster from `seed` and refuses it (printing the check) when it has problems
+/// other than slots left open by rtrib's own moves; nodes disagreeing only about those slots
+/// are fine too.
+pub async fn prepare(context: &Context, seed: &Endpoint) -> Result<Ready> {
+    let deadline = Instant::now() + GOSSIP_SETTLE;
+    loop {
+        let fetched = fetch_with_clients(seed, &context.connect, FetchOptions::default()).await?;
+        let report = check(&fetched.topology, &CheckOptions::default());
+        let (unfinished, foreign) = unfinished_moves(&fetched.topology);
+        let ours: SlotSet = unfinished.iter().map(|u| u.slot_move.slot).collect();
+        let blocking = |finding: &&Finding| match finding {
+            Finding::Migrating { .. } | Finding::Importing { .. } | Finding::OpenSlots { .. } => {
+                !foreign.is_empty()
+            }
+            Finding::SlotsDisagree { ranges } => ranges
+                .iter()
+                .any(|range| !range.slots.difference(&ours).is_empty()),
+            other => other.is_problem(),
+        };
+        let blockers: Vec<&Finding> = report.findings.iter().filter(blocking).collect();
+        if blockers.is_empty() {
+            return Ok(Ready {
+                fetched,
+                unfinished,
+            });
+        }
+        let gossip = blockers
+            .iter()
+            .all(|f| matches!(f, Finding::SlotsDisagree { .. }));
+        if gossip && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            continue;
+        }
+        let output = &context.output;
+        if !output.is_json() {
+            let topology = &fetched.topology;
+            output.text(|out, style| write_check_text(out, style, topology, &report, false))?;
+        }
+        let open = match foreign.is_empty() {
+            true => String::new(),
+            false => format!(
+                " (slots {foreign} are open, and not by an interrupted rtrib move: see rtrib check)"
+            ),
+        };
+        return Err(Error::Refused(format!(
+            "the cluster has problems{open}; fix them before moving slots"
+        )));
+    }
+}
+
+/// The IDs of the masters `names` give (ID, ID prefix or address each).
+pub async fn master_ids(
+    context: &Context,
+    topology: &Topology,
+    names: &[String],
+    option: &str,
+) -> Result<Vec<NodeId>> {
+    let mut ids = Vec::with_capacity(names.len());
+    for name in names {
+        let node = topology.find(&context.node_ref(name).await?)?;
+        if !node.entry.is_master() {
+            return Err(Error::Usage(format!(
+                "{option} {name}: node {} ({}) is not a master",
+                node.id(),
+                node.endpoint
+            )));
+        }
+        ids.push(node.id().clone());
+    }
+    Ok(ids)
+}
+
+/// Finishes the moves an interrupted run left open, if any.
+pub async fn resume(
+    context: &Context,
+    ready: &Ready,
+    args: &MigrateArgs,
+) -> Result<Option<MigrationReport>> {
+    if ready.unfinished.is_empty() {
+        return Ok(None);
+    }
+    context.output.step(&format!(
+        "Finishing {} slot moves an interrupted run left open",
+        ready.unfinished.len()
+    ))?;
+    let jobs = ready
+        .unfinished
+        .iter()
+        .map(|u| Job {
+            slot_move: u.slot_move.clone(),
+            settled: u.settled,
+        })
+        .collect();
+    Ok(Some(run_jobs(context, &ready.fetched, jobs, args).await?))
+}
+
+/// Moves `moves` (already in the order to start them).
+pub async fn move_slots(
+    context: &Context,
+    ready: &Ready,
+    moves: &[SlotMove],
+    args: &MigrateArgs,
+) -> Result<MigrationReport> {
+    let jobs = moves
+        .iter()
+        .map(|m| Job {
+            slot_move: m.clone(),
+            settled: false,
+        })
+        .collect();
+    run_jobs(context, &ready.fetched, jobs, args).await
+}
+
+async fn run_jobs(
+    context: &Context,
+    fetched: &Fetched,
+    jobs: Vec<Job>,
+    args: &MigrateArgs,
+) -> Result<MigrationReport> {
+    let settings = MigrateSettings {
+        pipeline: args.pipeline as usize,
+        timeout: Duration::from_millis(args.timeout),
+        replace: args.replace,
+        parallel: args.parallel as usize,
+    };
+    let progress = Progress::new(jobs.len());
+    let report = execute(fetched, &context.connect, jobs, &settings, &progress).await;
+    progress.finish();
+    Ok(report?)
+}
+
+/// Prints the summary, then the full check from `seed` (in JSON: the document with the
+/// check); exits 1 when a slot failed, else as the check says.
+pub async fn finish(
+    context: &Context,
+    seed: &Endpoint,
+    outcome: &str,
+    report: &MigrationReport,
+) -> Result<Exit> {
+    let output = &context.output;
+    let outcome = if report.failures.is_empty() {
+        outcome
+    } else {
+        "failed"
+    };
+    if !output.is_json() {
+        output.text(|out, style| write_summary_text(out, style, report))?;
+    }
+    let document = serde_json::to_value(MigrateDocument::new(outcome, &report.moved, report))
+        .map_err(std::io::Error::from)?;
+    let (_, check) = conclude(context, seed, |_| document).await?;
+    if !report.failures.is_empty() {
+        return Ok(Exit::Problems);
+    }
+    Ok(health_exit(&check))
+}
+
+/// With `--dry-run` / `--simulate`: the plan as the JSON document (text was printed already).
+pub fn print_plan_only(context: &Context, moves: &[SlotMove]) -> Result<Exit> {
+    let output = &context.output;
+    if output.is_json() {
+        output.json(&MigrateDocument::new(
+            "dry_run",
+            moves,
+            &MigrationReport::default(),
+        ))?;
+    } else {
+        output.line("Dry run: nothing was changed.")?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// The moves of a reshard, for messages: `4096 slots`.
+pub fn slots_word(count: usize) -> String {
+    match count {
+        1 => "1 slot".to_string(),
+        n => format!("{n} slots"),
+    }
+}

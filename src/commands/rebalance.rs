@@ -1,0 +1,68 @@
+//! `rtrib rebalance NODE [--weight ID=W ...] [--use-empty-masters] [--threshold PCT]`: read the
+//! cluster → refuse one with problems → finish the moves an interrupted run left open (then
+//! read it again) → plan with redis-cli's weighted algorithm → print → confirm → move → check.
+
+use std::collections::HashMap;
+
+use crate::cli::RebalanceArgs;
+use crate::cluster::migrate::{RebalanceOptions, interleave, rebalance_plan};
+use crate::commands::migrate::{finish, master_ids, move_slots, prepare, print_plan_only, resume};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::output::write_moves_text;
+use crate::prompt::confirm;
+
+/// Runs `rebalance`; see the module docs for the steps.
+pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
+    let seed = context.resolve_node(&args.node).await?;
+    let output = &context.output;
+    output.step(&format!("Reading the cluster from {seed}"))?;
+    let mut ready = prepare(context, &seed).await?;
+    let resumed = resume(context, &ready, &args.migrate).await?;
+    if let Some(report) = &resumed {
+        if !report.failures.is_empty() {
+            return finish(context, &seed, "failed", report).await;
+        }
+        ready = prepare(context, &seed).await?;
+    }
+    let topology = ready.topology();
+    let names: Vec<String> = args.weight.iter().map(|(name, _)| name.clone()).collect();
+    let ids = master_ids(context, topology, &names, "--weight").await?;
+    let options = RebalanceOptions {
+        weights: ids
+            .into_iter()
+            .zip(args.weight.iter().map(|(_, weight)| *weight))
+            .collect::<HashMap<_, _>>(),
+        use_empty_masters: args.use_empty_masters,
+        threshold: args.threshold,
+    };
+    let plan = rebalance_plan(topology, &options)?;
+    if plan.moves.is_empty() {
+        output.line(&format!(
+            "*** No rebalancing needed! All nodes are within the {:.2}% threshold.",
+            args.threshold
+        ))?;
+        let report = resumed.unwrap_or_default();
+        return finish(context, &seed, "balanced", &report).await;
+    }
+    output.step(&format!(
+        "Rebalancing across {} nodes. Total weight = {:.2}",
+        plan.shares.len(),
+        plan.total_weight
+    ))?;
+    if !output.is_json() {
+        output.text(|out, _| write_moves_text(out, topology, &plan.moves))?;
+    }
+    if args.simulate {
+        return print_plan_only(context, &plan.moves);
+    }
+    if !confirm("Can I move the above slots?", args.confirm.yes)? {
+        return Err(Error::Declined);
+    }
+    let mut report = move_slots(context, &ready, &interleave(plan.moves), &args.migrate).await?;
+    if let Some(earlier) = resumed {
+        report.absorb(earlier);
+    }
+    finish(context, &seed, "moved", &report).await
+}

@@ -1,0 +1,194 @@
+//! What `reshard` and `rebalance` print: the plan, a progress bar while slots move (on stderr,
+//! only when it is a terminal), and the JSON document.
+
+use std::cell::Cell;
+use std::io::{self, IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use super::Style;
+use crate::cluster::check::Topology;
+use crate::cluster::migrate::SlotMove;
+use crate::cluster::slots::SlotSet;
+use crate::cluster::topology::NodeId;
+use crate::net::migrate::{MigrationReport, Observer};
+
+/// Writes the moves grouped by (source, destination), in the order the pairs first appear:
+/// `Moving 1365 slots (0-1364) from <id> (addr) to <id> (addr)`.
+pub fn write_moves_text(
+    out: &mut dyn Write,
+    topology: &Topology,
+    moves: &[SlotMove],
+) -> io::Result<()> {
+    let mut pairs: Vec<(&NodeId, &NodeId, SlotSet)> = Vec::new();
+    for m in moves {
+        match pairs
+            .iter_mut()
+            .find(|(f, t, _)| *f == &m.from && *t == &m.to)
+        {
+            Some((_, _, slots)) => {
+                slots.insert(m.slot);
+            }
+            None => pairs.push((&m.from, &m.to, [m.slot].into_iter().collect())),
+        }
+    }
+    let name = |id: &NodeId| match topology.endpoint_of(id) {
+        Some(endpoint) => format!("{id} ({endpoint})"),
+        None => id.to_string(),
+    };
+    for (from, to, slots) in pairs {
+        writeln!(
+            out,
+            "  Moving {} slots ({slots}) from {} to {}",
+            slots.len(),
+            name(from),
+            name(to)
+        )?;
+    }
+    Ok(())
+}
+
+/// The summary line: `Moved 4096 slots and 1000000 keys in 12.3s (81300 keys/s)`.
+pub fn write_summary_text(
+    out: &mut dyn Write,
+    style: Style,
+    report: &MigrationReport,
+) -> io::Result<()> {
+    let seconds = report.elapsed.as_secs_f64();
+    writeln!(
+        out,
+        "{}",
+        style.step(&format!(
+            "Moved {} slots and {} keys in {seconds:.1}s ({:.0} keys/s)",
+            report.moved.len(),
+            report.keys,
+            keys_per_second(report.keys, report.elapsed)
+        ))
+    )?;
+    for failure in &report.failures {
+        writeln!(
+            out,
+            "{}",
+            style.err(&format!(
+                "Slot {} ({} -> {}) was not moved: {}",
+                failure.slot_move.slot,
+                failure.slot_move.from,
+                failure.slot_move.to,
+                failure.reason
+            ))
+        )?;
+    }
+    if report.skipped > 0 {
+        writeln!(
+            out,
+            "{}",
+            style.warn(&format!(
+                "{} slots were not started after that failure; re-run the command to finish",
+                report.skipped
+            ))
+        )?;
+    }
+    Ok(())
+}
+
+fn keys_per_second(keys: u64, elapsed: Duration) -> f64 {
+    keys as f64 / elapsed.as_secs_f64().max(0.001)
+}
+
+/// `reshard` / `rebalance` with `-o json`.
+#[derive(Debug, Serialize)]
+pub struct MigrateDocument<'a> {
+    /// `moved`, `resumed`, `balanced`, `dry_run` or `failed`.
+    pub outcome: &'a str,
+    /// The moves planned (with `--dry-run`) or made.
+    pub moves: &'a [SlotMove],
+    /// Slots moved.
+    pub slots_moved: usize,
+    /// Keys moved.
+    pub keys_moved: u64,
+    /// Time spent moving.
+    pub seconds: f64,
+    /// Slots that could not be moved (left open), with the reason.
+    pub failures: Vec<FailureDocument<'a>>,
+}
+
+/// One slot that was not moved.
+#[derive(Debug, Serialize)]
+pub struct FailureDocument<'a> {
+    /// The move.
+    #[serde(flatten)]
+    pub slot_move: &'a SlotMove,
+    /// Why.
+    pub reason: &'a str,
+}
+
+impl<'a> MigrateDocument<'a> {
+    /// The document for `outcome`; `moves` are the planned moves when nothing ran.
+    pub fn new(outcome: &'a str, moves: &'a [SlotMove], report: &'a MigrationReport) -> Self {
+        Self {
+            outcome,
+            moves,
+            slots_moved: report.moved.len(),
+            keys_moved: report.keys,
+            seconds: (report.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+            failures: report
+                .failures
+                .iter()
+                .map(|f| FailureDocument {
+                    slot_move: &f.slot_move,
+                    reason: &f.reason,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A progress bar on stderr (slots done / total, keys moved, keys/s, ETA), drawn only when
+/// stderr is a terminal.
+pub struct Progress {
+    bar: ProgressBar,
+    keys: Cell<u64>,
+    started: Instant,
+}
+
+impl Progress {
+    /// A bar for `slots` slot moves.
+    pub fn new(slots: usize) -> Self {
+        let bar = if io::stderr().is_terminal() {
+            ProgressBar::with_draw_target(Some(slots as u64), ProgressDrawTarget::stderr())
+        } else {
+            ProgressBar::hidden()
+        };
+        if let Ok(style) = ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} slots, {msg}, ETA {eta}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Self {
+            bar,
+            keys: Cell::new(0),
+            started: Instant::now(),
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Observer for Progress {
+    fn keys_moved(&self, count: u64) {
+        let keys = self.keys.get() + count;
+        self.keys.set(keys);
+        let rate = keys_per_second(keys, self.started.elapsed());
+        self.bar
+            .set_message(format!("{keys} keys, {rate:.0} keys/s"));
+    }
+
+    fn slot_moved(&self) {
+        self.bar.inc(1);
+    }
+}
