@@ -3,6 +3,7 @@
 mod calls;
 mod check;
 mod create;
+mod fix;
 mod fixture;
 mod generated;
 mod heal;

@@ -69,6 +69,9 @@ pub struct Job {
     /// Whether the destination already serves the slot (an interrupted move past its
     /// destination's `SETSLOT NODE`): the IMPORTING/MIGRATING step is skipped.
     pub settled: bool,
+    /// Only the keys move (`fix` has set the slot states already and sets them afterwards):
+    /// no IMPORTING/MIGRATING before, no `SETSLOT NODE` after.
+    pub cold: bool,
 }
 
 /// Told about progress as it happens.
@@ -250,6 +253,9 @@ impl<'a> Executor<'a> {
             cmd.arg("SETSLOT").arg(*slot).arg(state).arg(id.as_str());
             cmd
         };
+        if job.cold {
+            return self.migrate_keys(source, self.addrs[to], *slot).await;
+        }
         if !job.settled {
             target
                 .query::<()>(&setslot("IMPORTING", from))
