@@ -296,6 +296,9 @@ fn fix_finishes_a_reshard_killed_midway() {
         "the reshard did not get going: {}",
         a.cluster_nodes()
     );
-    fix_expect(0, b, &[]);
+    let open: String = [a, b, c].iter().map(|n| n.cluster_nodes()).collect();
+    assert!(open.contains("->-") || open.contains("-<-"), "{open}");
+    let out = fix_expect(0, b, &[]);
+    assert!(out.contains("finish its move"), "{out}");
     assert_repaired(&[a, b, c], KEYS);
 }
