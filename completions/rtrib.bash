@@ -34,6 +34,9 @@ _rtrib() {
             rtrib,del-node)
                 cmd="rtrib__subcmd__del__subcmd__node"
                 ;;
+            rtrib,fix)
+                cmd="rtrib__subcmd__fix"
+                ;;
             rtrib,forget)
                 cmd="rtrib__subcmd__forget"
                 ;;
@@ -82,6 +85,9 @@ _rtrib() {
             rtrib__subcmd__help,del-node)
                 cmd="rtrib__subcmd__help__subcmd__del__subcmd__node"
                 ;;
+            rtrib__subcmd__help,fix)
+                cmd="rtrib__subcmd__help__subcmd__fix"
+                ;;
             rtrib__subcmd__help,forget)
                 cmd="rtrib__subcmd__help__subcmd__forget"
                 ;;
@@ -119,7 +125,7 @@ _rtrib() {
 
     case "${cmd}" in
         rtrib)
-            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help"
+            opts="-o -a -4 -6 -v -h -V --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version create replicate add-node del-node forget reshard rebalance fix heal wait check info call set-timeout sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -668,6 +674,100 @@ _rtrib() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rtrib__subcmd__fix)
+            opts="-y -o -a -4 -6 -v -h -V --cluster-search-multiple-owners --search-multiple-owners --cluster-fix-with-unreachable-masters --force --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --cluster-yes --yes --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pipeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-pipeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolv-conf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rtrib__subcmd__forget)
             opts="-o -a -4 -6 -v -h -V --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -825,7 +925,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__help)
-            opts="create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help"
+            opts="create replicate add-node del-node forget reshard rebalance fix heal wait check info call set-timeout sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -909,6 +1009,20 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__help__subcmd__del__subcmd__node)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rtrib__subcmd__help__subcmd__fix)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
