@@ -17,7 +17,7 @@ use crate::cluster::fix::{FixOptions, FixPlan, KeyCounts, Step, plan};
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet};
 use crate::cluster::topology::NodeId;
-use crate::commands::check::{conclude, health_exit, inspect};
+use crate::commands::check::{conclude_with, health_exit, inspect};
 use crate::commands::migrate::run_jobs;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -84,14 +84,22 @@ pub async fn run(context: &Context, args: &FixArgs) -> Result<Exit> {
     };
     if plan.is_empty() {
         output.line("[OK] No open slot, no uncovered slot, no slot with several owners.")?;
-        return finish(context, &seed, &plan, &MigrationReport::default(), &[]).await;
+        return finish(
+            context,
+            &seed,
+            args,
+            &plan,
+            &MigrationReport::default(),
+            &[],
+        )
+        .await;
     }
     print_plan(context, topology, &plan)?;
     if !confirm("Fix these slots as above?", args.confirm.yes)? {
         return Err(Error::Declined);
     }
     let (report, failures) = apply(context, &fetched, &plan, args).await?;
-    finish(context, &seed, &plan, &report, &failures).await
+    finish(context, &seed, args, &plan, &report, &failures).await
 }
 
 /// Every reachable master's key count in each slot holding keys (`CLUSTER COUNTKEYSINSLOT`
@@ -436,10 +444,11 @@ fn commands(step: &Step) -> Vec<(&NodeId, redis::Pipeline, Check)> {
 }
 
 /// Waits (a little) for every node to agree about the slots, then prints the summary and
-/// the final check; exits 0 only when nothing failed and the check is healthy.
+/// the final check (searching for keys in non-owners too with `--search-multiple-owners`); exits 0 only when nothing failed and the check is healthy.
 async fn finish(
     context: &Context,
     seed: &Endpoint,
+    args: &FixArgs,
     plan: &FixPlan,
     report: &MigrationReport,
     failures: &[StepFailure],
@@ -490,7 +499,8 @@ async fn finish(
         failures,
     })
     .map_err(std::io::Error::from)?;
-    let (_, check) = conclude(context, seed, |_| document).await?;
+    let wide = args.search_multiple_owners;
+    let (_, check) = conclude_with(context, seed, wide, |_| document).await?;
     if !failures.is_empty() {
         return Ok(Exit::Problems);
     }
