@@ -12,6 +12,7 @@ use serde_json::Value as Json;
 
 use crate::migrate::{assert_keys, cluster, expect, run, slot_counts};
 use crate::support::cluster::{Nodes, RedisNode, key_slot, wait_until};
+use crate::support::rtrib;
 
 const KEYS: usize = 20_000;
 
@@ -93,6 +94,15 @@ fn migrating_only_on_the_source_with_and_without_keys() {
     let (empty, _) = slot_of(&nodes, 0, 0, &[]);
     setslot(a, full, &["MIGRATING", &b.id()]);
     setslot(a, empty, &["MIGRATING", &b.id()]);
+    // Declined: nothing changes.
+    let declined = rtrib()
+        .args(["fix", &a.addr()])
+        .env_remove("REDISCLI_CLUSTER_YES")
+        .write_stdin("n\n")
+        .output()
+        .unwrap();
+    assert_eq!(declined.status.code(), Some(1));
+    assert!(a.cluster_nodes().contains(&format!("[{full}->-")));
     let out = fix_expect(0, a, &[]);
     assert!(out.contains("open slots"), "{out}");
     assert_repaired(&[a, b, c], KEYS);
@@ -129,6 +139,23 @@ fn open_on_both_sides_with_keys_on_both_sides() {
     assert_eq!(doc["steps"][0]["step"], "move", "{doc}");
     assert!(doc["check"].is_object(), "{doc}");
     assert_repaired(&[a, b, c], KEYS);
+}
+
+#[test]
+fn an_open_slot_spread_over_three_masters_is_gathered_into_its_owner() {
+    let nodes = cluster(3, KEYS);
+    let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+    let (slot, keys) = slot_of(&nodes, 0, 3, &[]);
+    setslot(b, slot, &["IMPORTING", &a.id()]);
+    setslot(a, slot, &["MIGRATING", &b.id()]);
+    migrate_by_hand(a, b, &keys[0]);
+    setslot(c, slot, &["IMPORTING", &a.id()]);
+    setslot(a, slot, &["MIGRATING", &c.id()]);
+    migrate_by_hand(a, c, &keys[1]);
+    let out = fix_expect(0, b, &[]);
+    assert!(out.contains("importing from"), "{out}");
+    assert_repaired(&[a, b, c], KEYS);
+    assert_eq!(nodes.slot_owners()[usize::from(slot)], Some(0));
 }
 
 #[test]
