@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force')
             [CompletionResult]::new('reshard', 'reshard', [CompletionResultType]::ParameterValue, 'Move N slots (and their keys) to a master, from some or all of the others')
             [CompletionResult]::new('rebalance', 'rebalance', [CompletionResultType]::ParameterValue, 'Even out the slots between masters, by weight; weight 0 empties a master')
+            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Repair open slots, uncovered slots and multiple owners, losing no key')
             [CompletionResult]::new('heal', 'heal', [CompletionResultType]::ParameterValue, 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes')
@@ -307,6 +308,48 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--simulate', '--simulate', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
             [CompletionResult]::new('--cluster-simulate', '--cluster-simulate', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)')
+            [CompletionResult]::new('--cluster-replace', '--cluster-replace', [CompletionResultType]::ParameterName, 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)')
+            [CompletionResult]::new('--cluster-yes', '--cluster-yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;fix' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)')
+            [CompletionResult]::new('--cluster-timeout', '--cluster-timeout', [CompletionResultType]::ParameterName, 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)')
+            [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
+            [CompletionResult]::new('--cluster-pipeline', '--cluster-pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass-file', '--pass-file', [CompletionResultType]::ParameterName, 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The client certificate''s private key (PEM)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--search-multiple-owners', '--search-multiple-owners', [CompletionResultType]::ParameterName, 'Also repair slots in which a master that does not serve them holds keys (reads every master''s key count in all 16384 slots, as always; this only widens what is repaired)')
+            [CompletionResult]::new('--cluster-search-multiple-owners', '--cluster-search-multiple-owners', [CompletionResultType]::ParameterName, 'Also repair slots in which a master that does not serve them holds keys (reads every master''s key count in all 16384 slots, as always; this only widens what is repaired)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)')
+            [CompletionResult]::new('--cluster-fix-with-unreachable-masters', '--cluster-fix-with-unreachable-masters', [CompletionResultType]::ParameterName, 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)')
             [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)')
             [CompletionResult]::new('--cluster-replace', '--cluster-replace', [CompletionResultType]::ParameterName, 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)')
@@ -619,6 +662,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force')
             [CompletionResult]::new('reshard', 'reshard', [CompletionResultType]::ParameterValue, 'Move N slots (and their keys) to a master, from some or all of the others')
             [CompletionResult]::new('rebalance', 'rebalance', [CompletionResultType]::ParameterValue, 'Even out the slots between masters, by weight; weight 0 empties a master')
+            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Repair open slots, uncovered slots and multiple owners, losing no key')
             [CompletionResult]::new('heal', 'heal', [CompletionResultType]::ParameterValue, 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes')
@@ -650,6 +694,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;help;rebalance' {
+            break
+        }
+        'rtrib;help;fix' {
             break
         }
         'rtrib;help;heal' {

@@ -50,6 +50,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand forget 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
             cand reshard 'Move N slots (and their keys) to a master, from some or all of the others'
             cand rebalance 'Even out the slots between masters, by weight; weight 0 empties a master'
+            cand fix 'Repair open slots, uncovered slots and multiple owners, losing no key'
             cand heal 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
             cand wait 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
             cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
@@ -297,6 +298,47 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --simulate 'Print the plan and change nothing'
             cand --cluster-simulate 'Print the plan and change nothing'
             cand --dry-run 'Print the plan and change nothing'
+            cand --replace 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+            cand --cluster-replace 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+            cand -y 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
+            cand --yes 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
+            cand --cluster-yes 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rtrib;fix'= {
+            cand --timeout 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)'
+            cand --cluster-timeout 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)'
+            cand --pipeline 'Keys per GETKEYSINSLOT / MIGRATE batch'
+            cand --cluster-pipeline 'Keys per GETKEYSINSLOT / MIGRATE batch'
+            cand --parallel 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --search-multiple-owners 'Also repair slots in which a master that does not serve them holds keys (reads every master''s key count in all 16384 slots, as always; this only widens what is repaired)'
+            cand --cluster-search-multiple-owners 'Also repair slots in which a master that does not serve them holds keys (reads every master''s key count in all 16384 slots, as always; this only widens what is repaired)'
+            cand --force 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
+            cand --cluster-fix-with-unreachable-masters 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
             cand --replace 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
             cand --cluster-replace 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
             cand -y 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
@@ -599,6 +641,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand forget 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
             cand reshard 'Move N slots (and their keys) to a master, from some or all of the others'
             cand rebalance 'Even out the slots between masters, by weight; weight 0 empties a master'
+            cand fix 'Repair open slots, uncovered slots and multiple owners, losing no key'
             cand heal 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
             cand wait 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
             cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
@@ -623,6 +666,8 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         &'rtrib;help;reshard'= {
         }
         &'rtrib;help;rebalance'= {
+        }
+        &'rtrib;help;fix'= {
         }
         &'rtrib;help;heal'= {
         }

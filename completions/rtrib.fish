@@ -52,15 +52,20 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "del-node" -d 'Remove a 
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "reshard" -d 'Move N slots (and their keys) to a master, from some or all of the others'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "rebalance" -d 'Even out the slots between masters, by weight; weight 0 empties a master'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "fix" -d 'Repair open slots, uncovered slots and multiple owners, losing no key'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "import" -d 'Move (or copy) the keys of a standalone Redis into the cluster\'s masters'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l from-srv -d 'The nodes are the targets of this name\'s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l expect -d 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l replicas -l cluster-replicas -d 'Replicas per master; masters = nodes / (replicas + 1)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l host-of -d 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master\'s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l wait-timeout -d 'How long to wait for the nodes to join and the cluster to become usable' -r
@@ -242,6 +247,37 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s 6 -d 'Resolve 
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l search-multiple-owners -l cluster-search-multiple-owners -d 'Also repair slots in which a master that does not serve them holds keys (reads every master\'s key count in all 16384 slots, as always; this only widens what is repaired)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l force -l cluster-fix-with-unreachable-masters -d 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s y -l yes -l cluster-yes -d 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l from-srv -d 'The nodes are the targets of this name\'s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l expect -d 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l wait-timeout -d 'How long to wait for the nodes to see each other again' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
@@ -289,6 +325,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s 6 -d 'Resolve host 
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l from-srv -d 'The nodes are the targets of this name\'s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l expect -d 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l user -d 'ACL user name for AUTH (default: the default user)' -r
@@ -355,6 +394,36 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s 6 -d 'Resolve host 
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from -l cluster-from -d 'The standalone Redis to read the keys from, by name or address' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-user -l cluster-from-user -d 'ACL user name for the source (the cluster\'s --user is not used for it)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-pass -l cluster-from-pass -d 'Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-pass-file -d 'Read the source\'s password from this file; trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-db -d 'The source\'s database to import' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l timeout -l cluster-timeout -d 'MIGRATE\'s I/O timeout, in milliseconds' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l copy -l cluster-copy -d 'Copy the keys: the source keeps them (by default MIGRATE deletes them from the source)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l replace -l cluster-replace -d 'Overwrite keys that already exist in the cluster (by default they are left alone and reported)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-tls -d 'Connect to the source with the cluster\'s TLS settings (by default the source is plaintext, whatever the cluster speaks)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l user -d 'ACL user name for AUTH (default: the default user)' -r
@@ -422,19 +491,21 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 6 -d 'Resolv
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "reshard" -d 'Move N slots (and their keys) to a master, from some or all of the others'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "rebalance" -d 'Even out the slots between masters, by weight; weight 0 empties a master'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance heal wait check info call set-timeout sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "reshard" -d 'Move N slots (and their keys) to a master, from some or all of the others'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "rebalance" -d 'Even out the slots between masters, by weight; weight 0 empties a master'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "fix" -d 'Repair open slots, uncovered slots and multiple owners, losing no key'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "import" -d 'Move (or copy) the keys of a standalone Redis into the cluster\'s masters'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

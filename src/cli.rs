@@ -130,6 +130,26 @@ pub enum Command {
             problems (nothing changed)."
     )]
     Rebalance(RebalanceArgs),
+    /// Repair open slots, uncovered slots and multiple owners, losing no key.
+    #[command(
+        long_about = "Repair what `rtrib check` reports about slots, as `redis-cli --cluster fix` \
+            does, but deterministically and without giving up: open (migrating/importing) \
+            slots in any half-migrated state, slots no master serves, and slots several masters \
+            serve or hold keys in (the last with --search-multiple-owners).\n\n\
+            A slot left open by an interrupted reshard or rebalance is finished as that move. \
+            Any other slot goes to the master that alone serves it, else to the master with the \
+            most keys in it (ties: a master serving it, then node order), and every other \
+            master's keys in it are migrated there first: no key is dropped.\n\n\
+            Refuses (changing nothing) while a master serving slots is unreachable, unless \
+            --force: its slots would be taken as uncovered and reassigned.",
+        after_help = "Examples:\n  \
+            rtrib fix 127.0.0.1:7000\n  \
+            rtrib fix redis-0.redis:6379 --search-multiple-owners --yes -o json\n\n\
+            Exit status: 0 repaired (or nothing to repair) and the final check is healthy, \
+            1 a step failed, declined, or the final check found problems, 2 bad arguments, \
+            3 a node is unreachable, 5 a master is unreachable without --force (nothing changed)."
+    )]
+    Fix(FixArgs),
     /// Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster.
     #[command(after_help = "Examples:\n  \
             rtrib heal redis-app-{0..5}.redis-service:6379\n  \
@@ -343,7 +363,7 @@ pub struct ForgetArgs {
     pub wait_timeout: Duration,
 }
 
-/// How slots are moved, for `reshard` and `rebalance`.
+/// How slots are moved, for `reshard`, `rebalance` and `fix`.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
     /// MIGRATE timeout in milliseconds (source to destination I/O of one batch).
@@ -405,6 +425,28 @@ pub struct ReshardArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// How to move.
+    #[command(flatten)]
+    pub migrate: MigrateArgs,
+    /// Answer yes to the confirmation.
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
+/// Arguments of `rtrib fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Any node of the cluster.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// Also repair slots in which a master that does not serve them holds keys (reads every
+    /// master's key count in all 16384 slots, as always; this only widens what is repaired).
+    #[arg(long, visible_alias = "cluster-search-multiple-owners")]
+    pub search_multiple_owners: bool,
+    /// Repair even while masters serving slots are unreachable: their slots are taken as
+    /// uncovered and reassigned to reachable masters (their keys are not moved).
+    #[arg(long, visible_alias = "cluster-fix-with-unreachable-masters")]
+    pub force: bool,
+    /// How keys are moved.
     #[command(flatten)]
     pub migrate: MigrateArgs,
     /// Answer yes to the confirmation.

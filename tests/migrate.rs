@@ -19,7 +19,7 @@ use crate::support::rtrib;
 const STATE: &str = env!("CARGO_TARGET_TMPDIR");
 
 /// Runs rtrib; returns the exit code, stdout and stderr.
-fn run(args: &[&str]) -> (Option<i32>, String, String) {
+pub(crate) fn run(args: &[&str]) -> (Option<i32>, String, String) {
     let output = rtrib()
         .env("XDG_STATE_HOME", STATE)
         .args(args)
@@ -33,14 +33,14 @@ fn run(args: &[&str]) -> (Option<i32>, String, String) {
 }
 
 /// Runs rtrib and asserts it exits with `code`; returns stdout.
-fn expect(code: i32, args: &[&str]) -> String {
+pub(crate) fn expect(code: i32, args: &[&str]) -> String {
     let (actual, stdout, stderr) = run(args);
     assert_eq!(actual, Some(code), "rtrib {args:?}\n{stdout}\n{stderr}");
     stdout
 }
 
 /// A formed cluster of `masters` masters holding `keys` keys.
-fn cluster(masters: usize, keys: usize) -> Nodes {
+pub(crate) fn cluster(masters: usize, keys: usize) -> Nodes {
     let nodes = Nodes::on_ports(masters);
     nodes.form(masters);
     nodes.fill_keys(keys);
@@ -48,7 +48,7 @@ fn cluster(masters: usize, keys: usize) -> Nodes {
 }
 
 /// Slots per node ID in `node`'s own view, and whether any slot is open there.
-fn slot_counts(node: &RedisNode) -> (HashMap<String, usize>, bool) {
+pub(crate) fn slot_counts(node: &RedisNode) -> (HashMap<String, usize>, bool) {
     let mut open = false;
     let counts = parse_nodes(&node.cluster_nodes())
         .into_iter()
@@ -93,7 +93,7 @@ fn assert_slots(nodes: &[&RedisNode], expected: &[(&RedisNode, usize)]) {
 
 /// Reads every key `key:i` back through the node serving its slot (per CLUSTER SLOTS of the
 /// first node) and asserts it is `value:i`; also asserts that the masters hold `count` keys.
-fn assert_keys(nodes: &[&RedisNode], count: usize) {
+pub(crate) fn assert_keys(nodes: &[&RedisNode], count: usize) {
     let masters: usize = nodes
         .iter()
         .filter(|n| {

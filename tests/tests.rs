@@ -7,6 +7,7 @@ mod compat;
 mod create;
 mod discovery;
 mod docker;
+mod fix;
 mod fixture;
 mod generated;
 mod heal;

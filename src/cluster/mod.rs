@@ -7,6 +7,7 @@ pub mod allocate;
 pub mod check;
 pub mod create;
 pub mod endpoint;
+pub mod fix;
 pub mod heal;
 pub mod lookup;
 pub mod membership;

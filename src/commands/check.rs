@@ -70,7 +70,17 @@ pub async fn conclude(
     seed: &Endpoint,
     describe: impl FnOnce(&Topology) -> Value,
 ) -> Result<(Topology, CheckReport)> {
-    let (topology, report) = inspect(context, seed, false).await?;
+    conclude_with(context, seed, false, describe).await
+}
+
+/// [`conclude`], optionally searching every master for keys in slots it does not serve.
+pub async fn conclude_with(
+    context: &Context,
+    seed: &Endpoint,
+    search_multiple_owners: bool,
+    describe: impl FnOnce(&Topology) -> Value,
+) -> Result<(Topology, CheckReport)> {
+    let (topology, report) = inspect(context, seed, search_multiple_owners).await?;
     let output = &context.output;
     if output.is_json() {
         let mut document = describe(&topology);
@@ -81,7 +91,9 @@ pub async fn conclude(
         }
         output.json(&document)?;
     } else {
-        output.text(|out, style| write_check_text(out, style, &topology, &report, false))?;
+        output.text(|out, style| {
+            write_check_text(out, style, &topology, &report, search_multiple_owners)
+        })?;
     }
     Ok((topology, report))
 }

@@ -128,6 +128,7 @@ pub async fn resume(
         .map(|u| Job {
             slot_move: u.slot_move.clone(),
             settled: u.settled,
+            cold: false,
         })
         .collect();
     Ok(Some(run_jobs(context, &ready.fetched, jobs, args).await?))
@@ -145,12 +146,14 @@ pub async fn move_slots(
         .map(|m| Job {
             slot_move: m.clone(),
             settled: false,
+            cold: false,
         })
         .collect();
     run_jobs(context, &ready.fetched, jobs, args).await
 }
 
-async fn run_jobs(
+/// Runs `jobs` with the executor and a progress bar.
+pub async fn run_jobs(
     context: &Context,
     fetched: &Fetched,
     jobs: Vec<Job>,

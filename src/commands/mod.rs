@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod create;
 mod del_node;
+mod fix;
 mod heal;
 mod import;
 mod info;
@@ -34,6 +35,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::Completions(args) => completions::run(context, args),
         Command::DelNode(args) => del_node::run(context, args).await,
         Command::Forget(args) => del_node::forget(context, args).await,
+        Command::Fix(args) => fix::run(context, args).await,
         Command::Heal(args) => heal::run(context, args).await,
         Command::Import(args) => import::run(context, args).await,
         Command::SetTimeout(args) => set_timeout::run(context, args).await,

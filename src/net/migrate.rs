@@ -69,6 +69,9 @@ pub struct Job {
     /// Whether the destination already serves the slot (an interrupted move past its
     /// destination's `SETSLOT NODE`): the IMPORTING/MIGRATING step is skipped.
     pub settled: bool,
+    /// Only the keys move (`fix` has set the slot states already and sets them afterwards):
+    /// no IMPORTING/MIGRATING before, no `SETSLOT NODE` after.
+    pub cold: bool,
 }
 
 /// Told about progress as it happens.
@@ -251,7 +254,8 @@ impl<'a> Executor<'a> {
             cmd
         };
         let list = self.list_keys(*slot);
-        let first: Vec<Vec<u8>> = if job.settled {
+        // A cold job moves keys only: the slot's states were set by the caller.
+        let first: Vec<Vec<u8>> = if job.cold || job.settled {
             source.query(&list).await
         } else {
             target
@@ -272,6 +276,9 @@ impl<'a> Executor<'a> {
         let keys = self
             .migrate_keys(source, self.addrs[to], *slot, first)
             .await?;
+        if job.cold {
+            return Ok(keys);
+        }
         let assign = setslot("NODE", to);
         target
             .query::<()>(&assign)
