@@ -22,7 +22,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use serde_json::json;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 
 use crate::cli::{Cli, GlobalArgs};
 use crate::context::Context;
@@ -75,7 +76,8 @@ fn report(global: &GlobalArgs, error: &Error) -> ExitCode {
     exit.into()
 }
 
-/// Logs go to stderr: warnings by default, more with `-v`, or as `RTRIB_LOG` says.
+/// Logs go to stderr: warnings by default, more with `-v`, or as `RTRIB_LOG` says
+/// (`target=level` directives such as `rtrib=debug,warn`).
 fn init_logging(global: &GlobalArgs) {
     let default = match global.verbose {
         0 => "warn",
@@ -83,13 +85,17 @@ fn init_logging(global: &GlobalArgs) {
         2 => "rtrib=debug,info",
         _ => "trace",
     };
-    let filter = EnvFilter::try_from_env("RTRIB_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let filter: Targets = std::env::var("RTRIB_LOG")
+        .ok()
+        .and_then(|directives| directives.parse().ok())
+        .unwrap_or_else(|| default.parse().unwrap_or_default());
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let output = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(color)
-        .with_target(false)
+        .with_target(false);
+    tracing_subscriber::registry()
+        .with(output.with_filter(filter))
         .init();
 }
