@@ -305,6 +305,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
             [CompletionResult]::new('--use-empty-masters', '--use-empty-masters', [CompletionResultType]::ParameterName, 'Give slots to masters that serve none too')
             [CompletionResult]::new('--cluster-use-empty-masters', '--cluster-use-empty-masters', [CompletionResultType]::ParameterName, 'Give slots to masters that serve none too')
+            [CompletionResult]::new('--auto-weights', '--auto-weights', [CompletionResultType]::ParameterName, 'Accepted for redis-trib.rb scripts and ignored (it never did anything there either)')
             [CompletionResult]::new('--simulate', '--simulate', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
             [CompletionResult]::new('--cluster-simulate', '--cluster-simulate', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')

@@ -1421,7 +1421,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__rebalance)
-            opts="-y -o -a -4 -6 -v -h -V --cluster-weight --weight --cluster-use-empty-masters --use-empty-masters --cluster-threshold --threshold --cluster-simulate --dry-run --simulate --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --cluster-yes --yes --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
+            opts="-y -o -a -4 -6 -v -h -V --cluster-weight --weight --cluster-use-empty-masters --use-empty-masters --cluster-threshold --threshold --auto-weights --cluster-simulate --dry-run --simulate --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --cluster-yes --yes --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

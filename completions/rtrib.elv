@@ -295,6 +295,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
             cand --use-empty-masters 'Give slots to masters that serve none too'
             cand --cluster-use-empty-masters 'Give slots to masters that serve none too'
+            cand --auto-weights 'Accepted for redis-trib.rb scripts and ignored (it never did anything there either)'
             cand --simulate 'Print the plan and change nothing'
             cand --cluster-simulate 'Print the plan and change nothing'
             cand --dry-run 'Print the plan and change nothing'

@@ -237,6 +237,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l resolve-timeou
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l use-empty-masters -l cluster-use-empty-masters -d 'Give slots to masters that serve none too'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l auto-weights -d 'Accepted for redis-trib.rb scripts and ignored (it never did anything there either)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l simulate -l cluster-simulate -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s y -l yes -l cluster-yes -d 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'

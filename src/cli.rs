@@ -419,7 +419,13 @@ pub struct ReshardArgs {
     #[arg(long, visible_alias = "cluster-to", value_name = "ID")]
     pub to: String,
     /// How many slots to move (exactly).
-    #[arg(long, visible_alias = "cluster-slots", value_name = "N")]
+    #[arg(
+        long,
+        visible_alias = "cluster-slots",
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = parse_count
+    )]
     pub slots: usize,
     /// Print the plan and change nothing.
     #[arg(long)]
@@ -479,9 +485,14 @@ pub struct RebalanceArgs {
         long,
         visible_alias = "cluster-threshold",
         value_name = "PCT",
-        default_value_t = 2.0
+        default_value_t = 2.0,
+        allow_negative_numbers = true,
+        value_parser = parse_threshold
     )]
     pub threshold: f64,
+    /// Accepted for redis-trib.rb scripts and ignored (it never did anything there either).
+    #[arg(long, hide = true)]
+    pub auto_weights: bool,
     /// Print the plan and change nothing.
     #[arg(long, visible_aliases = ["cluster-simulate", "dry-run"])]
     pub simulate: bool,
@@ -491,6 +502,16 @@ pub struct RebalanceArgs {
     /// Answer yes to the confirmation.
     #[command(flatten)]
     pub confirm: ConfirmArgs,
+}
+
+/// Parses a threshold: a percentage, 0 or more.
+fn parse_threshold(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(pct) if pct.is_finite() && pct >= 0.0 => Ok(pct),
+        _ => Err(format!(
+            "`{text}` is not a percentage: write a number, 0 or more, e.g. 2"
+        )),
+    }
 }
 
 /// Parses `ID=W` with a finite, non-negative weight.

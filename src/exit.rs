@@ -76,6 +76,11 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                forgotten[] (id, addr), check
   wait         outcome (ready | timeout), for, waited_ms, nodes[] (node, endpoint,
                ready, waiting_for, ready_after_ms)
+  reshard,     outcome (moved | resumed | balanced | dry_run | failed), moves[] (slot,
+  rebalance    from, to), slots_moved, keys_moved, seconds, failures[] (slot, from, to,
+               reason), check
+  fix          outcome (fixed | nothing_to_fix | failed), open, uncovered,
+               multiple_owners, steps[], keys_moved, failures[] (slot, node, reason), check
   import       outcome (imported | keys_not_imported | interrupted), source,
                imported, skipped, busy_keys (count, first), seconds, error, check
   call         command, ok, nodes[] (id, name, addr, role, reply, error)

@@ -179,6 +179,68 @@ fn bad_input_gets_a_one_line_error_a_non_zero_status_and_changes_nothing() {
         (vec!["wait", &m0, "--for", "bogus"], 2),
         (vec!["call", &m0], 2),
         (vec!["sandbox", "--base-port", "60000"], 2),
+        (
+            vec![
+                "reshard", &m0, "--from", "all", "--to", &m1_id, "--slots", "-5",
+            ],
+            2,
+        ),
+        (
+            vec![
+                "reshard", &m0, "--from", "all", "--to", &m1_id, "--slots", "0", "--yes",
+            ],
+            2,
+        ),
+        (
+            vec![
+                "reshard",
+                &m0,
+                "--from",
+                "all",
+                "--to",
+                &m1_id,
+                "--slots",
+                "99999999999",
+            ],
+            5,
+        ),
+        (
+            vec![
+                "reshard", &m0, "--from", "all", "--to", &m1_id, "--slots", "20000", "--yes",
+            ],
+            5,
+        ),
+        (
+            vec![
+                "reshard",
+                &m0,
+                "--from",
+                "all",
+                "--to",
+                &replica_id,
+                "--slots",
+                "10",
+                "--yes",
+            ],
+            2,
+        ),
+        (
+            vec![
+                "reshard",
+                &m0,
+                "--from",
+                "cafebabe00",
+                "--to",
+                &m1_id,
+                "--slots",
+                "10",
+                "--yes",
+            ],
+            2,
+        ),
+        (vec!["rebalance", &m0, "--weight", "abc"], 2),
+        (vec!["rebalance", &m0, "--weight", "cafebabe00=-1"], 2),
+        (vec!["rebalance", &m0, "--threshold", "-3"], 2),
     ];
     assert!(cases.len() >= 30);
     let mut report = String::new();

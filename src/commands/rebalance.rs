@@ -15,6 +15,9 @@ use crate::prompt::confirm;
 
 /// Runs `rebalance`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
+    if args.auto_weights {
+        tracing::warn!("--auto-weights is redis-trib.rb's and is ignored: give --weight ID=W");
+    }
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
     output.step(&format!("Reading the cluster from {seed}"))?;
