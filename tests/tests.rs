@@ -17,4 +17,5 @@ mod migrate;
 mod resolve;
 mod secrets;
 mod support;
+mod swarm;
 mod tls;
