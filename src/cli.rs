@@ -823,7 +823,12 @@ pub struct GlobalArgs {
 /// then [`hoist_call_options`] applies.
 pub fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
     let args: Vec<OsString> = args.into_iter().filter(|a| a != "--cluster").collect();
-    hoist_call_options(args)
+    // Only `call` needs it, and it builds the whole command tree: skip it otherwise.
+    if args.iter().any(|a| a == "call") {
+        hoist_call_options(args)
+    } else {
+        args
+    }
 }
 
 /// Lets rtrib's options follow the Redis command of `rtrib call`, as redis-cli allows
