@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
-use crate::migrate::{assert_keys, cluster, expect, run, slot_counts};
+use crate::migrate::{assert_keys, cluster, expect, freeze_mid_slot, run, slot_counts};
 use crate::support::cluster::{Nodes, RedisNode, key_slot, wait_until};
 use crate::support::rtrib;
 
@@ -316,13 +316,19 @@ fn fix_finishes_a_reshard_killed_midway() {
         slot_counts(c).0.get(&c.id()).copied().unwrap_or(0) > 5462 + 100
             && [a, b].iter().any(|n| n.cluster_nodes().contains("->-"))
     });
+    let frozen = started && freeze_mid_slot(&[a, b], c);
     unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
     child.wait().unwrap();
+    if frozen {
+        a.resume();
+        b.resume();
+    }
     assert!(
         started,
         "the reshard did not get going: {}",
         a.cluster_nodes()
     );
+    assert!(frozen, "no slot was ever in flight: {}", c.cluster_nodes());
     let open: String = [a, b, c].iter().map(|n| n.cluster_nodes()).collect();
     assert!(open.contains("->-") || open.contains("-<-"), "{open}");
     let out = fix_expect(0, b, &[]);

@@ -372,6 +372,20 @@ fn rebalance_fills_a_new_master_then_weight_zero_drains_it() {
     assert_keys(&[a, b, c, d], 2000);
 }
 
+/// Freezes (SIGSTOP) the `sources` at a moment `target` has a slot importing, so that the slot
+/// cannot finish and whoever moves it can be killed in the middle of it, not between two
+/// slots. Retries for up to 10 s; true when frozen (the caller resumes the sources).
+pub(crate) fn freeze_mid_slot(sources: &[&RedisNode], target: &RedisNode) -> bool {
+    wait_until(Duration::from_secs(10), || {
+        sources.iter().for_each(|node| node.pause());
+        let in_flight = slot_counts(target).1;
+        if !in_flight {
+            sources.iter().for_each(|node| node.resume());
+        }
+        in_flight
+    })
+}
+
 #[test]
 fn a_reshard_killed_midway_is_finished_by_a_rerun() {
     const KEYS: usize = 100_000;
@@ -402,9 +416,15 @@ fn a_reshard_killed_midway_is_finished_by_a_rerun() {
     let started = wait_until(Duration::from_secs(30), || {
         slot_counts(c).0.get(&c.id()).copied().unwrap_or(0) > 5461 + 200
     });
+    let frozen = started && freeze_mid_slot(&[a, b], c);
     unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
     child.wait().unwrap();
+    if frozen {
+        a.resume();
+        b.resume();
+    }
     assert!(started, "the reshard did not get going");
+    assert!(frozen, "no slot was ever in flight: {}", c.cluster_nodes());
     let (_, open) = slot_counts(a);
     let (_, open_c) = slot_counts(c);
     assert!(
@@ -647,9 +667,14 @@ fn a_rebalance_killed_midway_is_completed_by_a_rerun() {
     let started = wait_until(Duration::from_secs(30), || {
         slot_counts(d).0.get(&d.id()).copied().unwrap_or(0) > 300
     });
+    let frozen = started && freeze_mid_slot(&[a, b, c], d);
     unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
     child.wait().unwrap();
+    if frozen {
+        [a, b, c].iter().for_each(|node| node.resume());
+    }
     assert!(started, "the rebalance did not get going");
+    assert!(frozen, "no slot was ever in flight: {}", d.cluster_nodes());
 
     let out = expect(0, &args);
     assert!(out.contains("Finishing"), "{out}");
