@@ -109,8 +109,38 @@ pub async fn master_ids(
     Ok(ids)
 }
 
+/// Where a reshard or rebalance stands once what an interrupted run left open is finished.
+pub enum Resumed {
+    /// Ready to plan, on a fresh read, with the report of the moves finished (if any were).
+    Ready(Ready, Option<MigrationReport>),
+    /// Finishing the open moves failed: the command ends with this exit status.
+    Failed(Exit),
+}
+
+/// Reads the cluster from `seed`, finishes the moves an interrupted run left open, and reads it
+/// again when it did.
+pub async fn read_and_resume(
+    context: &Context,
+    seed: &Endpoint,
+    args: &MigrateArgs,
+) -> Result<Resumed> {
+    context
+        .output
+        .step(&format!("Reading the cluster from {seed}"))?;
+    let ready = prepare(context, seed).await?;
+    let Some(report) = resume(context, &ready, args).await? else {
+        return Ok(Resumed::Ready(ready, None));
+    };
+    if !report.failures.is_empty() {
+        return Ok(Resumed::Failed(
+            finish(context, seed, "failed", &report).await?,
+        ));
+    }
+    Ok(Resumed::Ready(prepare(context, seed).await?, Some(report)))
+}
+
 /// Finishes the moves an interrupted run left open, if any.
-pub async fn resume(
+async fn resume(
     context: &Context,
     ready: &Ready,
     args: &MigrateArgs,

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use crate::cli::RebalanceArgs;
 use crate::cluster::migrate::{RebalanceOptions, interleave, rebalance_plan};
-use crate::commands::migrate::{finish, master_ids, move_slots, prepare, print_plan_only, resume};
+use crate::commands::migrate::{
+    Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume,
+};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -20,15 +22,10 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     }
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
-    output.step(&format!("Reading the cluster from {seed}"))?;
-    let mut ready = prepare(context, &seed).await?;
-    let resumed = resume(context, &ready, &args.migrate).await?;
-    if let Some(report) = &resumed {
-        if !report.failures.is_empty() {
-            return finish(context, &seed, "failed", report).await;
-        }
-        ready = prepare(context, &seed).await?;
-    }
+    let (ready, resumed) = match read_and_resume(context, &seed, &args.migrate).await? {
+        Resumed::Ready(ready, resumed) => (ready, resumed),
+        Resumed::Failed(exit) => return Ok(exit),
+    };
     let topology = ready.topology();
     let names: Vec<String> = args.weight.iter().map(|(name, _)| name.clone()).collect();
     let ids = master_ids(context, topology, &names, "--weight").await?;

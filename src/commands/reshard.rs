@@ -17,7 +17,7 @@ use crate::cli::ReshardArgs;
 use crate::cluster::migrate::{SlotMove, interleave, reshard_table, still_to_do};
 use crate::cluster::topology::NodeId;
 use crate::commands::migrate::{
-    finish, master_ids, move_slots, prepare, print_plan_only, resume, slots_word,
+    Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume, slots_word,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -29,15 +29,10 @@ use crate::prompt::confirm;
 pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
-    output.step(&format!("Reading the cluster from {seed}"))?;
-    let mut ready = prepare(context, &seed).await?;
-    let resumed = resume(context, &ready, &args.migrate).await?;
-    if let Some(report) = &resumed {
-        if !report.failures.is_empty() {
-            return finish(context, &seed, "failed", report).await;
-        }
-        ready = prepare(context, &seed).await?;
-    }
+    let (ready, resumed) = match read_and_resume(context, &seed, &args.migrate).await? {
+        Resumed::Ready(ready, resumed) => (ready, resumed),
+        Resumed::Failed(exit) => return Ok(exit),
+    };
     let topology = ready.topology();
     let to = master_ids(context, topology, std::slice::from_ref(&args.to), "--to").await?;
     let from = match args.from.as_slice() {
