@@ -84,6 +84,31 @@ impl NodeReport {
     }
 }
 
+#[cfg(test)]
+impl Topology {
+    /// For tests: every node of `view` reachable and reporting `view` itself, the first entry
+    /// as seed.
+    pub(crate) fn all_reporting(view: &NodesView) -> Self {
+        let nodes = view
+            .entries
+            .iter()
+            .map(|entry| NodeReport {
+                entry: entry.clone(),
+                endpoint: Endpoint::from_addr(entry.addr().expect("test nodes have addresses")),
+                state: NodeState::Reachable {
+                    view: view.clone(),
+                    keys: 0,
+                    slots_with_keys: None,
+                },
+            })
+            .collect();
+        Topology {
+            seed: view.entries[0].id.clone(),
+            nodes,
+        }
+    }
+}
+
 impl Topology {
     /// The node with ID `id`.
     pub fn node(&self, id: &NodeId) -> Option<&NodeReport> {

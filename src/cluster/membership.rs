@@ -135,24 +135,7 @@ mod tests {
              {M3} 10.0.0.3:6379@16379 master - 0 0 3 connected 10923-16383\n\
              {R1} 10.0.0.4:6379@16379 slave {M1} 0 0 1 connected\n"
         );
-        let view = NodesView::parse(&text).unwrap();
-        let nodes = view
-            .entries
-            .iter()
-            .map(|entry| NodeReport {
-                entry: entry.clone(),
-                endpoint: Endpoint::from_addr(entry.addr().unwrap()),
-                state: NodeState::Reachable {
-                    view: view.clone(),
-                    keys: 0,
-                    slots_with_keys: None,
-                },
-            })
-            .collect();
-        Topology {
-            seed: NodeId::new(M1),
-            nodes,
-        }
+        Topology::all_reporting(&NodesView::parse(&text).unwrap())
     }
 
     fn ip(text: &str) -> IpAddr {

@@ -365,8 +365,6 @@ pub fn interleave(moves: Vec<SlotMove>) -> Vec<SlotMove> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::check::NodeState;
-    use crate::cluster::endpoint::Endpoint;
     use crate::cluster::topology::NodesView;
 
     /// A topology from `(name, slots, open-slot tokens)` masters; IDs are the name repeated
@@ -385,24 +383,7 @@ mod tests {
                 )
             })
             .collect();
-        let view = NodesView::parse(&text).unwrap();
-        let nodes = view
-            .entries
-            .iter()
-            .map(|entry| NodeReport {
-                entry: entry.clone(),
-                endpoint: Endpoint::from_addr(entry.addr().unwrap()),
-                state: NodeState::Reachable {
-                    view: view.clone(),
-                    keys: 0,
-                    slots_with_keys: None,
-                },
-            })
-            .collect();
-        Topology {
-            seed: view.entries[0].id.clone(),
-            nodes,
-        }
+        Topology::all_reporting(&NodesView::parse(&text).unwrap())
     }
 
     fn id(name: &str) -> NodeId {
