@@ -270,7 +270,7 @@ fn an_interrupted_create_is_completed() {
     let nodes = fresh(6, Layout::Ports);
     // What an interrupted run leaves: the first master got its slots, a few MEETs happened,
     // no replica is attached, the other masters' slots are unassigned.
-    nodes[0].cmd(&["CLUSTER", "ADDSLOTSRANGE", "0", "5460"]);
+    nodes[0].add_slots(0, 5460);
     for other in [1, 3] {
         let target = &nodes[other];
         nodes[0].cmd(&[

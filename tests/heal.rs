@@ -280,7 +280,7 @@ fn strangers_are_refused_and_nothing_is_sent() {
     pods.nodes.form(3);
     let others = Nodes::start(NodesConfig::default());
     // others[0] is a one-node cluster of its own; others[1] is an empty node.
-    others[0].cmd(&["CLUSTER", "ADDSLOTSRANGE", "0", "16383"]);
+    others[0].add_slots(0, 16383);
     let before = meets_sent(&pods.nodes);
     let mut args = pods.node_args();
     args.push(others[0].addr());

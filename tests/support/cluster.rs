@@ -33,6 +33,8 @@ use std::time::{Duration, Instant, SystemTime};
 use redis::{ConnectionAddr, IntoConnectionInfo, ProtocolVersion, RedisConnectionInfo, Value};
 use tempfile::TempDir;
 
+pub use super::servers::Server;
+
 /// The cluster bus port is the client port plus this offset (redis's default).
 pub const BUS_PORT_OFFSET: u16 = 10000;
 /// Number of hash slots in a Redis Cluster.
@@ -77,6 +79,8 @@ pub struct NodesConfig {
     pub node_timeout_ms: u64,
     /// Extra `--name value` arguments, appended last so they override the defaults.
     pub extra: Vec<(String, String)>,
+    /// Which server runs (default: [`Server::from_env`]).
+    pub server: Server,
 }
 
 impl NodesConfig {
@@ -99,6 +103,7 @@ impl Default for NodesConfig {
             cluster_enabled: true,
             node_timeout_ms: 2000,
             extra: Vec::new(),
+            server: Server::from_env(),
         }
     }
 }
@@ -222,6 +227,7 @@ pub struct RedisNode {
     /// Arguments that do not depend on the address.
     args: Vec<String>,
     cluster_enabled: bool,
+    server: Server,
     dir: TempDir,
     child: Option<Child>,
     /// A cached connection; dropped on I/O errors, kill, pause and restart.
@@ -248,7 +254,9 @@ impl RedisNode {
         push("save", "");
         push("appendonly", "no");
         push("daemonize", "no");
-        push("enable-debug-command", "yes");
+        if config.server.has_enable_debug_command() {
+            push("enable-debug-command", "yes");
+        }
         // Full syncs of empty test data should not wait the default 5 s for more replicas.
         push("repl-diskless-sync-delay", "0");
         if let Some(password) = &config.password {
@@ -264,6 +272,7 @@ impl RedisNode {
             password: config.password.clone(),
             args,
             cluster_enabled: config.cluster_enabled,
+            server: config.server,
             dir,
             child: None,
             conn: Mutex::new(None),
@@ -295,6 +304,11 @@ impl RedisNode {
         SocketAddr::new(self.ip, self.port)
     }
 
+    /// The server this node runs.
+    pub fn server(&self) -> Server {
+        self.server
+    }
+
     /// The working directory (holds `nodes.conf` and `redis.log`); it outlives [`Self::kill`].
     pub fn dir(&self) -> &Path {
         self.dir.path()
@@ -318,7 +332,7 @@ impl RedisNode {
         assert!(self.child.is_none(), "{} is already running", self.addr());
         let dir = self.dir.path();
         let stderr = std::fs::File::create(self.stderr_path()).expect("create stderr.log");
-        let mut command = Command::new("redis-server");
+        let mut command = Command::new(self.server.binary());
         command
             .arg("--port")
             .arg(self.port.to_string())
@@ -352,7 +366,7 @@ impl RedisNode {
         self.child = Some(
             command
                 .spawn()
-                .expect("spawn redis-server (is it installed?)"),
+                .unwrap_or_else(|e| panic!("spawn {:?}: {e} (is it installed?)", self.server)),
         );
     }
 
@@ -459,6 +473,24 @@ impl RedisNode {
         let info = self.cmd_str(&["CLUSTER", "INFO"]);
         info_field(&info, name)
             .unwrap_or_else(|| panic!("{}: no {name} in CLUSTER INFO:\n{info}", self.addr()))
+    }
+
+    /// Assigns slots `first..=last` to the node: `CLUSTER ADDSLOTSRANGE`, or `ADDSLOTS` on
+    /// servers before Redis 7.0, which lack it.
+    pub fn add_slots(&self, first: u16, last: u16) {
+        if self.server == Server::Redis6_2 {
+            let slots: Vec<String> = (first..=last).map(|s| s.to_string()).collect();
+            let mut args = vec!["CLUSTER", "ADDSLOTS"];
+            args.extend(slots.iter().map(String::as_str));
+            self.cmd(&args);
+        } else {
+            self.cmd(&[
+                "CLUSTER",
+                "ADDSLOTSRANGE",
+                &first.to_string(),
+                &last.to_string(),
+            ]);
+        }
     }
 
     /// SIGKILLs and reaps the process; the directory (and `nodes.conf`) stays.
@@ -689,12 +721,7 @@ impl Nodes {
             slots,
         };
         for (&m, &(first, last)) in formed.masters.iter().zip(&formed.slots) {
-            self.nodes[m].cmd(&[
-                "CLUSTER",
-                "ADDSLOTSRANGE",
-                &first.to_string(),
-                &last.to_string(),
-            ]);
+            self.nodes[m].add_slots(first, last);
         }
         for (i, node) in self.nodes.iter().enumerate() {
             node.cmd(&["CLUSTER", "SET-CONFIG-EPOCH", &(i + 1).to_string()]);
