@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::support::cluster::{
     Layout, Nodes, NodesConfig, key_slot, parse_nodes, slot_ranges, wait_until,
 };
+use crate::support::servers::on_every_server;
 
 /// Runs `redis-cli --cluster check addr` (with `-a` when a password is given) and asserts exit 0.
 fn assert_redis_cli_check(addr: &str, password: Option<&str>) {
@@ -184,5 +185,26 @@ fn kill_pause_restart_and_drop() {
     drop(nodes);
     for pid in pids {
         assert_eq!(proc_state(pid), None, "dropped nodes are killed and reaped");
+    }
+}
+
+on_every_server! {
+    /// Every server of the matrix forms a cluster of pods on loopback IPs with replicas, which
+    /// redis-cli 7.0 accepts, and serves its keys.
+    fn every_server_forms_pods_with_replicas(server) {
+        let nodes = Nodes::start(NodesConfig::on(server, 6, Layout::LoopbackIps));
+        let version = nodes[0].cmd_str(&["INFO", "server"]);
+        let expected = match server {
+            Server::Redis6_2 => "redis_version:6.2.5",
+            Server::Redis7_0 => "redis_version:7.0.15",
+            Server::Valkey9_0 => "valkey_version:9.0.0",
+            Server::Valkey9_1 => "valkey_version:9.1.2",
+        };
+        assert!(version.contains(expected), "{server:?}: {version}");
+        nodes.form(3);
+        assert_formed(&nodes, 3);
+        assert_redis_cli_check(&nodes[4].addr(), None);
+        nodes.fill_keys(300);
+        assert_eq!(nodes.key_count(), 300);
     }
 }

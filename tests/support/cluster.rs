@@ -92,6 +92,15 @@ impl NodesConfig {
             ..Self::default()
         }
     }
+
+    /// `count` cluster-enabled nodes of `server` in `layout`, every other setting at its
+    /// default: the fixture of the tests that run on every server of the matrix.
+    pub fn on(server: Server, count: usize, layout: Layout) -> Self {
+        Self {
+            server,
+            ..Self::new(count, layout)
+        }
+    }
 }
 
 impl Default for NodesConfig {

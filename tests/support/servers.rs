@@ -105,3 +105,54 @@ fn cache_dir() -> PathBuf {
         });
     cache.join("rtrib").join("test-servers")
 }
+
+/// Defines one test per server of the matrix: a module named after the test holding one
+/// `#[test]` per [`Server`] (`redis_6_2`, `redis_7_0`, `valkey_9_0`, `valkey_9_1`), each calling
+/// the body with its server. Pass the server on to the fixture with
+/// [`NodesConfig::on`](super::cluster::NodesConfig::on).
+///
+/// ```ignore
+/// on_every_server! {
+///     /// What the test shows.
+///     fn reshard_moves_every_key(server) {
+///         let nodes = Nodes::start(NodesConfig::on(server, 3, Layout::Ports));
+///         ...
+///     }
+/// }
+/// ```
+///
+/// Nextest names them `module::reshard_moves_every_key::valkey_9_1`, so
+/// `-E 'test(/valkey_9_1$/)'` runs one server's share of the matrix.
+macro_rules! on_every_server {
+    ($($(#[$meta:meta])* fn $name:ident($server:ident) $body:block)+) => {$(
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            use $crate::support::servers::Server;
+
+            fn run($server: Server) $body
+
+            #[test]
+            fn redis_6_2() {
+                run(Server::Redis6_2)
+            }
+
+            #[test]
+            fn redis_7_0() {
+                run(Server::Redis7_0)
+            }
+
+            #[test]
+            fn valkey_9_0() {
+                run(Server::Valkey9_0)
+            }
+
+            #[test]
+            fn valkey_9_1() {
+                run(Server::Valkey9_1)
+            }
+        }
+    )+};
+}
+pub(crate) use on_every_server;
