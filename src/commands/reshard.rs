@@ -61,7 +61,14 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
                  here (another machine?), so nothing else was moved: check the slot counts and \
                  run reshard again if more slots should move.",
             )?;
-            return finish(context, &seed, "resumed", &resumed.unwrap_or_default()).await;
+            return finish(
+                context,
+                &seed,
+                "resumed",
+                &resumed.unwrap_or_default(),
+                None,
+            )
+            .await;
         }
         None => reshard_table(topology, &request.from, &request.to, request.slots)?,
     };
@@ -70,7 +77,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
         output.text(|out, _| write_moves_text(out, topology, &moves))?;
     }
     if args.dry_run {
-        return print_plan_only(context, &moves);
+        return print_plan_only(context, &moves, None);
     }
     if !confirm(
         "Do you want to proceed with the proposed reshard plan?",
@@ -90,7 +97,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     {
         journal.remove();
     }
-    finish(context, &seed, "moved", &report).await
+    finish(context, &seed, "moved", &report, None).await
 }
 
 /// What was asked: the same request re-run resumes from the journal.

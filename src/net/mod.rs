@@ -5,6 +5,7 @@ pub mod conn;
 pub mod discover;
 pub mod fetch;
 pub mod form;
+pub mod load;
 pub mod migrate;
 pub mod resolve;
 
