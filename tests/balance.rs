@@ -2,14 +2,15 @@
 //! issue's skewed data set (keys spread evenly plus many more under hash tags whose slots all
 //! belong to the first master, ~7x apart) balanced by keys on Redis and on Valkey 9.1 with
 //! slot stats, weights, a balanced cluster left alone, a slot too heavy to balance reported,
-//! and what `info` shows. Each test asserts the servers' own state: keys per master from
+//! a run killed midway completed by a re-run, and what `info` shows. Each test asserts the servers' own state: keys per master from
 //! DBSIZE, every value read back, every node's CLUSTER NODES agreeing, no open slot.
 
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value as Json;
 
-use crate::migrate::{expect, run, slot_counts};
+use crate::migrate::{expect, freeze_mid_slot, run, slot_counts};
 use crate::support::cluster::{
     Layout, Nodes, NodesConfig, RedisNode, Server, key_slot, slot_ranges, wait_until,
 };
@@ -422,4 +423,52 @@ fn info_shows_the_skew() {
         .map(|m| m["load"].as_u64().unwrap())
         .collect();
     assert!(estimated[0] > 5 * estimated[1], "{estimated:?}");
+}
+
+#[test]
+fn a_rebalance_by_keys_killed_midway_is_completed_by_a_rerun() {
+    let (nodes, pairs) = skewed(Server::from_env(), &[]);
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let seed = a.addr();
+    let args = [
+        "rebalance",
+        &seed,
+        "--by",
+        "keys",
+        "--yes",
+        "--pipeline",
+        "5",
+        "--parallel",
+        "4",
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = wait_until(Duration::from_secs(30), || {
+        slot_counts(b).0.get(&b.id()).copied().unwrap_or(0) > 5462 + 10
+    });
+    let frozen = started && freeze_mid_slot(&[a], b);
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    child.wait().unwrap();
+    if frozen {
+        a.resume();
+    }
+    assert!(started, "the rebalance did not get going");
+    assert!(frozen, "no slot was ever in flight: {}", b.cluster_nodes());
+
+    // The re-run finishes the open slot, reads the keys again and plans what is left.
+    let out = expect(0, &args);
+    assert!(out.contains("Finishing"), "{out}");
+    let after = keys_per_master(&nodes);
+    let (least, most) = (*after.iter().min().unwrap(), *after.iter().max().unwrap());
+    assert!(
+        most * 100 <= least * 125,
+        "keys per master after: {after:?}"
+    );
+    nodes.assert_values(&pairs);
+    assert_views_agree(&nodes);
+    assert_healthy(&nodes);
 }
