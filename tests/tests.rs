@@ -4,6 +4,7 @@ mod bad_input;
 mod calls;
 mod check;
 mod compat;
+mod converge;
 mod create;
 mod discovery;
 mod docker;
