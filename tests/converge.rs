@@ -213,3 +213,92 @@ fn replicas_that_miss_the_new_owners_broadcast_are_told_directly() {
     let all: Vec<&RedisNode> = nodes.iter().collect();
     assert_keys(&all, 1000);
 }
+
+/// A listening socket at `addr` whose accept queue is full, so that the kernel drops every new
+/// connection attempt: the address of a host that vanished (a deleted pod's IP answers
+/// nothing, not even a refusal). Closed when dropped.
+struct BlackHole {
+    fd: libc::c_int,
+    _queued: Vec<std::net::TcpStream>,
+}
+
+impl BlackHole {
+    fn at(addr: std::net::SocketAddr) -> Self {
+        let std::net::SocketAddr::V4(v4) = addr else {
+            panic!("IPv4 only")
+        };
+        // SAFETY: plain socket calls on a socket this function owns.
+        let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0) };
+        assert!(fd >= 0);
+        let sockaddr = libc::sockaddr_in {
+            sin_family: libc::AF_INET as libc::sa_family_t,
+            sin_port: v4.port().to_be(),
+            sin_addr: libc::in_addr {
+                s_addr: u32::from(*v4.ip()).to_be(),
+            },
+            sin_zero: [0; 8],
+        };
+        let bound = unsafe {
+            libc::bind(
+                fd,
+                std::ptr::addr_of!(sockaddr).cast(),
+                std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+            )
+        };
+        assert_eq!(bound, 0, "bind {addr}: {}", std::io::Error::last_os_error());
+        assert_eq!(unsafe { libc::listen(fd, 0) }, 0);
+        // Fill the accept queue (never accepted): later SYNs are dropped.
+        let mut queued = Vec::new();
+        while let Ok(stream) =
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(300))
+        {
+            queued.push(stream);
+            assert!(queued.len() < 10, "the accept queue never filled");
+        }
+        Self {
+            fd,
+            _queued: queued,
+        }
+    }
+}
+
+impl Drop for BlackHole {
+    fn drop(&mut self) {
+        // SAFETY: closing the socket opened in `at`.
+        unsafe { libc::close(self.fd) };
+    }
+}
+
+#[test]
+fn a_vanished_host_is_left_out_of_the_wait() {
+    let mut nodes = Nodes::on_loopback_ips(8);
+    let formed = nodes.form(3);
+    let (gone, forgotten) = (formed.replicas_of(0)[0], formed.replicas_of(1)[0]);
+    let forgotten_id = nodes[forgotten].id();
+    nodes[gone].kill();
+    nodes[forgotten].kill();
+    let hole = BlackHole::at(nodes[gone].socket_addr());
+    let seed = nodes[0].addr();
+    // Forgetting one dead node while another's address swallows every connection: the wait
+    // leaves the vanished host out instead of waiting for it until the bound.
+    let output = crate::support::rtrib()
+        .args([
+            "forget",
+            &seed,
+            &forgotten_id,
+            "--wait-timeout",
+            "20s",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let document: Json = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(document["convergence"]["converged"], true, "{document:#}");
+    for node in nodes.iter().filter(|n| n.pid().is_some()) {
+        assert!(!node.cluster_nodes().contains(&forgotten_id));
+    }
+    drop(hole);
+}

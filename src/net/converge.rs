@@ -12,9 +12,10 @@
 //! a ping. The MEET names a node both already know, so nothing else changes (the handshake
 //! entry it creates is resolved by the first reply, a round trip later).
 //!
-//! Nodes that refuse connections are left out of the judgment (they are dead; the final check
-//! reports them). A node that accepts the connection but does not answer (a frozen process)
-//! keeps the wait going and is named when the bound passes.
+//! Nodes that refuse connections, or whose host accepts none at all, are left out of the
+//! judgment (they are dead; the final check reports them). A node that accepts the connection
+//! but does not answer (a frozen process) keeps the wait going and is named when the bound
+//! passes.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -33,6 +34,8 @@ use crate::net::form::WaitError;
 const POLL_INTERVAL: Duration = Duration::from_millis(25);
 /// How often the same lagging node is told again by the same node.
 const RETELL_INTERVAL: Duration = Duration::from_millis(300);
+/// Bound on the TCP probe that tells a silent node from a vanished host.
+const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
 /// At most this many disagreements are listed when the bound passes.
 const LISTED: usize = 12;
 
@@ -215,19 +218,28 @@ impl<'a> Nodes<'a> {
                 let (view, _) = client.read_view().await?;
                 Ok::<_, NodeError>((client, view))
             };
-            let outcome = match tokio::time::timeout(budget, attempt).await {
-                Err(_) => Err(format!("no reply within {}", Secs(&budget))),
-                Ok(Ok(answer)) => Ok(answer),
-                Ok(Err(error @ NodeError::Timeout { .. })) => Err(error.reason()),
+            let why = match tokio::time::timeout(budget, attempt).await {
+                Ok(Ok((client, view))) => {
+                    return (endpoint.clone(), Some(client), Reading::View(view));
+                }
+                Err(_) => format!("no reply within {}", Secs(&budget)),
+                Ok(Err(error @ NodeError::Timeout { .. })) => error.reason(),
                 Ok(Err(error)) => {
                     tracing::debug!("{error}: left out of the convergence wait");
                     return (endpoint.clone(), None, Reading::Gone);
                 }
             };
-            match outcome {
-                Ok((client, view)) => (endpoint.clone(), Some(client), Reading::View(view)),
-                Err(why) => (endpoint.clone(), None, Reading::Silent(why)),
-            }
+            // A host that does not even accept a TCP connection is gone (a deleted pod's
+            // address answers nothing); one that accepts it but stays silent is a frozen or
+            // overloaded node, which the wait must not ignore.
+            let reading = match accepts_connections(endpoint.addr).await {
+                true => Reading::Silent(why),
+                false => {
+                    tracing::debug!("{endpoint}: {why}, and no TCP connection: left out");
+                    Reading::Gone
+                }
+            };
+            (endpoint.clone(), None, reading)
         }))
         .await;
         results
@@ -274,6 +286,14 @@ impl<'a> Nodes<'a> {
             .filter(|sent| *sent)
             .count()
     }
+}
+
+/// Whether something accepts a TCP connection at `addr` within [`PROBE_TIMEOUT`].
+async fn accepts_connections(addr: SocketAddr) -> bool {
+    matches!(
+        tokio::time::timeout(PROBE_TIMEOUT, tokio::net::TcpStream::connect(addr)).await,
+        Ok(Ok(_))
+    )
 }
 
 /// `CLUSTER MEET ip port [bus-port]` for `entry`, as another node lists it.
