@@ -13,6 +13,7 @@ mod fixture;
 mod generated;
 mod heal;
 mod import;
+mod matrix;
 mod membership;
 mod migrate;
 mod resolve;
