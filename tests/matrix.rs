@@ -58,7 +58,7 @@ fn expect(code: i32, args: &[&str]) -> String {
 }
 
 /// The nodes of `nodes` with the given indices.
-fn pick<'a>(nodes: &'a Nodes, indices: impl IntoIterator<Item = usize>) -> Vec<&'a RedisNode> {
+fn pick(nodes: &Nodes, indices: impl IntoIterator<Item = usize>) -> Vec<&RedisNode> {
     indices.into_iter().map(|i| &nodes[i]).collect()
 }
 
