@@ -6,6 +6,7 @@
 pub mod allocate;
 pub mod balance;
 pub mod check;
+pub mod converge;
 pub mod create;
 pub mod endpoint;
 pub mod fix;

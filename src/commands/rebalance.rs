@@ -51,7 +51,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     if decision.moves.is_empty() {
         output.line(&decision.nothing_to_do)?;
         let report = resumed.unwrap_or_default();
-        return finish(context, &seed, "balanced", &report, balance).await;
+        return finish(context, &seed, &args.migrate, "balanced", &report, balance).await;
     }
     output.step(&decision.headline)?;
     if !output.is_json() {
@@ -68,7 +68,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     if let Some(earlier) = resumed {
         report.absorb(earlier);
     }
-    finish(context, &seed, "moved", &report, balance).await
+    finish(context, &seed, &args.migrate, "moved", &report, balance).await
 }
 
 /// A plan and what to say about it.

@@ -61,14 +61,8 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
                  here (another machine?), so nothing else was moved: check the slot counts and \
                  run reshard again if more slots should move.",
             )?;
-            return finish(
-                context,
-                &seed,
-                "resumed",
-                &resumed.unwrap_or_default(),
-                None,
-            )
-            .await;
+            let report = resumed.unwrap_or_default();
+            return finish(context, &seed, &args.migrate, "resumed", &report, None).await;
         }
         None => reshard_table(topology, &request.from, &request.to, request.slots)?,
     };
@@ -97,7 +91,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     {
         journal.remove();
     }
-    finish(context, &seed, "moved", &report, None).await
+    finish(context, &seed, &args.migrate, "moved", &report, None).await
 }
 
 /// What was asked: the same request re-run resumes from the journal.
