@@ -15,8 +15,7 @@ use std::time::{Duration, Instant};
 
 use rtrib::cluster::allocate::slot_ranges;
 use rtrib::cluster::balance::balance_plan;
-use rtrib::cluster::check::{NodeReport, NodeState, Topology};
-use rtrib::cluster::endpoint::Endpoint;
+use rtrib::cluster::check::Topology;
 use rtrib::cluster::load::{Measure, SlotWeights};
 use rtrib::cluster::migrate::RebalanceOptions;
 use rtrib::cluster::slots::SLOT_COUNT;
@@ -42,24 +41,7 @@ fn topology(masters: usize, serving: usize) -> Topology {
             )
         })
         .collect();
-    let view = NodesView::parse(&text).expect("a valid CLUSTER NODES");
-    let nodes = view
-        .entries
-        .iter()
-        .map(|entry| NodeReport {
-            entry: entry.clone(),
-            endpoint: Endpoint::from_addr(entry.addr().expect("an address")),
-            state: NodeState::Reachable {
-                view: view.clone(),
-                keys: 0,
-                slots_with_keys: None,
-            },
-        })
-        .collect();
-    Topology {
-        seed: view.entries[0].id.clone(),
-        nodes,
-    }
+    Topology::all_reporting(&NodesView::parse(&text).expect("a valid CLUSTER NODES"))
 }
 
 /// A deterministic pseudo-random sequence (xorshift).

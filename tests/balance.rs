@@ -5,12 +5,11 @@
 //! a run killed midway completed by a re-run, and what `info` shows. Each test asserts the servers' own state: keys per master from
 //! DBSIZE, every value read back, every node's CLUSTER NODES agreeing, no open slot.
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value as Json;
 
-use crate::migrate::{expect, freeze_mid_slot, run, slot_counts};
+use crate::migrate::{expect, kill_mid_slot, run, slot_counts};
 use crate::support::cluster::{
     Layout, Nodes, NodesConfig, RedisNode, Server, key_slot, slot_ranges, wait_until,
 };
@@ -75,6 +74,22 @@ fn assert_views_agree(nodes: &Nodes) -> Vec<usize> {
     nodes.iter().map(|n| counts[&n.id()]).collect()
 }
 
+/// Runs `rtrib rebalance SEED --by MEASURE -o json` with `extra` arguments, expecting exit 0;
+/// returns the document.
+fn rebalance_json(nodes: &Nodes, measure: &str, extra: &[&str]) -> Json {
+    let seed = nodes[0].addr();
+    let args = [&["rebalance", &seed, "--by", measure, "-o", "json"], extra].concat();
+    serde_json::from_str(&expect(0, &args)).unwrap()
+}
+
+/// Asserts that the masters' key counts (DBSIZE) are within 25% of each other; returns them.
+fn assert_within_25_percent(nodes: &Nodes) -> Vec<usize> {
+    let keys = keys_per_master(nodes);
+    let (least, most) = (*keys.iter().min().unwrap(), *keys.iter().max().unwrap());
+    assert!(most * 100 <= least * 125, "keys per master: {keys:?}");
+    keys
+}
+
 /// Asserts the cluster is healthy by rtrib's own check too.
 fn assert_healthy(nodes: &Nodes) {
     let out = expect(0, &["check", &nodes[0].addr()]);
@@ -90,19 +105,7 @@ fn balances_the_skewed_cluster_by_keys(server: Server, extra: &[(&str, &str)]) -
         "{before:?}"
     );
 
-    let out = expect(
-        0,
-        &[
-            "rebalance",
-            &nodes[0].addr(),
-            "--by",
-            "keys",
-            "--yes",
-            "-o",
-            "json",
-        ],
-    );
-    let document: Json = serde_json::from_str(&out).unwrap();
+    let document = rebalance_json(&nodes, "keys", &["--yes"]);
     assert_eq!(document["outcome"], "moved", "{document:#}");
     assert_eq!(document["by"], "keys");
     assert_eq!(document["check"]["healthy"], true);
@@ -115,12 +118,7 @@ fn balances_the_skewed_cluster_by_keys(server: Server, extra: &[(&str, &str)]) -
         "{moved} keys moved for a surplus of {surplus}"
     );
 
-    let after = keys_per_master(&nodes);
-    let (least, most) = (*after.iter().min().unwrap(), *after.iter().max().unwrap());
-    assert!(
-        most * 100 <= least * 125,
-        "keys per master after: {after:?}"
-    );
+    let after = assert_within_25_percent(&nodes);
     assert_eq!(after.iter().sum::<usize>(), pairs.len());
     nodes.assert_values(&pairs);
     let slots = assert_views_agree(&nodes);
@@ -164,19 +162,7 @@ fn slot_stats_give_cpu_and_network_on_valkey_9_1_and_nothing_falls_back() {
         assert_eq!(master["figures_from"], "slot-stats", "{master:#}");
     }
     assert!(info["masters"][0]["load"].as_u64().unwrap() > 0);
-    let plan = expect(
-        0,
-        &[
-            "rebalance",
-            &nodes[0].addr(),
-            "--by",
-            "network",
-            "--simulate",
-            "-o",
-            "json",
-        ],
-    );
-    let plan: Json = serde_json::from_str(&plan).unwrap();
+    let plan = rebalance_json(&nodes, "network", &["--simulate"]);
     assert_eq!(plan["by"], "network");
     assert!(plan["total_load"].as_u64().unwrap() > 0);
 
@@ -213,21 +199,7 @@ fn redis_cannot_measure_cpu_and_says_so() {
 fn rebalance_by_keys_follows_weights() {
     let (nodes, pairs) = skewed(Server::from_env(), &[]);
     let weight = format!("{}=2", &nodes[2].id()[..12]);
-    let out = expect(
-        0,
-        &[
-            "rebalance",
-            &nodes[0].addr(),
-            "--by",
-            "keys",
-            "--weight",
-            &weight,
-            "--yes",
-            "-o",
-            "json",
-        ],
-    );
-    let document: Json = serde_json::from_str(&out).unwrap();
+    let document = rebalance_json(&nodes, "keys", &["--weight", &weight, "--yes"]);
     assert_eq!(document["total_weight"], 4.0);
     let after = keys_per_master(&nodes);
     let quarter = pairs.len() as f64 / 4.0;
@@ -249,19 +221,7 @@ fn a_cluster_balanced_by_keys_moves_nothing() {
     nodes.form(3);
     nodes.fill_keys(6000);
     let views = assert_views_agree(&nodes);
-    let out = expect(
-        0,
-        &[
-            "rebalance",
-            &nodes[0].addr(),
-            "--by",
-            "keys",
-            "--yes",
-            "-o",
-            "json",
-        ],
-    );
-    let document: Json = serde_json::from_str(&out).unwrap();
+    let document = rebalance_json(&nodes, "keys", &["--yes"]);
     assert_eq!(document["outcome"], "balanced");
     assert_eq!(document["slots_moved"], 0);
     assert!(document["moves"].as_array().unwrap().is_empty());
@@ -441,33 +401,14 @@ fn a_rebalance_by_keys_killed_midway_is_completed_by_a_rerun() {
         "--parallel",
         "4",
     ];
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = wait_until(Duration::from_secs(30), || {
+    kill_mid_slot(&args, &[a], b, || {
         slot_counts(b).0.get(&b.id()).copied().unwrap_or(0) > 5462 + 10
     });
-    let frozen = started && freeze_mid_slot(&[a], b);
-    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
-    child.wait().unwrap();
-    if frozen {
-        a.resume();
-    }
-    assert!(started, "the rebalance did not get going");
-    assert!(frozen, "no slot was ever in flight: {}", b.cluster_nodes());
 
     // The re-run finishes the open slot, reads the keys again and plans what is left.
     let out = expect(0, &args);
     assert!(out.contains("Finishing"), "{out}");
-    let after = keys_per_master(&nodes);
-    let (least, most) = (*after.iter().min().unwrap(), *after.iter().max().unwrap());
-    assert!(
-        most * 100 <= least * 125,
-        "keys per master after: {after:?}"
-    );
+    assert_within_25_percent(&nodes);
     nodes.assert_values(&pairs);
     assert_views_agree(&nodes);
     assert_healthy(&nodes);

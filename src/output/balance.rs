@@ -4,12 +4,12 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::{Table, presets};
 use serde::Serialize;
 
 use super::Style;
 use super::check::describe;
-use super::info::{figure_text, percent_text};
+use super::info::{align_right, figure_text, percent_text};
 use crate::cluster::balance::{LoadShare, Unsplittable};
 use crate::cluster::check::Topology;
 use crate::cluster::load::Measure;
@@ -109,11 +109,7 @@ pub fn write_shares_text(
             share.slots_after.to_string(),
         ]);
     }
-    for column in 1..9 {
-        if let Some(column) = table.column_mut(column) {
-            column.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    align_right(&mut table, 1..9);
     writeln!(out, "{table}")?;
     for slot in unsplittable {
         writeln!(

@@ -98,11 +98,7 @@ pub fn write_info_text(out: &mut dyn Write, style: Style, report: &InfoReport) -
         totals.slots.to_string(),
         totals.replicas.to_string(),
     ]);
-    for column in 2..8 {
-        if let Some(column) = table.column_mut(column) {
-            column.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    align_right(&mut table, 2..8);
     writeln!(out, "{table}")?;
     for (_, node, load) in report.masters() {
         if let Some(error) = load.and_then(|l| l.error.as_ref()) {
@@ -156,6 +152,15 @@ pub fn write_info_text(out: &mut dyn Write, style: Style, report: &InfoReport) -
         write_every_slot(out, style, report, &owners)?;
     }
     totals.write(out, style)
+}
+
+/// Right-aligns the `columns` of `table` (the figures).
+pub(super) fn align_right(table: &mut Table, columns: std::ops::Range<usize>) {
+    for column in columns {
+        if let Some(column) = table.column_mut(column) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
 }
 
 /// The heaviest slots with their owners and a key of each.
