@@ -4,21 +4,21 @@
 //! assign → wait for gossip → check.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::future::join_all;
 use redis::Value;
 use serde::Serialize;
 
 use crate::cli::FixArgs;
-use crate::cluster::check::{CheckOptions, Finding, Topology, check};
+use crate::cluster::check::{CheckOptions, Topology, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::fix::{FixOptions, FixPlan, KeyCounts, Step, plan};
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet};
 use crate::cluster::topology::NodeId;
-use crate::commands::check::{conclude_with, health_exit, inspect};
-use crate::commands::migrate::run_jobs;
+use crate::commands::check::{conclude_with, health_exit};
+use crate::commands::migrate::{run_jobs, wait_for_slot_agreement};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -455,18 +455,7 @@ async fn finish(
 ) -> Result<Exit> {
     let output = &context.output;
     if !plan.is_empty() {
-        let deadline = Instant::now() + GOSSIP_SETTLE;
-        loop {
-            let (_, check) = inspect(context, seed, false).await?;
-            let settling = check
-                .findings
-                .iter()
-                .any(|f| matches!(f, Finding::SlotsDisagree { .. }));
-            if !settling || Instant::now() >= deadline {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
+        wait_for_slot_agreement(context, seed, GOSSIP_SETTLE).await?;
         if !output.is_json() {
             if report.keys > 0 || !report.moved.is_empty() {
                 output.text(|out, style| write_summary_text(out, style, report))?;
