@@ -5,6 +5,7 @@ pub mod dns;
 pub mod docker;
 pub mod pods;
 pub mod servers;
+pub mod terminal;
 
 /// The `rtrib` binary under test, with short timeouts so a broken test fails fast.
 pub fn rtrib() -> assert_cmd::Command {
