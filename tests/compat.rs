@@ -11,8 +11,9 @@ use rtrib::cli::Cli;
 
 use crate::migrate::{assert_keys, slot_counts};
 use crate::support::cluster::{
-    Layout, Nodes, NodesConfig, RedisNode, key_slot, parse_nodes, wait_until,
+    Layout, Nodes, NodesConfig, RedisNode, join_by_meet, key_slot, parse_nodes, wait_until,
 };
+use crate::support::combined_output;
 
 /// An init script in the style of Bitnami's redis-cluster image (`librediscluster.sh`), as
 /// written for redis-cli; `CLI` is the only thing changed.
@@ -204,37 +205,12 @@ fn json_documents_carry_the_documented_fields() {
 /// Runs rtrib with `args` and `env`, stdin closed (a question would be answered no); returns
 /// the exit code and stdout followed by stderr.
 fn run_with(env: &[(&str, &str)], args: &[String]) -> (Option<i32>, String) {
-    let output = crate::support::rtrib()
-        .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
-        .envs(env.iter().copied())
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        output.status.code(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
+    combined_output(
+        crate::support::rtrib()
+            .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
+            .envs(env.iter().copied())
+            .args(args),
     )
-}
-
-/// `new` MEETs `seed`; returns once every node of `all` lists every other, settled.
-fn join(new: &RedisNode, seed: &RedisNode, all: &[&RedisNode]) {
-    new.cmd(&[
-        "CLUSTER",
-        "MEET",
-        &seed.ip().to_string(),
-        &seed.port().to_string(),
-    ]);
-    let joined = wait_until(Duration::from_secs(20), || {
-        all.iter().all(|node| {
-            let lines = parse_nodes(&node.cluster_nodes());
-            lines.len() == all.len() && lines.iter().all(|line| line.is_settled())
-        })
-    });
-    assert!(joined, "{} did not join", new.addr());
 }
 
 /// Whether every node of `nodes` lists the node `id`.
@@ -409,8 +385,8 @@ fn cluster_yes_is_accepted_by_every_subcommand_before_and_after_it() {
     assert_keys(&members, 500);
 
     let everyone = cluster(&[0, 1, 2, 3, 4, 5, 6, 7]);
-    join(&n[6], &n[0], &everyone[..7]);
-    join(&n[7], &n[0], &everyone);
+    join_by_meet(&n[6], &n[0], &everyone[..7]);
+    join_by_meet(&n[7], &n[0], &everyone);
     let (six, seven) = (n[6].id(), n[7].id());
     step(true, &["del-node", &a[0], &six], 0);
     assert_forgotten(&cluster(&[0, 1, 2, 3, 4, 5, 7]), &six);
@@ -660,56 +636,37 @@ fn every_redis_cli_option_is_honoured_where_it_means_something_and_ignored_elsew
     let (key, slot) = key_where("replace:", |slot| slot == 5461);
     c[1].cmd(&["SET", &key, "from-c1"]);
     stray_key(&c[0], &ids[1], &key, "stale-on-c0");
+    let ten = [
+        "reshard",
+        &c0,
+        "--cluster-from",
+        &ids[1],
+        "--cluster-to",
+        &ids[0],
+        "--cluster-slots",
+        "10",
+    ];
     for bad in ["--cluster-timeout", "--cluster-pipeline"] {
-        let out = expect(
-            2,
-            &[],
-            &[
-                "reshard",
-                &c0,
-                "--cluster-from",
-                &ids[1],
-                "--cluster-to",
-                &ids[0],
-                "--cluster-slots",
-                "10",
-                bad,
-                "0",
-            ],
-        );
+        let out = expect(2, &[], &[&ten[..], &[bad, "0"]].concat());
         assert!(
             out.contains("0 is not in"),
             "{bad} 0 is rtrib's option, checked: {out}"
         );
     }
-    expect(
-        0,
-        &[
-            "--cluster-from",
-            "--cluster-to",
-            "--cluster-slots",
-            "--cluster-timeout",
-            "--cluster-pipeline",
-            "--cluster-replace",
-            "--cluster-yes",
-        ],
-        &[
-            "reshard",
-            &c0,
-            "--cluster-from",
-            &ids[1],
-            "--cluster-to",
-            &ids[0],
-            "--cluster-slots",
-            "10",
-            "--cluster-timeout",
-            "5000",
-            "--cluster-pipeline",
-            "7",
-            "--cluster-replace",
-            "--cluster-yes",
-        ],
-    );
+    let options = [
+        "--cluster-timeout",
+        "5000",
+        "--cluster-pipeline",
+        "7",
+        "--cluster-replace",
+        "--cluster-yes",
+    ];
+    let mut shown: Vec<&'static str> = options
+        .into_iter()
+        .filter(|o| o.starts_with("--"))
+        .collect();
+    shown.extend(["--cluster-from", "--cluster-to", "--cluster-slots"]);
+    expect(0, &shown, &[&ten[..], &options[..]].concat());
     let moved = wait_until(Duration::from_secs(10), || {
         members.iter().all(|n| {
             owner_of(n, slot) == ids[0]
@@ -723,7 +680,7 @@ fn every_redis_cli_option_is_honoured_where_it_means_something_and_ignored_elsew
     // rebalance: simulate changes nothing; empty masters take part; weights and threshold.
     let empty = &s[2];
     let everyone: Vec<&RedisNode> = members.iter().copied().chain([empty]).collect();
-    join(empty, &c[0], &everyone);
+    join_by_meet(empty, &c[0], &everyone);
     let out = expect(
         0,
         &["--cluster-use-empty-masters", "--cluster-simulate"],

@@ -6,30 +6,13 @@
 use std::time::Duration;
 
 use crate::migrate::{assert_keys, run, slot_counts};
-use crate::support::cluster::{Nodes, NodesConfig, RedisNode, parse_nodes, wait_until};
-use crate::support::rtrib;
+use crate::support::cluster::{Nodes, NodesConfig, RedisNode, join_by_meet, wait_until};
 use crate::support::terminal::run_on_terminal;
+use crate::support::{combined_output, rtrib};
 
 /// Every node's own view: slots per master ID, and whether a slot is open.
 fn views(nodes: &[&RedisNode]) -> Vec<(std::collections::HashMap<String, usize>, bool)> {
     nodes.iter().map(|node| slot_counts(node)).collect()
-}
-
-/// `new` MEETs `seed` and the call returns once every node lists every other, settled.
-fn join(new: &RedisNode, seed: &RedisNode, all: &[&RedisNode]) {
-    new.cmd(&[
-        "CLUSTER",
-        "MEET",
-        &seed.ip().to_string(),
-        &seed.port().to_string(),
-    ]);
-    let joined = wait_until(Duration::from_secs(20), || {
-        all.iter().all(|node| {
-            let lines = parse_nodes(&node.cluster_nodes());
-            lines.len() == all.len() && lines.iter().all(|line| line.is_settled())
-        })
-    });
-    assert!(joined, "{} did not join", new.addr());
 }
 
 #[test]
@@ -85,7 +68,7 @@ fn rebalance_asks_on_a_terminal_and_proceeds_without_one() {
     nodes.fill_keys(2000);
     let empty = Nodes::on_ports(1);
     let all: Vec<&RedisNode> = nodes.iter().chain(empty.iter()).collect();
-    join(&empty[0], &nodes[0], &all);
+    join_by_meet(&empty[0], &nodes[0], &all);
     let before = views(&all);
     let binary = env!("CARGO_BIN_EXE_rtrib");
     let seed = nodes[0].addr();
@@ -133,33 +116,31 @@ fn passwords_are_asked_on_a_terminal_without_echo_and_refused_without_one() {
     let (seed, from) = (cluster[0].addr(), source[0].addr());
 
     // Without a terminal: a usage error, nothing imported.
-    let output = rtrib()
-        .args(["import", "--askpass", &seed, "--from", &from, "--copy"])
-        .write_stdin("cluster-secret\n")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("--askpass asks for the password on a terminal"),
-        "{stderr}"
+    let (code, said) = combined_output(
+        rtrib()
+            .args(["import", "--askpass", &seed, "--from", &from, "--copy"])
+            .write_stdin("cluster-secret\n"),
     );
-    let output = rtrib()
-        .args([
-            "import",
-            &seed,
-            "--cluster-from",
-            &from,
-            "--cluster-from-askpass",
-        ])
-        .args(["--pass", "cluster-secret", "--cluster-copy"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(code, Some(2), "{said}");
     assert!(
-        stderr.contains("--from-askpass asks for the password on a terminal"),
-        "{stderr}"
+        said.contains("--askpass asks for the password on a terminal"),
+        "{said}"
+    );
+    let (code, said) = combined_output(
+        rtrib()
+            .args([
+                "import",
+                &seed,
+                "--cluster-from",
+                &from,
+                "--cluster-from-askpass",
+            ])
+            .args(["--pass", "cluster-secret", "--cluster-copy"]),
+    );
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains("--from-askpass asks for the password on a terminal"),
+        "{said}"
     );
     assert_eq!(cluster.key_count(), 0);
 

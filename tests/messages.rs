@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use crate::support::cluster::{Layout, Nodes, NodesConfig, Server, free_port};
+use crate::support::combined_output;
 
 /// One condition: the command line (redis-cli's, after `--cluster`), the phrase both print,
 /// and rtrib's exit code.
@@ -16,24 +17,35 @@ struct Case {
     exit: i32,
 }
 
-/// Output of `program` (stdout then stderr, as a script's `2>&1` sees it) and its exit code.
+fn case<S: AsRef<str>>(line: &[S], phrase: &'static str, exit: i32) -> Case {
+    Case {
+        line: line.iter().map(|s| s.as_ref().to_string()).collect(),
+        phrase,
+        exit,
+    }
+}
+
+/// redis-cli's line for moving 10 slots from `from` to `to`, without asking.
+fn reshard(seed: &str, from: &str, to: &str) -> [String; 9] {
+    ["reshard", seed, "--cluster-from", from, "--cluster-to", to]
+        .into_iter()
+        .chain(["--cluster-slots", "10", "--cluster-yes"])
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap()
+}
+
+/// Output of `program` with `args` (stdout then stderr) and its exit code.
 fn run(program: &str, args: &[String]) -> (Option<i32>, String) {
-    let output = assert_cmd::Command::new(program)
-        .args(args)
-        .env("TERM", "dumb")
-        .env_remove("REDISCLI_CLUSTER_YES")
-        .env_remove("REDISCLI_AUTH")
-        .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
-        .timeout(Duration::from_secs(90))
-        .output()
-        .unwrap();
-    (
-        output.status.code(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
+    combined_output(
+        assert_cmd::Command::new(program)
+            .args(args)
+            .env("TERM", "dumb")
+            .env_remove("REDISCLI_CLUSTER_YES")
+            .env_remove("REDISCLI_AUTH")
+            .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
+            .timeout(Duration::from_secs(90)),
     )
 }
 
@@ -73,14 +85,6 @@ fn check_cases(cases: &[Case], wrong: &mut Vec<String>) {
     }
 }
 
-fn case(line: &[&str], phrase: &'static str, exit: i32) -> Case {
-    Case {
-        line: line.iter().map(|s| s.to_string()).collect(),
-        phrase,
-        exit,
-    }
-}
-
 #[test]
 fn rtrib_says_what_redis_cli_says_for_the_same_condition() {
     let redis = |count, cluster_enabled| {
@@ -93,29 +97,25 @@ fn rtrib_says_what_redis_cli_says_for_the_same_condition() {
     c.form(3);
     let spare = redis(5, true);
     let standalone = redis(1, false);
-    let (e0, e1, e2, full, functions) = (
-        spare[0].addr(),
-        spare[1].addr(),
-        spare[2].addr(),
-        spare[3].addr(),
-        spare[4].addr(),
-    );
+    let [e0, e1, e2, full, functions] = [0, 1, 2, 3, 4].map(|i| spare[i].addr());
     spare[3].cmd(&["DEBUG", "POPULATE", "1", "leftover"]);
     let library = "#!lua name=own\nredis.register_function('own', function() return 1 end)";
     spare[4].cmd(&["FUNCTION", "LOAD", library]);
-    let (c0, plain) = (c[0].addr(), standalone[0].addr());
+    let (c0, c1, plain) = (c[0].addr(), c[1].addr(), standalone[0].addr());
     let ids: Vec<String> = c.iter().map(|n| n.id()).collect();
     let unknown = "f".repeat(40);
+    let nobody = format!("127.0.0.1:{}", free_port());
     let mut wrong = Vec::new();
+    let mut verify = |cases: &[Case]| check_cases(cases, &mut wrong);
 
-    let cases = [
+    verify(&[
         case(
             &["create", &e0, &e1, &full, "--cluster-yes"],
             "is not empty",
             5,
         ),
         case(
-            &["create", &e0, &e1, &c[1].addr(), "--cluster-yes"],
+            &["create", &e0, &e1, &c1, "--cluster-yes"],
             "is not empty",
             6,
         ),
@@ -167,47 +167,17 @@ fn rtrib_says_what_redis_cli_says_for_the_same_condition() {
         ),
         case(&["del-node", &c0, &unknown], "No such node ID", 2),
         case(
-            &[
-                "reshard",
-                &c0,
-                "--cluster-from",
-                "all",
-                "--cluster-to",
-                &ids[3],
-            ]
-            .into_iter()
-            .chain(["--cluster-slots", "10", "--cluster-yes"])
-            .collect::<Vec<_>>(),
+            &reshard(&c0, "all", &ids[3]),
             "is not known or not a master",
             2,
         ),
         case(
-            &[
-                "reshard",
-                &c0,
-                "--cluster-from",
-                &unknown,
-                "--cluster-to",
-                &ids[1],
-            ]
-            .into_iter()
-            .chain(["--cluster-slots", "10", "--cluster-yes"])
-            .collect::<Vec<_>>(),
+            &reshard(&c0, &unknown, &ids[1]),
             "is not known or not a master",
             2,
         ),
         case(
-            &[
-                "reshard",
-                &c0,
-                "--cluster-from",
-                &ids[1],
-                "--cluster-to",
-                &ids[1],
-            ]
-            .into_iter()
-            .chain(["--cluster-slots", "10", "--cluster-yes"])
-            .collect::<Vec<_>>(),
+            &reshard(&c0, &ids[1], &ids[1]),
             "not possible to use the target node as source node",
             2,
         ),
@@ -222,103 +192,62 @@ fn rtrib_says_what_redis_cli_says_for_the_same_condition() {
             0,
         ),
         case(&["check", &c0], "[OK] All 16384 slots covered.", 0),
-        case(
-            &["check", &format!("127.0.0.1:{}", free_port())],
-            "Could not connect to Redis at",
-            3,
-        ),
+        case(&["check", &nobody], "Could not connect to Redis at", 3),
         case(&["check", &plain], "is not configured as a cluster node", 3),
-    ];
-    check_cases(&cases, &mut wrong);
+    ]);
 
     // A single master serving every slot: nothing to take slots from.
     spare[2].cmd(&["CLUSTER", "ADDSLOTSRANGE", "0", "16383"]);
     let single = spare[2].id();
-    check_cases(
-        &[case(
-            &[
-                "reshard",
-                &e2,
-                "--cluster-from",
-                "all",
-                "--cluster-to",
-                &single,
-            ]
-            .into_iter()
-            .chain(["--cluster-slots", "10", "--cluster-yes"])
-            .collect::<Vec<_>>(),
-            "No source nodes given",
-            2,
-        )],
-        &mut wrong,
-    );
+    verify(&[case(
+        &reshard(&e2, "all", &single),
+        "No source nodes given",
+        2,
+    )]);
 
     // An open slot.
     c[1].cmd(&["CLUSTER", "SETSLOT", "6000", "MIGRATING", &ids[2]]);
-    check_cases(
-        &[case(
-            &["check", &c0],
-            "[WARNING] The following slots are open",
-            1,
-        )],
-        &mut wrong,
-    );
+    verify(&[case(
+        &["check", &c0],
+        "[WARNING] The following slots are open",
+        1,
+    )]);
     c[1].cmd(&["CLUSTER", "SETSLOT", "6000", "STABLE"]);
 
     // Slot 0 served by nobody: the cluster has problems.
     for node in c.iter() {
         node.cmd(&["CLUSTER", "DELSLOTS", "0"]);
     }
-    let to = [
-        "--cluster-to",
-        ids[1].as_str(),
-        "--cluster-slots",
-        "10",
-        "--cluster-yes",
-    ];
-    let reshard: Vec<&str> = ["reshard", &c0, "--cluster-from", "all"]
-        .into_iter()
-        .chain(to)
-        .collect();
-    check_cases(
-        &[
-            case(
-                &["check", &c0],
-                "[ERR] Not all 16384 slots are covered by nodes.",
-                1,
-            ),
-            case(
-                &reshard,
-                "Please fix your cluster problems before resharding",
-                5,
-            ),
-            case(
-                &["rebalance", &c0],
-                "Please fix your cluster problems before rebalancing",
-                5,
-            ),
-        ],
-        &mut wrong,
-    );
+    verify(&[
+        case(
+            &["check", &c0],
+            "[ERR] Not all 16384 slots are covered by nodes.",
+            1,
+        ),
+        case(
+            &reshard(&c0, "all", &ids[1]),
+            "Please fix your cluster problems before resharding",
+            5,
+        ),
+        case(
+            &["rebalance", &c0],
+            "Please fix your cluster problems before rebalancing",
+            5,
+        ),
+    ]);
 
     // c2 alone believes c1 serves slot 0: the nodes disagree.
     c[2].cmd(&["CLUSTER", "SETSLOT", "0", "NODE", &ids[1]]);
-    check_cases(
-        &[case(
-            &["check", &c0],
-            "[ERR] Nodes don't agree about configuration!",
-            1,
-        )],
-        &mut wrong,
-    );
+    verify(&[case(
+        &["check", &c0],
+        "[ERR] Nodes don't agree about configuration!",
+        1,
+    )]);
 
     // A master that serves slots is down.
     let mut c = c;
     c[2].kill();
-    check_cases(
-        &[case(&["fix", &c0], "unreachable masters is dangerous", 5)],
-        &mut wrong,
-    );
+    verify(&[case(&["fix", &c0], "unreachable masters is dangerous", 5)]);
 
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
 }

@@ -20,3 +20,17 @@ pub fn rtrib() -> assert_cmd::Command {
         .timeout(std::time::Duration::from_secs(90));
     command
 }
+
+/// Runs `command` and returns its exit code and everything it printed, stdout then stderr
+/// (what a script reading `2>&1` sees).
+pub fn combined_output(command: &mut assert_cmd::Command) -> (Option<i32>, String) {
+    let output = command.output().unwrap();
+    (
+        output.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}

@@ -1,13 +1,14 @@
 //! Running rtrib on a terminal: python3's `pty` module gives the child a pseudo-terminal as
-//! stdin, stdout and stderr, waits for each expected prompt and types the answer, and hands
-//! back everything the terminal showed and the exit code.
+//! stdin, stdout and stderr, waits for each expected prompt (and for the terminal's echo to go
+//! off, which says the program reads) and types the answer, and hands back everything the
+//! terminal showed and the exit code.
 
 use std::process::Command;
 
 /// The driver: `argv` and `steps` (pairs of text to wait for and text to type) as JSON
 /// arguments; prints the terminal's transcript and exits with the child's exit code.
 const DRIVER: &str = r#"
-import json, os, pty, select, sys, time
+import json, os, pty, select, sys, termios, time
 argv, steps, timeout = json.loads(sys.argv[1]), json.loads(sys.argv[2]), float(sys.argv[3])
 pid, fd = pty.fork()
 if pid == 0:
@@ -37,6 +38,15 @@ for expected, answer in steps:
             os.waitpid(pid, 0)
             sys.exit(99)
     seen = seen.replace(expected.encode(), b"<" + expected.encode() + b">", 1)
+    # Type only once the program reads: it turns echo off for a key or a password (and a
+    # password read flushes what was typed before).
+    while termios.tcgetattr(fd)[3] & termios.ECHO:
+        if read(time.time() + 0.01) is None or time.time() > deadline:
+            sys.stdout.buffer.write(seen)
+            sys.stdout.write("\n[driver] the terminal's echo never went off after %r\n" % expected)
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            sys.exit(99)
     os.write(fd, answer.encode())
 deadline = time.time() + timeout
 while read(deadline) is not None and time.time() < deadline:
