@@ -204,6 +204,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l slots -l cluster
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l user -d 'ACL user name for AUTH (default: the default user)' -r
@@ -234,6 +235,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l threshold -l c
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l user -d 'ACL user name for AUTH (default: the default user)' -r
@@ -264,6 +266,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s V -l version -
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l user -d 'ACL user name for AUTH (default: the default user)' -r
@@ -425,6 +428,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-pass -l clus
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-pass-file -d 'Read the source\'s password from this file; trailing CR/LF are removed' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-db -d 'The source\'s database to import' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l timeout -l cluster-timeout -d 'MIGRATE\'s I/O timeout, in milliseconds' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l wait-timeout -d 'How long to wait, at the end, until every node\'s view of the cluster agrees; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l user -d 'ACL user name for AUTH (default: the default user)' -r

@@ -401,6 +401,10 @@ pub struct MigrateArgs {
     /// open and the command exits 1).
     #[arg(long, visible_alias = "cluster-replace")]
     pub replace: bool,
+    /// How long to wait, once the slots have moved, until every node (replicas too) agrees on
+    /// their new owners; longer exits 4 naming the nodes that lag.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
+    pub wait_timeout: Duration,
 }
 
 /// Arguments of `rtrib reshard`.
@@ -646,6 +650,10 @@ pub struct ImportArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub timeout: u64,
+    /// How long to wait, at the end, until every node's view of the cluster agrees; longer
+    /// exits 4 naming the nodes that lag.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
+    pub wait_timeout: Duration,
 }
 
 /// Arguments of `rtrib set-timeout`.

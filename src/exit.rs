@@ -85,4 +85,6 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                imported, skipped, busy_keys (count, first), seconds, error, check
   call         command, ok, nodes[] (id, name, addr, role, reply, error)
   set-timeout  milliseconds, ok, nodes[] (id, name, addr, set, persisted, error)
-  on error     error (message, exit_code)";
+  on error     error (message, exit_code)
+Commands that change the cluster add convergence (converged, waited_ms, lagging[],
+told) and check: whether every node's view agreed before the final check.";

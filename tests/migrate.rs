@@ -16,7 +16,7 @@ use crate::support::cluster::{
 use crate::support::rtrib;
 
 /// Where rtrib keeps reshard journals in these tests (not the user's home).
-const STATE: &str = env!("CARGO_TARGET_TMPDIR");
+pub(crate) const STATE: &str = env!("CARGO_TARGET_TMPDIR");
 
 /// Runs rtrib; returns the exit code, stdout and stderr.
 pub(crate) fn run(args: &[&str]) -> (Option<i32>, String, String) {
@@ -119,7 +119,8 @@ pub(crate) fn assert_keys(nodes: &[&RedisNode], count: usize) {
         let Value::Int(port) = master[1] else {
             continue;
         };
-        let owner = nodes.iter().position(|n| i64::from(n.port()) == port);
+        let addr = format!("{}:{port}", value_to_string(&master[0]));
+        let owner = nodes.iter().position(|n| n.addr() == addr);
         for slot in *first..=*last {
             owners[slot as usize] = owner;
         }

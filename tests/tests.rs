@@ -5,6 +5,7 @@ mod calls;
 mod check;
 mod compat;
 mod confirmation;
+mod converge;
 mod create;
 mod discovery;
 mod docker;

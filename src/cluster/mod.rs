@@ -5,6 +5,7 @@
 
 pub mod allocate;
 pub mod check;
+pub mod converge;
 pub mod create;
 pub mod endpoint;
 pub mod fix;

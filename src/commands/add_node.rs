@@ -4,7 +4,7 @@
 //! functions → NEW MEETs every member → wait until all know it → as a replica: REPLICATE,
 //! announce, wait until every node sees it → check.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use redis::Value;
 use serde_json::json;
@@ -15,7 +15,7 @@ use crate::cluster::endpoint::Endpoint;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::{MasterPicker, check_newcomer, is_flagged_failing};
 use crate::cluster::topology::NodeId;
-use crate::commands::check::{conclude, health_exit};
+use crate::commands::check::{conclude, settle};
 use crate::commands::newcomer;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -36,6 +36,7 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
     }
     let output = &context.output;
     output.step(&format!("Adding node {new} to cluster {existing}"))?;
+    settle(context, &existing).await;
     let topology = fetch_topology(&existing, &context.connect, FetchOptions::default()).await?;
     let client = NodeClient::connect(&new, &context.connect).await?;
     let (myself, view, keys) = client.read_myself().await?;
@@ -48,7 +49,14 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
         Some(member) => {
             if let Some(done) = already_added(args, &new, member, master, keys)? {
                 output.step(&done)?;
-                return finish(context, &existing, &myself.id, Outcome::AlreadyMember).await;
+                return finish(
+                    context,
+                    &existing,
+                    &myself.id,
+                    Outcome::AlreadyMember,
+                    args.wait_timeout,
+                )
+                .await;
             }
         }
         None => check_newcomer(&topology, &new, &myself, &view, keys)?,
@@ -100,7 +108,7 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
         Some(_) => Outcome::AddedReplica,
         None => Outcome::AddedMaster,
     };
-    finish(context, &existing, &myself.id, outcome).await
+    finish(context, &existing, &myself.id, outcome, args.wait_timeout).await
 }
 
 /// How `add-node` ended.
@@ -254,12 +262,13 @@ async fn finish(
     existing: &Endpoint,
     id: &NodeId,
     outcome: Outcome,
+    wait: Duration,
 ) -> Result<Exit> {
     let label = match outcome {
         Outcome::AddedMaster | Outcome::AddedReplica => "added",
         Outcome::AlreadyMember => "already_member",
     };
-    let (_, report) = conclude(context, existing, |topology| {
+    let concluded = conclude(context, existing, wait, |topology| {
         let node = topology.node(id).map(|n| NodeDocument::new(topology, n));
         json!({ "outcome": label, "node": node })
     })
@@ -274,5 +283,5 @@ async fn finish(
              rtrib reshard.",
         )?;
     }
-    Ok(health_exit(&report))
+    Ok(concluded.exit())
 }

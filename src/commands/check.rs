@@ -8,9 +8,12 @@ use crate::commands::nodes::listed_or_discovered;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::net::converge::{Converged, wait_until_converged};
 use crate::net::fetch::{FetchOptions, fetch_topology};
-use crate::output::{CheckDocument, write_check_text};
+use crate::net::form::WaitError;
+use crate::output::{CheckDocument, ConvergenceDocument, write_check_text};
 use serde_json::Value;
+use std::time::Duration;
 
 /// Resolve the seed, fetch the topology from every node, judge it, report.
 /// Exits 0 when healthy and 1 when any problem was found.
@@ -62,31 +65,59 @@ pub fn health_exit(report: &CheckReport) -> Exit {
     }
 }
 
-/// How a command that changed the cluster ends: the full check from `seed`, printed as text,
-/// or, with `-o json`, the document `describe` builds from the fresh topology with the check
-/// added as its `check` field. Returns the topology and the report for what the caller adds.
+/// How a command that changed the cluster ended: the final check, and whether every node's
+/// view had come to agree before it.
+pub struct Concluded {
+    /// The final check.
+    pub report: CheckReport,
+    /// The wait for every view to agree (an error when it did not within the bound).
+    pub convergence: Result<Converged, WaitError>,
+}
+
+impl Concluded {
+    /// 4 when the views did not come to agree in time, else the check's verdict.
+    pub fn exit(&self) -> Exit {
+        match self.convergence {
+            Err(_) => Exit::Timeout,
+            Ok(_) => health_exit(&self.report),
+        }
+    }
+}
+
+/// How a command that changed the cluster ends: wait (up to `wait`) until every reachable
+/// node's own view agrees on slot owners, roles and members — replicas learn of a change by
+/// gossip, a moment after the nodes that made it — then the full check from `seed`, printed
+/// as text, or, with `-o json`, the document `describe` builds from the fresh topology with
+/// `check` and `convergence` fields added. When the views do not agree in time, the lagging
+/// nodes are named on stderr after the check, and [`Concluded::exit`] is 4.
 pub async fn conclude(
     context: &Context,
     seed: &Endpoint,
+    wait: Duration,
     describe: impl FnOnce(&Topology) -> Value,
-) -> Result<(Topology, CheckReport)> {
-    conclude_with(context, seed, false, describe).await
+) -> Result<Concluded> {
+    conclude_with(context, seed, wait, false, describe).await
 }
 
 /// [`conclude`], optionally searching every master for keys in slots it does not serve.
 pub async fn conclude_with(
     context: &Context,
     seed: &Endpoint,
+    wait: Duration,
     search_multiple_owners: bool,
     describe: impl FnOnce(&Topology) -> Value,
-) -> Result<(Topology, CheckReport)> {
+) -> Result<Concluded> {
+    let convergence = wait_until_converged(seed, &context.connect, wait).await;
     let (topology, report) = inspect(context, seed, search_multiple_owners).await?;
     let output = &context.output;
     if output.is_json() {
         let mut document = describe(&topology);
         let check = serde_json::to_value(CheckDocument::new(&topology, &report))
             .map_err(std::io::Error::from)?;
+        let convergence = serde_json::to_value(ConvergenceDocument::new(&convergence))
+            .map_err(std::io::Error::from)?;
         if let Value::Object(fields) = &mut document {
+            fields.insert("convergence".to_string(), convergence);
             fields.insert("check".to_string(), check);
         }
         output.json(&document)?;
@@ -95,7 +126,31 @@ pub async fn conclude_with(
             write_check_text(out, style, &topology, &report, search_multiple_owners)
         })?;
     }
-    Ok((topology, report))
+    if let Err(error) = &convergence {
+        eprintln!("error: {error}");
+    }
+    Ok(Concluded {
+        report,
+        convergence,
+    })
+}
+
+/// How long a command that reads the cluster before changing it waits for a previous change
+/// to reach every node (gossip still in flight) before it judges what it reads.
+pub const SETTLE: Duration = Duration::from_secs(10);
+
+/// Before a command reads the cluster to change it: waits (up to [`SETTLE`]) until every
+/// reachable node's view agrees, so that a change made a moment ago — by rtrib or anyone — is
+/// not mistaken for a problem, nor planned upon half-known. Views that still disagree then are
+/// left for the command's own check to judge.
+pub async fn settle(context: &Context, seed: &Endpoint) {
+    match wait_until_converged(seed, &context.connect, SETTLE).await {
+        Ok(done) if done.waited > Duration::from_millis(100) => {
+            tracing::info!("waited {:?} for every node's view to agree", done.waited);
+        }
+        Ok(_) => {}
+        Err(error) => tracing::info!("{error}"),
+    }
 }
 
 /// Fetches the topology from `seed` and every node it knows, and judges it.

@@ -2,7 +2,7 @@
 //! interrupted run left to do) → confirm → assign slots, epochs, MEETs → wait for the join →
 //! attach replicas and announce their roles → wait until usable → check.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
@@ -10,7 +10,7 @@ use crate::cli::CreateArgs;
 use crate::cluster::allocate::{Allocation, Domain, allocate};
 use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_create};
 use crate::cluster::endpoint::Endpoint;
-use crate::commands::check::{conclude, health_exit};
+use crate::commands::check::conclude;
 use crate::commands::nodes::{
     connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
 };
@@ -65,6 +65,7 @@ pub async fn create(context: &Context, args: &CreateArgs, assume_yes: bool) -> R
                 &allocation,
                 None,
                 CreateOutcome::AlreadyFormed,
+                args.wait_timeout,
             )
             .await;
         }
@@ -104,6 +105,7 @@ pub async fn create(context: &Context, args: &CreateArgs, assume_yes: bool) -> R
         &allocation,
         Some(&plan),
         outcome,
+        args.wait_timeout,
     )
     .await
 }
@@ -167,11 +169,12 @@ async fn verify(
     allocation: &Allocation,
     plan: Option<&CreatePlan>,
     outcome: CreateOutcome,
+    wait: Duration,
 ) -> Result<Exit> {
     let document = CreateDocument::new(snapshots, allocation, plan, outcome);
     let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
-    let (_, report) = conclude(context, &endpoints[0], |_| document).await?;
-    Ok(health_exit(&report))
+    let concluded = conclude(context, &endpoints[0], wait, |_| document).await?;
+    Ok(concluded.exit())
 }
 
 /// Each node's failure domain: its `--host-of` label, else its IP address.

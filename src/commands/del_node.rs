@@ -12,7 +12,7 @@ use crate::cli::{DelNodeArgs, ForgetArgs};
 use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::membership::MasterPicker;
 use crate::cluster::slots::SlotSet;
-use crate::commands::check::conclude;
+use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -53,6 +53,7 @@ async fn remove(
 ) -> Result<Exit> {
     let seed = context.resolve_node(node).await?;
     let reference = context.node_ref(target).await?;
+    settle(context, &seed).await;
     let topology = fetch_topology(&seed, &context.connect, FetchOptions::default()).await?;
     let victim = topology.find(&reference)?;
     let id = victim.id().clone();
@@ -115,7 +116,9 @@ async fn remove(
         .map(|&(r, m)| json!({ "replica": members[r].id, "master": members[m].id }))
         .collect();
     let removed = NodeDocument::new(&topology, victim);
-    conclude(context, &seed, |_| {
+    // The check is informational (forgetting several dead nodes one after the other must not
+    // stop at the first); only views that do not come to agree make the exit status.
+    let concluded = conclude(context, &seed, wait_timeout, |_| {
         json!({
             "outcome": "removed",
             "node": removed,
@@ -124,7 +127,10 @@ async fn remove(
         })
     })
     .await?;
-    Ok(Exit::Ok)
+    Ok(match concluded.convergence {
+        Ok(_) => Exit::Ok,
+        Err(_) => Exit::Timeout,
+    })
 }
 
 /// Whether some reachable node flags the node `fail`: the majority agreed it is down.

@@ -4,7 +4,6 @@
 //! assign → wait for gossip → check.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::Duration;
 
 use futures_util::future::join_all;
 use redis::Value;
@@ -17,8 +16,8 @@ use crate::cluster::fix::{FixOptions, FixPlan, KeyCounts, Step, plan};
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet};
 use crate::cluster::topology::NodeId;
-use crate::commands::check::{conclude_with, health_exit};
-use crate::commands::migrate::{run_jobs, wait_for_slot_agreement};
+use crate::commands::check::{conclude_with, settle};
+use crate::commands::migrate::run_jobs;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -30,9 +29,6 @@ use crate::prompt::confirm;
 
 /// Steps listed one by one before the rest is summed up.
 const LISTED_STEPS: usize = 40;
-/// How long the nodes may take to agree about the slots after the repair (replicas learn of
-/// new owners by gossip) before the final check.
-const GOSSIP_SETTLE: Duration = Duration::from_secs(10);
 
 /// A step that failed; later steps about its slot were not run.
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +55,7 @@ pub async fn run(context: &Context, args: &FixArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
     output.step(&format!("Performing Cluster Check (using node {seed})"))?;
+    settle(context, &seed).await;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
     let keys = count_keys(&fetched).await?;
     let options = FixOptions {
@@ -443,8 +440,9 @@ fn commands(step: &Step) -> Vec<(&NodeId, redis::Pipeline, Check)> {
     }
 }
 
-/// Waits (a little) for every node to agree about the slots, then prints the summary and
-/// the final check (searching for keys in non-owners too with `--search-multiple-owners`); exits 0 only when nothing failed and the check is healthy.
+/// Prints the summary, then waits for every node to agree and prints the final check
+/// (searching for keys in non-owners too with `--search-multiple-owners`); exits 0 only when
+/// nothing failed, every view agreed in time and the check is healthy.
 async fn finish(
     context: &Context,
     seed: &Endpoint,
@@ -454,23 +452,20 @@ async fn finish(
     failures: &[StepFailure],
 ) -> Result<Exit> {
     let output = &context.output;
-    if !plan.is_empty() {
-        wait_for_slot_agreement(context, seed, GOSSIP_SETTLE).await?;
-        if !output.is_json() {
-            if report.keys > 0 || !report.moved.is_empty() {
-                output.text(|out, style| write_summary_text(out, style, report))?;
-            }
-            for failure in failures {
-                let on = failure
-                    .node
-                    .as_ref()
-                    .map(|n| format!(" on {}", n.short()))
-                    .unwrap_or_default();
-                output.line(&output.style().err(&format!(
-                    "[ERR] Slot {}{on}: {}",
-                    failure.slot, failure.reason
-                )))?;
-            }
+    if !plan.is_empty() && !output.is_json() {
+        if report.keys > 0 || !report.moved.is_empty() {
+            output.text(|out, style| write_summary_text(out, style, report))?;
+        }
+        for failure in failures {
+            let on = failure
+                .node
+                .as_ref()
+                .map(|n| format!(" on {}", n.short()))
+                .unwrap_or_default();
+            output.line(&output.style().err(&format!(
+                "[ERR] Slot {}{on}: {}",
+                failure.slot, failure.reason
+            )))?;
         }
     }
     let outcome = match (plan.is_empty(), failures.is_empty()) {
@@ -489,9 +484,10 @@ async fn finish(
     })
     .map_err(std::io::Error::from)?;
     let wide = args.search_multiple_owners;
-    let (_, check) = conclude_with(context, seed, wide, |_| document).await?;
+    let concluded =
+        conclude_with(context, seed, args.migrate.wait_timeout, wide, |_| document).await?;
     if !failures.is_empty() {
         return Ok(Exit::Problems);
     }
-    Ok(health_exit(&check))
+    Ok(concluded.exit())
 }

@@ -18,7 +18,7 @@ use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::{Gap, Ghost, HealPlan, Sighting, gaps, plan_heal};
 use crate::cluster::topology::{NodeId, NodesView};
-use crate::commands::check::{conclude, health_exit};
+use crate::commands::check::conclude;
 use crate::commands::nodes::{
     connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
 };
@@ -67,7 +67,7 @@ pub async fn run(context: &Context, args: &HealArgs) -> Result<Exit> {
         // A node that moved may have been re-addressed by its peers on its own (it PINGs them
         // as it starts) and still be settling: return once it is usable, sending nothing.
         wait_until_healed(&members, started, deadline).await?;
-        return verify(context, &endpoints[0], "nothing_to_do", &[], &[]).await;
+        return verify(context, &endpoints[0], args, "nothing_to_do", &[], &[]).await;
     }
     if !plan.meets.is_empty() {
         for line in describe_sightings(&snapshots, &plan) {
@@ -101,7 +101,7 @@ pub async fn run(context: &Context, args: &HealArgs) -> Result<Exit> {
             })
         })
         .collect();
-    verify(context, &endpoints[0], "healed", &meets, &forgotten).await
+    verify(context, &endpoints[0], args, "healed", &meets, &forgotten).await
 }
 
 /// One line per node that some node sees wrongly: where it is, and where the others see it.
@@ -360,6 +360,7 @@ fn describe_addr(addr: Option<std::net::SocketAddr>) -> String {
 async fn verify(
     context: &Context,
     seed: &Endpoint,
+    args: &HealArgs,
     outcome: &str,
     meets: &[Value],
     forgotten: &[&Ghost],
@@ -368,11 +369,12 @@ async fn verify(
         .iter()
         .map(|g| json!({ "id": g.id, "addr": g.addr }))
         .collect();
-    let (_, report) = conclude(
+    let concluded = conclude(
         context,
         seed,
+        args.wait_timeout,
         |_| json!({ "outcome": outcome, "meets": meets, "forgotten": forgotten }),
     )
     .await?;
-    Ok(health_exit(&report))
+    Ok(concluded.exit())
 }

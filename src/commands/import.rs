@@ -24,7 +24,7 @@ use crate::cli::ImportArgs;
 use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::{SLOT_COUNT, key_slot};
-use crate::commands::check::{conclude, health_exit};
+use crate::commands::check::{conclude, settle};
 use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -48,6 +48,7 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     let from = context.resolve_node(&args.from).await?;
     let output = &context.output;
     output.step(&format!("Importing data from {from} to cluster {seed}"))?;
+    settle(context, &seed).await;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
     let report = check(&fetched.topology, &CheckOptions::default());
     if !report.is_healthy() {
@@ -84,12 +85,12 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     let tally = migration.run(total).await;
     let document = tally.document(args, started.elapsed());
     let json = serde_json::to_value(&document).map_err(std::io::Error::from)?;
-    let (_, report) = conclude(context, &seed, |_| json).await?;
+    let concluded = conclude(context, &seed, args.wait_timeout, |_| json).await?;
     if !output.is_json() {
         output.text(|out, style| write_import_summary(out, style, &document))?;
     }
     Ok(match document.outcome {
-        ImportOutcome::Imported => health_exit(&report),
+        ImportOutcome::Imported => concluded.exit(),
         ImportOutcome::KeysNotImported | ImportOutcome::Interrupted => Exit::Problems,
     })
 }

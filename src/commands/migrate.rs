@@ -2,7 +2,7 @@
 //! for the open slots of an interrupted run), finishing those, moving slots with a progress
 //! bar, and the report at the end.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::cli::MigrateArgs;
 use crate::cluster::check::{CheckOptions, Finding, Topology, check};
@@ -11,17 +11,13 @@ use crate::cluster::lookup::LookupError;
 use crate::cluster::migrate::{SlotMove, Unfinished, unfinished_moves};
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
-use crate::commands::check::{conclude, health_exit, inspect};
+use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
 use crate::net::migrate::{Job, MigrateSettings, MigrationReport, execute};
 use crate::output::{MigrateDocument, Progress, write_check_text, write_summary_text};
-
-/// How long a disagreement about slots that no open slot explains may take to settle (gossip
-/// of a move finished just before an interruption) before the cluster is refused.
-const GOSSIP_SETTLE: Duration = Duration::from_secs(5);
 
 /// A cluster read from its seed and fit for moving slots.
 pub struct Ready {
@@ -38,54 +34,45 @@ impl Ready {
     }
 }
 
-/// Reads the cluster from `seed` and refuses it (printing the check) when it has problems
-/// other than slots left open by rtrib's own moves; nodes disagreeing only about those slots
-/// are fine too.
+/// Reads the cluster from `seed`, once every node's view agrees (gossip of a previous change
+/// may still be in flight: see [`settle`]), and refuses it (printing the check) when it has
+/// problems other than slots left open by rtrib's own moves; nodes disagreeing only about
+/// those slots are fine too.
 pub async fn prepare(context: &Context, seed: &Endpoint) -> Result<Ready> {
-    let deadline = Instant::now() + GOSSIP_SETTLE;
-    loop {
-        let fetched = fetch_with_clients(seed, &context.connect, FetchOptions::default()).await?;
-        let report = check(&fetched.topology, &CheckOptions::default());
-        let (unfinished, foreign) = unfinished_moves(&fetched.topology);
-        let ours: SlotSet = unfinished.iter().map(|u| u.slot_move.slot).collect();
-        let blocking = |finding: &&Finding| match finding {
-            Finding::Migrating { .. } | Finding::Importing { .. } | Finding::OpenSlots { .. } => {
-                !foreign.is_empty()
-            }
-            Finding::SlotsDisagree { ranges } => ranges
-                .iter()
-                .any(|range| !range.slots.difference(&ours).is_empty()),
-            other => other.is_problem(),
-        };
-        let blockers: Vec<&Finding> = report.findings.iter().filter(blocking).collect();
-        if blockers.is_empty() {
-            return Ok(Ready {
-                fetched,
-                unfinished,
-            });
+    settle(context, seed).await;
+    let fetched = fetch_with_clients(seed, &context.connect, FetchOptions::default()).await?;
+    let report = check(&fetched.topology, &CheckOptions::default());
+    let (unfinished, foreign) = unfinished_moves(&fetched.topology);
+    let ours: SlotSet = unfinished.iter().map(|u| u.slot_move.slot).collect();
+    let blocking = |finding: &&Finding| match finding {
+        Finding::Migrating { .. } | Finding::Importing { .. } | Finding::OpenSlots { .. } => {
+            !foreign.is_empty()
         }
-        let gossip = blockers
+        Finding::SlotsDisagree { ranges } => ranges
             .iter()
-            .all(|f| matches!(f, Finding::SlotsDisagree { .. }));
-        if gossip && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(250)).await;
-            continue;
-        }
-        let output = &context.output;
-        if !output.is_json() {
-            let topology = &fetched.topology;
-            output.text(|out, style| write_check_text(out, style, topology, &report, false))?;
-        }
-        let open = match foreign.is_empty() {
-            true => String::new(),
-            false => format!(
-                " (slots {foreign} are open, and not by an interrupted rtrib move: see rtrib check)"
-            ),
-        };
-        return Err(Error::Refused(format!(
-            "the cluster has problems{open} (see the check above); nothing was changed"
-        )));
+            .any(|range| !range.slots.difference(&ours).is_empty()),
+        other => other.is_problem(),
+    };
+    if !report.findings.iter().any(|f| blocking(&f)) {
+        return Ok(Ready {
+            fetched,
+            unfinished,
+        });
     }
+    let output = &context.output;
+    if !output.is_json() {
+        let topology = &fetched.topology;
+        output.text(|out, style| write_check_text(out, style, topology, &report, false))?;
+    }
+    let open = match foreign.is_empty() {
+        true => String::new(),
+        false => format!(
+            " (slots {foreign} are open, and not by an interrupted rtrib move: see rtrib check)"
+        ),
+    };
+    Err(Error::Refused(format!(
+        "the cluster has problems{open} (see the check above); nothing was changed"
+    )))
 }
 
 /// The IDs of the masters `names` give (ID, ID prefix or address each) for `option`. A name
@@ -160,7 +147,7 @@ pub async fn read_and_resume(
     };
     if !report.failures.is_empty() {
         return Ok(Resumed::Failed(
-            finish(context, seed, "failed", &report).await?,
+            finish(context, seed, args, "failed", &report).await?,
         ));
     }
     Ok(Resumed::Ready(
@@ -236,6 +223,7 @@ pub async fn run_jobs(
 pub async fn finish(
     context: &Context,
     seed: &Endpoint,
+    args: &MigrateArgs,
     outcome: &str,
     report: &MigrationReport,
 ) -> Result<Exit> {
@@ -250,37 +238,11 @@ pub async fn finish(
     }
     let document = serde_json::to_value(MigrateDocument::new(outcome, &report.moved, report))
         .map_err(std::io::Error::from)?;
-    if !report.moved.is_empty() {
-        wait_for_slot_agreement(context, seed, GOSSIP_SETTLE).await?;
-    }
-    let (_, check) = conclude(context, seed, |_| document).await?;
+    let concluded = conclude(context, seed, args.wait_timeout, |_| document).await?;
     if !report.failures.is_empty() {
         return Ok(Exit::Problems);
     }
-    Ok(health_exit(&check))
-}
-
-/// TEMPORARY (helper "compat", until main's convergence lands in `check::conclude`): waits up to
-/// `bound` for every node to agree about the slots, polling the check, so that the final check
-/// of `reshard`, `rebalance` and `fix` does not judge replicas that have not yet heard of a
-/// slot's new owner. The merge with main's bounded convergence wait replaces it.
-pub async fn wait_for_slot_agreement(
-    context: &Context,
-    seed: &Endpoint,
-    bound: Duration,
-) -> Result<()> {
-    let deadline = Instant::now() + bound;
-    loop {
-        let (_, check) = inspect(context, seed, false).await?;
-        let settling = check
-            .findings
-            .iter()
-            .any(|f| matches!(f, Finding::SlotsDisagree { .. }));
-        if !settling || Instant::now() >= deadline {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    Ok(concluded.exit())
 }
 
 /// With `--dry-run` / `--simulate`: the plan as the JSON document (text was printed already).

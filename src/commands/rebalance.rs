@@ -45,7 +45,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
             args.threshold
         ))?;
         let report = resumed.unwrap_or_default();
-        return finish(context, &seed, "balanced", &report).await;
+        return finish(context, &seed, &args.migrate, "balanced", &report).await;
     }
     output.step(&format!(
         "Rebalancing across {} nodes. Total weight = {:.2}",
@@ -66,5 +66,5 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     if let Some(earlier) = resumed {
         report.absorb(earlier);
     }
-    finish(context, &seed, "moved", &report).await
+    finish(context, &seed, &args.migrate, "moved", &report).await
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::cli::ReplicateArgs;
 use crate::cluster::membership::check_newcomer;
-use crate::commands::check::{conclude, health_exit};
+use crate::commands::check::{conclude, settle};
 use crate::commands::newcomer;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -25,6 +25,7 @@ pub async fn run(context: &Context, args: &ReplicateArgs) -> Result<Exit> {
     if master.addr == replica.addr {
         return Err(Error::Usage(format!("{master} cannot replicate itself")));
     }
+    settle(context, &master).await;
     let topology = fetch_topology(&master, &context.connect, FetchOptions::default()).await?;
     let master_id = topology.seed.clone();
     if topology.nodes[0].entry.is_replica() {
@@ -76,11 +77,12 @@ pub async fn run(context: &Context, args: &ReplicateArgs) -> Result<Exit> {
         "attached"
     };
 
-    let (_, report) = conclude(
+    let concluded = conclude(
         context,
         &master,
+        args.wait_timeout,
         |_| json!({ "outcome": outcome, "master": master, "replica": replica }),
     )
     .await?;
-    Ok(health_exit(&report))
+    Ok(concluded.exit())
 }

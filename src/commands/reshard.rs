@@ -62,7 +62,8 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
                  here (another machine?), so nothing else was moved: check the slot counts and \
                  run reshard again if more slots should move.",
             )?;
-            return finish(context, &seed, "resumed", &resumed.unwrap_or_default()).await;
+            let report = resumed.unwrap_or_default();
+            return finish(context, &seed, &args.migrate, "resumed", &report).await;
         }
         None => reshard_table(topology, &request.from, &request.to, request.slots)?,
     };
@@ -91,7 +92,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     {
         journal.remove();
     }
-    finish(context, &seed, "moved", &report).await
+    finish(context, &seed, &args.migrate, "moved", &report).await
 }
 
 /// What was asked: the same request re-run resumes from the journal.

@@ -22,6 +22,7 @@ use futures_util::future::join_all;
 use redis::Cmd;
 
 use crate::cluster::check::NodeReport;
+use crate::cluster::converge::{Lag, lags};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::{NodeId, NodesView};
@@ -95,6 +96,17 @@ pub enum WaitError {
     NotUsable {
         waited: Duration,
         pending: Vec<String>,
+    },
+    /// A change did not reach every node's view within the bound.
+    #[error(
+        "the nodes' views did not all agree within {}; the change is made, but these still \
+         lag:\n  {}\nhint: `rtrib check` follows the cluster as it settles; a node that does \
+         not answer may be frozen or overloaded",
+        Secs(.waited), .lagging.join("\n  ")
+    )]
+    NotConverged {
+        waited: Duration,
+        lagging: Vec<String>,
     },
     /// Nodes were still not ready when `rtrib wait` gave up: each with what it lacked.
     #[error("gave up after {}, still waiting for:\n  {}", Secs(.waited), .waiting.join("\n  "))]
@@ -435,7 +447,7 @@ pub async fn wait_until_usable(
 }
 
 /// What keeps the cluster from being usable, and which replicas some node does not yet see
-/// as attached.
+/// as attached (or whose role some node has wrong: they announce themselves again).
 fn usability_gaps(
     members: &[Member],
     views: &[Option<(NodesView, String)>],
@@ -443,7 +455,11 @@ fn usability_gaps(
 ) -> (Vec<String>, Vec<usize>) {
     let mut pending = Vec::new();
     let mut unseen_replicas = Vec::new();
-    let mut signatures = Vec::new();
+    let mut announce = |index: usize| {
+        if !unseen_replicas.contains(&index) {
+            unseen_replicas.push(index);
+        }
+    };
     for (member, view) in members.iter().zip(views) {
         let Some((view, info)) = view else {
             pending.push(format!("{} does not answer", member.endpoint()));
@@ -455,11 +471,6 @@ fn usability_gaps(
                 "{} reports cluster_state:{state}",
                 member.endpoint()
             ));
-        }
-        signatures.push(view.config_signature());
-        // A MEET (ours, announcing a role) leaves a handshake entry until the peer answers.
-        if view.entries.iter().any(|e| e.flags.handshake) {
-            pending.push(format!("{} has a handshake in progress", member.endpoint()));
         }
         for &(replica, master) in &expectation.replica_of {
             let seen = view
@@ -473,42 +484,25 @@ fn usability_gaps(
                     members[replica].endpoint(),
                     members[master].endpoint()
                 ));
-                if !unseen_replicas.contains(&replica) {
-                    unseen_replicas.push(replica);
-                }
+                announce(replica);
             }
         }
     }
-    if signatures.windows(2).any(|pair| pair[0] != pair[1]) {
-        pending.push("the nodes do not agree about the slots yet".to_string());
-    }
-    // Every member's role as every other member sees it must match what it says of itself: a
-    // node that joined recently knows an older replica's master only once that replica has
-    // sent it a packet, so such a replica announces itself again.
-    for (index, member) in members.iter().enumerate() {
-        let Some(own) = views[index]
-            .as_ref()
-            .and_then(|(view, _)| view.myself())
-            .map(|me| me.master_id.clone())
-        else {
-            continue;
-        };
-        for (observer, view) in members.iter().zip(views) {
-            let seen = view
-                .as_ref()
-                .and_then(|(view, _)| view.get(&member.id))
-                .map(|entry| &entry.master_id);
-            if seen.is_some_and(|seen| *seen != own) {
-                pending.push(format!(
-                    "{} does not yet see the role {} has",
-                    observer.endpoint(),
-                    member.endpoint()
-                ));
-                if !unseen_replicas.contains(&index) {
-                    unseen_replicas.push(index);
-                }
-            }
+    // Slots, roles, members and handshakes, as every command's final wait judges them. A node
+    // that joined recently knows an older replica's master only once that replica has sent
+    // it a packet, so such a replica announces itself again.
+    let answered: Vec<&NodesView> = views.iter().flatten().map(|(view, _)| view).collect();
+    let name = |id: &NodeId| match members.iter().find(|m| &m.id == id) {
+        Some(member) => member.endpoint().to_string(),
+        None => id.short().to_string(),
+    };
+    for lag in lags(&answered) {
+        if let Lag::Role { node, .. } = &lag
+            && let Some(index) = members.iter().position(|m| &m.id == node)
+        {
+            announce(index);
         }
+        pending.push(lag.describe(&name));
     }
     (pending, unseen_replicas)
 }

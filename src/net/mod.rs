@@ -2,6 +2,7 @@
 
 pub mod addr;
 pub mod conn;
+pub mod converge;
 pub mod discover;
 pub mod fetch;
 pub mod form;

@@ -13,6 +13,8 @@ use crate::cluster::check::{
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet};
 use crate::cluster::topology::{Flags, NodeId};
+use crate::net::converge::Converged;
+use crate::net::form::WaitError;
 
 /// How many disagreeing slot ranges are spelled out before the rest is summarised.
 const DISAGREEMENTS_SHOWN: usize = 10;
@@ -446,6 +448,47 @@ impl<'a> CheckDocument<'a> {
                     finding,
                 })
                 .collect(),
+        }
+    }
+}
+
+/// The `convergence` field of the documents of commands that change the cluster: whether
+/// every node's view agreed before the final check, how long that took, and otherwise which
+/// nodes still lagged and about what.
+#[derive(Debug, Serialize)]
+pub struct ConvergenceDocument {
+    /// Every reachable node's view agreed within the bound.
+    pub converged: bool,
+    /// Milliseconds waited.
+    pub waited_ms: u64,
+    /// What still disagreed at the bound (empty when converged).
+    pub lagging: Vec<String>,
+    /// How many `CLUSTER MEET`s made a node tell a lagging one what it missed.
+    pub told: usize,
+}
+
+impl ConvergenceDocument {
+    /// The document of a wait's outcome.
+    pub fn new(convergence: &Result<Converged, WaitError>) -> Self {
+        match convergence {
+            Ok(done) => Self {
+                converged: true,
+                waited_ms: done.waited.as_millis() as u64,
+                lagging: Vec::new(),
+                told: done.told,
+            },
+            Err(WaitError::NotConverged { waited, lagging }) => Self {
+                converged: false,
+                waited_ms: waited.as_millis() as u64,
+                lagging: lagging.clone(),
+                told: 0,
+            },
+            Err(other) => Self {
+                converged: false,
+                waited_ms: 0,
+                lagging: vec![other.to_string()],
+                told: 0,
+            },
         }
     }
 }

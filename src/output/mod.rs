@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::cli::OutputFormat;
 
 pub use call::{CallDocument, NodeReply, TimeoutResult, write_call_text, write_timeout_text};
-pub use check::{CheckDocument, NodeDocument, write_check_text};
+pub use check::{CheckDocument, ConvergenceDocument, NodeDocument, write_check_text};
 pub use create::{CreateDocument, CreateOutcome, write_create_plan};
 pub use import::{BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_import_summary};
 pub use info::{InfoDocument, write_info_text};

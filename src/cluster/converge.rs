@@ -1,0 +1,475 @@
+//! Whether a change has reached every node: do all the nodes' own `CLUSTER NODES` agree on
+//! who serves which slot, who replicates whom, and who is a member?
+//!
+//! A change made on some nodes reaches the others by gossip: a slot's new owner bumps its
+//! config epoch and the other nodes (replicas too) adopt the claim when one of its packets
+//! reaches them, a few hundred milliseconds later; a replica's new master is learnt from a
+//! packet the replica sends. Until then, clients asking a lagging node are sent to the old
+//! owner, and a check run on it reports a disagreement. So every command that changes the
+//! cluster waits until [`lags`] finds nothing before it judges (see `net::converge`).
+//!
+//! What counts as the truth, per subject:
+//! - **Slots**: the claim a reachable master makes in its own `myself` line (on conflicting
+//!   claims, the one with the highest config epoch, as Redis resolves them); for a slot no
+//!   reachable master claims, what most views say. A slot open (migrating or importing) in a
+//!   node's own view is not compared there: an importing node ignores claims about it until the
+//!   move ends, and open slots are the check's business.
+//! - **Roles**: what each reachable node says of itself (master, or replica of M).
+//! - **Members**: there is no single truth; a node some views list and others do not is
+//!   reported with both sides. Handshake entries (a MEET still unanswered) are listed too.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::slots::{SLOT_COUNT, Slot, SlotSet};
+use super::topology::{NodeId, NodesView};
+
+/// One way in which the views do not agree yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Lag {
+    /// `observer` sees `slots` served by `sees` (`None`: by nobody), where `owner` serves them.
+    Slots {
+        observer: NodeId,
+        slots: Box<SlotSet>,
+        sees: Option<NodeId>,
+        owner: Option<NodeId>,
+    },
+    /// `observer` sees `node` as a replica of `sees` (`None`: as a master), where `node` says
+    /// it replicates `actual` (`None`: it is a master).
+    Role {
+        observer: NodeId,
+        node: NodeId,
+        sees: Option<NodeId>,
+        actual: Option<NodeId>,
+    },
+    /// `member` is listed by the nodes of `known_by` and not by those of `unknown_to`.
+    Membership {
+        member: NodeId,
+        known_by: Vec<NodeId>,
+        unknown_to: Vec<NodeId>,
+    },
+    /// `observer` has a handshake in progress (a MEET not answered yet).
+    Handshake { observer: NodeId, count: usize },
+}
+
+impl Lag {
+    /// The nodes whose views lag (or, for membership, take part in the disagreement).
+    pub fn nodes(&self) -> Vec<&NodeId> {
+        match self {
+            Lag::Slots { observer, .. }
+            | Lag::Role { observer, .. }
+            | Lag::Handshake { observer, .. } => vec![observer],
+            Lag::Membership {
+                known_by,
+                unknown_to,
+                ..
+            } => {
+                let minority = if unknown_to.len() <= known_by.len() {
+                    unknown_to
+                } else {
+                    known_by
+                };
+                minority.iter().collect()
+            }
+        }
+    }
+
+    /// The lag as a sentence, naming nodes with `name`.
+    pub fn describe(&self, name: &dyn Fn(&NodeId) -> String) -> String {
+        let owner = |id: &Option<NodeId>| match id {
+            Some(id) => format!("served by {}", name(id)),
+            None => "unassigned".to_string(),
+        };
+        let role = |id: &Option<NodeId>| match id {
+            Some(master) => format!("a replica of {}", name(master)),
+            None => "a master".to_string(),
+        };
+        let list = |ids: &[NodeId]| ids.iter().map(name).collect::<Vec<_>>().join(", ");
+        match self {
+            Lag::Slots {
+                observer,
+                slots,
+                sees,
+                owner: actual,
+            } => format!(
+                "{} still sees slots {slots} as {}; they are {}",
+                name(observer),
+                owner(sees),
+                owner(actual)
+            ),
+            Lag::Role {
+                observer,
+                node,
+                sees,
+                actual,
+            } => format!(
+                "{} still sees {} as {}; it is {}",
+                name(observer),
+                name(node),
+                role(sees),
+                role(actual)
+            ),
+            Lag::Membership {
+                member,
+                known_by,
+                unknown_to,
+            } => format!(
+                "{} is known to {} but not to {}",
+                name(member),
+                list(known_by),
+                list(unknown_to)
+            ),
+            Lag::Handshake { observer, count } => {
+                format!("{} has {count} handshake(s) in progress", name(observer))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Lag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(&|id| id.short().to_string()))
+    }
+}
+
+/// Everything on which the `views` (each a reachable node's own `CLUSTER NODES`) disagree;
+/// empty when the change has reached them all. Deterministic: the same views give the same
+/// lags in the same order.
+pub fn lags(views: &[&NodesView]) -> Vec<Lag> {
+    let views: Vec<&NodesView> = views
+        .iter()
+        .copied()
+        .filter(|view| view.myself().is_some())
+        .collect();
+    let mut lags = membership_lags(&views);
+    lags.extend(slot_lags(&views));
+    lags.extend(role_lags(&views));
+    lags.extend(views.iter().filter_map(|view| {
+        let count = view.entries.iter().filter(|e| e.flags.handshake).count();
+        let observer = view.myself()?.id.clone();
+        (count > 0).then_some(Lag::Handshake { observer, count })
+    }));
+    lags
+}
+
+/// The owner of every slot as the truth has it (see the module docs); `None`: unassigned.
+pub fn slot_truth<'a>(views: &[&'a NodesView]) -> Vec<Option<&'a NodeId>> {
+    let mut truth: Vec<Option<(u64, &NodeId)>> = vec![None; SLOT_COUNT];
+    let mut claimed = SlotSet::new();
+    for view in views {
+        let Some(me) = view.myself().filter(|me| me.is_master()) else {
+            continue;
+        };
+        for slot in me.slots.iter() {
+            let claim = (me.config_epoch, &me.id);
+            let current = &mut truth[usize::from(slot)];
+            if current.is_none_or(|held| claim > held) {
+                *current = Some(claim);
+            }
+            claimed.insert(slot);
+        }
+    }
+    let mut owners: Vec<Option<&NodeId>> = truth
+        .into_iter()
+        .map(|claim| claim.map(|(_, id)| id))
+        .collect();
+    for slot in claimed.complement().iter() {
+        let mut votes: BTreeMap<Option<&NodeId>, usize> = BTreeMap::new();
+        for view in views {
+            *votes.entry(view.owner_of(slot)).or_default() += 1;
+        }
+        // The most votes; on a tie, the smallest ID (BTreeMap order), so it is deterministic.
+        owners[usize::from(slot)] = votes
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .and_then(|(owner, _)| *owner);
+    }
+    owners
+}
+
+fn slot_lags(views: &[&NodesView]) -> Vec<Lag> {
+    let truth = slot_truth(views);
+    let mut lags = Vec::new();
+    for view in views {
+        let Some(me) = view.myself() else { continue };
+        let mut wrong: BTreeMap<(Option<&NodeId>, Option<&NodeId>), SlotSet> = BTreeMap::new();
+        let seen = owners_in(view);
+        for slot in 0..SLOT_COUNT as Slot {
+            if me.migrating.contains_key(&slot) || me.importing.contains_key(&slot) {
+                continue;
+            }
+            let (sees, actual) = (seen[usize::from(slot)], truth[usize::from(slot)]);
+            if sees != actual {
+                wrong.entry((sees, actual)).or_default().insert(slot);
+            }
+        }
+        lags.extend(wrong.into_iter().map(|((sees, owner), slots)| Lag::Slots {
+            observer: me.id.clone(),
+            slots: Box::new(slots),
+            sees: sees.cloned(),
+            owner: owner.cloned(),
+        }));
+    }
+    lags
+}
+
+/// The owner of every slot in one view.
+fn owners_in(view: &NodesView) -> Vec<Option<&NodeId>> {
+    let mut owners = vec![None; SLOT_COUNT];
+    for entry in &view.entries {
+        for slot in entry.slots.iter() {
+            owners[usize::from(slot)] = Some(&entry.id);
+        }
+    }
+    owners
+}
+
+fn role_lags(views: &[&NodesView]) -> Vec<Lag> {
+    let mut lags = Vec::new();
+    for subject in views {
+        let Some(me) = subject.myself() else { continue };
+        for view in views {
+            let Some(observer) = view.myself() else {
+                continue;
+            };
+            if observer.id == me.id {
+                continue;
+            }
+            let Some(seen) = view.get(&me.id) else {
+                continue; // a membership lag
+            };
+            if seen.master_id != me.master_id {
+                lags.push(Lag::Role {
+                    observer: observer.id.clone(),
+                    node: me.id.clone(),
+                    sees: seen.master_id.clone(),
+                    actual: me.master_id.clone(),
+                });
+            }
+        }
+    }
+    lags
+}
+
+fn membership_lags(views: &[&NodesView]) -> Vec<Lag> {
+    let mut known: BTreeMap<&NodeId, Vec<NodeId>> = BTreeMap::new();
+    for view in views {
+        let Some(me) = view.myself() else { continue };
+        for entry in view.entries.iter().filter(|e| !e.flags.handshake) {
+            known.entry(&entry.id).or_default().push(me.id.clone());
+        }
+    }
+    let observers: Vec<&NodeId> = views
+        .iter()
+        .filter_map(|v| v.myself().map(|me| &me.id))
+        .collect();
+    let mut lags = Vec::new();
+    for (member, known_by) in known {
+        let unknown_to: Vec<NodeId> = observers
+            .iter()
+            .filter(|observer| !known_by.contains(observer))
+            .map(|observer| (*observer).clone())
+            .collect();
+        if !unknown_to.is_empty() {
+            let mut known_by = known_by;
+            known_by.sort();
+            lags.push(Lag::Membership {
+                member: member.clone(),
+                known_by,
+                unknown_to,
+            });
+        }
+    }
+    lags
+}
+
+/// For every lagging observer, the node whose packet would tell it what it lacks: a slot's
+/// owner, or a node whose role it has wrong. Sending `CLUSTER MEET <observer>` on that node
+/// makes it send its header (its slots, epoch and role) to the observer at once, instead of
+/// at its next ping. Pairs are `(teller, observer)`, deduplicated, in a stable order.
+pub fn tellers(lags: &[Lag]) -> Vec<(NodeId, NodeId)> {
+    let mut pairs: Vec<(NodeId, NodeId)> = lags
+        .iter()
+        .filter_map(|lag| match lag {
+            Lag::Slots {
+                observer,
+                owner: Some(owner),
+                ..
+            } => Some((owner.clone(), observer.clone())),
+            Lag::Role { observer, node, .. } => Some((node.clone(), observer.clone())),
+            _ => None,
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    const R: &str = "cccccccccccccccccccccccccccccccccccccccc";
+
+    /// A view of three nodes: masters A and B, replica R of A, as `me` prints it, with the
+    /// slots `a` and `b` and epochs 1 and 2.
+    fn view(me: &str, a: &str, b: &str, r_master: &str, extra: &str) -> NodesView {
+        let flag = |id: &str| if id == me { "myself," } else { "" };
+        let text = format!(
+            "{A} 127.0.0.1:7000@17000 {}master - 0 0 1 connected {a}\n\
+             {B} 127.0.0.1:7001@17001 {}master - 0 0 2 connected {b}\n\
+             {R} 127.0.0.1:7002@17002 {}{} {r_master} 0 0 1 connected\n{extra}",
+            flag(A),
+            flag(B),
+            flag(R),
+            if r_master == "-" { "master" } else { "slave" },
+        );
+        NodesView::parse(&text).unwrap()
+    }
+
+    fn id(text: &str) -> NodeId {
+        NodeId::new(text)
+    }
+
+    #[test]
+    fn identical_views_agree() {
+        let views = [
+            view(A, "0-8191", "8192-16383", A, ""),
+            view(B, "0-8191", "8192-16383", A, ""),
+            view(R, "0-8191", "8192-16383", A, ""),
+        ];
+        let refs: Vec<&NodesView> = views.iter().collect();
+        assert_eq!(lags(&refs), []);
+    }
+
+    #[test]
+    fn a_replica_that_has_not_heard_of_a_move_lags_about_exactly_those_slots() {
+        // B took 0-99 from A (epoch 2 > 1); the replica still sees them on A.
+        let views = [
+            view(A, "100-8191", "0-99 8192-16383", A, ""),
+            view(B, "100-8191", "0-99 8192-16383", A, ""),
+            view(R, "0-8191", "8192-16383", A, ""),
+        ];
+        let refs: Vec<&NodesView> = views.iter().collect();
+        assert_eq!(
+            lags(&refs),
+            [Lag::Slots {
+                observer: id(R),
+                slots: Box::new(SlotSet::from_range(0, 99)),
+                sees: Some(id(A)),
+                owner: Some(id(B)),
+            }]
+        );
+        assert_eq!(tellers(&lags(&refs)), [(id(B), id(R))]);
+        let text = lags(&refs)[0].to_string();
+        assert_eq!(
+            text,
+            "cccccccc still sees slots 0-99 as served by aaaaaaaa; they are served by bbbbbbbb"
+        );
+    }
+
+    #[test]
+    fn a_slot_open_on_the_observer_is_not_compared() {
+        let importing = format!(
+            "{B} 127.0.0.1:7001@17001 myself,master - 0 0 2 connected 8192-16383 [5-<-{A}]\n"
+        );
+        let b_view = NodesView::parse(&format!(
+            "{A} 127.0.0.1:7000@17000 master - 0 0 1 connected 0-8191\n{importing}\
+             {R} 127.0.0.1:7002@17002 slave {A} 0 0 1 connected\n"
+        ))
+        .unwrap();
+        // A has given slot 5 away in its own view already; B still imports it.
+        let views = [
+            view(A, "0-4 6-8191", "8192-16383", A, ""),
+            b_view,
+            view(R, "0-4 6-8191", "8192-16383", A, ""),
+        ];
+        let refs: Vec<&NodesView> = views.iter().collect();
+        assert!(
+            lags(&refs)
+                .iter()
+                .all(|lag| !matches!(lag, Lag::Slots { observer, .. } if *observer == id(B))),
+            "{:?}",
+            lags(&refs)
+        );
+    }
+
+    #[test]
+    fn a_role_change_not_yet_seen_is_named() {
+        // R was promoted (a master now, by its own account); B still sees it as A's replica.
+        let views = [
+            view(A, "0-8191", "8192-16383", "-", ""),
+            view(B, "0-8191", "8192-16383", A, ""),
+            view(R, "0-8191", "8192-16383", "-", ""),
+        ];
+        let refs: Vec<&NodesView> = views.iter().collect();
+        assert_eq!(
+            lags(&refs),
+            [Lag::Role {
+                observer: id(B),
+                node: id(R),
+                sees: Some(id(A)),
+                actual: None,
+            }]
+        );
+        assert_eq!(tellers(&lags(&refs)), [(id(R), id(B))]);
+    }
+
+    #[test]
+    fn members_and_handshakes_disagreements_are_reported_both_ways() {
+        let d = "dddddddddddddddddddddddddddddddddddddddd";
+        let e = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+        let extra = format!("{d} 127.0.0.1:7003@17003 master - 0 0 0 connected\n");
+        let shake = format!("{e} 127.0.0.1:7009@17009 handshake - 0 0 0 disconnected\n");
+        let views = [
+            view(A, "0-8191", "8192-16383", A, &extra),
+            view(B, "0-8191", "8192-16383", A, &shake),
+            view(R, "0-8191", "8192-16383", A, ""),
+        ];
+        let refs: Vec<&NodesView> = views.iter().collect();
+        let found = lags(&refs);
+        assert_eq!(
+            found,
+            [
+                Lag::Membership {
+                    member: id(d),
+                    known_by: vec![id(A)],
+                    unknown_to: vec![id(B), id(R)],
+                },
+                Lag::Handshake {
+                    observer: id(B),
+                    count: 1
+                }
+            ]
+        );
+        assert_eq!(found[0].nodes(), [&id(A)], "the minority is named");
+        assert!(tellers(&found).is_empty());
+    }
+
+    #[test]
+    fn conflicting_claims_go_to_the_highest_epoch() {
+        // A (epoch 1) and B (epoch 2) both claim 0-9 in their own lines.
+        let views = [
+            view(A, "0-8191", "8192-16383", A, ""),
+            view(B, "10-8191", "0-9 8192-16383", A, ""),
+        ];
+        let refs: Vec<&NodesView> = views.iter().collect();
+        let truth = slot_truth(&refs);
+        assert_eq!(truth[5], Some(&id(B)));
+        assert_eq!(truth[10], Some(&id(A)));
+        assert_eq!(
+            lags(&refs),
+            [Lag::Slots {
+                observer: id(A),
+                slots: Box::new(SlotSet::from_range(0, 9)),
+                sees: Some(id(A)),
+                owner: Some(id(B)),
+            }]
+        );
+    }
+}

@@ -1,0 +1,308 @@
+//! Waiting, with a bound, until a change has reached every node: every reachable node's own
+//! `CLUSTER NODES` agrees on slot owners, roles and members (`cluster::converge`).
+//!
+//! Every command that changes the cluster ends here before its final check, and the commands
+//! that read a cluster before changing it wait here briefly first, so that gossip still in
+//! flight from a previous change is neither judged as a problem nor built upon.
+//!
+//! Waiting is not only passive: a node that lags is told directly. Gossip brings a slot's new
+//! owner to a replica within about a second (each node pings a few random peers per second);
+//! a `CLUSTER MEET <lagging node>` sent to the owner makes it send its header — its slots,
+//! config epoch and role — to that node at once, and the node adopts the claim as it would from
+//! a ping. The MEET names a node both already know, so nothing else changes (the handshake
+//! entry it creates is resolved by the first reply, a round trip later).
+//!
+//! Nodes that refuse connections, or whose host accepts none at all, are left out of the
+//! judgment (they are dead; the final check reports them). A node that accepts the connection
+//! but does not answer (a frozen process) keeps the wait going and is named when the bound
+//! passes.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
+
+use crate::cluster::converge::{lags, tellers};
+use crate::cluster::endpoint::Endpoint;
+use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
+use crate::net::Secs;
+use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
+use crate::net::form::WaitError;
+
+/// How often the views are read while they disagree.
+const POLL_INTERVAL: Duration = Duration::from_millis(25);
+/// How often the same lagging node is told again by the same node.
+const RETELL_INTERVAL: Duration = Duration::from_millis(300);
+/// Bound on the TCP probe that tells a silent node from a vanished host.
+const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
+/// At most this many disagreements are listed when the bound passes.
+const LISTED: usize = 12;
+
+/// How a wait that ended well went.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Converged {
+    /// From the call to the first poll in which every view agreed.
+    pub waited: Duration,
+    /// The nodes that answered in that poll.
+    pub nodes: usize,
+    /// The `CLUSTER MEET`s sent to lagging nodes' tellers.
+    pub told: usize,
+}
+
+/// What one node said in one poll.
+enum Reading {
+    View(NodesView),
+    /// Connected, but no answer in time: a frozen or overloaded node.
+    Silent(String),
+    /// Refused or broken: left out of the judgment.
+    Gone,
+}
+
+/// Waits until every reachable node's own view agrees, telling lagging nodes directly, or
+/// until `bound` passes: then the error names each node that still disagrees (or does not
+/// answer) and about what. The nodes are those `seed` lists, re-read on every poll.
+pub async fn wait_until_converged(
+    seed: &Endpoint,
+    settings: &ConnectSettings,
+    bound: Duration,
+) -> Result<Converged, WaitError> {
+    let started = Instant::now();
+    let deadline = started + bound;
+    let mut nodes = Nodes::new(settings);
+    let mut targets: Vec<Endpoint> = vec![seed.clone()];
+    let mut told_at: HashMap<(NodeId, NodeId), Instant> = HashMap::new();
+    let mut told = 0;
+    loop {
+        let budget = deadline
+            .saturating_duration_since(Instant::now())
+            .max(POLL_INTERVAL);
+        let readings = nodes.read(&targets, budget).await;
+        let views: Vec<&NodesView> = readings
+            .iter()
+            .filter_map(|(_, reading)| match reading {
+                Reading::View(view) => Some(view),
+                _ => None,
+            })
+            .collect();
+        let silent: Vec<String> = readings
+            .iter()
+            .filter_map(|(endpoint, reading)| match reading {
+                Reading::Silent(why) => Some(format!("{endpoint} does not answer ({why})")),
+                _ => None,
+            })
+            .collect();
+        let found = lags(&views);
+        let members = members_of(&views, seed);
+        let all_read = members
+            .iter()
+            .all(|member| targets.iter().any(|t| t.addr == member.addr));
+        if found.is_empty() && silent.is_empty() && all_read {
+            tracing::debug!(after = %Secs(&started.elapsed()), told, "every view agrees");
+            return Ok(Converged {
+                waited: started.elapsed(),
+                nodes: views.len(),
+                told,
+            });
+        }
+        if Instant::now() >= deadline {
+            let names = Names::from_views(&views);
+            let mut lagging: Vec<String> = silent;
+            lagging.extend(found.iter().map(|lag| lag.describe(&|id| names.name(id))));
+            return Err(not_converged(started.elapsed(), lagging));
+        }
+        tracing::trace!(lags = found.len(), silent = silent.len(), "views disagree");
+        let due: Vec<(NodeId, NodeId)> = tellers(&found)
+            .into_iter()
+            .filter(|pair| {
+                told_at
+                    .get(pair)
+                    .is_none_or(|at| at.elapsed() >= RETELL_INTERVAL)
+            })
+            .collect();
+        told += nodes.tell(&views, &due).await;
+        for pair in due {
+            told_at.insert(pair, Instant::now());
+        }
+        targets = members;
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+}
+
+fn not_converged(waited: Duration, mut lagging: Vec<String>) -> WaitError {
+    let total = lagging.len();
+    lagging.truncate(LISTED);
+    if total > LISTED {
+        lagging.push(format!("... and {} more", total - LISTED));
+    }
+    WaitError::NotConverged { waited, lagging }
+}
+
+/// The nodes to read next: every node with an address that a view lists (handshakes aside),
+/// the seed first.
+fn members_of(views: &[&NodesView], seed: &Endpoint) -> Vec<Endpoint> {
+    let mut endpoints: Vec<Endpoint> = vec![seed.clone()];
+    for view in views {
+        for entry in view
+            .entries
+            .iter()
+            .filter(|e| !e.flags.handshake && !e.flags.noaddr)
+        {
+            if let Some(addr) = entry.addr()
+                && !endpoints.iter().any(|e| e.addr == addr)
+            {
+                endpoints.push(Endpoint {
+                    name: entry.hostname.clone(),
+                    addr,
+                });
+            }
+        }
+    }
+    endpoints
+}
+
+/// Node names for messages: `ip:port` (or `host (ip:port)`) by ID, from the views.
+struct Names {
+    by_id: HashMap<NodeId, String>,
+}
+
+impl Names {
+    fn from_views(views: &[&NodesView]) -> Self {
+        let mut by_id = HashMap::new();
+        for entry in views.iter().flat_map(|v| &v.entries) {
+            if let Some(addr) = entry.addr() {
+                let endpoint = Endpoint {
+                    name: entry.hostname.clone(),
+                    addr,
+                };
+                by_id
+                    .entry(entry.id.clone())
+                    .or_insert_with(|| endpoint.to_string());
+            }
+        }
+        Self { by_id }
+    }
+
+    fn name(&self, id: &NodeId) -> String {
+        self.by_id
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("node {}", id.short()))
+    }
+}
+
+/// The connections of one wait, kept across polls.
+struct Nodes<'a> {
+    settings: &'a ConnectSettings,
+    clients: HashMap<SocketAddr, NodeClient>,
+}
+
+impl<'a> Nodes<'a> {
+    fn new(settings: &'a ConnectSettings) -> Self {
+        Self {
+            settings,
+            clients: HashMap::new(),
+        }
+    }
+
+    /// Reads every target's view concurrently, each within `budget`.
+    async fn read(&mut self, targets: &[Endpoint], budget: Duration) -> Vec<(Endpoint, Reading)> {
+        let settings = self.settings;
+        let known = &self.clients;
+        let results = join_all(targets.iter().map(|endpoint| async move {
+            let attempt = async {
+                let client = match known.get(&endpoint.addr) {
+                    Some(client) => client.clone(),
+                    None => NodeClient::connect(endpoint, settings).await?,
+                };
+                let (view, _) = client.read_view().await?;
+                Ok::<_, NodeError>((client, view))
+            };
+            let why = match tokio::time::timeout(budget, attempt).await {
+                Ok(Ok((client, view))) => {
+                    return (endpoint.clone(), Some(client), Reading::View(view));
+                }
+                Err(_) => format!("no reply within {}", Secs(&budget)),
+                Ok(Err(error @ NodeError::Timeout { .. })) => error.reason(),
+                Ok(Err(error)) => {
+                    tracing::debug!("{error}: left out of the convergence wait");
+                    return (endpoint.clone(), None, Reading::Gone);
+                }
+            };
+            // A host that does not even accept a TCP connection is gone (a deleted pod's
+            // address answers nothing); one that accepts it but stays silent is a frozen or
+            // overloaded node, which the wait must not ignore.
+            let reading = match accepts_connections(endpoint.addr).await {
+                true => Reading::Silent(why),
+                false => {
+                    tracing::debug!("{endpoint}: {why}, and no TCP connection: left out");
+                    Reading::Gone
+                }
+            };
+            (endpoint.clone(), None, reading)
+        }))
+        .await;
+        results
+            .into_iter()
+            .map(|(endpoint, client, reading)| {
+                match client {
+                    Some(client) => {
+                        self.clients.insert(endpoint.addr, client);
+                    }
+                    None => {
+                        self.clients.remove(&endpoint.addr);
+                    }
+                }
+                (endpoint, reading)
+            })
+            .collect()
+    }
+
+    /// Has each teller send `CLUSTER MEET` to its lagging observer, at the address the teller
+    /// itself knows it by; returns how many were sent. Failures only cost speed.
+    async fn tell(&self, views: &[&NodesView], pairs: &[(NodeId, NodeId)]) -> usize {
+        let own = |id: &NodeId| {
+            views
+                .iter()
+                .find(|v| v.myself().is_some_and(|me| &me.id == id))
+        };
+        let sends = pairs.iter().filter_map(|(teller, observer)| {
+            let teller_view = own(teller)?;
+            let client = self.clients.get(&teller_view.myself()?.addr()?)?;
+            let meet = meet_command(teller_view.get(observer)?)?;
+            Some(async move {
+                match client.query::<()>(&meet).await {
+                    Ok(()) => true,
+                    Err(error) => {
+                        tracing::debug!("telling a lagging node: {error}");
+                        false
+                    }
+                }
+            })
+        });
+        join_all(sends)
+            .await
+            .into_iter()
+            .filter(|sent| *sent)
+            .count()
+    }
+}
+
+/// Whether something accepts a TCP connection at `addr` within [`PROBE_TIMEOUT`].
+async fn accepts_connections(addr: SocketAddr) -> bool {
+    matches!(
+        tokio::time::timeout(PROBE_TIMEOUT, tokio::net::TcpStream::connect(addr)).await,
+        Ok(Ok(_))
+    )
+}
+
+/// `CLUSTER MEET ip port [bus-port]` for `entry`, as another node lists it.
+fn meet_command(entry: &NodeEntry) -> Option<redis::Cmd> {
+    let addr = entry.addr()?;
+    let mut cmd = redis::cmd("CLUSTER");
+    cmd.arg("MEET").arg(addr.ip().to_string()).arg(addr.port());
+    if u32::from(entry.bus_port) != u32::from(addr.port()) + 10000 {
+        cmd.arg(entry.bus_port);
+    }
+    Some(cmd)
+}
