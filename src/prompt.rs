@@ -80,10 +80,10 @@ pub fn password(
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Err(PasswordError::NoTerminal { option, instead });
     }
-    dialoguer::Password::new()
-        .with_prompt(prompt)
-        .allow_empty_password(true)
-        .interact()
+    let terminal = console::Term::stderr();
+    terminal
+        .write_str(&format!("{prompt}: "))
+        .and_then(|()| terminal.read_secure_line())
         .map_err(|error| PasswordError::Read {
             option,
             detail: error.to_string(),
