@@ -14,7 +14,7 @@ use crate::support::cluster::{Layout, Nodes, NodesConfig, RedisNode, wait_until}
 
 /// Every node's own slot count per master ID, read once (no waiting): rtrib has already
 /// waited for them to agree. Asserts they all agree, no slot is open, and returns the counts.
-fn agreed_slot_counts(nodes: &Nodes) -> HashMap<String, usize> {
+pub(crate) fn agreed_slot_counts(nodes: &Nodes) -> HashMap<String, usize> {
     let views: Vec<(String, HashMap<String, usize>, bool)> = nodes
         .iter()
         .map(|node| {

@@ -10,9 +10,10 @@ use crate::support::cluster::{
     Nodes, NodesConfig, info_field, parse_nodes, value_to_string, wait_until,
 };
 use crate::support::pods::Pods;
+use crate::support::servers::Server;
 
 /// Runs `rtrib heal` on every pod by name with `options`: exit code, stdout, stderr.
-fn heal(pods: &Pods, options: &[&str]) -> (Option<i32>, String, String) {
+pub(crate) fn heal(pods: &Pods, options: &[&str]) -> (Option<i32>, String, String) {
     let output = pods
         .rtrib()
         .arg("heal")
@@ -29,7 +30,7 @@ fn heal(pods: &Pods, options: &[&str]) -> (Option<i32>, String, String) {
 
 /// Asserts, from every node's own CLUSTER NODES, that it lists every node (and only them) at
 /// its current address, settled, with no handshake in progress.
-fn assert_everyone_sees_everyone_where_they_are(nodes: &Nodes) {
+pub(crate) fn assert_everyone_sees_everyone_where_they_are(nodes: &Nodes) {
     let current: Vec<(String, String)> = nodes
         .iter()
         .map(|n| (n.id(), format!("{}@{}", n.addr(), n.bus_port())))
@@ -53,7 +54,7 @@ fn assert_everyone_sees_everyone_where_they_are(nodes: &Nodes) {
 }
 
 /// Asserts that every key reads back its value from the node serving its slot now.
-fn assert_keys_readable(nodes: &Nodes, keys: &[String]) {
+pub(crate) fn assert_keys_readable(nodes: &Nodes, keys: &[String]) {
     let owners = nodes.slot_owners();
     for (i, key) in keys.iter().enumerate() {
         let slot = crate::support::cluster::key_slot(key.as_bytes());
@@ -67,7 +68,7 @@ fn assert_keys_readable(nodes: &Nodes, keys: &[String]) {
     }
 }
 
-fn assert_replica_links_up(nodes: &Nodes) {
+pub(crate) fn assert_replica_links_up(nodes: &Nodes) {
     for node in nodes {
         let info = node.cmd_str(&["INFO", "replication"]);
         if info.contains("role:slave") {
@@ -80,7 +81,7 @@ fn assert_replica_links_up(nodes: &Nodes) {
     }
 }
 
-fn assert_check_passes(pods: &Pods) {
+pub(crate) fn assert_check_passes(pods: &Pods) {
     pods.rtrib()
         .args(["check", &pods.node_args()[0]])
         .assert()
@@ -90,7 +91,12 @@ fn assert_check_passes(pods: &Pods) {
 /// The six pods formed into 3 masters with a replica each, holding `keys` keys saved to disk
 /// (the pods' data survives restarts).
 fn cluster_with_keys(keys: usize) -> (Pods, Vec<String>) {
-    let pods = Pods::start(6);
+    cluster_with_keys_on(Server::from_env(), keys)
+}
+
+/// [`cluster_with_keys`] on `server`.
+pub(crate) fn cluster_with_keys_on(server: Server, keys: usize) -> (Pods, Vec<String>) {
+    let pods = Pods::start_on(server, 6);
     pods.nodes.form(3);
     let keys = pods.nodes.fill_keys(keys);
     // Replicas must hold the keys before they are saved.

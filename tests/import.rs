@@ -35,7 +35,7 @@ fn standalone(password: Option<&str>) -> Nodes {
 
 /// Writes `count` keys to `node`, cycling through strings, hashes, lists and sets; every
 /// tenth key gets a one-hour TTL. Returns the names.
-fn fill_mixed(node: &RedisNode, count: usize) -> Vec<String> {
+pub(crate) fn fill_mixed(node: &RedisNode, count: usize) -> Vec<String> {
     let mut pipe = redis::pipe();
     let mut keys = Vec::with_capacity(count);
     for i in 0..count {
@@ -79,11 +79,11 @@ fn fill_mixed(node: &RedisNode, count: usize) -> Vec<String> {
 
 /// What a key holds, comparable across servers: its type, its value (hash fields and set
 /// members sorted) and whether it has a TTL.
-type Held = (String, Vec<String>, bool);
+pub(crate) type Held = (String, Vec<String>, bool);
 
 /// Each key's [`Held`], read from `node` in one pipeline. The key's name says its type (see
 /// [`fill_mixed`]), and so which command reads its value.
-fn snapshot(node: &RedisNode, keys: &[String]) -> Vec<Held> {
+pub(crate) fn snapshot(node: &RedisNode, keys: &[String]) -> Vec<Held> {
     let mut pipe = redis::pipe();
     for key in keys {
         pipe.cmd("TYPE").arg(key).cmd("PTTL").arg(key);
@@ -117,7 +117,7 @@ fn snapshot(node: &RedisNode, keys: &[String]) -> Vec<Held> {
 }
 
 /// [`snapshot`] of every key, each read on the master that owns its slot.
-fn snapshot_in_cluster(cluster: &Nodes, keys: &[String]) -> Vec<Held> {
+pub(crate) fn snapshot_in_cluster(cluster: &Nodes, keys: &[String]) -> Vec<Held> {
     let owners = cluster.slot_owners();
     keys.iter()
         .map(|key| {

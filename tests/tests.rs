@@ -14,6 +14,7 @@ mod fixture;
 mod generated;
 mod heal;
 mod import;
+mod matrix;
 mod membership;
 mod messages;
 mod migrate;

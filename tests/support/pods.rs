@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::cluster::{Layout, Nodes, NodesConfig};
 use super::dns::FakeDns;
+use super::servers::Server;
 
 /// The nodes, their DNS server and a resolv.conf with the pod's search domains.
 pub struct Pods {
@@ -19,7 +20,12 @@ pub struct Pods {
 impl Pods {
     /// Starts `count` empty pods and publishes their names.
     pub fn start(count: usize) -> Self {
-        let nodes = Nodes::start(NodesConfig::new(count, Layout::LoopbackIps));
+        Self::start_on(Server::from_env(), count)
+    }
+
+    /// Starts `count` empty pods running `server` and publishes their names.
+    pub fn start_on(server: Server, count: usize) -> Self {
+        let nodes = Nodes::start(NodesConfig::on(server, count, Layout::LoopbackIps));
         let dns = FakeDns::start();
         for (i, node) in nodes.iter().enumerate() {
             dns.set(&Self::fqdn(i), &[node.ip()]);
