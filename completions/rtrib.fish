@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rtrib_global_optspecs
-    string join \n o/output= user= a/pass= pass-file= tls cacert= cert= key= sni= insecure connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose h/help V/version
+    string join \n o/output= user= a/pass= pass-file= tls cacert= cert= key= sni= insecure connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose y/yes askpass h/help V/version
 end
 
 function __fish_rtrib_needs_command
@@ -43,6 +43,8 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -l insecure -d 'Do not verify 
 complete -c rtrib -n "__fish_rtrib_needs_command" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_needs_command" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_needs_command" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
@@ -86,12 +88,13 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l resolv-conf -d 'R
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l allow-few-masters -d 'Allow a cluster of fewer than 3 masters (no automatic failover)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l wait-sync -d 'Also wait until every replica has finished its first sync with its master'
-complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s y -l yes -l cluster-yes -d 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l master-addr -d 'The master to replicate' -r
@@ -116,9 +119,11 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l insecure -d 'D
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s V -l version -d 'Print version'
-complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l master-id -l cluster-master-id -d 'The master to replicate: its ID, an ID prefix (6+ characters) or its address' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l master-id -l cluster-master-id -l cluster-primary-id -d 'The master to replicate: its ID, an ID prefix (6+ characters) or its address' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l wait-timeout -d 'How long to wait until every node knows the new node' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'"
@@ -140,6 +145,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l insecure -d 'Do
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l wait-timeout -d 'How long to keep forgetting it until gossip can no longer bring it back' -r
@@ -163,6 +170,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l insecure -d 'Do
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l wait-timeout -d 'How long to keep forgetting it until gossip can no longer bring it back' -r
@@ -185,6 +194,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l insecure -d 'Do n
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l from -l cluster-from -d 'The masters that give slots: IDs, ID prefixes (6+ characters) or addresses, comma-separated, or `all` (every master but the destination)' -r
@@ -210,12 +221,13 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l dns-server -d 'A
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s y -l yes -l cluster-yes -d 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l weight -l cluster-weight -d 'A master\'s weight (default 1): ID, ID prefix or address `=W`. 0 drains the master. Repeatable, or several after one flag as redis-cli takes them' -r
@@ -243,16 +255,17 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l command-timeou
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l use-empty-masters -l cluster-use-empty-masters -d 'Give slots to masters that serve none too'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l use-empty-masters -l cluster-use-empty-masters -l cluster-use-empty-primaries -d 'Give slots to masters that serve none too'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l auto-weights -d 'Accepted for redis-trib.rb scripts and ignored (it never did anything there either)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l simulate -l cluster-simulate -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s y -l yes -l cluster-yes -d 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
@@ -274,14 +287,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l resolve-timeout -d '
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l search-multiple-owners -l cluster-search-multiple-owners -d 'Also repair slots in which a master that does not serve them holds keys (reads every master\'s key count in all 16384 slots, as always; this only widens what is repaired)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l force -l cluster-fix-with-unreachable-masters -d 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l force -l cluster-fix-with-unreachable-masters -l cluster-fix-with-unreachable-primaries -d 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s y -l yes -l cluster-yes -d 'Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
@@ -308,6 +322,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l insecure -d 'Do not
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l for -d 'What to wait for' -r -f -a "ready\t'Every node answers PING and is cluster-enabled'
@@ -332,6 +348,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l insecure -d 'Do not
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
@@ -357,6 +375,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l insecure -d 'Do no
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l by -d 'The measure of the bar per master and of the heaviest slots' -r -f -a "slots\t'slot counts (redis-cli\'s rebalance)'
@@ -385,6 +405,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l insecure -d 'Do not
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -401,13 +423,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l command-timeout -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l only-masters -l cluster-only-masters -d 'Only masters'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l only-masters -l cluster-only-masters -l cluster-only-primaries -d 'Only masters'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l only-replicas -l cluster-only-replicas -d 'Only replicas'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from -l cluster-from -d 'The standalone Redis to read the keys from, by name or address' -r
@@ -433,12 +457,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l dns-server -d 'As
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l copy -l cluster-copy -d 'Copy the keys: the source keeps them (by default MIGRATE deletes them from the source)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l replace -l cluster-replace -d 'Overwrite keys that already exist in the cluster (by default they are left alone and reported)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-askpass -l cluster-from-askpass -d 'Ask for the source\'s password on the terminal, without echo; an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-tls -d 'Connect to the source with the cluster\'s TLS settings (by default the source is plaintext, whatever the cluster speaks)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -460,6 +487,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l insecure -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l nodes -d 'How many nodes' -r
@@ -485,6 +514,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l insecure -d 'Do 
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -506,6 +537,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l insecure -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 4 -d 'Resolve host names to IPv4 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 6 -d 'Resolve host names to IPv6 addresses only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'

@@ -92,7 +92,7 @@ pub async fn run(context: &Context, args: &FixArgs) -> Result<Exit> {
         .await;
     }
     print_plan(context, topology, &plan)?;
-    if !confirm("Fix these slots as above?", args.confirm.yes)? {
+    if !confirm("Fix these slots as above?", context.assume_yes)? {
         return Err(Error::Declined);
     }
     let (report, failures) = apply(context, &fetched, &plan, args).await?;

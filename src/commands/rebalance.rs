@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::load::{LoadRequest, read_load};
 use crate::output::{BalanceDocument, measure_noun, write_moves_text, write_shares_text};
-use crate::prompt::confirm;
+use crate::prompt::confirm_on_terminal;
 
 /// Runs `rebalance`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
@@ -28,10 +28,11 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     }
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
-    let (ready, resumed) = match read_and_resume(context, &seed, &args.migrate).await? {
-        Resumed::Ready(ready, resumed) => (ready, resumed),
-        Resumed::Failed(exit) => return Ok(exit),
-    };
+    let (ready, resumed) =
+        match read_and_resume(context, &seed, &args.migrate, "rebalancing").await? {
+            Resumed::Ready(ready, resumed) => (ready, resumed),
+            Resumed::Failed(exit) => return Ok(exit),
+        };
     let topology = ready.topology();
     let names: Vec<String> = args.weight.iter().map(|(name, _)| name.clone()).collect();
     let ids = master_ids(context, topology, &names, "--weight").await?;
@@ -60,7 +61,8 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     if args.simulate {
         return print_plan_only(context, &decision.moves, balance);
     }
-    if !confirm("Can I move the above slots?", args.confirm.yes)? {
+    // redis-cli's rebalance never asks: without a terminal, neither does this.
+    if !confirm_on_terminal("Can I move the above slots?", context.assume_yes)? {
         return Err(Error::Declined);
     }
     let moves = interleave(decision.moves.clone());

@@ -29,10 +29,11 @@ use crate::prompt::confirm;
 pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
-    let (ready, resumed) = match read_and_resume(context, &seed, &args.migrate).await? {
-        Resumed::Ready(ready, resumed) => (ready, resumed),
-        Resumed::Failed(exit) => return Ok(exit),
-    };
+    let (ready, resumed) =
+        match read_and_resume(context, &seed, &args.migrate, "resharding").await? {
+            Resumed::Ready(ready, resumed) => (ready, resumed),
+            Resumed::Failed(exit) => return Ok(exit),
+        };
     let topology = ready.topology();
     let to = master_ids(context, topology, std::slice::from_ref(&args.to), "--to").await?;
     let from = match args.from.as_slice() {
@@ -75,7 +76,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     }
     if !confirm(
         "Do you want to proceed with the proposed reshard plan?",
-        args.confirm.yes,
+        context.assume_yes,
     )? {
         return Err(Error::Declined);
     }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::cli::{ConfirmArgs, CreateArgs, DiscoveryArgs, SandboxAction, SandboxArgs};
+use crate::cli::{CreateArgs, DiscoveryArgs, SandboxAction, SandboxArgs};
 use crate::cluster::endpoint::Endpoint;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -87,9 +87,8 @@ async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16])
         dry_run: false,
         wait_timeout: Duration::from_secs(60),
         wait_sync: false,
-        confirm: ConfirmArgs { yes: true },
     };
-    let exit = super::create::run(context, &create).await?;
+    let exit = super::create::create(context, &create, true).await?;
     output.line(&format!(
         "\nSandbox ready: 127.0.0.1:{}-{}. Try: rtrib check 127.0.0.1:{}\nStop it with: rtrib sandbox stop{}",
         ports[0],
