@@ -170,7 +170,11 @@ pub enum Command {
         after_help = "Examples:\n  \
             rtrib check 127.0.0.1:7000\n  \
             rtrib check redis-app-0.redis-service:6379 -o json\n  \
-            rtrib check redis-0.redis:6379 --search-multiple-owners\n\n\
+            rtrib check redis-0.redis:6379 --search-multiple-owners\n  \
+            rtrib check redis-0.redis:6379 -o prometheus --textfile /textfile/rtrib.prom\n\n\
+            With -o prometheus the result is Prometheus metrics (rtrib_cluster_healthy and the \
+            rest, see docs/metrics.md); --textfile writes them atomically to a file for \
+            node_exporter's textfile collector. The exit status stays the check's.\n\n\
             Exit status: 0 healthy, 1 problems found, 3 the node could not be reached or used, \
             4 it did not answer in time."
     )]
@@ -178,7 +182,8 @@ pub enum Command {
     /// Show each master's keys, slots and replicas.
     #[command(after_help = "Examples:\n  \
             rtrib info 127.0.0.1:7000\n  \
-            rtrib info redis-app-0.redis-service:6379 -o json")]
+            rtrib info redis-app-0.redis-service:6379 -o json\n  \
+            rtrib info 127.0.0.1:7000 -o prometheus     # the same metrics as check")]
     Info(InfoArgs),
     /// Run a command on every node concurrently and print each node's reply.
     #[command(after_help = "Examples:\n  \
@@ -233,6 +238,10 @@ pub struct CheckArgs {
     /// 16384 slots per master).
     #[arg(long, visible_alias = "cluster-search-multiple-owners")]
     pub search_multiple_owners: bool,
+    /// Write the metrics (implies -o prometheus) to this file instead of stdout, atomically:
+    /// for node_exporter's textfile collector (name it *.prom in its directory).
+    #[arg(long, value_name = "PATH")]
+    pub textfile: Option<PathBuf>,
 }
 
 /// Arguments of `rtrib completions`.
@@ -249,6 +258,9 @@ pub struct InfoArgs {
     /// Any node of the cluster: host:port, ip:port or [ipv6]:port.
     #[arg(value_name = "NODE")]
     pub node: String,
+    /// Write the metrics (implies -o prometheus) to this file instead of stdout, atomically.
+    #[arg(long, value_name = "PATH")]
+    pub textfile: Option<PathBuf>,
 }
 
 /// Arguments of `rtrib create`.
@@ -734,6 +746,8 @@ pub enum OutputFormat {
     Text,
     /// One JSON document on stdout.
     Json,
+    /// Prometheus metrics in the text exposition format (check and info only).
+    Prometheus,
 }
 
 /// Options that apply to every subcommand; they may appear anywhere on the line.
