@@ -14,5 +14,6 @@ pub mod lookup;
 pub mod membership;
 pub mod metrics;
 pub mod migrate;
+pub mod plan;
 pub mod slots;
 pub mod topology;
