@@ -150,6 +150,27 @@ pub enum Command {
             3 a node is unreachable, 5 a master is unreachable without --force (nothing changed)."
     )]
     Fix(FixArgs),
+    /// Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed.
+    #[command(
+        long_about = "Carry out a plan file written by a command's --plan-out (create, reshard, \
+            rebalance, fix, del-node, forget), exactly as reviewed.\n\n\
+            Reads the cluster first and compares it with the cluster the plan found (members, \
+            roles, slot owners, open slots, config epochs): when something else changed it \
+            refuses, naming what changed, with nothing changed (exit 5). Otherwise it makes the \
+            plan's steps with the engines of the command that made it, with its progress, \
+            convergence wait and final check. A plan interrupted part-way is resumed where it \
+            stopped; a plan already carried out is recognised and left alone (exit 0).",
+        after_help = "Examples:\n  \
+            rtrib reshard 127.0.0.1:7000 --from all --to 3c3a0c74 --slots 4096 --plan-out move.json\n  \
+            rtrib apply move.json --dry-run\n  \
+            rtrib apply move.json --yes\n\n\
+            Exit status: 0 carried out (or already done) and the cluster is healthy, 1 a step \
+            failed, declined, or the check found problems, 2 the file is not a plan rtrib can \
+            apply, 3 a node is unreachable, 4 the cluster did not converge in time, 5 the \
+            cluster changed since the plan was made (nothing changed), 6 the plan is for \
+            another cluster."
+    )]
+    Apply(ApplyArgs),
     /// Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster.
     #[command(after_help = "Examples:\n  \
             rtrib heal redis-app-{0..5}.redis-service:6379\n  \
@@ -299,6 +320,9 @@ pub struct CreateArgs {
     /// Also wait until every replica has finished its first sync with its master.
     #[arg(long)]
     pub wait_sync: bool,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
     /// Answer yes to the confirmation.
     #[command(flatten)]
     pub confirm: ConfirmArgs,
@@ -359,6 +383,9 @@ pub struct DelNodeArgs {
     /// How long to keep forgetting it until gossip can no longer bring it back.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
 }
 
 /// Arguments of `rtrib forget`.
@@ -373,6 +400,9 @@ pub struct ForgetArgs {
     /// How long to keep forgetting it until gossip can no longer bring it back.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
 }
 
 /// How slots are moved, for `reshard`, `rebalance` and `fix`.
@@ -446,6 +476,9 @@ pub struct ReshardArgs {
     /// Print the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
     /// How to move.
     #[command(flatten)]
     pub migrate: MigrateArgs,
@@ -468,6 +501,9 @@ pub struct FixArgs {
     /// uncovered and reassigned to reachable masters (their keys are not moved).
     #[arg(long, visible_alias = "cluster-fix-with-unreachable-masters")]
     pub force: bool,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
     /// How keys are moved.
     #[command(flatten)]
     pub migrate: MigrateArgs,
@@ -512,6 +548,9 @@ pub struct RebalanceArgs {
     /// Print the plan and change nothing.
     #[arg(long, visible_aliases = ["cluster-simulate", "dry-run"])]
     pub simulate: bool,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
     /// How to move.
     #[command(flatten)]
     pub migrate: MigrateArgs,
@@ -667,6 +706,29 @@ pub struct SetTimeoutArgs {
     pub milliseconds: u64,
 }
 
+/// Arguments of `rtrib apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The plan file, written by a command's --plan-out.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Read the cluster from this node instead of the one the plan was made from.
+    #[arg(long, value_name = "NODE")]
+    pub node: Option<String>,
+    /// Print where the cluster stands and the steps left, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also wait, for a create plan, until every replica has finished its first sync.
+    #[arg(long)]
+    pub wait_sync: bool,
+    /// How slots are moved, and how long to wait for every node to agree at the end.
+    #[command(flatten)]
+    pub migrate: MigrateArgs,
+    /// Answer yes to the confirmation.
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+}
+
 /// What `rtrib sandbox` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SandboxAction {
@@ -725,6 +787,15 @@ pub struct ConfirmArgs {
         value_parser = clap::builder::FalseyValueParser::new()
     )]
     pub yes: bool,
+}
+
+/// Writing the plan instead of carrying it out, for commands that plan a change.
+#[derive(Debug, Args)]
+pub struct PlanOutArgs {
+    /// Write the plan to FILE and change nothing: a JSON document with the cluster as found
+    /// and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub plan_out: Option<PathBuf>,
 }
 
 /// Parses `NAME=DOMAIN`.

@@ -100,13 +100,19 @@ pub enum RemoveStep {
     },
 }
 
+/// Where the replicas of a node to remove go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rehoming {
+    /// `(replica, new master)` for each reachable replica.
+    pub moves: Vec<(NodeId, NodeId)>,
+    /// The replicas rtrib cannot reach: left alone.
+    pub unreachable: Vec<NodeId>,
+}
+
 /// The master each reachable replica of `victim` should follow once it is removed (see
 /// [`MasterPicker`]), and the replicas rtrib cannot reach (left alone). `None` when a replica
 /// has no master left to follow.
-pub fn rehome_replicas(
-    topology: &Topology,
-    victim: &NodeId,
-) -> Option<(Vec<(NodeId, NodeId)>, Vec<NodeId>)> {
+pub fn rehome_replicas(topology: &Topology, victim: &NodeId) -> Option<Rehoming> {
     let mut picker = MasterPicker::new(topology, victim);
     let mut moves = Vec::new();
     let mut unreachable = Vec::new();
@@ -118,7 +124,7 @@ pub fn rehome_replicas(
         let master = picker.pick(replica.endpoint.addr.ip())?;
         moves.push((replica.id().clone(), master.id().clone()));
     }
-    Some((moves, unreachable))
+    Some(Rehoming { moves, unreachable })
 }
 
 /// Chooses the master each new (or orphaned) replica follows: the one with the fewest replicas,

@@ -2,6 +2,7 @@
 //! resolve → fetch → plan/judge → confirm → apply → verify → report.
 
 mod add_node;
+mod apply;
 mod call;
 mod check;
 mod completions;
@@ -35,6 +36,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
     }
     match command {
         Command::AddNode(args) => add_node::run(context, args).await,
+        Command::Apply(args) => apply::run(context, args).await,
         Command::Call(args) => call::run(context, args).await,
         Command::Check(args) => check::run(context, args).await,
         Command::Completions(args) => completions::run(context, args),

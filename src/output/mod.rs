@@ -11,6 +11,7 @@ mod import;
 mod info;
 mod metrics;
 mod migrate;
+mod plan;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -26,6 +27,7 @@ pub use import::{BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write
 pub use info::{InfoDocument, write_info_text};
 pub use metrics::{exposition, write_exposition};
 pub use migrate::{MigrateDocument, Progress, write_moves_text, write_summary_text};
+pub use plan::{PlannedDocument, write_planned};
 
 /// Decides how text is decorated.
 #[derive(Debug, Clone, Copy)]
