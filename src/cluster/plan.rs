@@ -411,9 +411,13 @@ impl Plan {
         Ok(plan)
     }
 
-    /// The plan as the JSON text of a plan file.
+    /// The plan as the JSON text of a plan file: indented, with every object of plain values
+    /// (a slot move, say) and every array without objects (a slot set) on one line, so that a
+    /// diff of two plans shows one line per step that differs.
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        let value = serde_json::to_value(self).unwrap_or_default();
+        let mut text = String::new();
+        write_json(&mut text, &value, 0);
         text.push('\n');
         text
     }
@@ -494,6 +498,109 @@ impl Plan {
             }
         }
         Ok(())
+    }
+}
+
+/// The order of fields in a plan file (serde_json's `Value` sorts them by name); others
+/// follow by name.
+const FIELD_ORDER: [&str; 32] = [
+    "format",
+    "version",
+    "command",
+    "command_line",
+    "precondition",
+    "seed",
+    "members",
+    "step",
+    "id",
+    "addr",
+    "name",
+    "role",
+    "master",
+    "config_epoch",
+    "slots",
+    "migrating",
+    "importing",
+    "reachable",
+    "knows",
+    "search_multiple_owners",
+    "open",
+    "uncovered",
+    "multiple_owners",
+    "steps",
+    "slot",
+    "node",
+    "nodes",
+    "from",
+    "to",
+    "replica",
+    "owner",
+    "settled",
+];
+
+/// Writes `value` indented by `depth` levels; see [`Plan::to_json`].
+fn write_json(out: &mut String, value: &serde_json::Value, depth: usize) {
+    use serde_json::Value;
+    let text = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+    let mut fields: Vec<(Option<&String>, &Value)> = match value {
+        Value::Object(fields) => fields.iter().map(|(k, v)| (Some(k), v)).collect(),
+        Value::Array(items) => items.iter().map(|v| (None, v)).collect(),
+        scalar => {
+            out.push_str(&text(scalar));
+            return;
+        }
+    };
+    fields.sort_by_key(|(key, _)| {
+        key.map(|k| {
+            FIELD_ORDER
+                .iter()
+                .position(|f| f == k)
+                .unwrap_or(usize::MAX)
+        })
+    });
+    let flat = match value {
+        Value::Object(_) => fields.iter().all(|(_, v)| !v.is_object() && !v.is_array()),
+        _ => !has_object(value),
+    };
+    let (open, close) = if value.is_object() {
+        ("{", "}")
+    } else {
+        ("[", "]")
+    };
+    let key = |k: Option<&String>| {
+        k.map_or_else(String::new, |k| {
+            format!("{}: ", text(&Value::String(k.clone())))
+        })
+    };
+    if flat {
+        let items: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| {
+                let mut item = key(*k);
+                write_json(&mut item, v, depth);
+                item
+            })
+            .collect();
+        out.push_str(&format!("{open}{}{close}", items.join(", ")));
+        return;
+    }
+    out.push_str(open);
+    for (index, (k, v)) in fields.iter().enumerate() {
+        out.push_str(if index == 0 { "\n" } else { ",\n" });
+        out.push_str(&"  ".repeat(depth + 1));
+        out.push_str(&key(*k));
+        write_json(out, v, depth + 1);
+    }
+    out.push('\n');
+    out.push_str(&"  ".repeat(depth));
+    out.push_str(close);
+}
+
+fn has_object(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(_) => true,
+        serde_json::Value::Array(items) => items.iter().any(has_object),
+        _ => false,
     }
 }
 
