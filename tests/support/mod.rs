@@ -4,6 +4,7 @@ pub mod cluster;
 pub mod dns;
 pub mod docker;
 pub mod pods;
+pub mod prometheus;
 pub mod servers;
 
 /// The `rtrib` binary under test, with short timeouts so a broken test fails fast.
