@@ -12,10 +12,11 @@ use std::time::Duration;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::exit::{EXIT_CODES_HELP, JSON_HELP};
+use crate::prompt::CONFIRMATION_HELP;
 
-/// `--help`'s closing sections: the exit codes, then the JSON documents.
+/// `--help`'s closing sections: the exit codes, the confirmation rule, then the JSON documents.
 fn concat_help() -> String {
-    format!("{EXIT_CODES_HELP}\n\n{JSON_HELP}")
+    format!("{EXIT_CODES_HELP}\n\n{CONFIRMATION_HELP}\n\n{JSON_HELP}")
 }
 
 /// Administer Redis Cluster by host name: create, check, fix, reshard, rebalance, heal.
@@ -50,7 +51,8 @@ pub enum Command {
         long_about = "Create a cluster from empty nodes, given by DNS name or address.\n\n\
             Validates every node (reachable, cluster-enabled, empty) before changing anything, \
             picks masters and slot ranges exactly as redis-cli does, places replicas away from \
-            their master's host, then assigns slots, joins the nodes and attaches the replicas. \
+            their master's host, prints the plan and asks (see Confirmation in rtrib --help; \
+            --yes skips it), then assigns slots, joins the nodes and attaches the replicas. \
             It returns only once every node reports cluster_state:ok and agrees about the slots \
             and every replica's master, then runs a full check.\n\n\
             Re-running it is safe: on the cluster it formed it does nothing and exits 0; on a \
@@ -99,7 +101,9 @@ pub enum Command {
     #[command(
         long_about = "Move exactly N slots, with their keys, to one master, as \
             `redis-cli --cluster reshard` does (sources give in proportion to the slots they \
-            serve, their lowest slots first), but several slots at a time and in large batches.\n\n\
+            serve, their lowest slots first), but several slots at a time and in large batches. \
+            It prints the plan and asks first (see Confirmation in rtrib --help; --yes skips \
+            it).\n\n\
             Refuses to start on a cluster with problems, except slots left open by an interrupted \
             reshard or rebalance: those are finished first. The plan is journalled under \
             $XDG_STATE_HOME/rtrib (default ~/.local/state/rtrib) while it runs, so re-running the \
@@ -119,14 +123,16 @@ pub enum Command {
             does: each master should serve 16384 * weight / total weight slots; masters beyond \
             --threshold percent of their share give their lowest slots to those below it. \
             Empty masters take part with --use-empty-masters; --weight ID=0 drains a master.\n\n\
+            It asks before moving only when stdin is a terminal (--yes skips it); without a \
+            terminal it proceeds, as redis-cli's rebalance does: --simulate previews.\n\n\
             Slots left open by an interrupted run are finished first, so re-running an \
             interrupted rebalance completes it.",
         after_help = "Examples:\n  \
             rtrib rebalance 127.0.0.1:7000 --use-empty-masters\n  \
             rtrib rebalance 127.0.0.1:7000 --weight 3c3a0c74=0      # drain a master\n  \
             rtrib rebalance 127.0.0.1:7000 --weight 9e0b7a1c=2 --simulate -o json\n\n\
-            Exit status: 0 balanced and healthy, 1 a slot could not be moved (left open) or the \
-            check found problems, 2 bad arguments, 3 a node is unreachable, 5 the cluster has \
+            Exit status: 0 balanced and healthy, 1 a slot could not be moved (left open), \
+            declined on a terminal, or the check found problems, 2 bad arguments, 3 a node is unreachable, 5 the cluster has \
             problems (nothing changed)."
     )]
     Rebalance(RebalanceArgs),
@@ -135,7 +141,8 @@ pub enum Command {
         long_about = "Repair what `rtrib check` reports about slots, as `redis-cli --cluster fix` \
             does, but deterministically and without giving up: open (migrating/importing) \
             slots in any half-migrated state, slots no master serves, and slots several masters \
-            serve or hold keys in (the last with --search-multiple-owners).\n\n\
+            serve or hold keys in (the last with --search-multiple-owners). It prints the \
+            repair and asks first (see Confirmation in rtrib --help; --yes skips it).\n\n\
             A slot left open by an interrupted reshard or rebalance is finished as that move. \
             Any other slot goes to the master that alone serves it, else to the master with the \
             most keys in it (ties: a master serving it, then node order), and every other \
@@ -323,9 +330,6 @@ pub struct CreateArgs {
     /// Write the plan instead.
     #[command(flatten)]
     pub plan: PlanOutArgs,
-    /// Answer yes to the confirmation.
-    #[command(flatten)]
-    pub confirm: ConfirmArgs,
 }
 
 /// Arguments of `rtrib replicate`.
@@ -358,7 +362,7 @@ pub struct AddNodeArgs {
     /// The master to replicate: its ID, an ID prefix (6+ characters) or its address.
     #[arg(
         long,
-        visible_alias = "cluster-master-id",
+        visible_aliases = ["cluster-master-id", "cluster-primary-id"],
         value_name = "NODE",
         requires = "replica"
     )]
@@ -482,9 +486,6 @@ pub struct ReshardArgs {
     /// How to move.
     #[command(flatten)]
     pub migrate: MigrateArgs,
-    /// Answer yes to the confirmation.
-    #[command(flatten)]
-    pub confirm: ConfirmArgs,
 }
 
 /// Arguments of `rtrib fix`.
@@ -499,7 +500,13 @@ pub struct FixArgs {
     pub search_multiple_owners: bool,
     /// Repair even while masters serving slots are unreachable: their slots are taken as
     /// uncovered and reassigned to reachable masters (their keys are not moved).
-    #[arg(long, visible_alias = "cluster-fix-with-unreachable-masters")]
+    #[arg(
+        long,
+        visible_aliases = [
+            "cluster-fix-with-unreachable-masters",
+            "cluster-fix-with-unreachable-primaries"
+        ]
+    )]
     pub force: bool,
     /// Write the plan instead.
     #[command(flatten)]
@@ -507,9 +514,6 @@ pub struct FixArgs {
     /// How keys are moved.
     #[command(flatten)]
     pub migrate: MigrateArgs,
-    /// Answer yes to the confirmation.
-    #[command(flatten)]
-    pub confirm: ConfirmArgs,
 }
 
 /// Arguments of `rtrib rebalance`.
@@ -529,7 +533,10 @@ pub struct RebalanceArgs {
     )]
     pub weight: Vec<(String, f64)>,
     /// Give slots to masters that serve none too.
-    #[arg(long, visible_alias = "cluster-use-empty-masters")]
+    #[arg(
+        long,
+        visible_aliases = ["cluster-use-empty-masters", "cluster-use-empty-primaries"]
+    )]
     pub use_empty_masters: bool,
     /// Rebalance only when a master is off its share by more than this percentage (0: when any
     /// is off by a slot).
@@ -554,9 +561,6 @@ pub struct RebalanceArgs {
     /// How to move.
     #[command(flatten)]
     pub migrate: MigrateArgs,
-    /// Answer yes to the confirmation.
-    #[command(flatten)]
-    pub confirm: ConfirmArgs,
 }
 
 /// Parses a threshold: a percentage, 0 or more.
@@ -636,7 +640,11 @@ pub struct CallArgs {
     )]
     pub command: Vec<String>,
     /// Only masters.
-    #[arg(long, visible_aliases = ["cluster-only-masters"], conflicts_with = "only_replicas")]
+    #[arg(
+        long,
+        visible_aliases = ["cluster-only-masters", "cluster-only-primaries"],
+        conflicts_with = "only_replicas"
+    )]
     pub only_masters: bool,
     /// Only replicas.
     #[arg(long, visible_aliases = ["cluster-only-replicas"])]
@@ -669,6 +677,14 @@ pub struct ImportArgs {
     /// Read the source's password from this file; trailing CR/LF are removed.
     #[arg(long, value_name = "PATH", conflicts_with = "from_pass")]
     pub from_pass_file: Option<PathBuf>,
+    /// Ask for the source's password on the terminal, without echo; an error without a
+    /// terminal.
+    #[arg(
+        long,
+        visible_alias = "cluster-from-askpass",
+        conflicts_with_all = ["from_pass", "from_pass_file"]
+    )]
+    pub from_askpass: bool,
     /// Connect to the source with the cluster's TLS settings (by default the source is
     /// plaintext, whatever the cluster speaks).
     #[arg(long)]
@@ -724,9 +740,6 @@ pub struct ApplyArgs {
     /// How slots are moved, and how long to wait for every node to agree at the end.
     #[command(flatten)]
     pub migrate: MigrateArgs,
-    /// Answer yes to the confirmation.
-    #[command(flatten)]
-    pub confirm: ConfirmArgs,
 }
 
 /// What `rtrib sandbox` does.
@@ -773,20 +786,6 @@ pub struct DiscoveryArgs {
     /// Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error.
     #[arg(long, value_name = "N", value_parser = parse_count)]
     pub expect: Option<usize>,
-}
-
-/// The confirmation switch shared by commands that change a cluster.
-#[derive(Debug, Args)]
-pub struct ConfirmArgs {
-    /// Do not ask for confirmation (also REDISCLI_CLUSTER_YES=1).
-    #[arg(
-        short = 'y',
-        long,
-        visible_alias = "cluster-yes",
-        env = "REDISCLI_CLUSTER_YES",
-        value_parser = clap::builder::FalseyValueParser::new()
-    )]
-    pub yes: bool,
 }
 
 /// Writing the plan instead of carrying it out, for commands that plan a change.
@@ -909,68 +908,287 @@ pub struct GlobalArgs {
     /// Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Answer yes to the confirmation of create, reshard, rebalance and fix (also
+    /// REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask.
+    #[arg(
+        short = 'y',
+        long,
+        global = true,
+        visible_alias = "cluster-yes",
+        env = "REDISCLI_CLUSTER_YES",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub yes: bool,
+
+    /// Ask for the password on the terminal, without echo (redis-cli's --askpass); an error
+    /// without a terminal.
+    #[arg(long, global = true, conflicts_with_all = ["pass", "pass_file"])]
+    pub askpass: bool,
 }
 
-/// Prepares the process's arguments for clap: redis-cli's `--cluster` before the subcommand
-/// is dropped (`rtrib --cluster create …` works as written for `redis-cli --cluster create …`),
-/// then [`hoist_call_options`] applies.
+/// How many words of the line a redis-cli option takes after its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Values {
+    /// None: a switch.
+    Zero,
+    /// One, unless given as `--option=value`.
+    One,
+    /// `--cluster-weight`'s: every following word that contains `=` and does not start with
+    /// `--`, as redis-cli reads them.
+    Weights,
+}
+
+/// Every `--cluster-*` option redis-cli 7.x parses (its `parseOptions`), and valkey-cli's
+/// spellings of them. redis-cli accepts each with every `--cluster` subcommand and ignores the
+/// ones that mean nothing there. rtrib honours each where the subcommand has an option of that
+/// name or alias ([`redis_cli_option_support`]) and drops it, with a warning, everywhere else
+/// ([`normalize_args`]): scripts written for redis-cli run unchanged.
+pub const REDIS_CLI_OPTIONS: &[(&str, Values)] = &[
+    ("cluster-replicas", Values::One),
+    ("cluster-yes", Values::Zero),
+    ("cluster-search-multiple-owners", Values::Zero),
+    ("cluster-fix-with-unreachable-masters", Values::Zero),
+    ("cluster-fix-with-unreachable-primaries", Values::Zero),
+    ("cluster-from", Values::One),
+    ("cluster-to", Values::One),
+    ("cluster-slots", Values::One),
+    ("cluster-timeout", Values::One),
+    ("cluster-pipeline", Values::One),
+    ("cluster-replace", Values::Zero),
+    ("cluster-weight", Values::Weights),
+    ("cluster-use-empty-masters", Values::Zero),
+    ("cluster-use-empty-primaries", Values::Zero),
+    ("cluster-simulate", Values::Zero),
+    ("cluster-threshold", Values::One),
+    ("cluster-slave", Values::Zero),
+    ("cluster-replica", Values::Zero),
+    ("cluster-master-id", Values::One),
+    ("cluster-primary-id", Values::One),
+    ("cluster-only-masters", Values::Zero),
+    ("cluster-only-primaries", Values::Zero),
+    ("cluster-only-replicas", Values::Zero),
+    ("cluster-from-user", Values::One),
+    ("cluster-from-pass", Values::One),
+    ("cluster-from-askpass", Values::Zero),
+    ("cluster-copy", Values::Zero),
+];
+
+/// Where rtrib honours one of [`REDIS_CLI_OPTIONS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionSupport {
+    /// The redis-cli option, without its dashes (`cluster-from`).
+    pub redis_cli: &'static str,
+    /// rtrib's own name of the option, without its dashes (`from`); `None` when no subcommand
+    /// has it.
+    pub rtrib: Option<String>,
+    /// The subcommands that honour it; every subcommand when the option is global.
+    pub subcommands: Vec<String>,
+    /// Whether it is a global option (accepted before the subcommand too).
+    pub global: bool,
+}
+
+/// For each of [`REDIS_CLI_OPTIONS`], rtrib's option that it spells and the subcommands that
+/// have it, read from the command line definition itself.
+pub fn redis_cli_option_support() -> Vec<OptionSupport> {
+    let root = Cli::command();
+    REDIS_CLI_OPTIONS
+        .iter()
+        .map(|&(name, _)| {
+            let global = option_named(root.get_arguments(), name);
+            let mut rtrib = global.and_then(|a| a.get_long()).map(str::to_string);
+            let mut subcommands = Vec::new();
+            for subcommand in root.get_subcommands() {
+                let own = option_named(subcommand.get_arguments(), name);
+                if own.is_some() || global.is_some() {
+                    subcommands.push(subcommand.get_name().to_string());
+                }
+                if rtrib.is_none() {
+                    rtrib = own.and_then(|a| a.get_long()).map(str::to_string);
+                }
+            }
+            OptionSupport {
+                redis_cli: name,
+                rtrib,
+                subcommands,
+                global: global.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// The option among `arguments` that answers to `--name` (its long name or an alias).
+fn option_named<'c>(
+    mut arguments: impl Iterator<Item = &'c clap::Arg>,
+    name: &str,
+) -> Option<&'c clap::Arg> {
+    arguments.find(|a| {
+        !a.is_positional()
+            && (a.get_long() == Some(name)
+                || a.get_all_aliases().unwrap_or_default().contains(&name))
+    })
+}
+
+/// The one of [`REDIS_CLI_OPTIONS`] that `token` spells (`--cluster-from` or
+/// `--cluster-from=x`).
+fn redis_cli_option(token: &str) -> Option<(&'static str, Values)> {
+    let name = token.strip_prefix("--")?;
+    let name = name.split_once('=').map_or(name, |(name, _)| name);
+    REDIS_CLI_OPTIONS
+        .iter()
+        .find(|(option, _)| *option == name)
+        .copied()
+}
+
+/// How many of the words `rest` that follow `token`, one of [`REDIS_CLI_OPTIONS`], are its
+/// values.
+fn values_after(token: &str, values: Values, rest: &[OsString]) -> usize {
+    match values {
+        Values::Zero => 0,
+        Values::One if token.contains('=') => 0,
+        Values::One => rest.len().min(1),
+        Values::Weights => rest
+            .iter()
+            .map(|word| word.to_string_lossy())
+            .take_while(|word| word.contains('=') && !word.starts_with("--"))
+            .count(),
+    }
+}
+
+/// How `token` reads against `options`: `Some(true)` for one of them whose value is the next
+/// word, `Some(false)` for one without a value (or given `--option=value`), `None` for none of
+/// them.
+fn option_shape(token: &str, options: &[&clap::Arg]) -> Option<bool> {
+    let matches = |arg: &&&clap::Arg| {
+        if let Some(long) = token.strip_prefix("--") {
+            let long = long.split_once('=').map_or(long, |(name, _)| name);
+            option_named(std::iter::once(**arg), long).is_some()
+        } else {
+            let short = token.strip_prefix('-').filter(|t| t.chars().count() == 1);
+            short.is_some_and(|s| arg.get_short().map(String::from).as_deref() == Some(s))
+        }
+    };
+    options
+        .iter()
+        .find(matches)
+        .map(|arg| arg.get_action().takes_values() && !token.contains('='))
+}
+
+/// The options of `command` that are not positional arguments.
+fn options_of(command: &clap::Command) -> impl Iterator<Item = &clap::Arg> {
+    command.get_arguments().filter(|a| !a.is_positional())
+}
+
+/// Where the subcommand is on the line: the first word that is neither an option (global, or
+/// one of redis-cli's) nor an option's value. `None` when there is none before `--`.
+fn subcommand_position(args: &[OsString], root: &clap::Command) -> Option<usize> {
+    let globals: Vec<&clap::Arg> = options_of(root).collect();
+    let mut index = 1;
+    while index < args.len() {
+        let text = args[index].to_string_lossy();
+        index += match (option_shape(&text, &globals), redis_cli_option(&text)) {
+            _ if text == "--" => return None,
+            (Some(true), _) => 2,
+            (Some(false), _) => 1,
+            (None, Some((_, values))) => 1 + values_after(&text, values, &args[index + 1..]),
+            (None, None) if text.starts_with('-') => 1,
+            (None, None) => return Some(index),
+        };
+    }
+    None
+}
+
+/// Prepares the process's arguments for clap, so that a `redis-cli --cluster` line works with
+/// only the program's name changed: `--cluster` is dropped (`rtrib --cluster create …`), the
+/// redis-cli options that mean nothing for the subcommand are dropped with a warning
+/// ([`REDIS_CLI_OPTIONS`]), those given before the subcommand move after it, and the options
+/// of `call` may follow its Redis command ([`hoist_call_options`]).
 pub fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
     let args: Vec<OsString> = args.into_iter().filter(|a| a != "--cluster").collect();
-    // Only `call` needs it, and it builds the whole command tree: skip it otherwise.
-    if args.iter().any(|a| a == "call") {
-        hoist_call_options(args)
+    let redis_cli = args
+        .iter()
+        .any(|a| redis_cli_option(&a.to_string_lossy()).is_some());
+    let call = args.iter().any(|a| a == "call");
+    // Both need the whole command tree: build it only when the line needs it.
+    if !redis_cli && !call {
+        return args;
+    }
+    let root = Cli::command();
+    let args = place_redis_cli_options(args, &root);
+    if call {
+        hoist_call_options(args, &root)
     } else {
         args
     }
+}
+
+/// Drops the redis-cli options (with their values) that the subcommand on the line does not
+/// have, warning about each on stderr, as redis-cli accepts and ignores them; moves those it
+/// has from before the subcommand to just after it. Everything after `--` is left alone.
+fn place_redis_cli_options(args: Vec<OsString>, root: &clap::Command) -> Vec<OsString> {
+    let Some(position) = subcommand_position(&args, root) else {
+        return args;
+    };
+    let Some(subcommand) = root.find_subcommand(args[position].to_string_lossy().as_ref()) else {
+        return args;
+    };
+    let options: Vec<&clap::Arg> = options_of(subcommand).chain(options_of(root)).collect();
+    let mut kept: Vec<OsString> = Vec::with_capacity(args.len());
+    let mut moved: Vec<OsString> = Vec::new();
+    let mut ignored: Vec<&str> = Vec::new();
+    let mut index = 0;
+    while index < args.len() {
+        let text = args[index].to_string_lossy();
+        if text == "--" {
+            kept.extend_from_slice(&args[index..]);
+            break;
+        }
+        let words = match redis_cli_option(&text).filter(|_| index > 0) {
+            Some((name, values)) => {
+                let end = index + 1 + values_after(&text, values, &args[index + 1..]);
+                if option_named(options.iter().copied(), name).is_none() {
+                    if !ignored.contains(&name) {
+                        ignored.push(name);
+                    }
+                } else if index < position {
+                    moved.extend_from_slice(&args[index..end]);
+                } else {
+                    kept.extend_from_slice(&args[index..end]);
+                }
+                index = end;
+                continue;
+            }
+            None if option_shape(&text, &options) == Some(true) => 2,
+            None => 1,
+        };
+        let end = (index + words).min(args.len());
+        kept.extend_from_slice(&args[index..end]);
+        if index == position {
+            kept.append(&mut moved);
+        }
+        index = end;
+    }
+    for name in ignored {
+        eprintln!(
+            "warning: --{name} does nothing for `rtrib {}` and is ignored, as redis-cli ignores it",
+            subcommand.get_name()
+        );
+    }
+    kept
 }
 
 /// Lets rtrib's options follow the Redis command of `rtrib call`, as redis-cli allows
 /// (`call h:p CONFIG GET maxmemory --cluster-only-masters`): options of `call` and global
 /// options found after the command are moved before it. Everything after `--` is left alone,
 /// so `rtrib call h:p -- ECHO -o` sends `-o` to Redis.
-pub fn hoist_call_options(args: Vec<OsString>) -> Vec<OsString> {
-    let command = Cli::command();
-    let Some(call) = command.find_subcommand("call") else {
+pub fn hoist_call_options(args: Vec<OsString>, root: &clap::Command) -> Vec<OsString> {
+    let Some(position) = subcommand_position(&args, root).filter(|&p| args[p] == "call") else {
         return args;
     };
-    let options: Vec<&clap::Arg> = call
-        .get_arguments()
-        .chain(command.get_arguments())
-        .filter(|a| !a.is_positional())
-        .collect();
-    let takes_value = |token: &str| -> Option<bool> {
-        let matches = |a: &&&clap::Arg| {
-            let long = token
-                .strip_prefix("--")
-                .map(|t| t.split('=').next().unwrap_or(t));
-            let short = token.strip_prefix('-').filter(|t| t.chars().count() == 1);
-            long.is_some_and(|l| {
-                a.get_long() == Some(l) || a.get_visible_aliases().unwrap_or_default().contains(&l)
-            }) || short.is_some_and(|s| a.get_short().map(String::from).as_deref() == Some(s))
-        };
-        options
-            .iter()
-            .find(matches)
-            .map(|a| a.get_action().takes_values() && !token.contains('='))
-    };
-    // The subcommand is the first word that is neither an option nor an option's value.
-    let mut position = None;
-    let mut index = 1;
-    while index < args.len() {
-        let text = args[index].to_string_lossy();
-        match takes_value(&text) {
-            Some(true) => index += 2,
-            Some(false) => index += 1,
-            None if text.starts_with('-') => index += 1,
-            None => {
-                position = (text == "call").then_some(index);
-                break;
-            }
-        }
-    }
-    let Some(position) = position else {
+    let Some(call) = root.find_subcommand("call") else {
         return args;
     };
+    let options: Vec<&clap::Arg> = options_of(call).chain(options_of(root)).collect();
     let (head, tail) = args.split_at(position + 1);
     let mut hoisted = Vec::new();
     let mut kept = Vec::new();
@@ -983,7 +1201,7 @@ pub fn hoist_call_options(args: Vec<OsString>) -> Vec<OsString> {
             kept.extend(tokens.by_ref().cloned());
             break;
         }
-        match takes_value(&text) {
+        match option_shape(&text, &options) {
             Some(with_value) if positionals >= 2 => {
                 hoisted.push(token.clone());
                 if with_value {
@@ -1063,7 +1281,7 @@ mod tests {
 
     fn hoisted(line: &str) -> String {
         let args = line.split(' ').map(OsString::from).collect();
-        hoist_call_options(args)
+        hoist_call_options(args, &Cli::command())
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect::<Vec<_>>()
@@ -1078,7 +1296,7 @@ mod tests {
         )))
         .unwrap();
         assert!(
-            matches!(cli.command, Command::Create(ref c) if c.confirm.yes && c.nodes.len() == 3)
+            cli.global.yes && matches!(cli.command, Command::Create(ref c) if c.nodes.len() == 3)
         );
         let cli = Cli::try_parse_from(normalize_args(args(
             "rtrib -a secret --cluster call 127.0.0.1:7000 PING --cluster-only-masters",
@@ -1112,6 +1330,160 @@ mod tests {
             hoisted("rtrib --user call check h:1 -o json"),
             "rtrib --user call check h:1 -o json"
         );
+    }
+
+    fn words(line: &str) -> Vec<OsString> {
+        line.split(' ').map(OsString::from).collect()
+    }
+
+    fn normalized(line: &str) -> String {
+        normalize_args(words(line))
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// One valid line per subcommand, `{}` where `--cluster-yes` goes after the subcommand.
+    const MINIMAL_LINES: &[&str] = &[
+        "create h:1 h:2 h:3",
+        "replicate --master-addr h:1 --slave-addr h:2",
+        "add-node h:1 h:2",
+        "del-node h:1 abcdef",
+        "forget h:1 abcdef",
+        "reshard h:1 --from all --to abcdef --slots 1",
+        "rebalance h:1",
+        "fix h:1",
+        "apply plan.json",
+        "heal h:1",
+        "wait h:1",
+        "check h:1",
+        "info h:1",
+        "call h:1 PING",
+        "import h:1 --from h:2",
+        "set-timeout h:1 5000",
+        "sandbox",
+        "completions bash",
+    ];
+
+    #[test]
+    fn every_subcommand_accepts_cluster_yes_before_and_after_it() {
+        let covered: Vec<&str> = MINIMAL_LINES
+            .iter()
+            .map(|line| line.split(' ').next().unwrap())
+            .collect();
+        for subcommand in Cli::command().get_subcommands() {
+            assert!(
+                covered.contains(&subcommand.get_name()),
+                "{} has no line here",
+                subcommand.get_name()
+            );
+        }
+        for line in MINIMAL_LINES {
+            for spelling in ["--cluster-yes", "--yes", "-y"] {
+                for args in [
+                    format!("rtrib {spelling} {line}"),
+                    format!("rtrib {line} {spelling}"),
+                    format!("rtrib --cluster {line} {spelling}"),
+                ] {
+                    let cli = Cli::try_parse_from(normalize_args(words(&args)))
+                        .unwrap_or_else(|e| panic!("{args}: {e}"));
+                    assert!(cli.global.yes, "{args}");
+                }
+            }
+            let cli = Cli::try_parse_from(normalize_args(words(&format!("rtrib {line}"))))
+                .unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert!(!cli.global.yes, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_call_command_after_a_double_dash_keeps_its_dashes() {
+        let cli = Cli::try_parse_from(normalize_args(words("rtrib call h:1 -- ECHO -y"))).unwrap();
+        assert!(!cli.global.yes);
+        assert!(matches!(cli.command, Command::Call(ref c) if c.command == ["ECHO", "-y"]));
+        let cli = Cli::try_parse_from(normalize_args(words("rtrib call h:1 ECHO x -y"))).unwrap();
+        assert!(cli.global.yes);
+        assert!(matches!(cli.command, Command::Call(ref c) if c.command == ["ECHO", "x"]));
+    }
+
+    #[test]
+    fn redis_cli_options_that_mean_nothing_are_dropped_with_their_values() {
+        assert_eq!(
+            normalized(
+                "rtrib check h:1 --cluster-replicas 1 --cluster-weight a=1 b=2 --cluster-copy \
+                 --cluster-from=x -o json"
+            ),
+            "rtrib check h:1 -o json"
+        );
+        assert_eq!(
+            normalized("rtrib call h:1 GET k --cluster-slots 5 --cluster-only-masters"),
+            "rtrib call --cluster-only-masters h:1 GET k"
+        );
+        assert_eq!(
+            normalized("rtrib call h:1 -- ECHO --cluster-slots 5"),
+            "rtrib call h:1 -- ECHO --cluster-slots 5"
+        );
+        // A value of another option is not read as one.
+        assert_eq!(
+            normalized("rtrib check h:1 --user --cluster-copy"),
+            "rtrib check h:1 --user --cluster-copy"
+        );
+    }
+
+    #[test]
+    fn redis_cli_options_before_the_subcommand_move_after_it() {
+        assert_eq!(
+            normalized("rtrib --cluster-replicas 1 -a pw --cluster create h:1 h:2 --cluster-yes"),
+            "rtrib -a pw create --cluster-replicas 1 h:1 h:2 --cluster-yes"
+        );
+        assert_eq!(
+            normalized("rtrib --cluster-weight a=1 b=2 --cluster rebalance h:1"),
+            "rtrib rebalance --cluster-weight a=1 b=2 h:1"
+        );
+        assert_eq!(
+            normalized("rtrib --cluster-replicas 1 check h:1"),
+            "rtrib check h:1"
+        );
+    }
+
+    #[test]
+    fn valkey_spellings_are_the_same_options() {
+        let parse = |line: &str| Cli::try_parse_from(normalize_args(words(line))).unwrap();
+        let cli = parse("rtrib rebalance h:1 --cluster-use-empty-primaries");
+        assert!(matches!(cli.command, Command::Rebalance(ref r) if r.use_empty_masters));
+        let cli = parse("rtrib fix h:1 --cluster-fix-with-unreachable-primaries");
+        assert!(matches!(cli.command, Command::Fix(ref f) if f.force));
+        let cli = parse("rtrib add-node h:1 h:2 --cluster-replica --cluster-primary-id abcdef");
+        assert!(
+            matches!(cli.command, Command::AddNode(ref a) if a.replica && a.master_id.as_deref() == Some("abcdef"))
+        );
+        let cli = parse("rtrib call h:1 PING --cluster-only-primaries");
+        assert!(matches!(cli.command, Command::Call(ref c) if c.only_masters));
+    }
+
+    #[test]
+    fn every_cluster_alias_of_rtrib_is_in_the_redis_cli_table_and_the_table_is_honoured() {
+        let root = Cli::command();
+        let known: Vec<&str> = REDIS_CLI_OPTIONS.iter().map(|(name, _)| *name).collect();
+        for subcommand in root.get_subcommands() {
+            for arg in options_of(subcommand).chain(options_of(&root)) {
+                for alias in arg.get_all_aliases().unwrap_or_default() {
+                    assert!(
+                        !alias.starts_with("cluster-") || known.contains(&alias),
+                        "--{alias} of {} is not in REDIS_CLI_OPTIONS",
+                        subcommand.get_name()
+                    );
+                }
+            }
+        }
+        for support in redis_cli_option_support() {
+            assert!(
+                !support.subcommands.is_empty() && support.rtrib.is_some(),
+                "--{} is honoured nowhere",
+                support.redis_cli
+            );
+        }
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct Context {
     pub resolver: NameResolver,
     /// How to open node connections.
     pub connect: ConnectSettings,
+    /// `--yes`: answer yes to every confirmation.
+    pub assume_yes: bool,
 }
 
 impl Context {
@@ -48,6 +50,7 @@ impl Context {
                 pass: password(global)?,
                 tls: tls_settings(global)?,
             },
+            assume_yes: global.yes,
         })
     }
 
@@ -67,8 +70,17 @@ impl Context {
     }
 }
 
-/// The password, from the first of: `--pass`, `--pass-file`, `RTRIB_PASS`, `REDISCLI_AUTH`.
+/// The password, from the first of: `--askpass`, `--pass`, `--pass-file`, `RTRIB_PASS`,
+/// `REDISCLI_AUTH`.
 fn password(global: &GlobalArgs) -> Result<Option<String>> {
+    if global.askpass {
+        return ask_password(
+            "Please input password",
+            "--askpass",
+            "--pass-file, RTRIB_PASS or REDISCLI_AUTH",
+        )
+        .map(Some);
+    }
     read_password(
         global.pass.as_deref(),
         global
@@ -99,6 +111,13 @@ pub fn read_password(
     Ok(variables
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty())))
+}
+
+/// Reads a password on the terminal for `option` (see [`crate::prompt::password`]); without a
+/// terminal, a usage error naming `instead`, the other ways to give it.
+pub fn ask_password(prompt: &str, option: &'static str, instead: &'static str) -> Result<String> {
+    crate::prompt::password(prompt, option, instead)
+        .map_err(|error| Error::Usage(error.to_string()))
 }
 
 /// TLS settings when any TLS option is given; the PEM files are read here, once.

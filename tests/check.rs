@@ -346,7 +346,9 @@ fn a_redis_without_cluster_support_is_refused() {
         .args(["check", &nodes[0].addr()])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("not a cluster node"));
+        .stderr(predicate::str::contains(
+            "is not configured as a cluster node",
+        ));
 }
 
 #[test]
@@ -376,7 +378,7 @@ fn an_address_where_nothing_listens_is_unreachable() {
         .args(["check", &format!("127.0.0.1:{port}")])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("connection refused"));
+        .stderr(predicate::str::contains("Could not connect to Redis at"));
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! The shell completions under `completions/` and the man pages under `man/` are generated from
-//! the command line definition and committed. This test regenerates them and fails when the
-//! committed files are stale; `RTRIB_REGENERATE=1 cargo nextest run generated` rewrites them.
+//! The shell completions under `completions/`, the man pages under `man/` and the table of
+//! redis-cli options in docs/commands.md are generated from the command line definition and
+//! committed. These tests regenerate them and fail when the committed files are stale;
+//! `RTRIB_REGENERATE=1 cargo nextest run generated` rewrites them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -67,6 +68,51 @@ fn completions_and_man_pages_are_up_to_date() {
         "stale generated files: {}; run `RTRIB_REGENERATE=1 cargo nextest run generated` and commit them",
         stale.join(", ")
     );
+}
+
+/// The markers around the redis-cli option table in docs/commands.md.
+const TABLE_BEGIN: &str = "<!-- BEGIN redis-cli options (generated) -->\n";
+const TABLE_END: &str = "<!-- END redis-cli options (generated) -->";
+
+/// docs/commands.md's table of redis-cli's `--cluster-*` options, from the command line.
+fn redis_cli_option_table() -> String {
+    let mut table = String::from(
+        "| redis-cli option | rtrib option | honoured by (ignored with a warning elsewhere) |\n\
+         |---|---|---|\n",
+    );
+    for row in rtrib::cli::redis_cli_option_support() {
+        let rtrib = row
+            .rtrib
+            .map_or_else(|| "none".to_string(), |o| format!("`--{o}`"));
+        let by = if row.global {
+            "every command (a global option)".to_string()
+        } else {
+            row.subcommands
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        table.push_str(&format!("| `--{}` | {rtrib} | {by} |\n", row.redis_cli));
+    }
+    table
+}
+
+#[test]
+fn the_redis_cli_option_table_in_the_docs_is_up_to_date() {
+    let path = root().join("docs/commands.md");
+    let docs = std::fs::read_to_string(&path).unwrap();
+    let start = docs.find(TABLE_BEGIN).expect("the table's BEGIN marker") + TABLE_BEGIN.len();
+    let end = docs.find(TABLE_END).expect("the table's END marker");
+    let table = redis_cli_option_table();
+    if docs[start..end] != table {
+        assert!(
+            std::env::var_os("RTRIB_REGENERATE").is_some(),
+            "docs/commands.md's redis-cli option table is stale; run \
+             `RTRIB_REGENERATE=1 cargo nextest run generated` and commit it"
+        );
+        std::fs::write(&path, format!("{}{table}{}", &docs[..start], &docs[end..])).unwrap();
+    }
 }
 
 #[test]

@@ -180,7 +180,7 @@ fn a_node_with_a_key_or_a_bad_master_id_is_refused_and_nothing_changes() {
         "ffffff0",
     ]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("no node ID ffffff0"), "{stderr}");
+    assert!(stderr.contains("No such master ID ffffff0"), "{stderr}");
     assert_eq!(nodes[3].cluster_info_field("cluster_known_nodes"), "1");
 }
 

@@ -240,7 +240,8 @@ pub enum CreateRefusal {
     HoldsKeys { node: Endpoint, keys: u64 },
     /// A node knows a node that is not among the ones given.
     #[error(
-        "{node} belongs to another cluster: it knows node {stranger}, which is not among the nodes given. \
+        "{node} is not empty: it belongs to another cluster (it knows node {stranger}, which is not \
+         among the nodes given). \
          Give all of that cluster's nodes, or reset this one (CLUSTER RESET HARD) if it should join a new cluster"
     )]
     Foreign { node: Endpoint, stranger: NodeId },

@@ -148,9 +148,10 @@ impl FixPlan {
 pub enum FixRefusal {
     /// Masters serving slots cannot be reached: their slots would be taken as uncovered.
     #[error(
-        "{} master(s) serving slots cannot be reached ({}): fixing now would treat their slots \
-         as uncovered and reassign them, which can lose their keys. Bring them back, or re-run \
-         with --force (alias --cluster-fix-with-unreachable-masters)",
+        "Fixing slots with {} unreachable masters is dangerous: they serve slots but cannot be \
+         reached ({}), and fixing now would treat their slots as uncovered and reassign them, \
+         which can lose their keys. Bring them back, or re-run with --force (alias \
+         --cluster-fix-with-unreachable-masters)",
         nodes.len(),
         nodes.iter().map(NodeId::short).collect::<Vec<_>>().join(", ")
     )]

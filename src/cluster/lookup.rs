@@ -42,7 +42,7 @@ impl fmt::Display for NodeRef {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LookupError {
     /// Nothing matches.
-    #[error("no {reference} in the cluster; list the nodes with rtrib check")]
+    #[error("No such {reference} in the cluster; list the nodes with rtrib check")]
     NotFound { reference: NodeRef },
     /// A prefix matches several IDs.
     #[error("{reference} is ambiguous: it matches {}; give more characters", .matches.iter().map(NodeId::to_string).collect::<Vec<_>>().join(", "))]

@@ -24,8 +24,8 @@ pub enum JoinRefusal {
     },
     /// The node knows a node the cluster does not: it is part of another cluster.
     #[error(
-        "{node} belongs to another cluster: it knows node {stranger}, which this cluster does \
-         not. Reset it (CLUSTER RESET HARD) if it should join this cluster"
+        "{node} is not empty: it belongs to another cluster (it knows node {stranger}, which this \
+         cluster does not). Reset it (CLUSTER RESET HARD) if it should join this cluster"
     )]
     Foreign { node: Endpoint, stranger: NodeId },
 }

@@ -28,13 +28,17 @@ pub struct SlotMove {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
     /// The destination is a replica or unknown.
-    #[error("the destination {0} is not a master of the cluster")]
+    #[error("the destination {0} is not known or not a master of the cluster")]
     TargetNotMaster(NodeId),
     /// A source is a replica.
     #[error("the source {0} is not a master of the cluster")]
     SourceNotMaster(NodeId),
     /// Only the destination was given as source (or no source at all).
-    #[error("no source node besides the destination: give other masters with --from, or all")]
+    #[error(
+        "No source nodes given, operation aborted: the destination is the only master given (it \
+         is not possible to use the target node as source node); give other masters with \
+         --from, or all"
+    )]
     NoSources,
     /// Zero slots asked for.
     #[error("--slots must be at least 1")]

@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::cli::AddNodeArgs;
 use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::{MasterPicker, check_newcomer, is_flagged_failing};
 use crate::cluster::topology::NodeId;
 use crate::commands::check::{conclude, settle};
@@ -72,7 +73,8 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
         .map(|(node, _)| node)
         .filter(|node| node.id() != &myself.id);
     let mut members = form::connect_members(others, &context.connect).await?;
-    if member.is_none() {
+    // A replica needs none: its full sync replaces its functions with its master's.
+    if member.is_none() && master.is_none() {
         copy_functions(context, &members[0].client, &client).await?;
     }
     let master_index = master
@@ -136,7 +138,15 @@ async fn choose_master<'t>(
                 )
             });
     };
-    let master = topology.find(&context.node_ref(text).await?)?;
+    let master = match topology.find(&context.node_ref(text).await?) {
+        Err(LookupError::NotFound { .. }) => {
+            return Err(Error::Usage(format!(
+                "--master-id {text}: No such master ID {text} in the cluster; list the masters \
+                 with rtrib check"
+            )));
+        }
+        found => found?,
+    };
     if master.id() == new_id || !master.entry.is_master() {
         return Err(Error::Usage(format!(
             "--master-id {text}: node {} ({}) is not a master of the cluster; give a master's ID, \
@@ -201,9 +211,9 @@ fn already_added(
 }
 
 /// Copies the cluster's Redis functions (`FUNCTION DUMP` / `FUNCTION RESTORE`) from `seed` to
-/// the new node, which must have none of its own: a cluster's functions must be the same on
-/// every master, or calls fail depending on the slot. Servers older than Redis 7 have no
-/// functions; then nothing is done.
+/// the new master, which must have none of its own (as redis-cli requires, even when the
+/// cluster has none): a cluster's functions must be the same on every master, or calls fail
+/// depending on the slot. Servers older than Redis 7 have no functions; then nothing is done.
 async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) -> Result<()> {
     let list = || {
         let mut cmd = redis::cmd("FUNCTION");
@@ -218,17 +228,18 @@ async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) 
         }
         other => other?,
     };
-    if libraries.is_empty() {
-        return Ok(());
-    }
     let own: Vec<Value> = new.query(&list()).await?;
     if !own.is_empty() {
         return Err(Error::Refused(format!(
-            "{} already has {} function libraries and the cluster has its own: it cannot be \
-             added. Run FUNCTION FLUSH on it and try again",
+            "New node {} already contains functions and can not be added to the cluster: it has \
+             {} function libraries of its own, and a cluster's functions must be the same on \
+             every master. Run FUNCTION FLUSH on it and try again",
             new.endpoint(),
             own.len()
         )));
+    }
+    if libraries.is_empty() {
+        return Ok(());
     }
     let mut dump = redis::cmd("FUNCTION");
     dump.arg("DUMP");

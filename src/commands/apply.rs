@@ -204,8 +204,8 @@ async fn already_applied(
 }
 
 /// Asks before changing anything.
-fn proceed(args: &ApplyArgs) -> Result<()> {
-    if confirm("Can I apply the above plan?", args.confirm.yes)? {
+fn proceed(context: &Context) -> Result<()> {
+    if confirm("Can I apply the above plan?", context.assume_yes)? {
         Ok(())
     } else {
         Err(Error::Declined)
@@ -239,12 +239,13 @@ async fn apply_moves(
     if args.dry_run {
         return dry_run(context, &left);
     }
-    proceed(args)?;
+    proceed(context)?;
     drop(fetched);
-    let (ready, resumed) = match read_and_resume(context, &seed, &args.migrate).await? {
-        Resumed::Ready(ready, resumed) => (ready, resumed),
-        Resumed::Failed(exit) => return Ok(exit),
-    };
+    let (ready, resumed) =
+        match read_and_resume(context, &seed, &args.migrate, "applying the plan").await? {
+            Resumed::Ready(ready, resumed) => (ready, resumed),
+            Resumed::Failed(exit) => return Ok(exit),
+        };
     let moves = still_to_do(ready.topology(), moves);
     let mut report = move_slots(context, &ready, &moves, &args.migrate).await?;
     if let Some(earlier) = resumed {
@@ -300,7 +301,7 @@ async fn apply_fix(
     if args.dry_run {
         return dry_run(context, &left);
     }
-    proceed(args)?;
+    proceed(context)?;
     let (report, failures) = fix::apply(context, &fetched, &repair, &args.migrate).await?;
     fix::finish(
         context,
@@ -377,7 +378,7 @@ async fn apply_create(
     if args.dry_run {
         return dry_run(context, &left);
     }
-    proceed(args)?;
+    proceed(context)?;
     let members = members(clients, &snapshots);
     create::apply(
         context,
@@ -466,7 +467,7 @@ async fn apply_removal(
     if args.dry_run {
         return dry_run(context, &left);
     }
-    proceed(args)?;
+    proceed(context)?;
     del_node::carry_out(
         context,
         &seed,

@@ -33,6 +33,11 @@ const MIN_MASTERS: usize = 3;
 
 /// Runs `create`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &CreateArgs) -> Result<Exit> {
+    create(context, args, context.assume_yes).await
+}
+
+/// Runs `create`, asking before changing anything unless `assume_yes`.
+pub async fn create(context: &Context, args: &CreateArgs, assume_yes: bool) -> Result<Exit> {
     let addrs = listed_or_discovered(context, &args.nodes, &args.discovery).await?;
     let endpoints = context.resolver.resolve_all(&addrs).await?;
     refuse_repeated_addresses(&endpoints)?;
@@ -43,9 +48,9 @@ pub async fn run(context: &Context, args: &CreateArgs) -> Result<Exit> {
     let allocation = allocate(&domains, args.replicas)?;
     if allocation.masters.len() < MIN_MASTERS && !args.allow_few_masters {
         return Err(Error::Usage(format!(
-            "{} node(s) with --replicas {} give {} master(s); Redis Cluster needs {MIN_MASTERS} \
-             masters to fail over automatically. Give more nodes, fewer --replicas, or \
-             --allow-few-masters",
+            "{} node(s) with --replicas {} give {} master(s): Redis Cluster requires at least \
+             {MIN_MASTERS} master nodes to fail over automatically. Give more nodes, fewer \
+             --replicas, or --allow-few-masters",
             endpoints.len(),
             args.replicas,
             allocation.masters.len()
@@ -91,7 +96,7 @@ pub async fn run(context: &Context, args: &CreateArgs) -> Result<Exit> {
         }
         return Ok(Exit::Ok);
     }
-    if !confirm("Can I set the above configuration?", args.confirm.yes)? {
+    if !confirm("Can I set the above configuration?", assume_yes)? {
         return Err(Error::Declined);
     }
 

@@ -239,18 +239,19 @@ fn refuse_slot_owner(topology: &Topology, victim: &NodeReport, alive: bool) -> R
     if slots.is_empty() {
         return Ok(());
     }
-    let what_to_do = if alive {
-        "reshard its slots away first (rtrib reshard)"
+    let (id, endpoint, count) = (victim.id(), &victim.endpoint, slots.len());
+    Err(Error::Refused(if alive {
+        format!(
+            "Node {endpoint} is not empty! Reshard data away and try again: {id} serves {count} \
+             slots ({slots}); move them with rtrib reshard. Nothing was changed"
+        )
     } else {
-        "no other master took them over: wait for its replica's failover, or bring it back and \
-         reshard its slots away (rtrib reshard)"
-    };
-    Err(Error::Refused(format!(
-        "node {} ({}) serves {} slots ({slots}): {what_to_do}; nothing was changed",
-        victim.id(),
-        victim.endpoint,
-        slots.len()
-    )))
+        format!(
+            "node {id} ({endpoint}) serves {count} slots ({slots}) and no other master took them \
+             over: wait for its replica's failover, or bring it back and reshard its slots away \
+             (rtrib reshard); nothing was changed"
+        )
+    }))
 }
 
 /// `CLUSTER RESET SOFT` on the removed node, so it forgets the cluster and cannot rejoin it by

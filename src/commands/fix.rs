@@ -100,7 +100,7 @@ pub async fn run(context: &Context, args: &FixArgs) -> Result<Exit> {
         let nothing = MigrationReport::default();
         return finish(context, &seed, wide, &args.migrate, &plan, &nothing, &[]).await;
     }
-    if !confirm("Fix these slots as above?", args.confirm.yes)? {
+    if !confirm("Fix these slots as above?", context.assume_yes)? {
         return Err(Error::Declined);
     }
     let (report, failures) = apply(context, &fetched, &plan, &args.migrate).await?;

@@ -25,7 +25,7 @@ use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::{SLOT_COUNT, key_slot};
 use crate::commands::check::{conclude, settle};
-use crate::context::{Context, read_password};
+use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
@@ -117,13 +117,20 @@ async fn connect_source(
         connect_timeout: context.connect.connect_timeout,
         command_timeout: (Duration::from_millis(args.timeout) + REPLY_MARGIN) * queued,
         user: args.from_user.clone(),
-        pass: read_password(
-            args.from_pass.as_deref(),
-            args.from_pass_file
-                .as_deref()
-                .map(|path| ("--from-pass-file", path)),
-            &["RTRIB_FROM_PASS"],
-        )?,
+        pass: match args.from_askpass {
+            true => Some(ask_password(
+                "Please input import source node password",
+                "--from-askpass",
+                "--from-pass-file or RTRIB_FROM_PASS",
+            )?),
+            false => read_password(
+                args.from_pass.as_deref(),
+                args.from_pass_file
+                    .as_deref()
+                    .map(|path| ("--from-pass-file", path)),
+                &["RTRIB_FROM_PASS"],
+            )?,
+        },
         tls,
     };
     let source = NodeClient::connect(from, &settings)

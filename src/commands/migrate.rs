@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::cli::MigrateArgs;
 use crate::cluster::check::{CheckOptions, Finding, Topology, check};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::lookup::LookupError;
 use crate::cluster::migrate::{SlotMove, Unfinished, unfinished_moves};
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
@@ -70,26 +71,44 @@ pub async fn prepare(context: &Context, seed: &Endpoint) -> Result<Ready> {
         ),
     };
     Err(Error::Refused(format!(
-        "the cluster has problems{open}; fix them before moving slots"
+        "the cluster has problems{open} (see the check above); nothing was changed"
     )))
 }
 
-/// The IDs of the masters `names` give (ID, ID prefix or address each).
+/// The IDs of the masters `names` give (ID, ID prefix or address each) for `option`. A name
+/// of no node or of a replica is refused in redis-cli's words: `--weight`'s "No such master
+/// node", the others' "is not known or not a master".
 pub async fn master_ids(
     context: &Context,
     topology: &Topology,
     names: &[String],
     option: &str,
 ) -> Result<Vec<NodeId>> {
+    let refusal = |name: &str, why: String| {
+        let words = match option {
+            "--weight" => format!("No such master node {name}"),
+            _ => format!("The specified node ({name}) is not known or not a master"),
+        };
+        Error::Usage(format!("{option} {name}: {words}: {why}"))
+    };
     let mut ids = Vec::with_capacity(names.len());
     for name in names {
-        let node = topology.find(&context.node_ref(name).await?)?;
+        let node = match topology.find(&context.node_ref(name).await?) {
+            Err(LookupError::NotFound { .. }) => {
+                return Err(refusal(
+                    name,
+                    "no node of the cluster has this ID, ID prefix or address (rtrib check \
+                     lists them)"
+                        .to_string(),
+                ));
+            }
+            found => found?,
+        };
         if !node.entry.is_master() {
-            return Err(Error::Usage(format!(
-                "{option} {name}: node {} ({}) is not a master",
-                node.id(),
-                node.endpoint
-            )));
+            return Err(refusal(
+                name,
+                format!("node {} ({}) is a replica", node.id(), node.endpoint),
+            ));
         }
         ids.push(node.id().clone());
     }
@@ -105,16 +124,24 @@ pub enum Resumed {
 }
 
 /// Reads the cluster from `seed`, finishes the moves an interrupted run left open, and reads it
-/// again when it did.
+/// again when it did. A cluster with problems is refused in redis-cli's words for `activity`
+/// ("Please fix your cluster problems before resharding").
 pub async fn read_and_resume(
     context: &Context,
     seed: &Endpoint,
     args: &MigrateArgs,
+    activity: &str,
 ) -> Result<Resumed> {
     context
         .output
         .step(&format!("Reading the cluster from {seed}"))?;
-    let ready = prepare(context, seed).await?;
+    let problems = |error| match error {
+        Error::Refused(reason) => Error::Refused(format!(
+            "Please fix your cluster problems before {activity}: {reason}"
+        )),
+        other => other,
+    };
+    let ready = prepare(context, seed).await.map_err(problems)?;
     let Some(report) = resume(context, &ready, args).await? else {
         return Ok(Resumed::Ready(ready, None));
     };
@@ -123,16 +150,24 @@ pub async fn read_and_resume(
             finish(context, seed, args, "failed", &report).await?,
         ));
     }
-    Ok(Resumed::Ready(prepare(context, seed).await?, Some(report)))
+    Ok(Resumed::Ready(
+        prepare(context, seed).await.map_err(problems)?,
+        Some(report),
+    ))
 }
 
 /// Reads the cluster from `seed` to plan on it without changing it (`--plan-out`): refused
 /// while an interrupted run has left slots open, as finishing them is a change.
-pub async fn read_for_plan(context: &Context, seed: &Endpoint) -> Result<Ready> {
+pub async fn read_for_plan(context: &Context, seed: &Endpoint, activity: &str) -> Result<Ready> {
     context
         .output
         .step(&format!("Reading the cluster from {seed}"))?;
-    let ready = prepare(context, seed).await?;
+    let ready = prepare(context, seed).await.map_err(|error| match error {
+        Error::Refused(reason) => Error::Refused(format!(
+            "Please fix your cluster problems before {activity}: {reason}"
+        )),
+        other => other,
+    })?;
     if !ready.unfinished.is_empty() {
         let open: SlotSet = ready.unfinished.iter().map(|u| u.slot_move.slot).collect();
         return Err(Error::Refused(format!(

@@ -15,7 +15,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::write_moves_text;
-use crate::prompt::confirm;
+use crate::prompt::confirm_on_terminal;
 
 /// Runs `rebalance`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
@@ -26,8 +26,8 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     let output = &context.output;
     let plan_out = args.plan.plan_out.as_deref();
     let (ready, resumed) = match plan_out {
-        Some(_) => (read_for_plan(context, &seed).await?, None),
-        None => match read_and_resume(context, &seed, &args.migrate).await? {
+        Some(_) => (read_for_plan(context, &seed, "rebalancing").await?, None),
+        None => match read_and_resume(context, &seed, &args.migrate, "rebalancing").await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
         },
@@ -82,7 +82,8 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     if args.simulate {
         return print_plan_only(context, &plan.moves);
     }
-    if !confirm("Can I move the above slots?", args.confirm.yes)? {
+    // redis-cli's rebalance never asks: without a terminal, neither does this.
+    if !confirm_on_terminal("Can I move the above slots?", context.assume_yes)? {
         return Err(Error::Declined);
     }
     let mut report = move_slots(context, &ready, &interleave(plan.moves), &args.migrate).await?;

@@ -37,8 +37,8 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     let output = &context.output;
     let plan_out = args.plan.plan_out.as_deref();
     let (ready, resumed) = match plan_out {
-        Some(_) => (read_for_plan(context, &seed).await?, None),
-        None => match read_and_resume(context, &seed, &args.migrate).await? {
+        Some(_) => (read_for_plan(context, &seed, "resharding").await?, None),
+        None => match read_and_resume(context, &seed, &args.migrate, "resharding").await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
         },
@@ -96,7 +96,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     }
     if !confirm(
         "Do you want to proceed with the proposed reshard plan?",
-        args.confirm.yes,
+        context.assume_yes,
     )? {
         return Err(Error::Declined);
     }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::cli::{ConfirmArgs, CreateArgs, DiscoveryArgs, PlanOutArgs, SandboxAction, SandboxArgs};
+use crate::cli::{CreateArgs, DiscoveryArgs, PlanOutArgs, SandboxAction, SandboxArgs};
 use crate::cluster::endpoint::Endpoint;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -88,9 +88,8 @@ async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16])
         wait_timeout: Duration::from_secs(60),
         wait_sync: false,
         plan: PlanOutArgs { plan_out: None },
-        confirm: ConfirmArgs { yes: true },
     };
-    let exit = super::create::run(context, &create).await?;
+    let exit = super::create::create(context, &create, true).await?;
     output.line(&format!(
         "\nSandbox ready: 127.0.0.1:{}-{}. Try: rtrib check 127.0.0.1:{}\nStop it with: rtrib sandbox stop{}",
         ports[0],

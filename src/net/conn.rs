@@ -76,11 +76,17 @@ impl AsyncDNSResolver for PinnedAddress {
     }
 }
 
+/// What to look at when nothing listens at a node's address.
+const REFUSED_HINT: &str = "(is redis-server running and listening on this address?)";
+
 /// Why a node could not be used. Every variant names the node.
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
     /// Nothing listens at the address.
-    #[error("{node}: connection refused (is redis-server running and listening on this address?)")]
+    #[error(
+        "Could not connect to Redis at {node}: Connection refused {}",
+        REFUSED_HINT
+    )]
     Refused { node: Endpoint },
     /// The node did not answer in time.
     #[error("{node}: timed out after {} while {during}", Secs(.after))]
@@ -93,7 +99,9 @@ pub enum NodeError {
     #[error("{node}: authentication failed ({detail}); check --user/--pass or REDISCLI_AUTH")]
     AuthFailed { node: Endpoint, detail: String },
     /// The node runs without `cluster-enabled yes`.
-    #[error("{node}: is not a cluster node (start redis-server with cluster-enabled yes)")]
+    #[error(
+        "{node}: is not configured as a cluster node (start redis-server with cluster-enabled yes)"
+    )]
     NotClusterEnabled { node: Endpoint },
     /// The node is still loading its data set from disk.
     #[error("{node}: is loading its dataset into memory; retry when it is ready")]
@@ -136,6 +144,10 @@ impl NodeError {
 
     /// The reason alone, without the node's address (for per-node listings).
     pub fn reason(&self) -> String {
+        if let NodeError::Refused { .. } = self {
+            // The message starts with redis-cli's words, which name the node first.
+            return format!("connection refused {REFUSED_HINT}");
+        }
         let text = self.to_string();
         let prefix = format!("{}: ", self.node());
         text.strip_prefix(&prefix).unwrap_or(&text).to_string()

@@ -959,3 +959,32 @@ pub fn parse_nodes(text: &str) -> Vec<NodeLine> {
         })
         .collect()
 }
+
+/// `new` sends `CLUSTER MEET` to `seed`; returns once every node of `all` (`new` among them)
+/// lists every other, settled, and sees the slots where `seed` sees them. Panics after 20 s.
+pub fn join_by_meet(new: &RedisNode, seed: &RedisNode, all: &[&RedisNode]) {
+    new.cmd(&[
+        "CLUSTER",
+        "MEET",
+        &seed.ip().to_string(),
+        &seed.port().to_string(),
+    ]);
+    let slots = |lines: &[NodeLine]| {
+        let mut owned: Vec<(String, Vec<String>)> = lines
+            .iter()
+            .map(|line| (line.id.clone(), line.slots.clone()))
+            .collect();
+        owned.sort();
+        owned
+    };
+    let joined = wait_until(Duration::from_secs(20), || {
+        let expected = slots(&parse_nodes(&seed.cluster_nodes()));
+        all.iter().all(|node| {
+            let lines = parse_nodes(&node.cluster_nodes());
+            lines.len() == all.len()
+                && lines.iter().all(NodeLine::is_settled)
+                && slots(&lines) == expected
+        })
+    });
+    assert!(joined, "{} did not join {}", new.addr(), seed.addr());
+}

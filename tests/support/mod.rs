@@ -6,6 +6,7 @@ pub mod docker;
 pub mod pods;
 pub mod prometheus;
 pub mod servers;
+pub mod terminal;
 
 /// The `rtrib` binary under test, with short timeouts so a broken test fails fast.
 pub fn rtrib() -> assert_cmd::Command {
@@ -19,4 +20,18 @@ pub fn rtrib() -> assert_cmd::Command {
         .env_remove("NO_COLOR")
         .timeout(std::time::Duration::from_secs(90));
     command
+}
+
+/// Runs `command` and returns its exit code and everything it printed, stdout then stderr
+/// (what a script reading `2>&1` sees).
+pub fn combined_output(command: &mut assert_cmd::Command) -> (Option<i32>, String) {
+    let output = command.output().unwrap();
+    (
+        output.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
 }

@@ -4,9 +4,8 @@
 //! naming that script when it is missing.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -71,7 +70,7 @@ const PARSE: &str = "\
 import json, sys
 from prometheus_client.parser import text_string_to_metric_families
 families, samples = [], []
-for family in text_string_to_metric_families(sys.stdin.read()):
+for family in text_string_to_metric_families(open(sys.argv[1]).read()):
     families.append([family.name, family.type, family.documentation])
     for s in family.samples:
         samples.append({'name': s.name, 'labels': s.labels, 'value': s.value})
@@ -88,20 +87,13 @@ pub fn parse(text: &str) -> Exposition {
             python.display()
         )
     };
-    let mut child = Command::new(&python)
+    let input = tempfile::NamedTempFile::new().expect("a temporary file");
+    std::fs::write(input.path(), text).expect("write the metrics");
+    let output = Command::new(&python)
         .args(["-c", PARSE])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+        .arg(input.path())
+        .output()
         .unwrap_or_else(|_| missing());
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write to python");
-    let output = child.wait_with_output().expect("python ran");
     let stderr = String::from_utf8_lossy(&output.stderr);
     if stderr.contains("No module named 'prometheus_client'") {
         missing();
