@@ -12,6 +12,8 @@ pub mod fix;
 pub mod heal;
 pub mod lookup;
 pub mod membership;
+pub mod metrics;
 pub mod migrate;
+pub mod plan;
 pub mod slots;
 pub mod topology;

@@ -6,8 +6,10 @@ use std::collections::HashMap;
 
 use crate::cli::RebalanceArgs;
 use crate::cluster::migrate::{RebalanceOptions, interleave, rebalance_plan};
+use crate::cluster::plan::{Precondition, Steps};
+use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume,
+    Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume, read_for_plan,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -22,11 +24,14 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     }
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
-    let (ready, resumed) =
-        match read_and_resume(context, &seed, &args.migrate, "rebalancing").await? {
+    let plan_out = args.plan.plan_out.as_deref();
+    let (ready, resumed) = match plan_out {
+        Some(_) => (read_for_plan(context, &seed, "rebalancing").await?, None),
+        None => match read_and_resume(context, &seed, &args.migrate, "rebalancing").await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
-        };
+        },
+    };
     let topology = ready.topology();
     let names: Vec<String> = args.weight.iter().map(|(name, _)| name.clone()).collect();
     let ids = master_ids(context, topology, &names, "--weight").await?;
@@ -39,6 +44,25 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
         threshold: args.threshold,
     };
     let plan = rebalance_plan(topology, &options)?;
+    if let Some(path) = plan_out {
+        if plan.moves.is_empty() {
+            output.line(&format!(
+                "*** No rebalancing needed! All nodes are within the {:.2}% threshold.",
+                args.threshold
+            ))?;
+        } else if !output.is_json() {
+            output.text(|out, _| write_moves_text(out, topology, &plan.moves))?;
+        }
+        let steps = Steps::Rebalance {
+            steps: interleave(plan.moves),
+        };
+        return save_plan(
+            context,
+            path,
+            Precondition::of_cluster(topology, &args.node),
+            steps,
+        );
+    }
     if plan.moves.is_empty() {
         output.line(&format!(
             "*** No rebalancing needed! All nodes are within the {:.2}% threshold.",

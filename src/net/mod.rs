@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod form;
 pub mod migrate;
 pub mod resolve;
+pub mod stats;
 
 use std::fmt;
 use std::time::Duration;
