@@ -55,6 +55,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand reshard 'Move N slots (and their keys) to a master, from some or all of the others'
             cand rebalance 'Even out the slots between masters, or what they hold (--by keys), by weight'
             cand fix 'Repair open slots, uncovered slots and multiple owners, losing no key'
+            cand apply 'Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed'
             cand heal 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
             cand wait 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
             cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
@@ -74,6 +75,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --cluster-replicas 'Replicas per master; masters = nodes / (replicas + 1)'
             cand --host-of 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master''s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address'
             cand --wait-timeout 'How long to wait for the nodes to join and the cluster to become usable'
+            cand --plan-out 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --user 'ACL user name for AUTH (default: the default user)'
@@ -183,6 +185,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         }
         &'rtrib;del-node'= {
             cand --wait-timeout 'How long to keep forgetting it until gossip can no longer bring it back'
+            cand --plan-out 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --user 'ACL user name for AUTH (default: the default user)'
@@ -216,6 +219,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         }
         &'rtrib;forget'= {
             cand --wait-timeout 'How long to keep forgetting it until gossip can no longer bring it back'
+            cand --plan-out 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --user 'ACL user name for AUTH (default: the default user)'
@@ -253,6 +257,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --cluster-to 'The master that receives them: ID, ID prefix or address'
             cand --slots 'How many slots to move (exactly)'
             cand --cluster-slots 'How many slots to move (exactly)'
+            cand --plan-out 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`'
             cand --timeout 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)'
             cand --cluster-timeout 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)'
             cand --pipeline 'Keys per GETKEYSINSLOT / MIGRATE batch'
@@ -298,6 +303,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --by 'What to even out: slot counts (redis-cli''s algorithm), or what the slots hold'
             cand --threshold 'Rebalance only when a master is off its share (of the --by measure) by more than this percentage (0: when any is off by a slot)'
             cand --cluster-threshold 'Rebalance only when a master is off its share (of the --by measure) by more than this percentage (0: when any is off by a slot)'
+            cand --plan-out 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`'
             cand --timeout 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)'
             cand --cluster-timeout 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)'
             cand --pipeline 'Keys per GETKEYSINSLOT / MIGRATE batch'
@@ -344,6 +350,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --version 'Print version'
         }
         &'rtrib;fix'= {
+            cand --plan-out 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`'
             cand --timeout 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)'
             cand --cluster-timeout 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)'
             cand --pipeline 'Keys per GETKEYSINSLOT / MIGRATE batch'
@@ -370,6 +377,48 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --force 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
             cand --cluster-fix-with-unreachable-masters 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
             cand --cluster-fix-with-unreachable-primaries 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
+            cand --replace 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+            cand --cluster-replace 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -y 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --cluster-yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --askpass 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rtrib;apply'= {
+            cand --node 'Read the cluster from this node instead of the one the plan was made from'
+            cand --timeout 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)'
+            cand --cluster-timeout 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)'
+            cand --pipeline 'Keys per GETKEYSINSLOT / MIGRATE batch'
+            cand --cluster-pipeline 'Keys per GETKEYSINSLOT / MIGRATE batch'
+            cand --parallel 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs'
+            cand --wait-timeout 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --dry-run 'Print where the cluster stands and the steps left, and change nothing'
+            cand --wait-sync 'Also wait, for a create plan, until every replica has finished its first sync'
             cand --replace 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
             cand --cluster-replace 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
             cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
@@ -460,6 +509,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --from-dns 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm''s tasks.<service>:6379'
             cand --from-srv 'The nodes are the targets of this name''s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports'
             cand --expect 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error'
+            cand --textfile 'Write the metrics (implies -o prometheus) to this file instead of stdout, atomically: for node_exporter''s textfile collector (name it *.prom in its directory)'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --user 'ACL user name for AUTH (default: the default user)'
@@ -493,6 +543,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --version 'Print version'
         }
         &'rtrib;info'= {
+            cand --textfile 'Write the metrics (implies -o prometheus) to this file instead of stdout, atomically'
             cand --by 'The measure of the bar per master and of the heaviest slots'
             cand --top 'How many of the heaviest slots to list'
             cand -o 'Output format'
@@ -718,6 +769,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand reshard 'Move N slots (and their keys) to a master, from some or all of the others'
             cand rebalance 'Even out the slots between masters, or what they hold (--by keys), by weight'
             cand fix 'Repair open slots, uncovered slots and multiple owners, losing no key'
+            cand apply 'Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed'
             cand heal 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
             cand wait 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
             cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
@@ -744,6 +796,8 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         &'rtrib;help;rebalance'= {
         }
         &'rtrib;help;fix'= {
+        }
+        &'rtrib;help;apply'= {
         }
         &'rtrib;help;heal'= {
         }

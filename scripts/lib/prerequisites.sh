@@ -45,3 +45,22 @@ need_cargo() {
         exit 1
     fi
 }
+
+# need_prometheus_client: the metrics tests parse rtrib's output with Python's
+# prometheus_client, installed into a virtual environment in the cache (the tests look for
+# ${XDG_CACHE_HOME:-~/.cache}/rtrib/python/bin/python3).
+need_prometheus_client() {
+    local venv="${XDG_CACHE_HOME:-$HOME/.cache}/rtrib/python"
+    if "$venv/bin/python3" -c 'import prometheus_client' >/dev/null 2>&1; then
+        return
+    fi
+    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+        apt_install python3-venv
+    fi
+    echo "rtrib: installing prometheus_client into $venv (python3 -m venv, pip install)" >&2
+    rm -rf "$venv"
+    if ! { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet prometheus_client; }; then
+        echo "rtrib: could not install prometheus_client: run  python3 -m venv $venv && $venv/bin/pip install prometheus_client" >&2
+        exit 1
+    fi
+}

@@ -316,6 +316,38 @@ impl Finding {
         }
     }
 
+    /// Every [`Finding::kind`], in the order of the variants.
+    pub const KINDS: [&'static str; 11] = [
+        "slots_disagree",
+        "migrating",
+        "importing",
+        "open_slots",
+        "uncovered_slots",
+        "multiple_owners",
+        "unreachable",
+        "failing",
+        "not_contacted",
+        "unknown_master",
+        "no_replicas",
+    ];
+
+    /// The finding's `kind` in JSON (and a label value in the metrics).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Finding::SlotsDisagree { .. } => "slots_disagree",
+            Finding::Migrating { .. } => "migrating",
+            Finding::Importing { .. } => "importing",
+            Finding::OpenSlots { .. } => "open_slots",
+            Finding::UncoveredSlots { .. } => "uncovered_slots",
+            Finding::MultipleOwners { .. } => "multiple_owners",
+            Finding::Unreachable { .. } => "unreachable",
+            Finding::Failing { .. } => "failing",
+            Finding::NotContacted { .. } => "not_contacted",
+            Finding::UnknownMaster { .. } => "unknown_master",
+            Finding::NoReplicas { .. } => "no_replicas",
+        }
+    }
+
     /// Whether the finding makes the cluster unhealthy (a non-zero exit). Everything but
     /// [`Finding::NoReplicas`] is.
     pub fn is_problem(&self) -> bool {
@@ -921,6 +953,8 @@ mod tests {
             serde_json::to_value(&finding).unwrap(),
             serde_json::json!({"kind": "migrating", "node": "aa", "slots": {"609": "bb"}})
         );
+        assert_eq!(finding.kind(), "migrating");
+        assert!(Finding::KINDS.contains(&finding.kind()));
         assert_eq!(
             serde_json::to_value(Severity::Warning).unwrap(),
             serde_json::json!("warning")

@@ -8,9 +8,9 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::cluster::allocate::Allocation;
+use crate::cluster::allocate::{Allocation, AntiAffinity, MasterSlots, ReplicaOf};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::{SLOT_COUNT, SlotSet};
 use crate::cluster::topology::{NodeId, NodesView};
@@ -84,6 +84,140 @@ impl CreatePlan {
             && self.config_epochs.is_empty()
             && self.meets.is_empty()
             && self.replicate.is_empty()
+    }
+}
+
+/// One step of a [`CreatePlan`], naming nodes by ID: the form plan files keep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a few per master, once per create; a SlotSet is 2 KiB"
+)]
+pub enum CreateStep {
+    /// `CLUSTER ADDSLOTSRANGE` (or `ADDSLOTS`) on `node`.
+    AddSlots {
+        /// The master-to-be.
+        node: NodeId,
+        /// The slots it takes.
+        slots: SlotSet,
+    },
+    /// `CLUSTER SET-CONFIG-EPOCH epoch` on a fresh `node`.
+    SetConfigEpoch {
+        /// The node.
+        node: NodeId,
+        /// Its epoch.
+        epoch: u64,
+    },
+    /// `CLUSTER MEET` from `from` to `to`.
+    Meet {
+        /// The node that meets.
+        from: NodeId,
+        /// The node met.
+        to: NodeId,
+    },
+    /// `CLUSTER REPLICATE master` on `replica`.
+    Replicate {
+        /// The replica-to-be.
+        replica: NodeId,
+        /// Its master.
+        master: NodeId,
+    },
+}
+
+impl CreatePlan {
+    /// The plan's steps in the order `create` makes them, nodes named by ID (`ids[i]` is
+    /// node number `i`'s).
+    pub fn steps(&self, ids: &[NodeId]) -> Vec<CreateStep> {
+        let id = |index: usize| ids[index].clone();
+        let slots = self
+            .add_slots
+            .iter()
+            .map(|(node, slots)| CreateStep::AddSlots {
+                node: id(*node),
+                slots: slots.clone(),
+            });
+        let epochs = self
+            .config_epochs
+            .iter()
+            .map(|&(node, epoch)| CreateStep::SetConfigEpoch {
+                node: id(node),
+                epoch,
+            });
+        let meets = self.meets.iter().map(|&(from, to)| CreateStep::Meet {
+            from: id(from),
+            to: id(to),
+        });
+        let replicate = self
+            .replicate
+            .iter()
+            .map(|&(replica, master)| CreateStep::Replicate {
+                replica: id(replica),
+                master: id(master),
+            });
+        slots.chain(epochs).chain(meets).chain(replicate).collect()
+    }
+
+    /// The plan of `steps`, nodes numbered by their place in `ids`; `None` when a step names
+    /// a node that is not in `ids`.
+    pub fn from_steps(steps: &[CreateStep], ids: &[NodeId], fresh: bool) -> Option<Self> {
+        let index = |id: &NodeId| ids.iter().position(|i| i == id);
+        let mut plan = CreatePlan {
+            fresh,
+            add_slots: Vec::new(),
+            config_epochs: Vec::new(),
+            meets: Vec::new(),
+            replicate: Vec::new(),
+        };
+        for step in steps {
+            match step {
+                CreateStep::AddSlots { node, slots } => {
+                    plan.add_slots.push((index(node)?, slots.clone()));
+                }
+                CreateStep::SetConfigEpoch { node, epoch } => {
+                    plan.config_epochs.push((index(node)?, *epoch));
+                }
+                CreateStep::Meet { from, to } => plan.meets.push((index(from)?, index(to)?)),
+                CreateStep::Replicate { replica, master } => {
+                    plan.replicate.push((index(replica)?, index(master)?));
+                }
+            }
+        }
+        Some(plan)
+    }
+
+    /// The layout this plan completes, given each node's slots and master before it: every
+    /// node serving slots then (or given some) is a master of the range from its lowest to
+    /// its highest slot; every node following a master then (or told to) is its replica.
+    pub fn layout(&self, before: &[(SlotSet, Option<usize>)]) -> Allocation {
+        let mut masters = Vec::new();
+        for (node, (slots, _)) in before.iter().enumerate() {
+            let mut all = slots.clone();
+            for (_, added) in self.add_slots.iter().filter(|(n, _)| *n == node) {
+                all.union_with(added);
+            }
+            let mut ranges = all.ranges();
+            if let Some((first, _)) = ranges.next() {
+                let last = all.ranges().last().map_or(first, |(_, last)| last);
+                masters.push(MasterSlots { node, first, last });
+            }
+        }
+        masters.sort_by_key(|m| m.first);
+        let mut replicas: Vec<ReplicaOf> = before
+            .iter()
+            .enumerate()
+            .filter_map(|(node, (_, master))| master.map(|master| ReplicaOf { node, master }))
+            .collect();
+        replicas.extend(
+            self.replicate
+                .iter()
+                .map(|&(node, master)| ReplicaOf { node, master }),
+        );
+        Allocation {
+            masters,
+            replicas,
+            anti_affinity: AntiAffinity::Perfect,
+        }
     }
 }
 

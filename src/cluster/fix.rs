@@ -23,7 +23,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::check::{NodeReport, Topology};
 use super::migrate::{Unfinished, unfinished_moves};
@@ -34,7 +34,7 @@ use super::topology::NodeId;
 pub type KeyCounts = HashMap<NodeId, BTreeMap<Slot, u64>>;
 
 /// One repair action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
     /// On `node`, atomically: `DELSLOTS slot` (its claim, if any, is dropped), `SETSLOT slot
@@ -124,7 +124,7 @@ pub struct FixOptions {
 }
 
 /// The problems found and the steps repairing them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FixPlan {
     /// Slots open on some master.
     pub open: SlotSet,

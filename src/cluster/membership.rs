@@ -3,6 +3,8 @@
 
 use std::net::IpAddr;
 
+use serde::{Deserialize, Serialize};
+
 use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
@@ -73,6 +75,56 @@ pub fn is_flagged_failing(topology: &Topology, id: &NodeId) -> bool {
         .reachable()
         .filter_map(|(_, view)| view.get(id))
         .any(|entry| entry.flags.fail || entry.flags.pfail)
+}
+
+/// One step of removing a node from its cluster (`del-node`, `forget`), as plan files keep it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum RemoveStep {
+    /// `CLUSTER REPLICATE master` on `replica`, a replica of the node removed.
+    Replicate {
+        /// The orphan-to-be.
+        replica: NodeId,
+        /// Its new master.
+        master: NodeId,
+    },
+    /// `CLUSTER FORGET node` on every other node, repeated until none lists it.
+    Forget {
+        /// The node removed.
+        node: NodeId,
+    },
+    /// `CLUSTER RESET SOFT` on the node removed, so that it cannot rejoin by gossip.
+    Reset {
+        /// The node removed.
+        node: NodeId,
+    },
+}
+
+/// Where the replicas of a node to remove go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rehoming {
+    /// `(replica, new master)` for each reachable replica.
+    pub moves: Vec<(NodeId, NodeId)>,
+    /// The replicas rtrib cannot reach: left alone.
+    pub unreachable: Vec<NodeId>,
+}
+
+/// The master each reachable replica of `victim` should follow once it is removed (see
+/// [`MasterPicker`]), and the replicas rtrib cannot reach (left alone). `None` when a replica
+/// has no master left to follow.
+pub fn rehome_replicas(topology: &Topology, victim: &NodeId) -> Option<Rehoming> {
+    let mut picker = MasterPicker::new(topology, victim);
+    let mut moves = Vec::new();
+    let mut unreachable = Vec::new();
+    for replica in topology.replicas_of(victim) {
+        if !replica.is_reachable() {
+            unreachable.push(replica.id().clone());
+            continue;
+        }
+        let master = picker.pick(replica.endpoint.addr.ip())?;
+        moves.push((replica.id().clone(), master.id().clone()));
+    }
+    Some(Rehoming { moves, unreachable })
 }
 
 /// Chooses the master each new (or orphaned) replica follows: the one with the fewest replicas,

@@ -14,6 +14,8 @@ pub mod heal;
 pub mod load;
 pub mod lookup;
 pub mod membership;
+pub mod metrics;
 pub mod migrate;
+pub mod plan;
 pub mod slots;
 pub mod topology;

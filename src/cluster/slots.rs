@@ -7,6 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::de::{Deserialize, Deserializer, Error as _};
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
 /// A hash slot number, `0..SLOT_COUNT`.
@@ -386,6 +387,24 @@ impl Extend<Slot> for SlotSet {
         for slot in iter {
             self.insert(slot);
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for SlotSet {
+    /// The serialized form: inclusive `[start, end]` pairs, each within 0-16383.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let pairs = Vec::<[u32; 2]>::deserialize(deserializer)?;
+        let mut set = SlotSet::new();
+        for [start, end] in pairs {
+            if start > end || end as usize >= SLOT_COUNT {
+                return Err(D::Error::custom(format!(
+                    "[{start}, {end}] is not a slot range within 0-{}",
+                    SLOT_COUNT - 1
+                )));
+            }
+            set.insert_range(start as Slot, end as Slot);
+        }
+        Ok(set)
     }
 }
 

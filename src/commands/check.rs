@@ -1,30 +1,63 @@
-//! `rtrib check NODE`: read every node's own view and judge the cluster's health.
+//! `rtrib check NODE`: read every node's own view and judge the cluster's health; with
+//! `-o prometheus`, also every node's memory and replication figures, as metrics.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
 
 use crate::cli::CheckArgs;
 use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::check::{CheckReport, Topology};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::metrics::{Family, NodeStats, metrics, unreadable};
+use crate::cluster::topology::NodeId;
 use crate::commands::nodes::listed_or_discovered;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::converge::{Converged, wait_until_converged};
-use crate::net::fetch::{FetchOptions, fetch_topology};
+use crate::net::fetch::{FetchOptions, fetch_topology, fetch_with_clients};
 use crate::net::form::WaitError;
-use crate::output::{CheckDocument, ConvergenceDocument, write_check_text};
-use serde_json::Value;
-use std::time::Duration;
+use crate::net::stats::read_stats;
+use crate::output::{
+    CheckDocument, ConvergenceDocument, exposition, write_check_text, write_file_atomically,
+};
+
+/// What a check read and judged.
+pub struct Inspection {
+    /// Every node's view.
+    pub topology: Topology,
+    /// The judgment.
+    pub report: CheckReport,
+    /// Every reachable node's memory and replication figures (only read for metrics).
+    pub stats: HashMap<NodeId, NodeStats>,
+}
 
 /// Resolve the seed, fetch the topology from every node, judge it, report.
 /// Exits 0 when healthy and 1 when any problem was found.
 pub async fn run(context: &Context, args: &CheckArgs) -> Result<Exit> {
-    let (topology, report) = match &args.node {
-        Some(node) => {
-            let seed = context.resolve_node(node).await?;
-            inspect(context, &seed, args.search_multiple_owners).await?
-        }
-        None => inspect_discovered(context, args).await?,
+    let prometheus = wants_metrics(context, args.textfile.as_deref())?;
+    let started = Instant::now();
+    let inspected = match &args.node {
+        Some(node) => match context.resolve_node(node).await {
+            Ok(seed) => read(context, &seed, args.search_multiple_owners, prometheus).await,
+            Err(error) => Err(error),
+        },
+        None => inspect_discovered(context, args, prometheus).await,
     };
+    if prometheus {
+        let families = match &inspected {
+            Ok(i) => metrics(&i.topology, &i.report, &i.stats, started.elapsed()),
+            Err(_) => unreadable(started.elapsed()),
+        };
+        emit_metrics(context, args.textfile.as_deref(), &families)?;
+        return Ok(health_exit(&inspected?.report));
+    }
+    let Inspection {
+        topology, report, ..
+    } = inspected?;
     let output = &context.output;
     if output.is_json() {
         output.json(&CheckDocument::new(&topology, &report))?;
@@ -36,16 +69,77 @@ pub async fn run(context: &Context, args: &CheckArgs) -> Result<Exit> {
     Ok(health_exit(&report))
 }
 
+/// Whether metrics are asked for: `-o prometheus`, or `--textfile` (which implies it, and
+/// contradicts `-o json`).
+pub fn wants_metrics(context: &Context, textfile: Option<&Path>) -> Result<bool> {
+    let output = &context.output;
+    match textfile {
+        Some(_) if output.is_json() => Err(Error::Usage(
+            "--textfile writes Prometheus metrics: it cannot be combined with -o json".into(),
+        )),
+        Some(_) => Ok(true),
+        None => Ok(output.is_prometheus()),
+    }
+}
+
+/// Prints the metrics, or writes them atomically to `textfile`.
+pub fn emit_metrics(context: &Context, textfile: Option<&Path>, families: &[Family]) -> Result<()> {
+    match textfile {
+        Some(path) => write_file_atomically(path, &exposition(families)).map_err(|error| {
+            Error::Usage(format!(
+                "cannot write --textfile {}: {error}",
+                path.display()
+            ))
+        }),
+        None => Ok(context.output.metrics(families)?),
+    }
+}
+
+/// Fetches and judges the cluster from `seed`; with `stats`, also reads every reachable
+/// node's memory and replication figures (concurrently, one more round trip).
+pub async fn read(
+    context: &Context,
+    seed: &Endpoint,
+    search_multiple_owners: bool,
+    stats: bool,
+) -> Result<Inspection> {
+    if !stats {
+        let (topology, report) = inspect(context, seed, search_multiple_owners).await?;
+        return Ok(Inspection {
+            topology,
+            report,
+            stats: HashMap::new(),
+        });
+    }
+    let fetch = FetchOptions {
+        slots_with_keys: search_multiple_owners,
+    };
+    let fetched = fetch_with_clients(seed, &context.connect, fetch).await?;
+    let stats = read_stats(&fetched).await;
+    let report = check(
+        &fetched.topology,
+        &CheckOptions {
+            search_multiple_owners,
+        },
+    );
+    Ok(Inspection {
+        topology: fetched.topology,
+        report,
+        stats,
+    })
+}
+
 /// Inspects the cluster from the first discovered node that answers.
 async fn inspect_discovered(
     context: &Context,
     args: &CheckArgs,
-) -> Result<(Topology, CheckReport)> {
+    stats: bool,
+) -> Result<Inspection> {
     let candidates = listed_or_discovered(context, &[], &args.discovery).await?;
     let mut last_error = None;
     for candidate in &candidates {
         let seed = context.resolver.resolve(candidate).await?;
-        match inspect(context, &seed, args.search_multiple_owners).await {
+        match read(context, &seed, args.search_multiple_owners, stats).await {
             Err(Error::Node(error)) => {
                 tracing::info!("{error}; trying the next node");
                 last_error = Some(Error::Node(error));

@@ -1,7 +1,9 @@
 //! `rtrib create NODE...`: resolve the names → read every node → plan the layout (or what an
 //! interrupted run left to do) → confirm → assign slots, epochs, MEETs → wait for the join →
-//! attach replicas and announce their roles → wait until usable → check.
+//! attach replicas and announce their roles → wait until usable → check. With `--plan-out
+//! FILE`, the steps are written to a plan file instead, and nothing is changed.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
@@ -10,6 +12,9 @@ use crate::cli::CreateArgs;
 use crate::cluster::allocate::{Allocation, Domain, allocate};
 use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_create};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::plan::{Precondition, Steps};
+use crate::cluster::topology::NodeId;
+use crate::commands::apply::save_plan;
 use crate::commands::check::conclude;
 use crate::commands::nodes::{
     connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
@@ -52,7 +57,11 @@ pub async fn create(context: &Context, args: &CreateArgs, assume_yes: bool) -> R
         )));
     }
     let output = &context.output;
-    let plan = match plan_create(&snapshots, &allocation)? {
+    let decision = plan_create(&snapshots, &allocation)?;
+    if let Some(path) = &args.plan.plan_out {
+        return plan_out(context, path, &snapshots, &domains, &allocation, &decision);
+    }
+    let plan = match decision {
         CreateDecision::AlreadyFormed => {
             output.step(&format!(
                 "The cluster is already formed from these {} nodes: nothing to do.",
@@ -92,7 +101,7 @@ pub async fn create(context: &Context, args: &CreateArgs, assume_yes: bool) -> R
     }
 
     let members = members(clients, &snapshots);
-    apply(context, args, &members, &plan).await?;
+    apply(context, args.wait_timeout, args.wait_sync, &members, &plan).await?;
     let outcome = if plan.fresh {
         CreateOutcome::Created
     } else {
@@ -110,10 +119,49 @@ pub async fn create(context: &Context, args: &CreateArgs, assume_yes: bool) -> R
     .await
 }
 
-/// Slots and epochs, MEETs, the join, replicas, and the wait until the cluster is usable.
-async fn apply(
+/// `--plan-out`: the layout as `create` prints it, then the plan file (without steps when
+/// the cluster is formed already).
+fn plan_out(
     context: &Context,
-    args: &CreateArgs,
+    path: &Path,
+    snapshots: &[NodeSnapshot],
+    domains: &[Domain],
+    allocation: &Allocation,
+    decision: &CreateDecision,
+) -> Result<Exit> {
+    let output = &context.output;
+    let ids: Vec<NodeId> = snapshots
+        .iter()
+        .map(|s| s.id().cloned().unwrap_or_else(|| NodeId::new("")))
+        .collect();
+    let steps = match decision {
+        CreateDecision::AlreadyFormed => {
+            output.step("The cluster is already formed from these nodes: nothing to do.")?;
+            Vec::new()
+        }
+        CreateDecision::Build(plan) => {
+            if !output.is_json() {
+                output.text(|out, style| {
+                    write_create_plan(out, style, snapshots, domains, allocation, plan)
+                })?;
+            }
+            plan.steps(&ids)
+        }
+    };
+    save_plan(
+        context,
+        path,
+        Precondition::of_nodes(snapshots),
+        Steps::Create { steps },
+    )
+}
+
+/// Slots and epochs, MEETs, the join, replicas, and the wait until the cluster is usable
+/// (within `wait_timeout`; with `wait_sync`, until every replica has synced too).
+pub async fn apply(
+    context: &Context,
+    wait_timeout: Duration,
+    wait_sync: bool,
     members: &[Member],
     plan: &CreatePlan,
 ) -> Result<()> {
@@ -138,7 +186,7 @@ async fn apply(
         .await;
     }
     let started = Instant::now();
-    let deadline = started + args.wait_timeout;
+    let deadline = started + wait_timeout;
     if !plan.meets.is_empty() {
         output.step("Sending CLUSTER MEET messages to join the cluster")?;
         form::meet(members, &plan.meets).await?;
@@ -154,7 +202,7 @@ async fn apply(
     output.step("Waiting until every node reports the cluster usable")?;
     let expectation = Expectation {
         replica_of: plan.replicate.clone(),
-        wait_sync: args.wait_sync,
+        wait_sync,
     };
     form::wait_until_usable(members, &expectation, started, deadline).await?;
     Ok(())
@@ -162,7 +210,7 @@ async fn apply(
 
 /// Runs the full check from the first node, prints it (with the create document in JSON),
 /// and returns its exit code.
-async fn verify(
+pub async fn verify(
     context: &Context,
     endpoints: &[Endpoint],
     snapshots: &[NodeSnapshot],

@@ -2,40 +2,67 @@
 //! from NODE → find the target → refuse while it serves slots (and, without `--force`, while it
 //! is dead, unreachable or without address) → re-point its replicas, spread over the other
 //! masters → `CLUSTER FORGET` it on every other node, repeatedly, until none lists it →
-//! `CLUSTER RESET SOFT` on it when it answers → check.
+//! `CLUSTER RESET SOFT` on it when it answers → check. With `--plan-out FILE`, these steps are
+//! written to a plan file instead, and nothing is changed.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
 use crate::cli::{DelNodeArgs, ForgetArgs};
 use crate::cluster::check::{NodeReport, Topology};
-use crate::cluster::membership::MasterPicker;
+use crate::cluster::endpoint::Endpoint;
+use crate::cluster::membership::{RemoveStep, rehome_replicas};
+use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::slots::SlotSet;
+use crate::cluster::topology::NodeId;
+use crate::commands::apply::save_plan;
 use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::NodeClient;
 use crate::net::fetch::{FetchOptions, fetch_topology};
-use crate::net::form::{self, Expectation, Member};
+use crate::net::form::{self, Expectation};
 use crate::output::NodeDocument;
 
 /// Runs `del-node`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &DelNodeArgs) -> Result<Exit> {
-    remove(
-        context,
-        &args.node,
-        &args.target,
-        args.force,
-        args.wait_timeout,
-    )
-    .await
+    let request = Removal {
+        node: &args.node,
+        target: &args.target,
+        force: args.force,
+        wait_timeout: args.wait_timeout,
+        plan_out: args.plan.plan_out.as_deref(),
+    };
+    remove(context, &request).await
 }
 
 /// Runs `forget`: `del-node --force`.
 pub async fn forget(context: &Context, args: &ForgetArgs) -> Result<Exit> {
-    remove(context, &args.node, &args.target, true, args.wait_timeout).await
+    let request = Removal {
+        node: &args.node,
+        target: &args.target,
+        force: true,
+        wait_timeout: args.wait_timeout,
+        plan_out: args.plan.plan_out.as_deref(),
+    };
+    remove(context, &request).await
+}
+
+/// What `del-node` and `forget` are asked.
+struct Removal<'a> {
+    /// A node of the cluster, as given.
+    node: &'a str,
+    /// The node to remove, as given.
+    target: &'a str,
+    /// Allow a dead, unreachable or address-less target.
+    force: bool,
+    /// The bound of every wait.
+    wait_timeout: Duration,
+    /// Write the plan there instead.
+    plan_out: Option<&'a Path>,
 }
 
 /// Removes the node `target` names from the cluster of `node`; `force` allows a dead,
@@ -44,15 +71,9 @@ pub async fn forget(context: &Context, args: &ForgetArgs) -> Result<Exit> {
 /// Exits 0 once no reachable node lists it any more, whatever the check that follows says:
 /// the check is printed for information (a cluster with other dead nodes is unhealthy, and
 /// forgetting them one by one must not stop a script at the first).
-async fn remove(
-    context: &Context,
-    node: &str,
-    target: &str,
-    force: bool,
-    wait_timeout: Duration,
-) -> Result<Exit> {
-    let seed = context.resolve_node(node).await?;
-    let reference = context.node_ref(target).await?;
+async fn remove(context: &Context, request: &Removal<'_>) -> Result<Exit> {
+    let seed = context.resolve_node(request.node).await?;
+    let reference = context.node_ref(request.target).await?;
     settle(context, &seed).await;
     let topology = fetch_topology(&seed, &context.connect, FetchOptions::default()).await?;
     let victim = topology.find(&reference)?;
@@ -69,20 +90,85 @@ async fn remove(
     ))?;
     let alive = victim.is_reachable() && !victim.entry.flags.noaddr && !is_dead(&topology, victim);
     refuse_slot_owner(&topology, victim, alive)?;
-    if !alive && !force {
+    if !alive && !request.force {
         return Err(Error::Refused(format!(
             "node {id} ({}) is unreachable, failed or has no address: nothing was changed. \
              To make the cluster forget it anyway, run rtrib del-node --force (or rtrib forget)",
             victim.endpoint
         )));
     }
+    let rehoming = rehome_replicas(&topology, &id).ok_or_else(|| {
+        Error::Refused(format!(
+            "node {id} has replicas and no other master can take them: nothing was changed"
+        ))
+    })?;
+    for replica in &rehoming.unreachable {
+        tracing::warn!(
+            "replica {} ({}) of the removed node is unreachable: it cannot be re-pointed; \
+             when it comes back, run CLUSTER REPLICATE <master-id> on it",
+            replica,
+            topology
+                .endpoint_of(replica)
+                .map_or_else(String::new, ToString::to_string)
+        );
+    }
+    if let Some(path) = request.plan_out {
+        let mut steps: Vec<RemoveStep> = rehoming
+            .moves
+            .iter()
+            .map(|(replica, master)| RemoveStep::Replicate {
+                replica: replica.clone(),
+                master: master.clone(),
+            })
+            .collect();
+        steps.push(RemoveStep::Forget { node: id.clone() });
+        if alive {
+            steps.push(RemoveStep::Reset { node: id });
+        }
+        let precondition = Precondition::of_cluster(&topology, request.node);
+        return save_plan(context, path, precondition, Steps::DelNode { steps });
+    }
+    carry_out(
+        context,
+        &seed,
+        &topology,
+        victim,
+        &rehoming.moves,
+        alive,
+        request.wait_timeout,
+    )
+    .await
+}
 
+/// Re-points the replicas as `moves` says (`(replica, master)`), makes every other node forget
+/// `victim` until none lists it, resets it (with `reset`) and ends with the check; see
+/// [`remove`] for the exit status.
+pub async fn carry_out(
+    context: &Context,
+    seed: &Endpoint,
+    topology: &Topology,
+    victim: &NodeReport,
+    moves: &[(NodeId, NodeId)],
+    reset: bool,
+    wait_timeout: Duration,
+) -> Result<Exit> {
+    let id = victim.id().clone();
+    let output = &context.output;
     let others = topology
         .reachable()
         .map(|(n, _)| n)
         .filter(|n| n.id() != &id);
     let members = form::connect_members(others, &context.connect).await?;
-    let moves = plan_replica_moves(&topology, victim, &members)?;
+    let position = |node: &NodeId| {
+        members
+            .iter()
+            .position(|m| &m.id == node)
+            .ok_or_else(|| Error::Refused(format!("node {node} is not reachable")))
+    };
+    let moves = moves
+        .iter()
+        .map(|(replica, master)| Ok((position(replica)?, position(master)?)))
+        .collect::<Result<Vec<(usize, usize)>>>()?;
     let started = Instant::now();
     let deadline = started + wait_timeout;
     if !moves.is_empty() {
@@ -104,7 +190,7 @@ async fn remove(
     }
     output.step("Sending CLUSTER FORGET messages to the cluster...")?;
     form::forget(&members, &id, started, deadline).await?;
-    let reset = alive && reset_soft(context, victim).await?;
+    let reset = reset && reset_soft(context, victim).await?;
 
     output.line(
         &output
@@ -115,10 +201,10 @@ async fn remove(
         .iter()
         .map(|&(r, m)| json!({ "replica": members[r].id, "master": members[m].id }))
         .collect();
-    let removed = NodeDocument::new(&topology, victim);
+    let removed = NodeDocument::new(topology, victim);
     // The check is informational (forgetting several dead nodes one after the other must not
     // stop at the first); only views that do not come to agree make the exit status.
-    let concluded = conclude(context, &seed, wait_timeout, |_| {
+    let concluded = conclude(context, seed, wait_timeout, |_| {
         json!({
             "outcome": "removed",
             "node": removed,
@@ -166,41 +252,6 @@ fn refuse_slot_owner(topology: &Topology, victim: &NodeReport, alive: bool) -> R
              (rtrib reshard); nothing was changed"
         )
     }))
-}
-
-/// `(replica, new master)` member numbers for each reachable replica of the victim, each to the
-/// master with the fewest replicas (counting those already given), preferring another IP.
-/// Replicas rtrib cannot reach are left alone, with a warning.
-fn plan_replica_moves(
-    topology: &Topology,
-    victim: &NodeReport,
-    members: &[Member],
-) -> Result<Vec<(usize, usize)>> {
-    let mut picker = MasterPicker::new(topology, victim.id());
-    let mut moves = Vec::new();
-    for replica in topology.replicas_of(victim.id()) {
-        let Some(index) = members.iter().position(|m| &m.id == replica.id()) else {
-            tracing::warn!(
-                "replica {} ({}) of the removed node is unreachable: it cannot be re-pointed; \
-                 when it comes back, run CLUSTER REPLICATE <master-id> on it",
-                replica.id(),
-                replica.endpoint
-            );
-            continue;
-        };
-        let master = picker.pick(replica.endpoint.addr.ip()).ok_or_else(|| {
-            Error::Refused(format!(
-                "node {} has replicas and no other master can take them: nothing was changed",
-                victim.id()
-            ))
-        })?;
-        let master_index = members
-            .iter()
-            .position(|m| &m.id == master.id())
-            .ok_or_else(|| Error::Refused(format!("{} is not reachable", master.endpoint)))?;
-        moves.push((index, master_index));
-    }
-    Ok(moves)
 }
 
 /// `CLUSTER RESET SOFT` on the removed node, so it forgets the cluster and cannot rejoin it by

@@ -1,7 +1,8 @@
 //! `rtrib fix NODE [--search-multiple-owners] [--force]`: read the cluster and every master's
 //! keys per slot → plan the repair (`cluster::fix`) → refuse while masters are unreachable
 //! (unless `--force`) → print the plan → confirm once → adopt, claim, move keys, close,
-//! assign → wait for gossip → check.
+//! assign → wait for gossip → check. With `--plan-out FILE`, the repair is written to a plan
+//! file instead (see `cluster::plan`), and nothing is changed.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,13 +10,15 @@ use futures_util::future::join_all;
 use redis::Value;
 use serde::Serialize;
 
-use crate::cli::FixArgs;
+use crate::cli::{FixArgs, MigrateArgs};
 use crate::cluster::check::{CheckOptions, Topology, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::fix::{FixOptions, FixPlan, KeyCounts, Step, plan};
 use crate::cluster::migrate::SlotMove;
+use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet};
 use crate::cluster::topology::NodeId;
+use crate::commands::apply::save_plan;
 use crate::commands::check::{conclude_with, settle};
 use crate::commands::migrate::run_jobs;
 use crate::context::Context;
@@ -32,7 +35,7 @@ const LISTED_STEPS: usize = 40;
 
 /// A step that failed; later steps about its slot were not run.
 #[derive(Debug, Clone, Serialize)]
-struct StepFailure {
+pub struct StepFailure {
     slot: Slot,
     node: Option<NodeId>,
     reason: String,
@@ -79,24 +82,38 @@ pub async fn run(context: &Context, args: &FixArgs) -> Result<Exit> {
             return Err(Error::Refused(refusal.to_string()));
         }
     };
+    let wide = args.search_multiple_owners;
     if plan.is_empty() {
         output.line("[OK] No open slot, no uncovered slot, no slot with several owners.")?;
-        return finish(
-            context,
-            &seed,
-            args,
-            &plan,
-            &MigrationReport::default(),
-            &[],
-        )
-        .await;
+    } else {
+        print_plan(context, topology, &plan)?;
     }
-    print_plan(context, topology, &plan)?;
+    if let Some(path) = &args.plan.plan_out {
+        let precondition = Precondition::of_cluster(topology, &args.node);
+        let steps = Steps::Fix {
+            search_multiple_owners: wide,
+            plan,
+        };
+        return save_plan(context, path, precondition, steps);
+    }
+    if plan.is_empty() {
+        let nothing = MigrationReport::default();
+        return finish(context, &seed, wide, &args.migrate, &plan, &nothing, &[]).await;
+    }
     if !confirm("Fix these slots as above?", context.assume_yes)? {
         return Err(Error::Declined);
     }
-    let (report, failures) = apply(context, &fetched, &plan, args).await?;
-    finish(context, &seed, args, &plan, &report, &failures).await
+    let (report, failures) = apply(context, &fetched, &plan, &args.migrate).await?;
+    finish(
+        context,
+        &seed,
+        wide,
+        &args.migrate,
+        &plan,
+        &report,
+        &failures,
+    )
+    .await
 }
 
 /// Every reachable master's key count in each slot holding keys (`CLUSTER COUNTKEYSINSLOT`
@@ -130,7 +147,7 @@ async fn count_keys(fetched: &Fetched) -> Result<KeyCounts> {
 }
 
 /// Prints what is wrong and the steps (text mode).
-fn print_plan(context: &Context, topology: &Topology, plan: &FixPlan) -> Result<()> {
+pub fn print_plan(context: &Context, topology: &Topology, plan: &FixPlan) -> Result<()> {
     let output = &context.output;
     for (slots, what) in [
         (&plan.open, "open slots"),
@@ -197,11 +214,11 @@ fn describe(topology: &Topology, step: &Step) -> String {
 
 /// Runs the plan: the steps before the key moves, the moves (with the executor), the steps
 /// after. A slot whose step fails gets no further step.
-async fn apply(
+pub async fn apply(
     context: &Context,
     fetched: &Fetched,
     plan: &FixPlan,
-    args: &FixArgs,
+    migrate: &MigrateArgs,
 ) -> Result<(MigrationReport, Vec<StepFailure>)> {
     let first_move = plan
         .steps
@@ -238,7 +255,7 @@ async fn apply(
         context
             .output
             .step(&format!("Moving the keys of {} slots", jobs.len()))?;
-        run_jobs(context, fetched, jobs, &args.migrate).await?
+        run_jobs(context, fetched, jobs, migrate).await?
     };
     failures.extend(report.failures.iter().map(|f| StepFailure {
         slot: f.slot_move.slot,
@@ -443,10 +460,11 @@ fn commands(step: &Step) -> Vec<(&NodeId, redis::Pipeline, Check)> {
 /// Prints the summary, then waits for every node to agree and prints the final check
 /// (searching for keys in non-owners too with `--search-multiple-owners`); exits 0 only when
 /// nothing failed, every view agreed in time and the check is healthy.
-async fn finish(
+pub async fn finish(
     context: &Context,
     seed: &Endpoint,
-    args: &FixArgs,
+    search_multiple_owners: bool,
+    migrate: &MigrateArgs,
     plan: &FixPlan,
     report: &MigrationReport,
     failures: &[StepFailure],
@@ -483,9 +501,9 @@ async fn finish(
         failures,
     })
     .map_err(std::io::Error::from)?;
-    let wide = args.search_multiple_owners;
+    let wait = migrate.wait_timeout;
     let concluded =
-        conclude_with(context, seed, args.migrate.wait_timeout, wide, |_| document).await?;
+        conclude_with(context, seed, wait, search_multiple_owners, |_| document).await?;
     if !failures.is_empty() {
         return Ok(Exit::Problems);
     }

@@ -1,9 +1,14 @@
 //! `rtrib info NODE [--by MEASURE] [--by-slot] [--top N]`: resolve → fetch → read every
 //! master's per-slot figures and memory → find the heaviest slots and a key of each → print
-//! the masters' table, the skew pictures and redis-cli's totals.
+//! the masters' table, the skew pictures and redis-cli's totals. With `-o prometheus`, the
+//! same metrics as `check`.
+
+use std::time::Instant;
 
 use crate::cli::InfoArgs;
 use crate::cluster::load::Measure;
+use crate::cluster::metrics::{metrics, unreadable};
+use crate::commands::check::{emit_metrics, read, wants_metrics};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -14,6 +19,17 @@ use crate::output::{InfoDocument, InfoReport, write_info_text};
 /// Runs `info`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &InfoArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
+    if wants_metrics(context, args.textfile.as_deref())? {
+        let started = Instant::now();
+        let inspected = read(context, &seed, false, true).await;
+        let families = match &inspected {
+            Ok(i) => metrics(&i.topology, &i.report, &i.stats, started.elapsed()),
+            Err(_) => unreadable(started.elapsed()),
+        };
+        emit_metrics(context, args.textfile.as_deref(), &families)?;
+        inspected?;
+        return Ok(Exit::Ok);
+    }
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
     let request = LoadRequest {
         memory: args.by == Measure::Memory,

@@ -158,6 +158,28 @@ pub async fn read_and_resume(
     ))
 }
 
+/// Reads the cluster from `seed` to plan on it without changing it (`--plan-out`): refused
+/// while an interrupted run has left slots open, as finishing them is a change.
+pub async fn read_for_plan(context: &Context, seed: &Endpoint, activity: &str) -> Result<Ready> {
+    context
+        .output
+        .step(&format!("Reading the cluster from {seed}"))?;
+    let ready = prepare(context, seed).await.map_err(|error| match error {
+        Error::Refused(reason) => Error::Refused(format!(
+            "Please fix your cluster problems before {activity}: {reason}"
+        )),
+        other => other,
+    })?;
+    if !ready.unfinished.is_empty() {
+        let open: SlotSet = ready.unfinished.iter().map(|u| u.slot_move.slot).collect();
+        return Err(Error::Refused(format!(
+            "an interrupted run left slots {open} open: finish it first (the same command \
+             without --plan-out, or rtrib fix), then make the plan; nothing was changed"
+        )));
+    }
+    Ok(ready)
+}
+
 /// Finishes the moves an interrupted run left open, if any.
 async fn resume(
     context: &Context,

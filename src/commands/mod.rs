@@ -2,6 +2,7 @@
 //! resolve → fetch → plan/judge → confirm → apply → verify → report.
 
 mod add_node;
+mod apply;
 mod call;
 mod check;
 mod completions;
@@ -23,13 +24,19 @@ mod wait;
 
 use crate::cli::Command;
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exit::Exit;
 
 /// Runs the chosen subcommand.
 pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
+    if context.output.is_prometheus() && !matches!(command, Command::Check(_) | Command::Info(_)) {
+        return Err(Error::Usage(
+            "-o prometheus is for check and info only; use -o text or -o json".into(),
+        ));
+    }
     match command {
         Command::AddNode(args) => add_node::run(context, args).await,
+        Command::Apply(args) => apply::run(context, args).await,
         Command::Call(args) => call::run(context, args).await,
         Command::Check(args) => check::run(context, args).await,
         Command::Completions(args) => completions::run(context, args),

@@ -1,8 +1,8 @@
 //! `rtrib rebalance NODE [--by MEASURE] [--weight ID=W ...] [--use-empty-masters]
-//! [--threshold PCT]`: read the cluster → refuse one with problems → finish the moves an
-//! interrupted run left open (then read it again) → plan, by slot counts with redis-cli's
-//! weighted algorithm, or by what the slots hold (read from every master) with the partition
-//! planner → print → confirm → move → check.
+//! [--threshold PCT] [--plan-out FILE]`: read the cluster → refuse one with problems → finish
+//! the moves an interrupted run left open (then read it again) → plan, by slot counts with
+//! redis-cli's weighted algorithm, or by what the slots hold (read from every master) with the
+//! partition planner → print → (save the plan, or) confirm → move → check.
 
 use std::collections::HashMap;
 
@@ -11,8 +11,10 @@ use crate::cluster::balance::balance_plan;
 use crate::cluster::check::Topology;
 use crate::cluster::load::Measure;
 use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_plan};
+use crate::cluster::plan::{Precondition, Steps};
+use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Ready, Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume,
+    Ready, Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume, read_for_plan,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -28,11 +30,14 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     }
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
-    let (ready, resumed) =
-        match read_and_resume(context, &seed, &args.migrate, "rebalancing").await? {
+    let plan_out = args.plan.plan_out.as_deref();
+    let (ready, resumed) = match plan_out {
+        Some(_) => (read_for_plan(context, &seed, "rebalancing").await?, None),
+        None => match read_and_resume(context, &seed, &args.migrate, "rebalancing").await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
-        };
+        },
+    };
     let topology = ready.topology();
     let names: Vec<String> = args.weight.iter().map(|(name, _)| name.clone()).collect();
     let ids = master_ids(context, topology, &names, "--weight").await?;
@@ -49,6 +54,22 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
         measure => by_measure(context, &ready, measure, &options).await?,
     };
     let balance = Some(&decision.document);
+    if let Some(path) = plan_out {
+        if decision.moves.is_empty() {
+            output.line(&decision.nothing_to_do)?;
+        } else if !output.is_json() {
+            output.text(|out, _| write_moves_text(out, topology, &decision.moves))?;
+        }
+        let steps = Steps::Rebalance {
+            steps: interleave(decision.moves),
+        };
+        return save_plan(
+            context,
+            path,
+            Precondition::of_cluster(topology, &args.node),
+            steps,
+        );
+    }
     if decision.moves.is_empty() {
         output.line(&decision.nothing_to_do)?;
         let report = resumed.unwrap_or_default();

@@ -8,6 +8,9 @@
 //! after a kill moves exactly the slots the first run had left, not N more. It is removed when
 //! every move succeeded. Without it (another machine, a new pod), a re-run finishes the open
 //! slots and stops.
+//!
+//! With `--plan-out FILE` the moves are written to a plan file instead (see `cluster::plan`),
+//! and nothing is changed: not even slots an interrupted run left open.
 
 use std::path::PathBuf;
 
@@ -15,9 +18,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::ReshardArgs;
 use crate::cluster::migrate::{SlotMove, interleave, reshard_table, still_to_do};
+use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::topology::NodeId;
+use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume, slots_word,
+    Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume, read_for_plan,
+    slots_word,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -29,11 +35,14 @@ use crate::prompt::confirm;
 pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
-    let (ready, resumed) =
-        match read_and_resume(context, &seed, &args.migrate, "resharding").await? {
+    let plan_out = args.plan.plan_out.as_deref();
+    let (ready, resumed) = match plan_out {
+        Some(_) => (read_for_plan(context, &seed, "resharding").await?, None),
+        None => match read_and_resume(context, &seed, &args.migrate, "resharding").await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
-        };
+        },
+    };
     let topology = ready.topology();
     let to = master_ids(context, topology, std::slice::from_ref(&args.to), "--to").await?;
     let from = match args.from.as_slice() {
@@ -70,6 +79,17 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     output.line(&format!("Ready to move {}.", slots_word(moves.len())))?;
     if !output.is_json() {
         output.text(|out, _| write_moves_text(out, topology, &moves))?;
+    }
+    if let Some(path) = plan_out {
+        let steps = Steps::Reshard {
+            steps: interleave(moves),
+        };
+        return save_plan(
+            context,
+            path,
+            Precondition::of_cluster(topology, &args.node),
+            steps,
+        );
     }
     if args.dry_run {
         return print_plan_only(context, &moves, None);

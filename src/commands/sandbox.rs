@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::cli::{CreateArgs, DiscoveryArgs, SandboxAction, SandboxArgs};
+use crate::cli::{CreateArgs, DiscoveryArgs, PlanOutArgs, SandboxAction, SandboxArgs};
 use crate::cluster::endpoint::Endpoint;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -87,6 +87,7 @@ async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16])
         dry_run: false,
         wait_timeout: Duration::from_secs(60),
         wait_sync: false,
+        plan: PlanOutArgs { plan_out: None },
     };
     let exit = super::create::create(context, &create, true).await?;
     output.line(&format!(

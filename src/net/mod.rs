@@ -9,6 +9,7 @@ pub mod form;
 pub mod load;
 pub mod migrate;
 pub mod resolve;
+pub mod stats;
 
 use std::fmt;
 use std::time::Duration;

@@ -10,10 +10,13 @@ mod check;
 mod create;
 mod import;
 mod info;
+mod metrics;
 mod migrate;
 mod picture;
+mod plan;
 
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -25,7 +28,9 @@ pub use check::{CheckDocument, ConvergenceDocument, NodeDocument, write_check_te
 pub use create::{CreateDocument, CreateOutcome, write_create_plan};
 pub use import::{BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_import_summary};
 pub use info::{InfoDocument, InfoReport, write_info_text};
+pub use metrics::{exposition, write_exposition};
 pub use migrate::{MigrateDocument, Progress, write_moves_text, write_summary_text};
+pub use plan::{PlannedDocument, write_planned};
 
 /// Decides how text is decorated.
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +94,11 @@ impl Output {
         self.format == OutputFormat::Json
     }
 
+    /// True when the user asked for `--output prometheus`.
+    pub fn is_prometheus(&self) -> bool {
+        self.format == OutputFormat::Prometheus
+    }
+
     /// The text decoration in force.
     pub fn style(&self) -> Style {
         self.style
@@ -111,11 +121,18 @@ impl Output {
 
     /// A plain progress line, printed only in text mode.
     pub fn line(&self, text: &str) -> io::Result<()> {
-        if self.is_json() {
+        if self.format != OutputFormat::Text {
             return Ok(());
         }
         let mut stdout = io::stdout().lock();
         writeln!(stdout, "{text}")?;
+        stdout.flush()
+    }
+
+    /// Writes metric families to stdout in the Prometheus text exposition format.
+    pub fn metrics(&self, families: &[crate::cluster::metrics::Family]) -> io::Result<()> {
+        let mut stdout = io::stdout().lock();
+        write_exposition(&mut stdout, families)?;
         stdout.flush()
     }
 
@@ -125,5 +142,52 @@ impl Output {
         serde_json::to_writer_pretty(&mut stdout, document).map_err(io::Error::from)?;
         writeln!(stdout)?;
         stdout.flush()
+    }
+}
+
+/// Replaces the file at `path` with `bytes` atomically: they are written to a temporary file
+/// in the same directory (a name starting with `.`, so that node_exporter's textfile collector,
+/// which reads `*.prom`, never sees it half written), flushed to disk, then renamed over
+/// `path`. Readers see the old content or the new one, never a mix.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let temporary = directory.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_file_atomically;
+
+    #[test]
+    fn a_file_is_replaced_whole_and_no_temporary_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rtrib.prom");
+        std::fs::write(&path, "old").unwrap();
+        write_file_atomically(&path, b"new content").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new content");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+        let missing = dir.path().join("no-such-dir").join("x.prom");
+        assert!(write_file_atomically(&missing, b"x").is_err());
     }
 }

@@ -4,6 +4,7 @@ pub mod cluster;
 pub mod dns;
 pub mod docker;
 pub mod pods;
+pub mod prometheus;
 pub mod servers;
 pub mod terminal;
 
