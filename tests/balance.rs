@@ -196,11 +196,29 @@ fn redis_cannot_measure_cpu_and_says_so() {
 }
 
 #[test]
-fn rebalance_by_keys_follows_weights() {
+fn rebalance_by_keys_follows_weights_through_a_plan_file() {
     let (nodes, pairs) = skewed(Server::from_env(), &[]);
     let weight = format!("{}=2", &nodes[2].id()[..12]);
-    let document = rebalance_json(&nodes, "keys", &["--weight", &weight, "--yes"]);
-    assert_eq!(document["total_weight"], 4.0);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("rebalance.json");
+    let plan = plan.to_str().unwrap();
+    let before = keys_per_master(&nodes);
+    let out = expect(
+        0,
+        &[
+            "rebalance",
+            &nodes[0].addr(),
+            "--by",
+            "keys",
+            "--weight",
+            &weight,
+            "--plan-out",
+            plan,
+        ],
+    );
+    assert!(out.contains("Total weight = 4.00"), "{out}");
+    assert_eq!(keys_per_master(&nodes), before, "--plan-out moved keys");
+    expect(0, &["apply", plan, "--yes"]);
     let after = keys_per_master(&nodes);
     let quarter = pairs.len() as f64 / 4.0;
     for (keys, share) in after.iter().zip([1.0, 1.0, 2.0]) {

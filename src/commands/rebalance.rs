@@ -57,8 +57,11 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     if let Some(path) = plan_out {
         if decision.moves.is_empty() {
             output.line(&decision.nothing_to_do)?;
-        } else if !output.is_json() {
-            output.text(|out, _| write_moves_text(out, topology, &decision.moves))?;
+        } else {
+            output.step(&decision.headline)?;
+            if !output.is_json() {
+                output.text(|out, _| write_moves_text(out, topology, &decision.moves))?;
+            }
         }
         let steps = Steps::Rebalance {
             steps: interleave(decision.moves),
