@@ -1501,13 +1501,21 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__info)
-            opts="-o -a -4 -6 -v -y -h -V --textfile --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --textfile --by --slots --by-slot --top --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --textfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "slots keys memory cpu network" -- "${cur}"))
+                    return 0
+                    ;;
+                --top)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1579,7 +1587,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__rebalance)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-weight --weight --cluster-use-empty-masters --cluster-use-empty-primaries --use-empty-masters --cluster-threshold --threshold --auto-weights --cluster-simulate --dry-run --simulate --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --cluster-weight --weight --by --cluster-use-empty-masters --cluster-use-empty-primaries --use-empty-masters --cluster-threshold --threshold --auto-weights --cluster-simulate --dry-run --simulate --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1591,6 +1599,10 @@ _rtrib() {
                     ;;
                 --cluster-weight)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "slots keys memory cpu network" -- "${cur}"))
                     return 0
                     ;;
                 --threshold)

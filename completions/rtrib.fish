@@ -54,13 +54,13 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "add-node" -d 'Add an em
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "reshard" -d 'Move N slots (and their keys) to a master, from some or all of the others'
-complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "rebalance" -d 'Even out the slots between masters, by weight; weight 0 empties a master'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "rebalance" -d 'Even out the slots between masters, or what they hold (--by keys), by weight'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "fix" -d 'Repair open slots, uncovered slots and multiple owners, losing no key'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "apply" -d 'Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
-complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "info" -d 'Show each master\'s keys, memory, slots and replicas, and where the keys pile up'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "import" -d 'Move (or copy) the keys of a standalone Redis into the cluster\'s masters'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
@@ -243,7 +243,12 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l askpass -d 'Ask 
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l weight -l cluster-weight -d 'A master\'s weight (default 1): ID, ID prefix or address `=W`. 0 drains the master. Repeatable, or several after one flag as redis-cli takes them' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l threshold -l cluster-threshold -d 'Rebalance only when a master is off its share by more than this percentage (0: when any is off by a slot)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l by -d 'What to even out: slot counts (redis-cli\'s algorithm), or what the slots hold' -r -f -a "slots\t'slot counts (redis-cli\'s rebalance)'
+keys\t'keys per slot (CLUSTER SLOT-STATS or COUNTKEYSINSLOT)'
+memory\t'bytes per slot, estimated by sampling MEMORY USAGE'
+cpu\t'CPU time per slot (Valkey 8+, cluster-slot-stats-enabled yes)'
+network\t'network bytes per slot (Valkey 8+, cluster-slot-stats-enabled yes)'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l threshold -l cluster-threshold -d 'Rebalance only when a master is off its share (of the --by measure) by more than this percentage (0: when any is off by a slot)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
@@ -427,6 +432,12 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l askpass -d 'Ask fo
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l textfile -d 'Write the metrics (implies -o prometheus) to this file instead of stdout, atomically' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l by -d 'The measure of the bar per master and of the heaviest slots' -r -f -a "slots\t'slot counts (redis-cli\'s rebalance)'
+keys\t'keys per slot (CLUSTER SLOT-STATS or COUNTKEYSINSLOT)'
+memory\t'bytes per slot, estimated by sampling MEMORY USAGE'
+cpu\t'CPU time per slot (Valkey 8+, cluster-slot-stats-enabled yes)'
+network\t'network bytes per slot (Valkey 8+, cluster-slot-stats-enabled yes)'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l top -d 'How many of the heaviest slots to list' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
@@ -442,6 +453,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l command-timeout -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l by-slot -l slots -d 'Also list every slot\'s figures (keys, and memory, CPU and network when read); in JSON, `slots[]` holds all 16384'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -594,13 +606,13 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_su
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "reshard" -d 'Move N slots (and their keys) to a master, from some or all of the others'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "rebalance" -d 'Even out the slots between masters, by weight; weight 0 empties a master'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "rebalance" -d 'Even out the slots between masters, or what they hold (--by keys), by weight'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "fix" -d 'Repair open slots, uncovered slots and multiple owners, losing no key'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "apply" -d 'Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "info" -d 'Show each master\'s keys, slots and replicas'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "info" -d 'Show each master\'s keys, memory, slots and replicas, and where the keys pile up'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "import" -d 'Move (or copy) the keys of a standalone Redis into the cluster\'s masters'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'

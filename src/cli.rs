@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::cluster::load::Measure;
 use crate::exit::{EXIT_CODES_HELP, JSON_HELP};
 use crate::prompt::CONFIRMATION_HELP;
 
@@ -117,12 +118,20 @@ pub enum Command {
             is unreachable, 5 the cluster has problems or too few slots (nothing changed)."
     )]
     Reshard(ReshardArgs),
-    /// Even out the slots between masters, by weight; weight 0 empties a master.
+    /// Even out the slots between masters, or what they hold (--by keys), by weight.
     #[command(
         long_about = "Even out the slots between masters, as `redis-cli --cluster rebalance` \
             does: each master should serve 16384 * weight / total weight slots; masters beyond \
             --threshold percent of their share give their lowest slots to those below it. \
             Empty masters take part with --use-empty-masters; --weight ID=0 drains a master.\n\n\
+            With --by keys (memory, cpu, network), slots are weighed by what they hold instead, \
+            read from every master (CLUSTER SLOT-STATS on Valkey 8+, else COUNTKEYSINSLOT; \
+            memory is estimated by sampling MEMORY USAGE): each master should hold total * \
+            weight / total weight of it, and rtrib moves the whole slots that bring every \
+            master closest to its share, moving as little data as it can. A slot heavier than \
+            a master's whole share (one huge hash tag) is reported, not moved. A measure the \
+            servers cannot give (cpu and network need cluster-slot-stats-enabled yes) is an \
+            error (exit 5), never a silent fallback to slot counts.\n\n\
             It asks before moving only when stdin is a terminal (--yes skips it); without a \
             terminal it proceeds, as redis-cli's rebalance does: --simulate previews.\n\n\
             Slots left open by an interrupted run are finished first, so re-running an \
@@ -130,10 +139,12 @@ pub enum Command {
         after_help = "Examples:\n  \
             rtrib rebalance 127.0.0.1:7000 --use-empty-masters\n  \
             rtrib rebalance 127.0.0.1:7000 --weight 3c3a0c74=0      # drain a master\n  \
-            rtrib rebalance 127.0.0.1:7000 --weight 9e0b7a1c=2 --simulate -o json\n\n\
+            rtrib rebalance 127.0.0.1:7000 --weight 9e0b7a1c=2 --simulate -o json\n  \
+            rtrib rebalance 127.0.0.1:7000 --by keys --yes         # hash-tag hot spots\n\n\
             Exit status: 0 balanced and healthy, 1 a slot could not be moved (left open), \
-            declined on a terminal, or the check found problems, 2 bad arguments, 3 a node is unreachable, 5 the cluster has \
-            problems (nothing changed)."
+            declined on a terminal, or the check found problems, 2 bad arguments, 3 a node is \
+            unreachable, 5 the cluster has problems, or the servers cannot measure --by \
+            (nothing changed)."
     )]
     Rebalance(RebalanceArgs),
     /// Repair open slots, uncovered slots and multiple owners, losing no key.
@@ -207,11 +218,22 @@ pub enum Command {
             4 it did not answer in time."
     )]
     Check(CheckArgs),
-    /// Show each master's keys, slots and replicas.
-    #[command(after_help = "Examples:\n  \
+    /// Show each master's keys, memory, slots and replicas, and where the keys pile up.
+    #[command(
+        long_about = "Show each master's keys, memory used (INFO used_memory) and their shares, \
+            slots and replicas, then the skew at a glance: the 16384 slots as a strip coloured \
+            by owner, a bar per master for the --by measure, and the heaviest slots (hash-tag \
+            hot spots) with their owner and a key of each. Plain characters when stdout is not \
+            a terminal or NO_COLOR is set. The last two lines are redis-cli's. With -o \
+            prometheus (or --textfile), the same metrics as check instead.",
+        after_help = "Examples:\n  \
             rtrib info 127.0.0.1:7000\n  \
-            rtrib info redis-app-0.redis-service:6379 -o json\n  \
-            rtrib info 127.0.0.1:7000 -o prometheus     # the same metrics as check")]
+            rtrib info 127.0.0.1:7000 --by memory --top 20\n  \
+            rtrib info redis-app-0.redis-service:6379 --by-slot -o json\n  \
+            rtrib info 127.0.0.1:7000 -o prometheus     # the same metrics as check\n\n\
+            Exit status: 0 shown, 3 the node could not be reached, 5 the servers cannot \
+            measure --by."
+    )]
     Info(InfoArgs),
     /// Run a command on every node concurrently and print each node's reply.
     #[command(after_help = "Examples:\n  \
@@ -289,6 +311,36 @@ pub struct InfoArgs {
     /// Write the metrics (implies -o prometheus) to this file instead of stdout, atomically.
     #[arg(long, value_name = "PATH")]
     pub textfile: Option<PathBuf>,
+    /// The measure of the bar per master and of the heaviest slots.
+    #[arg(long, value_name = "MEASURE", value_enum, default_value_t = Measure::Keys)]
+    pub by: Measure,
+    /// Also list every slot's figures (keys, and memory, CPU and network when read); in JSON,
+    /// `slots[]` holds all 16384.
+    #[arg(long, visible_alias = "slots")]
+    pub by_slot: bool,
+    /// How many of the heaviest slots to list.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+/// `--by`'s values, with what each reads.
+impl ValueEnum for Measure {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Measure::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Measure::Slots => "slot counts (redis-cli's rebalance)",
+            Measure::Keys => "keys per slot (CLUSTER SLOT-STATS or COUNTKEYSINSLOT)",
+            Measure::Memory => "bytes per slot, estimated by sampling MEMORY USAGE",
+            Measure::Cpu => "CPU time per slot (Valkey 8+, cluster-slot-stats-enabled yes)",
+            Measure::Network => {
+                "network bytes per slot (Valkey 8+, cluster-slot-stats-enabled yes)"
+            }
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
 /// Arguments of `rtrib create`.
@@ -532,14 +584,17 @@ pub struct RebalanceArgs {
         value_parser = parse_weight
     )]
     pub weight: Vec<(String, f64)>,
+    /// What to even out: slot counts (redis-cli's algorithm), or what the slots hold.
+    #[arg(long, value_name = "MEASURE", value_enum, default_value_t = Measure::Slots)]
+    pub by: Measure,
     /// Give slots to masters that serve none too.
     #[arg(
         long,
         visible_aliases = ["cluster-use-empty-masters", "cluster-use-empty-primaries"]
     )]
     pub use_empty_masters: bool,
-    /// Rebalance only when a master is off its share by more than this percentage (0: when any
-    /// is off by a slot).
+    /// Rebalance only when a master is off its share (of the --by measure) by more than this
+    /// percentage (0: when any is off by a slot).
     #[arg(
         long,
         visible_alias = "cluster-threshold",

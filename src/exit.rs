@@ -63,8 +63,12 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                [[first,last]...], slot_count, keys, replicas, reachable, error,
                migrating, importing), uncovered_slots, open_slots, findings[] (kind,
                severity, problem, and the finding's own fields)
-  info         masters[] (as check's nodes), total_keys, total_slots, total_replicas,
-               keys_per_slot
+  info         masters[] (as check's nodes, plus keys_percent, used_memory,
+               used_memory_percent, load, load_percent, figures_from, figures_error),
+               total_keys, total_slots, total_replicas, keys_per_slot,
+               total_used_memory, by, measures, memory_samples_per_slot,
+               heaviest_slots[] (slot, owner, keys, memory, cpu_usec, network_bytes,
+               sample_key), slots[] (all 16384, with --by-slot)
   create       outcome (created | completed | already_formed | dry_run), nodes[] (id,
                name, addr, role, slots, master_id), anti_affinity, steps (add_slots,
                config_epochs, meets, replicate, fresh), check
@@ -78,7 +82,9 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                ready, waiting_for, ready_after_ms)
   reshard,     outcome (moved | resumed | balanced | dry_run | failed), moves[] (slot,
   rebalance    from, to), slots_moved, keys_moved, seconds, failures[] (slot, from, to,
-               reason), check
+               reason), check; rebalance adds by, total_load, total_weight, masters[]
+               (id, addr, weight, slots_before, slots_after, before, target, after),
+               unsplittable[] (slot, owner, weight, percent, share_percent)
   fix          outcome (fixed | nothing_to_fix | failed), open, uncovered,
                multiple_owners, steps[], keys_moved, failures[] (slot, node, reason), check
   import       outcome (imported | keys_not_imported | interrupted), source,

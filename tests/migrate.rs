@@ -373,6 +373,38 @@ fn rebalance_fills_a_new_master_then_weight_zero_drains_it() {
     assert_keys(&[a, b, c, d], 2000);
 }
 
+/// Runs rtrib with `args` in the background until `started` holds (say, the target serves a
+/// few more slots), then SIGKILLs it in the middle of a slot: while [`freeze_mid_slot`] holds
+/// the `sources` frozen with a slot importing on `target`. The sources run again afterwards.
+pub(crate) fn kill_mid_slot(
+    args: &[&str],
+    sources: &[&RedisNode],
+    target: &RedisNode,
+    started: impl FnMut() -> bool,
+) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
+        .env("XDG_STATE_HOME", STATE)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = wait_until(Duration::from_secs(30), started);
+    let frozen = started && freeze_mid_slot(sources, target);
+    // SAFETY: kill(2) with the pid of our own unreaped child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    child.wait().unwrap();
+    if frozen {
+        sources.iter().for_each(|node| node.resume());
+    }
+    assert!(started, "rtrib {args:?} did not get going");
+    assert!(
+        frozen,
+        "no slot was ever in flight: {}",
+        target.cluster_nodes()
+    );
+}
+
 /// Freezes (SIGSTOP) the `sources` at a moment `target` has a slot importing, so that the slot
 /// cannot finish and whoever moves it can be killed in the middle of it, not between two
 /// slots. Retries for up to 10 s; true when frozen (the caller resumes the sources).
@@ -407,25 +439,9 @@ fn a_reshard_killed_midway_is_finished_by_a_rerun() {
         "--parallel",
         "4",
     ];
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
-        .env("XDG_STATE_HOME", STATE)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = wait_until(Duration::from_secs(30), || {
+    kill_mid_slot(&args, &[a, b], c, || {
         slot_counts(c).0.get(&c.id()).copied().unwrap_or(0) > 5461 + 200
     });
-    let frozen = started && freeze_mid_slot(&[a, b], c);
-    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
-    child.wait().unwrap();
-    if frozen {
-        a.resume();
-        b.resume();
-    }
-    assert!(started, "the reshard did not get going");
-    assert!(frozen, "no slot was ever in flight: {}", c.cluster_nodes());
     let (_, open) = slot_counts(a);
     let (_, open_c) = slot_counts(c);
     assert!(
@@ -658,24 +674,9 @@ fn a_rebalance_killed_midway_is_completed_by_a_rerun() {
         "--parallel",
         "4",
     ];
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
-        .env("XDG_STATE_HOME", STATE)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = wait_until(Duration::from_secs(30), || {
+    kill_mid_slot(&args, &[a, b, c], d, || {
         slot_counts(d).0.get(&d.id()).copied().unwrap_or(0) > 300
     });
-    let frozen = started && freeze_mid_slot(&[a, b, c], d);
-    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
-    child.wait().unwrap();
-    if frozen {
-        [a, b, c].iter().for_each(|node| node.resume());
-    }
-    assert!(started, "the rebalance did not get going");
-    assert!(frozen, "no slot was ever in flight: {}", d.cluster_nodes());
 
     let out = expect(0, &args);
     assert!(out.contains("Finishing"), "{out}");

@@ -84,11 +84,13 @@ impl NodeReport {
     }
 }
 
-#[cfg(test)]
 impl Topology {
-    /// For tests: every node of `view` reachable and reporting `view` itself, the first entry
-    /// as seed.
-    pub(crate) fn all_reporting(view: &NodesView) -> Self {
+    /// For tests and benchmarks: every node of `view` reachable and reporting `view` itself,
+    /// the first entry as seed.
+    ///
+    /// # Panics
+    /// When a node of `view` has no address, or `view` is empty.
+    pub fn all_reporting(view: &NodesView) -> Self {
         let nodes = view
             .entries
             .iter()

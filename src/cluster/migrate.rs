@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use super::balance::LoadShare;
 use super::check::{NodeReport, Topology};
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::topology::NodeId;
@@ -175,6 +176,48 @@ pub struct RebalancePlan {
     pub moves: Vec<SlotMove>,
 }
 
+impl RebalancePlan {
+    /// Every involved master's slots before and after the moves, as shares of the measure
+    /// `slots`.
+    pub fn load_shares(&self) -> Vec<LoadShare> {
+        self.shares
+            .iter()
+            .map(|share| {
+                let given = self.moves.iter().filter(|m| m.from == share.node).count();
+                let taken = self.moves.iter().filter(|m| m.to == share.node).count();
+                let after = share.slots + taken - given;
+                LoadShare {
+                    node: share.node.clone(),
+                    weight: share.weight,
+                    slots_before: share.slots,
+                    slots_after: after,
+                    before: share.slots as u64,
+                    target: SLOT_COUNT as f64 * share.weight / self.total_weight,
+                    after: after as u64,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The masters a rebalance involves, with their weights, in topology order: as redis-cli,
+/// every master that serves slots (weight 1 unless given), and a master serving none only
+/// with `use_empty_masters` or a positive weight given.
+pub(super) fn involved_masters<'a>(
+    topology: &'a Topology,
+    options: &RebalanceOptions,
+) -> Vec<(&'a NodeReport, f64)> {
+    topology
+        .masters()
+        .filter_map(|m| {
+            let given = options.weights.get(m.id()).copied();
+            let empty = slots_of(m).is_empty();
+            (!empty || options.use_empty_masters || given.is_some_and(|w| w > 0.0))
+                .then(|| (m, given.unwrap_or(1.0)))
+        })
+        .collect()
+}
+
 /// redis-cli's `clusterManagerCommandRebalance`: each involved master should serve
 /// `floor(16384 / total_weight * weight)` slots; masters above their share give their
 /// lowest-numbered slots to masters below it, the most indebted pairs first. Masters without
@@ -184,15 +227,7 @@ pub fn rebalance_plan(
     topology: &Topology,
     options: &RebalanceOptions,
 ) -> Result<RebalancePlan, PlanError> {
-    let involved: Vec<(&NodeReport, f64)> = topology
-        .masters()
-        .filter_map(|m| {
-            let given = options.weights.get(m.id()).copied();
-            let empty = slots_of(m).is_empty();
-            (!empty || options.use_empty_masters || given.is_some_and(|w| w > 0.0))
-                .then(|| (m, given.unwrap_or(1.0)))
-        })
-        .collect();
+    let involved = involved_masters(topology, options);
     let total_weight: f64 = involved.iter().map(|(_, w)| w).sum();
     if total_weight <= 0.0 {
         return Err(PlanError::NoWeight);
@@ -533,6 +568,18 @@ mod tests {
                 ("a".into(), "c".into(), "0-1364".into()),
             ]
         );
+    }
+
+    #[test]
+    fn rebalance_shares_count_the_slots_before_and_after() {
+        let plan = rebalance_plan(&four(), &options(&[], true)).unwrap();
+        let shares = plan.load_shares();
+        let after: Vec<(usize, usize)> = shares
+            .iter()
+            .map(|s| (s.slots_before, s.slots_after))
+            .collect();
+        assert_eq!(after, [(5461, 4096), (5462, 4096), (5461, 4096), (0, 4096)]);
+        assert!(shares.iter().all(|s| s.target == 4096.0));
     }
 
     #[test]

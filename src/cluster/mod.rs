@@ -4,12 +4,14 @@
 //! servers, and `commands` turns its results into output.
 
 pub mod allocate;
+pub mod balance;
 pub mod check;
 pub mod converge;
 pub mod create;
 pub mod endpoint;
 pub mod fix;
 pub mod heal;
+pub mod load;
 pub mod lookup;
 pub mod membership;
 pub mod metrics;

@@ -426,18 +426,19 @@ impl Serialize for SlotSet {
 /// first `{` and the first `}` after it are hashed, so `{user1000}.following` and
 /// `{user1000}.followers` land in the same slot. An empty tag (`a{}b`) hashes the whole key.
 pub fn key_slot(key: &[u8]) -> Slot {
-    let hashed = key
-        .iter()
-        .position(|&b| b == b'{')
-        .and_then(|open| {
-            let rest = &key[open + 1..];
-            match rest.iter().position(|&b| b == b'}') {
-                Some(0) | None => None,
-                Some(close) => Some(&rest[..close]),
-            }
-        })
-        .unwrap_or(key);
+    let hashed = hash_tag(key).unwrap_or(key);
     crc16::State::<crc16::XMODEM>::calculate(hashed) & 0x3FFF
+}
+
+/// The hash tag of `key`, as [`key_slot`] finds it: the bytes between the first `{` and the
+/// first `}` after it, when there is at least one.
+pub fn hash_tag(key: &[u8]) -> Option<&[u8]> {
+    let open = key.iter().position(|&b| b == b'{')?;
+    let rest = &key[open + 1..];
+    match rest.iter().position(|&b| b == b'}') {
+        Some(0) | None => None,
+        Some(close) => Some(&rest[..close]),
+    }
 }
 
 #[cfg(test)]

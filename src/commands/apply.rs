@@ -251,7 +251,7 @@ async fn apply_moves(
     if let Some(earlier) = resumed {
         report.absorb(earlier);
     }
-    finish(context, &seed, &args.migrate, "moved", &report).await
+    finish(context, &seed, &args.migrate, "moved", &report, None).await
 }
 
 /// A fix plan: the steps of every slot not yet repaired, with `fix`'s executor; a move an

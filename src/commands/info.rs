@@ -1,18 +1,22 @@
-//! `rtrib info NODE`: each master's keys, slots and replicas; with `-o prometheus`, the same
-//! metrics as `check`.
+//! `rtrib info NODE [--by MEASURE] [--by-slot] [--top N]`: resolve → fetch → read every
+//! master's per-slot figures and memory → find the heaviest slots and a key of each → print
+//! the masters' table, the skew pictures and redis-cli's totals. With `-o prometheus`, the
+//! same metrics as `check`.
 
 use std::time::Instant;
 
 use crate::cli::InfoArgs;
+use crate::cluster::load::Measure;
 use crate::cluster::metrics::{metrics, unreadable};
 use crate::commands::check::{emit_metrics, read, wants_metrics};
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::net::fetch::{FetchOptions, fetch_topology};
-use crate::output::{InfoDocument, write_info_text};
+use crate::net::fetch::{FetchOptions, fetch_with_clients};
+use crate::net::load::{LoadRequest, read_load, sample_keys};
+use crate::output::{InfoDocument, InfoReport, write_info_text};
 
-/// Resolve the seed, fetch the topology, print the masters' table (or the metrics).
+/// Runs `info`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &InfoArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     if wants_metrics(context, args.textfile.as_deref())? {
@@ -26,12 +30,33 @@ pub async fn run(context: &Context, args: &InfoArgs) -> Result<Exit> {
         inspected?;
         return Ok(Exit::Ok);
     }
-    let topology = fetch_topology(&seed, &context.connect, FetchOptions::default()).await?;
+    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
+    let request = LoadRequest {
+        memory: args.by == Measure::Memory,
+    };
+    let load = read_load(&fetched, request).await;
+    let weights = load.weights(args.by).map_err(Error::Refused)?;
+    let heaviest: Vec<_> = load
+        .figures
+        .weights(args.by.ranked_by())
+        .map(|w| w.heaviest(args.top))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(slot, _)| slot)
+        .collect();
+    let samples = sample_keys(&fetched, &heaviest).await;
+    let report = InfoReport {
+        topology: &fetched.topology,
+        load: &load,
+        weights: &weights,
+        heaviest: heaviest.into_iter().zip(samples).collect(),
+        by_slot: args.by_slot,
+    };
     let output = &context.output;
     if output.is_json() {
-        output.json(&InfoDocument::new(&topology))?;
+        output.json(&InfoDocument::new(&report))?;
     } else {
-        output.text(|out, style| write_info_text(out, style, &topology))?;
+        output.text(|out, style| write_info_text(out, style, &report))?;
     }
     Ok(Exit::Ok)
 }

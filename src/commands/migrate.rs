@@ -17,7 +17,9 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
 use crate::net::migrate::{Job, MigrateSettings, MigrationReport, execute};
-use crate::output::{MigrateDocument, Progress, write_check_text, write_summary_text};
+use crate::output::{
+    BalanceDocument, MigrateDocument, Progress, write_check_text, write_summary_text,
+};
 
 /// A cluster read from its seed and fit for moving slots.
 pub struct Ready {
@@ -147,7 +149,7 @@ pub async fn read_and_resume(
     };
     if !report.failures.is_empty() {
         return Ok(Resumed::Failed(
-            finish(context, seed, args, "failed", &report).await?,
+            finish(context, seed, args, "failed", &report, None).await?,
         ));
     }
     Ok(Resumed::Ready(
@@ -248,6 +250,7 @@ pub async fn finish(
     args: &MigrateArgs,
     outcome: &str,
     report: &MigrationReport,
+    balance: Option<&BalanceDocument>,
 ) -> Result<Exit> {
     let output = &context.output;
     let outcome = if report.failures.is_empty() {
@@ -258,8 +261,11 @@ pub async fn finish(
     if !output.is_json() {
         output.text(|out, style| write_summary_text(out, style, report))?;
     }
-    let document = serde_json::to_value(MigrateDocument::new(outcome, &report.moved, report))
-        .map_err(std::io::Error::from)?;
+    let document = MigrateDocument {
+        balance,
+        ..MigrateDocument::new(outcome, &report.moved, report)
+    };
+    let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
     let concluded = conclude(context, seed, args.wait_timeout, |_| document).await?;
     if !report.failures.is_empty() {
         return Ok(Exit::Problems);
@@ -267,15 +273,19 @@ pub async fn finish(
     Ok(concluded.exit())
 }
 
-/// With `--dry-run` / `--simulate`: the plan as the JSON document (text was printed already).
-pub fn print_plan_only(context: &Context, moves: &[SlotMove]) -> Result<Exit> {
+/// With `--dry-run` / `--simulate`: the plan as the JSON document, with the balance of a
+/// rebalance (text was printed already).
+pub fn print_plan_only(
+    context: &Context,
+    moves: &[SlotMove],
+    balance: Option<&BalanceDocument>,
+) -> Result<Exit> {
     let output = &context.output;
     if output.is_json() {
-        output.json(&MigrateDocument::new(
-            "dry_run",
-            moves,
-            &MigrationReport::default(),
-        ))?;
+        output.json(&MigrateDocument {
+            balance,
+            ..MigrateDocument::new("dry_run", moves, &MigrationReport::default())
+        })?;
     } else {
         output.line("Dry run: nothing was changed.")?;
     }

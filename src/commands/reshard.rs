@@ -72,7 +72,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
                  run reshard again if more slots should move.",
             )?;
             let report = resumed.unwrap_or_default();
-            return finish(context, &seed, &args.migrate, "resumed", &report).await;
+            return finish(context, &seed, &args.migrate, "resumed", &report, None).await;
         }
         None => reshard_table(topology, &request.from, &request.to, request.slots)?,
     };
@@ -92,7 +92,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
         );
     }
     if args.dry_run {
-        return print_plan_only(context, &moves);
+        return print_plan_only(context, &moves, None);
     }
     if !confirm(
         "Do you want to proceed with the proposed reshard plan?",
@@ -112,7 +112,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     {
         journal.remove();
     }
-    finish(context, &seed, &args.migrate, "moved", &report).await
+    finish(context, &seed, &args.migrate, "moved", &report, None).await
 }
 
 /// What was asked: the same request re-run resumes from the journal.

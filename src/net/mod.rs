@@ -6,6 +6,7 @@ pub mod converge;
 pub mod discover;
 pub mod fetch;
 pub mod form;
+pub mod load;
 pub mod migrate;
 pub mod resolve;
 pub mod stats;

@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use super::Style;
+use super::balance::BalanceDocument;
 use crate::cluster::check::Topology;
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::slots::SlotSet;
@@ -112,6 +113,9 @@ pub struct MigrateDocument<'a> {
     pub seconds: f64,
     /// Slots that could not be moved (left open), with the reason.
     pub failures: Vec<FailureDocument<'a>>,
+    /// For `rebalance`: the measure, every master's share and the slots no move can balance.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<&'a BalanceDocument>,
 }
 
 /// One slot that was not moved.
@@ -141,6 +145,7 @@ impl<'a> MigrateDocument<'a> {
                     reason: &f.reason,
                 })
                 .collect(),
+            balance: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Colour is used only when stdout is a terminal and `NO_COLOR` is not set. Errors and logs go
 //! to stderr, never here.
 
+mod balance;
 mod call;
 mod check;
 mod create;
@@ -11,6 +12,7 @@ mod import;
 mod info;
 mod metrics;
 mod migrate;
+mod picture;
 mod plan;
 
 use std::io::{self, IsTerminal, Write};
@@ -20,11 +22,12 @@ use serde::Serialize;
 
 use crate::cli::OutputFormat;
 
+pub use balance::{BalanceDocument, measure_noun, write_shares_text};
 pub use call::{CallDocument, NodeReply, TimeoutResult, write_call_text, write_timeout_text};
 pub use check::{CheckDocument, ConvergenceDocument, NodeDocument, write_check_text};
 pub use create::{CreateDocument, CreateOutcome, write_create_plan};
 pub use import::{BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_import_summary};
-pub use info::{InfoDocument, write_info_text};
+pub use info::{InfoDocument, InfoReport, write_info_text};
 pub use metrics::{exposition, write_exposition};
 pub use migrate::{MigrateDocument, Progress, write_moves_text, write_summary_text};
 pub use plan::{PlannedDocument, write_planned};

@@ -820,10 +820,19 @@ impl Nodes {
     /// Writes `count` keys `key:0`, `key:1`, … (value `value:<i>`) to the masters owning their
     /// slots, per `CLUSTER SLOTS` of the first node, one pipeline per master. Returns the keys.
     pub fn fill_keys(&self, count: usize) -> Vec<String> {
+        let pairs: Vec<(String, String)> = (0..count)
+            .map(|i| (format!("key:{i}"), format!("value:{i}")))
+            .collect();
+        self.set_keys(&pairs);
+        pairs.into_iter().map(|(key, _)| key).collect()
+    }
+
+    /// Writes each `(key, value)` to the master owning its slot, per `CLUSTER SLOTS` of the
+    /// first node, one pipeline per master.
+    pub fn set_keys(&self, pairs: &[(String, String)]) {
         let owners = self.slot_owners();
-        let keys: Vec<String> = (0..count).map(|i| format!("key:{i}")).collect();
         let mut batches: HashMap<usize, redis::Pipeline> = HashMap::new();
-        for (i, key) in keys.iter().enumerate() {
+        for (key, value) in pairs {
             let owner = owners[usize::from(key_slot(key.as_bytes()))]
                 .unwrap_or_else(|| panic!("no node of this set owns the slot of {key}"));
             batches
@@ -831,7 +840,7 @@ impl Nodes {
                 .or_default()
                 .cmd("SET")
                 .arg(key)
-                .arg(format!("value:{i}"))
+                .arg(value)
                 .ignore();
         }
         for (owner, pipe) in batches {
@@ -844,7 +853,36 @@ impl Nodes {
                 )
             });
         }
-        keys
+    }
+
+    /// Reads every `(key, value)` back through the master serving its slot (per
+    /// `CLUSTER SLOTS` of the first node) and asserts the value.
+    pub fn assert_values(&self, pairs: &[(String, String)]) {
+        let owners = self.slot_owners();
+        let mut batches: HashMap<usize, Vec<&(String, String)>> = HashMap::new();
+        for pair in pairs {
+            let owner = owners[usize::from(key_slot(pair.0.as_bytes()))]
+                .unwrap_or_else(|| panic!("no node of this set owns the slot of {}", pair.0));
+            batches.entry(owner).or_default().push(pair);
+        }
+        for (owner, batch) in batches {
+            let node = &self.nodes[owner];
+            let mut pipe = redis::pipe();
+            for (key, _) in &batch {
+                pipe.cmd("GET").arg(key);
+            }
+            let values: Vec<Option<String>> = node
+                .with_conn(|conn| pipe.query(conn))
+                .unwrap_or_else(|e| panic!("{}: GET pipeline failed: {e}", node.addr()));
+            for ((key, expected), value) in batch.iter().zip(values) {
+                assert_eq!(
+                    value.as_deref(),
+                    Some(expected.as_str()),
+                    "{key} on {}",
+                    node.addr()
+                );
+            }
+        }
     }
 
     /// For each slot, the index of the node serving it, per `CLUSTER SLOTS` of the first node.
