@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::endpoint::Endpoint;
+use super::server::Server;
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::topology::{NodeEntry, NodeId, NodesView};
 
@@ -50,6 +51,8 @@ pub enum NodeState {
         /// The slots in which the node holds keys (`CLUSTER COUNTKEYSINSLOT > 0`); fetched
         /// only for `--search-multiple-owners`.
         slots_with_keys: Option<SlotSet>,
+        /// The server it runs (`INFO server`), when it said.
+        server: Option<Server>,
     },
     /// Tried, and failed.
     Unreachable {
@@ -78,6 +81,14 @@ impl NodeReport {
         }
     }
 
+    /// The server the node runs, when it is reachable and said.
+    pub fn server(&self) -> Option<&Server> {
+        match &self.state {
+            NodeState::Reachable { server, .. } => server.as_ref(),
+            _ => None,
+        }
+    }
+
     /// Whether rtrib talked to the node.
     pub fn is_reachable(&self) -> bool {
         self.view().is_some()
@@ -101,6 +112,7 @@ impl Topology {
                     view: view.clone(),
                     keys: 0,
                     slots_with_keys: None,
+                    server: None,
                 },
             })
             .collect();
@@ -603,6 +615,7 @@ mod tests {
                             view: view.clone(),
                             keys: 0,
                             slots_with_keys: Some(SlotSet::new()),
+                            server: None,
                         },
                     ),
                     None => {

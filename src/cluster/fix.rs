@@ -443,6 +443,7 @@ mod tests {
                         view,
                         keys: 0,
                         slots_with_keys: None,
+                        server: None,
                     }
                 };
                 NodeReport {

@@ -17,5 +17,6 @@ pub mod membership;
 pub mod metrics;
 pub mod migrate;
 pub mod plan;
+pub mod server;
 pub mod slots;
 pub mod topology;
