@@ -4,6 +4,7 @@
 //! servers, and `commands` turns its results into output.
 
 pub mod allocate;
+pub mod atomic;
 pub mod balance;
 pub mod check;
 pub mod converge;

@@ -33,6 +33,7 @@ use futures_util::StreamExt;
 use futures_util::future::{join, join_all};
 use redis::{Cmd, Value};
 
+use crate::cluster::atomic::Method;
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::topology::NodeId;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
@@ -104,6 +105,10 @@ pub struct MigrationReport {
     pub failures: Vec<SlotFailure>,
     /// Slots not started because an earlier one failed.
     pub skipped: usize,
+    /// How the slots moved (set by the command that chose the executor).
+    pub method: Option<Method>,
+    /// Ctrl-C stopped the run (the server-side jobs were cancelled).
+    pub interrupted: bool,
 }
 
 impl MigrationReport {
@@ -114,6 +119,8 @@ impl MigrationReport {
         self.elapsed += earlier.elapsed;
         self.failures.extend(earlier.failures);
         self.skipped += earlier.skipped;
+        self.method = self.method.or(earlier.method);
+        self.interrupted |= earlier.interrupted;
     }
 }
 
