@@ -301,7 +301,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__apply)
-            opts="-o -a -4 -6 -v -y -h -V --node --dry-run --wait-sync --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --node --dry-run --wait-sync --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -333,6 +333,10 @@ _rtrib() {
                     ;;
                 --wait-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration)
+                    COMPREPLY=($(compgen -W "auto atomic keys" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -829,7 +833,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__fix)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-search-multiple-owners --search-multiple-owners --cluster-fix-with-unreachable-masters --cluster-fix-with-unreachable-primaries --force --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --cluster-search-multiple-owners --search-multiple-owners --cluster-fix-with-unreachable-masters --cluster-fix-with-unreachable-primaries --force --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -861,6 +865,10 @@ _rtrib() {
                     ;;
                 --wait-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration)
+                    COMPREPLY=($(compgen -W "auto atomic keys" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1587,7 +1595,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__rebalance)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-weight --weight --by --cluster-use-empty-masters --cluster-use-empty-primaries --use-empty-masters --cluster-threshold --threshold --auto-weights --cluster-simulate --dry-run --simulate --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --cluster-weight --weight --by --cluster-use-empty-masters --cluster-use-empty-primaries --use-empty-masters --cluster-threshold --threshold --auto-weights --cluster-simulate --dry-run --simulate --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1639,6 +1647,10 @@ _rtrib() {
                     ;;
                 --wait-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration)
+                    COMPREPLY=($(compgen -W "auto atomic keys" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1799,7 +1811,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__reshard)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-from --from --cluster-to --to --cluster-slots --slots --dry-run --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --cluster-from --from --cluster-to --to --cluster-slots --slots --dry-run --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1855,6 +1867,10 @@ _rtrib() {
                     ;;
                 --wait-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration)
+                    COMPREPLY=($(compgen -W "auto atomic keys" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -444,6 +444,7 @@ mod tests {
                         keys: 0,
                         slots_with_keys: None,
                         server: None,
+                        migrations: Vec::new(),
                     }
                 };
                 NodeReport {

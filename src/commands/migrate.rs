@@ -54,6 +54,8 @@ pub async fn prepare(context: &Context, seed: &Endpoint) -> Result<Ready> {
         Finding::Migrating { .. } | Finding::Importing { .. } | Finding::OpenSlots { .. } => {
             !foreign.is_empty()
         }
+        // Waited for by `resume`.
+        Finding::SlotMigrationInFlight { .. } => false,
         Finding::SlotsDisagree { ranges } => ranges
             .iter()
             .any(|range| !range.slots.difference(&ours).is_empty()),
@@ -196,7 +198,7 @@ async fn resume(
     ready: &Ready,
     args: &MigrateArgs,
 ) -> Result<Option<MigrationReport>> {
-    let running = atomic::running(&ready.fetched).await;
+    let running = atomic::running(&ready.fetched);
     let mut report = None;
     if !running.is_empty() {
         let slots: usize = running.iter().map(|job| job.slots.len()).sum();

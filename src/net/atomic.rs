@@ -97,22 +97,13 @@ pub async fn execute(
     Ok(report)
 }
 
-/// The jobs the masters of `fetched` that have atomic migration are running as sources
-/// (a run that was killed, or another tool's).
-pub async fn running(fetched: &Fetched) -> Vec<SlotMigration> {
-    let sources = fetched
+/// The jobs the masters of `fetched` run as sources (a run that was killed, or another
+/// tool's), from the logs read with the topology.
+pub fn running(fetched: &Fetched) -> Vec<SlotMigration> {
+    fetched
         .topology
         .masters()
-        .filter(|m| m.server().is_some_and(|s| s.atomic_migration()));
-    let logs = join_all(sources.map(|master| async move {
-        match fetched.clients.get(master.id()) {
-            Some(client) => migrations(client).await.unwrap_or_default(),
-            None => Vec::new(),
-        }
-    }))
-    .await;
-    logs.iter()
-        .flat_map(|log| running_exports(log).cloned())
+        .flat_map(|master| running_exports(master.migrations()).cloned())
         .collect()
 }
 
@@ -182,7 +173,7 @@ async fn survey(
 }
 
 /// `CLUSTER GETSLOTMIGRATIONS` of one node, parsed.
-async fn migrations(client: &NodeClient) -> Result<Vec<SlotMigration>, NodeError> {
+pub async fn migrations(client: &NodeClient) -> Result<Vec<SlotMigration>, NodeError> {
     let mut cmd = redis::cmd("CLUSTER");
     cmd.arg("GETSLOTMIGRATIONS");
     Ok(parse_migrations(&client.query::<Value>(&cmd).await?))

@@ -3,18 +3,21 @@
 //!
 //! Every node is asked for its own `CLUSTER NODES` (slots come from each node's `myself` line,
 //! as redis-cli does), its key count and its server (`INFO server`), in one pipelined round trip
-//! per node.
+//! per node; masters with atomic slot migration (Valkey ≥ 9.0) also for their migration log
+//! (`CLUSTER GETSLOTMIGRATIONS`).
 
 use std::collections::HashMap;
 
 use futures_util::future::join_all;
 use redis::Value;
 
+use crate::cluster::atomic::SlotMigration;
 use crate::cluster::check::{NodeReport, NodeState, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::server::Server;
 use crate::cluster::slots::{SLOT_COUNT, SlotSet};
 use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
+use crate::net::atomic;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 
 /// What to read besides each node's view and key count.
@@ -32,6 +35,7 @@ struct NodeReadings {
     keys: u64,
     slots_with_keys: Option<SlotSet>,
     server: Option<Server>,
+    migrations: Vec<SlotMigration>,
 }
 
 /// The topology, and an open connection to every node that answered.
@@ -123,6 +127,7 @@ pub async fn fetch_with_clients(
             keys: seed_readings.keys,
             slots_with_keys: seed_readings.slots_with_keys,
             server: seed_readings.server,
+            migrations: seed_readings.migrations,
         },
     });
     for (report, client) in reports {
@@ -186,6 +191,7 @@ async fn report_for(
                 keys: readings.keys,
                 slots_with_keys: readings.slots_with_keys,
                 server: readings.server,
+                migrations: readings.migrations,
             };
             (report(state, own, endpoint), Some(readings.client))
         }
@@ -218,12 +224,21 @@ async fn read_node(
     } else {
         None
     };
+    // A second round trip, only to masters that have atomic slot migration.
+    let migrations = match is_master && server.is_some_and(|s| s.atomic_migration()) {
+        true => atomic::migrations(&client).await.unwrap_or_else(|error| {
+            tracing::warn!("{endpoint}: {error}");
+            Vec::new()
+        }),
+        false => Vec::new(),
+    };
     Ok(NodeReadings {
         client,
         view,
         keys,
         slots_with_keys,
         server,
+        migrations,
     })
 }
 

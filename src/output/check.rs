@@ -163,6 +163,39 @@ pub fn write_check_text(
                 "{}",
                 style.warn(&format!("The following slots are open: {slots}."))
             )?,
+            Finding::SlotMigrationInFlight {
+                source,
+                target,
+                slots,
+                name,
+                state,
+            } => writeln!(
+                out,
+                "{}",
+                style.warn(&format!(
+                    "Atomic slot migration {name} in flight ({state}): slots {slots} from {} \
+                     to {}.",
+                    describe(topology, source),
+                    describe(topology, target)
+                ))
+            )?,
+            Finding::SlotMigrationFailed {
+                source,
+                target,
+                slots,
+                name,
+                state,
+                message,
+            } => writeln!(
+                out,
+                "{}",
+                style.warn(&format!(
+                    "Atomic slot migration {name} {state}: slots {slots} stayed on {} (not \
+                     moved to {}): {message}",
+                    describe(topology, source),
+                    describe(topology, target)
+                ))
+            )?,
             _ => {}
         }
     }
