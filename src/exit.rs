@@ -65,9 +65,9 @@ Exit codes:
 pub const JSON_HELP: &str = "\
 JSON output (-o json): one document on stdout; progress and logs never go there.
   check        seed, healthy, nodes[] (id, name, addr, role, flags, master_id, slots
-               [[first,last]...], slot_count, keys, replicas, reachable, error,
-               migrating, importing), uncovered_slots, open_slots, findings[] (kind,
-               severity, problem, and the finding's own fields)
+               [[first,last]...], slot_count, keys, replicas, server (kind, version),
+               reachable, error, migrating, importing), uncovered_slots, open_slots,
+               findings[] (kind, severity, problem, and the finding's own fields)
   info         masters[] (as check's nodes, plus keys_percent, used_memory,
                used_memory_percent, load, load_percent, figures_from, figures_error),
                total_keys, total_slots, total_replicas, keys_per_slot,
@@ -85,9 +85,9 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                forgotten[] (id, addr), check
   wait         outcome (ready | timeout), for, waited_ms, nodes[] (node, endpoint,
                ready, waiting_for, ready_after_ms)
-  reshard,     outcome (moved | resumed | balanced | dry_run | failed), moves[] (slot,
-  rebalance    from, to), slots_moved, keys_moved, seconds, failures[] (slot, from, to,
-               reason), check; rebalance adds by, total_load, total_weight, masters[]
+  reshard,     outcome (moved | resumed | balanced | dry_run | failed | interrupted),
+  rebalance    method (atomic | keys), moves[] (slot, from, to), slots_moved,
+               keys_moved, seconds, failures[] (slot, from, to, reason), check; rebalance adds by, total_load, total_weight, masters[]
                (id, addr, weight, slots_before, slots_after, before, target, after),
                unsplittable[] (slot, owner, weight, percent, share_percent)
   fix          outcome (fixed | nothing_to_fix | failed), open, uncovered,
