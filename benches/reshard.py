@@ -2,16 +2,20 @@
 """Benchmark (not a test): `rtrib reshard` / `rebalance` against `redis-cli --cluster`.
 
 Each round starts two identical clusters of 3 masters on 127.0.0.1 ports (formed by `rtrib
-create`) plus one empty master (`rtrib add-node`), fills each with KEYS keys of VALUE bytes,
-then on one cluster rtrib and on the other redis-cli (they alternate which goes first):
+create`, with REPLICAS replicas each) plus one empty master (`rtrib add-node`, and its
+replicas), fills each with KEYS keys of VALUE bytes, then on one cluster rtrib and on the other
+redis-cli (they alternate which goes first):
   1. reshard 4096 slots from all masters to the empty one (--yes / --cluster-yes);
   2. rebalance with the new master's weight 0, which moves its 4096 slots back.
 Keys moved are counted on the servers (DBSIZE of the new master after step 1); after step 2
 every key must be back on the three old masters. rtrib runs under /usr/bin/time -v for its peak
-RSS. Prints keys/s per tool and step, the ratios, and rtrib's peak RSS.
+RSS. Prints keys/s per tool and step, the medians over the rounds, their ratios, the method
+rtrib used (atomic on Valkey 9, keys elsewhere: docs/servers.md) and rtrib's peak RSS.
 
 Environment: ROUNDS=1 KEYS=1000000 VALUE=100 RTRIB=target/release/rtrib
              RTRIB_ARGS="--parallel 16" (added to both rtrib commands)
+             SERVER=redis-server (the server binary: e.g. the Valkey 9.1 one of
+             scripts/fetch-test-servers.sh's cache) REPLICAS=0
 Every process started here is killed on exit.
 """
 import os, re, shutil, signal, socket, subprocess, sys, tempfile, time
@@ -22,6 +26,8 @@ KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE = int(os.environ.get("VALUE", "100"))
 RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
 RTRIB_ARGS = os.environ.get("RTRIB_ARGS", "").split()
+SERVER = os.environ.get("SERVER", "redis-server")
+REPLICAS = int(os.environ.get("REPLICAS", "0"))
 children = []
 
 
@@ -81,16 +87,17 @@ def cli(port, *args):
 
 
 class Cluster:
-    """3 masters formed by rtrib plus one empty master, filled with KEYS keys."""
+    """3 masters formed by rtrib plus one empty master (ports[:4]), each with REPLICAS replicas
+    (ports[4:]), filled with KEYS keys."""
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
-        self.ports = [free_port() for _ in range(4)]
+        self.ports = [free_port() for _ in range(4 * (1 + REPLICAS))]
         for port in self.ports:
             d = os.path.join(self.dir, str(port))
             os.mkdir(d)
             proc = subprocess.Popen(
-                ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled",
+                [SERVER, "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled",
                  "yes", "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
                  "--dir", d, "--logfile", os.path.join(d, "log")],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -99,13 +106,31 @@ class Cluster:
             while cli(port, "PING") != "PONG":
                 time.sleep(0.05)
         addrs = [f"127.0.0.1:{p}" for p in self.ports]
-        subprocess.run([RTRIB, "create", "--yes", *addrs[:3]], check=True,
-                       stdout=subprocess.DEVNULL)
+        # rtrib create takes the masters first, then their replicas.
+        first = addrs[:3] + addrs[4:4 + 3 * REPLICAS]
+        subprocess.run([RTRIB, "create", "--yes", "--replicas", str(REPLICAS), *first],
+                       check=True, stdout=subprocess.DEVNULL)
         subprocess.run([RTRIB, "add-node", addrs[3], addrs[0]], check=True,
                        stdout=subprocess.DEVNULL)
         self.new_id = cli(self.ports[3], "CLUSTER", "MYID")
+        for replica in addrs[4 + 3 * REPLICAS:]:
+            subprocess.run([RTRIB, "add-node", replica, addrs[0], "--replica", "--master-id",
+                            self.new_id], check=True, stdout=subprocess.DEVNULL)
         self.fill()
         time.sleep(5)  # the new master reports cluster_state:ok after a few seconds
+        self.wait_replicas()
+
+    def wait_replicas(self):
+        """Until every replica holds as many keys as its master (the first full sync)."""
+        if not REPLICAS:
+            return
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            on_replicas = sum(int(cli(p, "DBSIZE") or 0) for p in self.ports[4:])
+            if on_replicas == KEYS * REPLICAS:
+                return
+            time.sleep(0.5)
+        sys.exit("the replicas did not sync in 120 s")
 
     def fill(self):
         owners = {}
@@ -144,10 +169,20 @@ def timed(command):
     if out.returncode != 0:
         sys.exit(f"{command[0]} failed ({out.returncode}):\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr)
-    moving = re.search(r"Moved \d+ slots and \d+ keys in ([\d.]+)s", out.stdout)
+    moving = re.search(r"Moved \d+ slots and \d+ keys in ([\d.]+)s \(.*?(atomic|keys)?\)",
+                       out.stdout)
     if moving:  # rtrib's own figure: the moves alone, without reading and checking the cluster
-        print(f"  ({command[3]}: moving took {moving.group(1)}s of {elapsed:.2f}s)", flush=True)
+        print(f"  ({command[3]}: moving took {moving.group(1)}s of {elapsed:.2f}s, method "
+              f"{moving.group(2)})", flush=True)
     return elapsed, int(rss.group(1)) if rss else None
+
+
+def settled(condition, seconds=30):
+    """Polls `condition` (an atomic move's source drops its copy in the background)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return condition()
 
 
 def steps(tool, cluster):
@@ -168,10 +203,10 @@ def steps(tool, cluster):
     results["reshard"] = (moved, seconds, rss)
     time.sleep(3)  # let gossip settle as an operator would between commands
     seconds, rss2 = timed(rebalance)
-    assert int(cli(cluster.ports[3], "DBSIZE")) == 0 or "slave" in cli(
-        cluster.ports[3], "ROLE"), "rebalance left keys on the drained master"
-    back = sum(int(cli(p, "DBSIZE")) for p in cluster.ports[:3])
-    assert back == KEYS, back
+    assert settled(lambda: int(cli(cluster.ports[3], "DBSIZE")) == 0 or "slave" in cli(
+        cluster.ports[3], "ROLE")), "rebalance left keys on the drained master"
+    back = lambda: sum(int(cli(p, "DBSIZE")) for p in cluster.ports[:3])
+    assert settled(lambda: back() == KEYS), back()
     results["rebalance"] = (moved, seconds, rss2)
     return results
 
@@ -195,13 +230,15 @@ def main():
                               flush=True)
                 finally:
                     cluster.stop()
+        print(f"server {SERVER}, {REPLICAS} replica(s) per master, {KEYS} keys of {VALUE} B, "
+              f"{ROUNDS} round(s); medians:")
         for step in ("reshard", "rebalance"):
-            rates = {}
+            medians = {}
             for tool in ("rtrib", "redis-cli"):
-                runs = totals[(tool, step)]
-                rates[tool] = sum(m for m, _, _ in runs) / sum(s for _, s, _ in runs)
-            print(f"{step:9}: rtrib {rates['rtrib']:.0f} keys/s, redis-cli "
-                  f"{rates['redis-cli']:.0f} keys/s, ratio {rates['rtrib'] / rates['redis-cli']:.1f}x")
+                seconds = sorted(s for _, s, _ in totals[(tool, step)])
+                medians[tool] = seconds[len(seconds) // 2]
+            print(f"{step:9}: rtrib {medians['rtrib']:.2f}s, redis-cli "
+                  f"{medians['redis-cli']:.2f}s, ratio {medians['redis-cli'] / medians['rtrib']:.1f}x")
         rss = max(r for (tool, _), runs in totals.items() if tool == "rtrib" for _, _, r in runs)
         print(f"rtrib peak RSS: {rss / 1024:.1f} MB")
     finally:

@@ -37,6 +37,9 @@ const POLL: Duration = Duration::from_millis(100);
 /// How long a job the source accepted may stay absent from its log before its slots are
 /// reported as failed (the log is trimmed to `cluster-slot-migration-log-max-len` entries).
 const UNLISTED_GRACE: Duration = Duration::from_secs(10);
+/// How long a source may fail to answer `GETSLOTMIGRATIONS` before its jobs are reported as
+/// failed (where they stand is then for `rtrib check` to say).
+const UNREADABLE_GRACE: Duration = Duration::from_secs(30);
 
 /// One job followed: a group of slots from a source to a target.
 struct Followed {
@@ -223,6 +226,7 @@ async fn follow(
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     let mut interrupted = false;
+    let mut unreadable: HashMap<NodeId, Instant> = HashMap::new();
     loop {
         let mut sources: Vec<&NodeId> = followed
             .iter()
@@ -244,9 +248,27 @@ async fn follow(
         .await;
         for (source, log) in logs {
             let log = match log {
-                Ok(log) => log,
+                Ok(log) => {
+                    unreadable.remove(&source);
+                    log
+                }
                 Err(error) => {
                     tracing::warn!("cannot follow the migrations of {source}: {error}");
+                    let since = *unreadable
+                        .entry(source.clone())
+                        .or_insert_with(Instant::now);
+                    if since.elapsed() > UNREADABLE_GRACE {
+                        for job in followed
+                            .iter_mut()
+                            .filter(|f| f.source == source && f.ended.is_none())
+                        {
+                            job.ended = Some(Err(format!(
+                                "the source stopped answering CLUSTER GETSLOTMIGRATIONS \
+                                 ({error}); see rtrib check for where slots {} are",
+                                job.group.slots
+                            )));
+                        }
+                    }
                     continue;
                 }
             };
