@@ -15,6 +15,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::check::Topology;
 use super::migrate::SlotMove;
 use super::server::Server;
 use super::slots::{SlotSet, parse_range};
@@ -249,11 +250,36 @@ fn parse_slot_ranges(text: &str) -> Option<SlotSet> {
     Some(slots)
 }
 
+/// The entry of a source's `log` for the job sending `group`: by `name` once it is known,
+/// else the newest export to that target with exactly those slots whose name is not `taken`
+/// (listed before the request was sent, or matched to another group already). Names, not
+/// `create_time` (whole seconds), tell a new job from an older one with the same slots.
+pub fn find_job<'a>(
+    log: &'a [SlotMigration],
+    name: Option<&str>,
+    group: &Group,
+    taken: &dyn Fn(&str) -> bool,
+) -> Option<&'a SlotMigration> {
+    log.iter().filter(|m| m.export).find(|m| match name {
+        Some(name) => m.name == name,
+        None => m.target == group.target && m.slots == group.slots && !taken(&m.name),
+    })
+}
+
 /// The jobs of `migrations` (one node's log) that this node exports and that still run.
 pub fn running_exports(migrations: &[SlotMigration]) -> impl Iterator<Item = &SlotMigration> {
     migrations
         .iter()
         .filter(|m| m.export && m.job_state() == JobState::Running)
+}
+
+/// The jobs the masters of `topology` run as sources (a run that was killed, or another
+/// tool's), from the logs read with the topology.
+pub fn running(topology: &Topology) -> Vec<SlotMigration> {
+    topology
+        .masters()
+        .flat_map(|master| running_exports(master.migrations()).cloned())
+        .collect()
 }
 
 #[cfg(test)]
@@ -309,6 +335,47 @@ mod tests {
             ["SLOTSRANGE", "5000", "5001", "NODE", "c"]
         );
         assert!(super::batches(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_new_job_is_told_from_older_ones_with_the_same_slots_by_name() {
+        let job = |name: &str, target: &str, slots: &str, export: bool| SlotMigration {
+            name: name.into(),
+            export,
+            source: id("s"),
+            target: id(target),
+            slots: slots.parse().unwrap(),
+            state: "success".into(),
+            message: String::new(),
+            create_time: 1,
+        };
+        // Newest first: "new" is ours, "old" moved the same slots before (and back since).
+        let log = [
+            job("import", "t", "0-9", false),
+            job("new", "t", "0-9", true),
+            job("other", "u", "0-9", true),
+            job("old", "t", "0-9", true),
+        ];
+        let group = Group {
+            target: id("t"),
+            slots: "0-9".parse().unwrap(),
+        };
+        let none = |_: &str| false;
+        let known = |name: &str| name == "old";
+        let claimed = |name: &str| name == "old" || name == "new";
+        assert_eq!(find_job(&log, None, &group, &known).unwrap().name, "new");
+        assert_eq!(find_job(&log, None, &group, &none).unwrap().name, "new");
+        assert!(find_job(&log, None, &group, &claimed).is_none());
+        assert_eq!(
+            find_job(&log, Some("old"), &group, &none).unwrap().name,
+            "old"
+        );
+        assert!(find_job(&log, Some("import"), &group, &none).is_none());
+        let elsewhere = Group {
+            target: id("t"),
+            slots: "0-8".parse().unwrap(),
+        };
+        assert!(find_job(&log, None, &elsewhere, &none).is_none());
     }
 
     #[test]

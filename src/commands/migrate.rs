@@ -198,7 +198,7 @@ async fn resume(
     ready: &Ready,
     args: &MigrateArgs,
 ) -> Result<Option<MigrationReport>> {
-    let running = atomic::running(&ready.fetched);
+    let running = atomic_method::running(ready.topology());
     let mut report = None;
     if !running.is_empty() {
         let slots: usize = running.iter().map(|job| job.slots.len()).sum();

@@ -17,7 +17,8 @@
 //! Ctrl-C while jobs run sends `CLUSTER CANCELSLOTMIGRATIONS` to their sources and keeps
 //! following the jobs until each has ended, so that the report says exactly what moved.
 //! A run killed outright leaves the jobs to the servers, which finish them; the next run
-//! finds them with [`running`] and waits for them with [`follow_running`].
+//! finds them with [`running`](crate::cluster::atomic::running) and waits for them with
+//! [`follow_running`].
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 use redis::Value;
 
-use crate::cluster::atomic::{Batch, Group, JobState, SlotMigration, batches, running_exports};
+use crate::cluster::atomic::{Batch, Group, JobState, SlotMigration, batches, find_job};
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::topology::NodeId;
 use crate::net::conn::{NodeClient, NodeError};
@@ -100,17 +101,7 @@ pub async fn execute(
     Ok(report)
 }
 
-/// The jobs the masters of `fetched` run as sources (a run that was killed, or another
-/// tool's), from the logs read with the topology.
-pub fn running(fetched: &Fetched) -> Vec<SlotMigration> {
-    fetched
-        .topology
-        .masters()
-        .flat_map(|master| running_exports(master.migrations()).cloned())
-        .collect()
-}
-
-/// Waits until the jobs `jobs` (from [`running`]) have ended; reports their slots as moved
+/// Waits until the jobs `jobs` (from [`running`](crate::cluster::atomic::running)) have ended; reports their slots as moved
 /// or failed. Ctrl-C cancels them as in [`execute`].
 pub async fn follow_running(
     fetched: &Fetched,
@@ -332,17 +323,10 @@ fn update(
         .iter_mut()
         .filter(|f| &f.source == source && f.ended.is_none())
     {
-        let entry = match &job.name {
-            Some(name) => log.iter().find(|m| m.export && &m.name == name),
-            None => log.iter().find(|m| {
-                m.export
-                    && m.target == job.group.target
-                    && m.slots == job.group.slots
-                    && !known.contains(&m.name)
-                    && !claimed.contains(&m.name)
-                    && !claimed_now.contains(&m.name)
-            }),
+        let taken = |name: &str| {
+            known.contains(name) || claimed.contains(name) || claimed_now.contains(name)
         };
+        let entry = find_job(log, job.name.as_deref(), &job.group, &taken);
         let Some(entry) = entry else {
             if waited > UNLISTED_GRACE {
                 job.ended = Some(Err(format!(
