@@ -150,7 +150,7 @@ class Cluster:
         for port, data in streams.items():
             subprocess.run(["redis-cli", "-p", str(port), "--pipe"], input=bytes(data),
                            check=True, stdout=subprocess.DEVNULL)
-        total = sum(int(cli(p, "DBSIZE")) for p in self.ports)
+        total = sum(int(cli(p, "DBSIZE")) for p in self.ports[:4])
         assert total == KEYS, total
 
     def seed(self):

@@ -239,7 +239,7 @@ async fn resume(
 
 /// The method that moves `moves` on `topology` as `args` ask; refused (nothing changed) when
 /// `--migration atomic` cannot be had.
-pub fn method_for(topology: &Topology, moves: &[SlotMove], args: &MigrateArgs) -> Result<Method> {
+fn method_for(topology: &Topology, moves: &[SlotMove], args: &MigrateArgs) -> Result<Method> {
     let mut ids: Vec<&NodeId> = moves.iter().flat_map(|m| [&m.from, &m.to]).collect();
     ids.sort();
     ids.dedup();
@@ -263,6 +263,9 @@ pub async fn move_slots(
     moves: &[SlotMove],
     args: &MigrateArgs,
 ) -> Result<MigrationReport> {
+    if moves.is_empty() {
+        return Ok(MigrationReport::default());
+    }
     let method = method_for(ready.topology(), moves, args)?;
     if method == Method::Atomic {
         context.output.step(
