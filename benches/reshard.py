@@ -16,6 +16,9 @@ Environment: ROUNDS=1 KEYS=1000000 VALUE=100 RTRIB=target/release/rtrib
              RTRIB_ARGS="--parallel 16" (added to both rtrib commands)
              SERVER=redis-server (the server binary: e.g. the Valkey 9.1 one of
              scripts/fetch-test-servers.sh's cache) REPLICAS=0
+             CLI_SERVER=$SERVER (the server of redis-cli's cluster: redis-cli 7.0 fails on
+             Valkey 9 masters with replicas, NOREPLICAS at its first SETSLOT NODE, so its
+             baseline there is Debian's redis-server)
 Every process started here is killed on exit.
 """
 import os, re, shutil, signal, socket, subprocess, sys, tempfile, time
@@ -27,6 +30,7 @@ VALUE = int(os.environ.get("VALUE", "100"))
 RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
 RTRIB_ARGS = os.environ.get("RTRIB_ARGS", "").split()
 SERVER = os.environ.get("SERVER", "redis-server")
+CLI_SERVER = os.environ.get("CLI_SERVER", SERVER)
 REPLICAS = int(os.environ.get("REPLICAS", "0"))
 children = []
 
@@ -90,14 +94,14 @@ class Cluster:
     """3 masters formed by rtrib plus one empty master (ports[:4]), each with REPLICAS replicas
     (ports[4:]), filled with KEYS keys."""
 
-    def __init__(self):
+    def __init__(self, server):
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
         self.ports = [free_port() for _ in range(4 * (1 + REPLICAS))]
         for port in self.ports:
             d = os.path.join(self.dir, str(port))
             os.mkdir(d)
             proc = subprocess.Popen(
-                [SERVER, "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled",
+                [server, "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled",
                  "yes", "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
                  "--dir", d, "--logfile", os.path.join(d, "log")],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -219,7 +223,7 @@ def main():
         for round_ in range(ROUNDS):
             order = ["rtrib", "redis-cli"] if round_ % 2 == 0 else ["redis-cli", "rtrib"]
             for tool in order:
-                cluster = Cluster()
+                cluster = Cluster(SERVER if tool == "rtrib" else CLI_SERVER)
                 try:
                     for step, result in steps(tool, cluster).items():
                         totals.setdefault((tool, step), []).append(result)
@@ -230,7 +234,7 @@ def main():
                               flush=True)
                 finally:
                     cluster.stop()
-        print(f"server {SERVER}, {REPLICAS} replica(s) per master, {KEYS} keys of {VALUE} B, "
+        print(f"server {SERVER} (redis-cli on {CLI_SERVER}), {REPLICAS} replica(s) per master, {KEYS} keys of {VALUE} B, "
               f"{ROUNDS} round(s); medians:")
         for step in ("reshard", "rebalance"):
             medians = {}
