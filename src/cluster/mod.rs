@@ -9,6 +9,7 @@ pub mod check;
 pub mod converge;
 pub mod create;
 pub mod endpoint;
+pub mod failover;
 pub mod fix;
 pub mod heal;
 pub mod load;
