@@ -81,6 +81,39 @@ pub enum Command {
             rtrib replicate --master-addr 127.0.0.1:7000 --replica-addr 127.0.0.1:7003"
     )]
     Replicate(ReplicateArgs),
+    /// Hand a master's slots to a replica before the master stops (coordinated, no write lost).
+    #[command(
+        long_about = "Hand a master's slots to one of its replicas, for maintenance: a restart, \
+            a Kubernetes rollout, a node drain.\n\n\
+            --from NODE: when NODE is a master serving slots, its best replica takes over by a \
+            coordinated CLUSTER FAILOVER: the master pauses writes, the replica catches up to \
+            its offset, then takes the slots. No acknowledged write is lost and clients wait \
+            tens of milliseconds instead of the node timeout and election of an unplanned \
+            failover. The best replica is reachable, has its replication link up and is not in \
+            a full sync; among those, one in another failure domain (IP, or --host-of label) \
+            first, then the one with the smallest replication offset gap. When NODE is a \
+            replica or serves no slot there is nothing to do (exit 0), so the same command can \
+            run before any node stops (a preStop hook). A master no replica can take over \
+            from is refused, saying why (exit 5, nothing changed).\n\n\
+            --to REPLICA: promote that replica, coordinated. --force promotes it without its \
+            master (CLUSTER FAILOVER FORCE), for a master that is unreachable: writes the \
+            replica had not received yet are lost. --takeover promotes it without the master \
+            and without an election (TAKEOVER), for when no majority of masters is reachable: \
+            it bumps the config epoch on its own and, in a partition, can leave two masters \
+            claiming the same slots until the partition heals (the last writes of one are \
+            lost then).\n\n\
+            It does not ask for confirmation. It returns once the replica is master and every \
+            node's view agrees on the new roles, then runs a full check.",
+        after_help = "Examples:\n  \
+            rtrib failover --from redis-app-0.redis-service:6379     # before stopping it\n  \
+            rtrib failover --to 127.0.0.1:7003\n  \
+            rtrib failover --to 127.0.0.1:7003 --force               # its master is down\n\n\
+            Exit status: 0 handed over (or nothing to do) and the cluster is healthy, 1 the \
+            check found problems, 3 a node is unreachable, 4 the replica did not take over, or \
+            the views did not agree, within --wait-timeout, 5 no replica can take over, or the \
+            master is unreachable without --force (nothing changed)."
+    )]
+    Failover(FailoverArgs),
     /// Add an empty node to a cluster, as a master or as a replica.
     #[command(after_help = "Examples:\n  \
             rtrib add-node redis-app-6.redis-service:6379 redis-app-0.redis-service:6379\n  \
@@ -382,6 +415,33 @@ pub struct CreateArgs {
     /// Write the plan instead.
     #[command(flatten)]
     pub plan: PlanOutArgs,
+}
+
+/// Arguments of `rtrib failover`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["from", "to"])))]
+pub struct FailoverArgs {
+    /// Hand this master's slots to its best replica; a replica or a master without slots:
+    /// nothing to do.
+    #[arg(long, value_name = "NODE")]
+    pub from: Option<String>,
+    /// Promote this replica.
+    #[arg(long, value_name = "REPLICA")]
+    pub to: Option<String>,
+    /// With --to: promote without the master (it is unreachable); writes it had not passed on
+    /// are lost.
+    #[arg(long, requires = "to", conflicts_with = "takeover")]
+    pub force: bool,
+    /// With --to: promote without the master and without an election (no majority reachable);
+    /// risks two masters for the same slots in a partition.
+    #[arg(long, requires = "to")]
+    pub takeover: bool,
+    /// Failure domain of a node, as for create: --from prefers a replica outside the master's.
+    #[arg(long, value_name = "NAME=DOMAIN", value_parser = parse_label)]
+    pub host_of: Vec<(String, String)>,
+    /// How long to wait for the replica to take over and every node to agree.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
+    pub wait_timeout: Duration,
 }
 
 /// Arguments of `rtrib replicate`.

@@ -8,6 +8,7 @@ mod check;
 mod completions;
 mod create;
 mod del_node;
+mod failover;
 mod fix;
 mod heal;
 mod import;
@@ -42,6 +43,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::Completions(args) => completions::run(context, args),
         Command::DelNode(args) => del_node::run(context, args).await,
         Command::Forget(args) => del_node::forget(context, args).await,
+        Command::Failover(args) => failover::run(context, args).await,
         Command::Fix(args) => fix::run(context, args).await,
         Command::Heal(args) => heal::run(context, args).await,
         Command::Import(args) => import::run(context, args).await,
