@@ -17,6 +17,7 @@ pub mod lookup;
 pub mod membership;
 pub mod metrics;
 pub mod migrate;
+pub mod placement;
 pub mod plan;
 pub mod slots;
 pub mod topology;
