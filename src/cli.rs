@@ -114,6 +114,29 @@ pub enum Command {
             master is unreachable without --force (nothing changed)."
     )]
     Failover(FailoverArgs),
+    /// Restore create's role placement after failovers: masters spread, replicas off their host.
+    #[command(
+        long_about = "Restore the role placement create chose, after failures, failovers and \
+            rollouts moved roles around: no replica in its master's failure domain, every \
+            master with a replica, masters spread over failure domains, replicas spread evenly \
+            over masters. Failure domains are IP addresses, or --host-of labels (the Kubernetes \
+            node a pod runs on).\n\n\
+            Roles change by coordinated failovers (a replica takes over its master's slots, no \
+            write lost) and replica moves (CLUSTER REPLICATE; the moved replica makes a full \
+            sync). No slot or key moves. It plans the fewest such steps that improve the \
+            placement, one at a time, prints the plan and asks (see Confirmation in rtrib \
+            --help; --yes skips it); each step is finished (every view agrees) before the next. \
+            A placement no step improves is left alone (exit 0). Refuses (exit 5) while a node \
+            is unreachable or failing.",
+        after_help = "Examples:\n  \
+            rtrib rebalance-roles 127.0.0.1:7000 --dry-run\n  \
+            rtrib rebalance-roles redis-app-0.redis-service:6379 --yes \\\n      \
+            --host-of redis-app-0=node-a --host-of redis-app-1=node-b ...\n\n\
+            Exit status: 0 placed (or nothing to do) and the cluster is healthy, 1 declined or \
+            the check found problems, 3 a node is unreachable, 4 a step did not finish within \
+            --wait-timeout, 5 a node is unreachable or failing (nothing changed)."
+    )]
+    RebalanceRoles(RebalanceRolesArgs),
     /// Add an empty node to a cluster, as a master or as a replica.
     #[command(after_help = "Examples:\n  \
             rtrib add-node redis-app-6.redis-service:6379 redis-app-0.redis-service:6379\n  \
@@ -441,6 +464,24 @@ pub struct FailoverArgs {
     pub host_of: Vec<(String, String)>,
     /// How long to wait for the replica to take over and every node to agree.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
+    pub wait_timeout: Duration,
+}
+
+/// Arguments of `rtrib rebalance-roles`.
+#[derive(Debug, Args)]
+pub struct RebalanceRolesArgs {
+    /// Any node of the cluster: host:port, ip:port or [ipv6]:port.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// Failure domain of a node (e.g. the Kubernetes node a pod runs on), as for create.
+    /// Repeatable; unlabelled nodes are grouped by IP address.
+    #[arg(long, value_name = "NAME=DOMAIN", value_parser = parse_label)]
+    pub host_of: Vec<(String, String)>,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How long to wait for all the steps and for every node to agree.
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
 }
 

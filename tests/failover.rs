@@ -264,3 +264,72 @@ fn a_master_without_replicas_is_refused() {
     let after: Vec<String> = nodes.iter().map(|n| n.cluster_nodes()).collect();
     assert_eq!(epochs(&before), epochs(&after));
 }
+
+/// Failure domains for the six pods: masters 0, 1, 2 on hosts h1, h2, h3; replicas 3 (of 0)
+/// on h2, 4 (of 1) on h3, 5 (of 2) on h1: the placement create makes.
+fn host_labels(nodes: &Nodes) -> Vec<String> {
+    let hosts = ["h1", "h2", "h3", "h2", "h3", "h1"];
+    nodes
+        .iter()
+        .zip(hosts)
+        .flat_map(|(node, host)| ["--host-of".to_string(), format!("{}={host}", node.ip())])
+        .collect()
+}
+
+/// Runs `rebalance-roles` on node 0 with the host labels and `options`; asserts the code.
+fn rebalance_roles(nodes: &Nodes, code: i32, options: &[&str]) -> String {
+    let labels = host_labels(nodes);
+    let mut args = vec!["rebalance-roles", "--wait-timeout", "90s"];
+    let seed = nodes[0].addr();
+    args.push(&seed);
+    args.extend(labels.iter().map(String::as_str));
+    args.extend(options);
+    expect(code, &args).0
+}
+
+on_every_server! {
+    /// Two failovers pile two masters onto host h2; rebalance-roles plans one failover back
+    /// (dry run and declined: nothing changed), makes it, then finds nothing to do. A replica
+    /// moved beside its master (leaving another master without one) is moved back.
+    fn rebalance_roles_after_two_failovers_on_one_host(server) {
+        let (nodes, pairs) =
+            six_pods(Nodes::start(NodesConfig::on(server, 6, Layout::LoopbackIps)));
+        let out = rebalance_roles(&nodes, 0, &[]);
+        assert!(out.contains("nothing to do"), "{out}");
+
+        expect(0, &["failover", "--to", &nodes[3].addr()]);
+        expect(0, &["failover", "--to", &nodes[5].addr()]);
+        let piled = [(3, 0, 5460), (1, 5461, 10922), (5, 10923, 16383)];
+        let piled_replicas = [(0, 3), (4, 1), (2, 5)];
+        assert_roles(&nodes, &piled, &piled_replicas);
+
+        let out = rebalance_roles(&nodes, 0, &["--dry-run", "-o", "json"]);
+        let doc: Json = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["outcome"], "dry_run", "{doc}");
+        assert_eq!(doc["before"]["masters_sharing_domain"], 1, "{doc}");
+        assert_eq!(doc["after"]["masters_sharing_domain"], 0, "{doc}");
+        let moves = doc["moves"].as_array().unwrap();
+        assert_eq!(moves.len(), 1, "{doc}");
+        assert_eq!(moves[0]["kind"], "failover");
+        assert_eq!(moves[0]["replica"], nodes[4].id());
+        assert_eq!(moves[0]["master"], nodes[1].id());
+        // End of input answers no.
+        let out = rebalance_roles(&nodes, 1, &[]);
+        assert!(out.contains("takes over the slots of"), "{out}");
+        assert_roles(&nodes, &piled, &piled_replicas);
+
+        rebalance_roles(&nodes, 0, &["--yes"]);
+        let spread = [(3, 0, 5460), (4, 5461, 10922), (5, 10923, 16383)];
+        assert_roles(&nodes, &spread, &[(0, 3), (1, 4), (2, 5)]);
+        nodes.assert_values(&pairs);
+        let out = rebalance_roles(&nodes, 0, &[]);
+        assert!(out.contains("nothing to do"), "{out}");
+
+        // Replica 1 (h2) moved beside master 3 (h2), leaving master 4 without a replica.
+        nodes[1].cmd(&["CLUSTER", "REPLICATE", &nodes[3].id()]);
+        let out = rebalance_roles(&nodes, 0, &["--yes"]);
+        assert!(out.contains("replicate:"), "{out}");
+        assert_roles(&nodes, &spread, &[(0, 3), (1, 4), (2, 5)]);
+        expect(0, &["check", &nodes[0].addr()]);
+    }
+}

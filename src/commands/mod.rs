@@ -17,6 +17,7 @@ mod migrate;
 mod newcomer;
 mod nodes;
 mod rebalance;
+mod rebalance_roles;
 mod replicate;
 mod reshard;
 mod sandbox;
@@ -54,6 +55,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::Replicate(args) => replicate::run(context, args).await,
         Command::Reshard(args) => reshard::run(context, args).await,
         Command::Rebalance(args) => rebalance::run(context, args).await,
+        Command::RebalanceRoles(args) => rebalance_roles::run(context, args).await,
         Command::Sandbox(args) => sandbox::run(context, args).await,
     }
 }

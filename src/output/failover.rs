@@ -1,10 +1,14 @@
-//! What `rtrib failover` reports: which replica took over which master's slots, how, and how
-//! long it took; or why there was nothing to do.
+//! What `rtrib failover` and `rtrib rebalance-roles` report: which replica took over which
+//! master's slots, how, and how long it took, or why there was nothing to do; the role moves
+//! planned and the placement's score before and after.
+
+use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::cluster::check::NodeReport;
+use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::placement::{Move, Placement, Score};
 use crate::cluster::topology::NodeId;
 use crate::net::failover::Mode;
 
@@ -76,4 +80,57 @@ impl FailoverDocument {
             reason: Some(reason),
         }
     }
+}
+
+/// The JSON document of `rtrib rebalance-roles` (before `convergence` and `check` are added
+/// when roles changed).
+#[derive(Debug, Serialize)]
+pub struct PlacementDocument<'a> {
+    /// `placed`, `dry_run` or `nothing_to_do`.
+    pub outcome: &'static str,
+    /// The score before, the score after, and the moves.
+    #[serde(flatten)]
+    pub placement: &'a Placement,
+}
+
+/// The placement's plan as text: the score now, each move, the score after.
+pub fn write_placement_text(
+    out: &mut dyn Write,
+    topology: &Topology,
+    placement: &Placement,
+) -> io::Result<()> {
+    let name = |id: &NodeId| match topology.endpoint_of(id) {
+        Some(endpoint) => format!("{endpoint} ({})", id.short()),
+        None => id.to_string(),
+    };
+    writeln!(out, "Roles now: {}", words(&placement.before))?;
+    for step in &placement.moves {
+        match step {
+            Move::Failover { replica, master } => writeln!(
+                out,
+                "  failover:  {} takes over the slots of {}",
+                name(replica),
+                name(master)
+            )?,
+            Move::Replicate { replica, from, to } => writeln!(
+                out,
+                "  replicate: {} leaves {} to replicate {}",
+                name(replica),
+                name(from),
+                name(to)
+            )?,
+        }
+    }
+    if !placement.moves.is_empty() {
+        writeln!(out, "Roles after: {}", words(&placement.after))?;
+    }
+    Ok(())
+}
+
+fn words(score: &Score) -> String {
+    format!(
+        "{} replica(s) in their master's failure domain, {} master(s) without a replica, {} \
+         pair(s) of masters sharing a failure domain",
+        score.replicas_with_master, score.masters_without_replica, score.masters_sharing_domain
+    )
 }
