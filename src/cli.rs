@@ -324,6 +324,9 @@ pub enum Command {
             rtrib check 127.0.0.1:7000\n  \
             rtrib sandbox stop")]
     Sandbox(SandboxArgs),
+    /// Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md).
+    #[command(hide = true)]
+    CopyBinary(CopyBinaryArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "Examples:\n  \
             rtrib completions bash > /etc/bash_completion.d/rtrib\n  \
@@ -348,6 +351,14 @@ pub struct CheckArgs {
     /// for node_exporter's textfile collector (name it *.prom in its directory).
     #[arg(long, value_name = "PATH")]
     pub textfile: Option<PathBuf>,
+}
+
+/// Arguments of `rtrib copy-binary`.
+#[derive(Debug, Args)]
+pub struct CopyBinaryArgs {
+    /// The directory that receives `rtrib` (an emptyDir shared with the Redis container).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Arguments of `rtrib completions`.

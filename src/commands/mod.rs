@@ -6,6 +6,7 @@ mod apply;
 mod call;
 mod check;
 mod completions;
+mod copy_binary;
 mod create;
 mod del_node;
 mod failover;
@@ -42,6 +43,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::Call(args) => call::run(context, args).await,
         Command::Check(args) => check::run(context, args).await,
         Command::Completions(args) => completions::run(context, args),
+        Command::CopyBinary(args) => copy_binary::run(context, args),
         Command::DelNode(args) => del_node::run(context, args).await,
         Command::Forget(args) => del_node::forget(context, args).await,
         Command::Failover(args) => failover::run(context, args).await,
