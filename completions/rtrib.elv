@@ -49,6 +49,8 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --version 'Print version'
             cand create 'Create a cluster from empty nodes, given by name or address; safe to re-run'
             cand replicate 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)'
+            cand failover 'Hand a master''s slots to a replica before the master stops (coordinated, no write lost)'
+            cand rebalance-roles 'Restore create''s role placement after failovers: masters spread, replicas off their host'
             cand add-node 'Add an empty node to a cluster, as a master or as a replica'
             cand del-node 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
             cand forget 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
@@ -64,6 +66,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand import 'Move (or copy) the keys of a standalone Redis into the cluster''s masters'
             cand set-timeout 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
             cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+            cand copy-binary 'Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md)'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -129,6 +132,77 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
             cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
             cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -y 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --cluster-yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --askpass 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rtrib;failover'= {
+            cand --from 'Hand this master''s slots to its best replica; a replica or a master without slots: nothing to do'
+            cand --to 'Promote this replica'
+            cand --host-of 'Failure domain of a node, as for create: --from prefers a replica outside the master''s'
+            cand --wait-timeout 'How long to wait for the replica to take over and every node to agree'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --force 'With --to: promote without the master (it is unreachable); writes it had not passed on are lost'
+            cand --takeover 'With --to: promote without the master and without an election (no majority reachable); risks two masters for the same slots in a partition'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -y 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --cluster-yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --askpass 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rtrib;rebalance-roles'= {
+            cand --host-of 'Failure domain of a node (e.g. the Kubernetes node a pod runs on), as for create. Repeatable; unlabelled nodes are grouped by IP address'
+            cand --wait-timeout 'How long to wait for all the steps and for every node to agree'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --dry-run 'Print the plan and change nothing'
             cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
             cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
             cand -4 'Resolve host names to IPv4 addresses only'
@@ -729,6 +803,37 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rtrib;copy-binary'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -y 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --cluster-yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --askpass 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rtrib;completions'= {
             cand -o 'Output format'
             cand --output 'Output format'
@@ -763,6 +868,8 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         &'rtrib;help'= {
             cand create 'Create a cluster from empty nodes, given by name or address; safe to re-run'
             cand replicate 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)'
+            cand failover 'Hand a master''s slots to a replica before the master stops (coordinated, no write lost)'
+            cand rebalance-roles 'Restore create''s role placement after failovers: masters spread, replicas off their host'
             cand add-node 'Add an empty node to a cluster, as a master or as a replica'
             cand del-node 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
             cand forget 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
@@ -778,12 +885,17 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand import 'Move (or copy) the keys of a standalone Redis into the cluster''s masters'
             cand set-timeout 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
             cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+            cand copy-binary 'Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md)'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rtrib;help;create'= {
         }
         &'rtrib;help;replicate'= {
+        }
+        &'rtrib;help;failover'= {
+        }
+        &'rtrib;help;rebalance-roles'= {
         }
         &'rtrib;help;add-node'= {
         }
@@ -814,6 +926,8 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         &'rtrib;help;set-timeout'= {
         }
         &'rtrib;help;sandbox'= {
+        }
+        &'rtrib;help;copy-binary'= {
         }
         &'rtrib;help;completions'= {
         }

@@ -73,6 +73,12 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                name, addr, role, slots, master_id), anti_affinity, steps (add_slots,
                config_epochs, meets, replicate, fresh), check
   replicate    outcome (attached | already_replica), master, replica, check
+  failover     outcome (failed_over | nothing_to_do), mode, master, replica (id,
+               addr), slots, other_domain, offset_gap, took_ms, check; nothing to
+               do: node, reason
+  rebalance-roles
+               outcome (placed | dry_run | nothing_to_do), before, after (scores),
+               moves[] (kind, replica, master | from, to), check
   add-node     outcome (added | already_member), node, check
   del-node,    outcome (removed), node, replicas_moved[] (replica, master), reset,
   forget       check

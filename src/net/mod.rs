@@ -4,6 +4,7 @@ pub mod addr;
 pub mod conn;
 pub mod converge;
 pub mod discover;
+pub mod failover;
 pub mod fetch;
 pub mod form;
 pub mod load;
