@@ -200,12 +200,17 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class Failed(Exception):
+    """A tool's command failed: the round's figure for that tool is left out."""
+
+
 def timed(command):
     started = time.monotonic()
     out = subprocess.run(command, capture_output=True, text=True)
     elapsed = time.monotonic() - started
     if out.returncode != 0:
-        sys.exit(f"{command[0]} failed ({out.returncode}):\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+        last = [l for l in (out.stdout + out.stderr).splitlines() if l.strip()][-3:]
+        raise Failed(f"exit {out.returncode} after {elapsed:.1f}s: {' | '.join(last)[-300:]}")
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr)
     moving = re.search(r"Moved \d+ slots and \d+ keys in ([\d.]+)s", out.stdout)
     if moving:  # rtrib's own figure: the moves alone, without reading and checking the cluster
@@ -247,14 +252,20 @@ def main():
         sys.exit(f"SERVER={SERVER} is none of {sorted(BINARIES)}")
     print(f"{SERVER}, {KEYS} keys of {VALUE} B, 3+1 masters with {REPLICAS} replica(s) each, "
           f"{SLOTS} slots, {ROUNDS} round(s), rtrib args {RTRIB_ARGS}", flush=True)
-    totals = {}
+    totals, failures = {}, []
     try:
         for round_ in range(ROUNDS):
             order = TOOLS if round_ % 2 == 0 else TOOLS[::-1]
             for tool in order:
                 cluster = Cluster()
                 try:
-                    for step, result in steps(tool, cluster).items():
+                    try:
+                        results = steps(tool, cluster)
+                    except Failed as failure:
+                        print(f"round {round_ + 1} {tool:9} FAILED: {failure}", flush=True)
+                        failures.append((tool, str(failure)))
+                        continue
+                    for step, result in results.items():
                         totals.setdefault((tool, step), []).append(result)
                         moved, seconds, rss = result
                         extra = f", peak RSS {rss / 1024:.1f} MB" if rss else ""
@@ -266,18 +277,22 @@ def main():
         for step in ("reshard", "rebalance"):
             medians = {}
             for tool in TOOLS:
-                runs = totals[(tool, step)]
+                runs = totals.get((tool, step))
+                if not runs:
+                    continue
                 medians[tool] = (statistics.median(m for m, _, _ in runs),
                                  statistics.median(s for _, s, _ in runs))
             line = ", ".join(f"{tool} median {s:.2f}s ({m / s:.0f} keys/s)"
                              for tool, (m, s) in medians.items())
-            if len(TOOLS) == 2:
+            if len(medians) == 2:
                 line += f", ratio {medians['redis-cli'][1] / medians['rtrib'][1]:.1f}x"
             print(f"{SERVER} {step:9}: {line}", flush=True)
-        if "rtrib" in TOOLS:
+        if any(tool == "rtrib" for tool, _ in totals):
             rss = max(r for (tool, _), runs in totals.items() if tool == "rtrib"
                       for _, _, r in runs)
             print(f"{SERVER} rtrib peak RSS: {rss / 1024:.1f} MB")
+        for tool, failure in failures:
+            print(f"{SERVER} {tool} failed once: {failure}")
     finally:
         cleanup()
 

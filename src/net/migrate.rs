@@ -50,13 +50,15 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
-use futures_util::future::{join, join_all};
+use futures_util::future::{join, join_all, select};
+use futures_util::stream::FuturesUnordered;
+use futures_util::{StreamExt, pin_mut};
 use redis::{Cmd, Value};
 use tokio::sync::Notify;
 
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::migrate::SlotMove;
+use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::fetch::Fetched;
@@ -84,7 +86,7 @@ const TRYAGAIN_PAUSE: Duration = Duration::from_millis(100);
 /// Batches retried after `TRYAGAIN` / `CLUSTERDOWN` before the slot is given up (10 s).
 const TRYAGAIN_ATTEMPTS: u32 = 100;
 /// At most this many `SETSLOT NODE` in one pipeline to another master.
-const ANNOUNCE_BATCH: usize = 256;
+const ANNOUNCE_BATCH: usize = 64;
 
 /// One slot to move.
 #[derive(Debug, Clone)]
@@ -188,21 +190,43 @@ pub async fn execute(
     Ok(report)
 }
 
-/// A source or destination of a move, with its pool of idle migration connections.
-struct End {
+/// A node's connections that nothing in flight is using: each slot or batch in flight takes
+/// one of its own (see the module docs).
+struct Pool {
     endpoint: Endpoint,
+    /// How more connections are opened (the long reply timeout).
+    settings: ConnectSettings,
+    idle: RefCell<Vec<NodeClient>>,
+}
+
+impl Pool {
+    /// An idle connection, else a new one.
+    async fn take(&self) -> Result<NodeClient, NodeError> {
+        let idle = self.idle.borrow_mut().pop();
+        match idle {
+            Some(client) => Ok(client),
+            None => NodeClient::connect(&self.endpoint, &self.settings).await,
+        }
+    }
+
+    /// Hands back a connection whose every reply has arrived (after a failure a connection
+    /// may still owe one: it is dropped instead).
+    fn give_back(&self, client: NodeClient) {
+        self.idle.borrow_mut().push(client);
+    }
+}
+
+/// A source or destination of a move.
+struct End {
     /// The address the sources reach it at (its announced address).
     addr: SocketAddr,
-    /// Connections no slot in flight is using.
-    idle: RefCell<Vec<NodeClient>>,
+    pool: Pool,
 }
 
 /// The connections and settings of one migration.
 struct Executor<'a> {
     /// Every source and destination.
     ends: HashMap<NodeId, End>,
-    /// How migration connections are opened (the long reply timeout).
-    long: ConnectSettings,
     /// The other masters' `SETSLOT NODE`.
     announcer: Announcer,
     settings: &'a MigrateSettings,
@@ -243,25 +267,34 @@ impl<'a> Executor<'a> {
             })?;
             let first = NodeClient::connect(&node.endpoint, &long).await?;
             let end = End {
-                endpoint: node.endpoint.clone(),
                 addr: node.entry.addr().unwrap_or(node.endpoint.addr),
-                idle: RefCell::new(vec![first]),
+                pool: Pool {
+                    endpoint: node.endpoint.clone(),
+                    settings: long.clone(),
+                    idle: RefCell::new(vec![first]),
+                },
             };
             ends.insert(id.clone(), end);
         }
+        // The other masters' pools start with their control connections.
         let announcer = Announcer {
             masters: topology
                 .masters()
                 .filter_map(|m| {
                     Some(Listener {
                         id: m.id().clone(),
-                        client: fetched.clients.get(m.id())?.clone(),
+                        pool: Pool {
+                            endpoint: m.endpoint.clone(),
+                            settings: long.clone(),
+                            idle: RefCell::new(vec![fetched.clients.get(m.id())?.clone()]),
+                        },
                         queue: RefCell::default(),
                         wake: Notify::new(),
                     })
                 })
                 .collect(),
             closed: Cell::new(false),
+            in_flight: settings.parallel.max(1),
         };
         let auth = match (&connect.user, &connect.pass) {
             (Some(user), Some(pass)) => vec!["AUTH2".into(), user.clone(), pass.clone()],
@@ -270,7 +303,6 @@ impl<'a> Executor<'a> {
         };
         Ok(Self {
             ends,
-            long,
             announcer,
             settings,
             auth,
@@ -279,35 +311,23 @@ impl<'a> Executor<'a> {
         })
     }
 
-    /// A migration connection to `id` of its own: an idle one, else a new one.
-    async fn checkout(&self, id: &NodeId) -> Result<NodeClient, String> {
-        let end = &self.ends[id];
-        let idle = end.idle.borrow_mut().pop();
-        match idle {
-            Some(client) => Ok(client),
-            None => NodeClient::connect(&end.endpoint, &self.long)
-                .await
-                .map_err(|e| e.to_string()),
-        }
-    }
-
     /// Moves one slot over connections of its own, or reports why not.
     async fn move_slot(&self, job: Job) -> (SlotMove, SlotOutcome) {
         if self.stop.get() {
             return (job.slot_move, SlotOutcome::Skipped);
         }
         let SlotMove { from, to, .. } = &job.slot_move;
-        let result = match join(self.checkout(from), self.checkout(to)).await {
+        let (from_pool, to_pool) = (&self.ends[from].pool, &self.ends[to].pool);
+        let result = match join(from_pool.take(), to_pool.take()).await {
             (Ok(source), Ok(target)) => {
                 let result = self.try_move(&job, &source, &target).await;
-                // After a failure a connection may still owe a reply: it is not reused.
                 if result.is_ok() {
-                    self.ends[from].idle.borrow_mut().push(source);
-                    self.ends[to].idle.borrow_mut().push(target);
+                    from_pool.give_back(source);
+                    to_pool.give_back(target);
                 }
                 result
             }
-            (Err(reason), _) | (_, Err(reason)) => Err(reason),
+            (Err(error), _) | (_, Err(error)) => Err(error.to_string()),
         };
         let outcome = match result {
             Ok(keys) => {
@@ -476,13 +496,14 @@ struct Announcer {
     masters: Vec<Listener>,
     /// Set once no slot is in flight: the listeners stop when their queues are empty.
     closed: Cell<bool>,
+    /// Batches in flight per master, each on a connection of its own.
+    in_flight: usize,
 }
 
 /// One master told about new owners.
 struct Listener {
     id: NodeId,
-    /// Its control connection.
-    client: NodeClient,
+    pool: Pool,
     /// Slots moved and their new owners, not sent yet.
     queue: RefCell<Vec<(u16, NodeId)>>,
     /// Woken when the queue grows or the announcer closes.
@@ -511,36 +532,56 @@ impl Announcer {
         join_all(self.masters.iter().map(|master| self.serve(master))).await;
     }
 
+    /// Sends `master`'s queue in batches, up to `in_flight` at once: on Valkey >= 8 each
+    /// `SETSLOT` in a pipeline waits for the replicas in turn, while the batches on other
+    /// connections wait at the same time.
     async fn serve(&self, master: &Listener) {
+        let mut sending = FuturesUnordered::new();
         loop {
-            let batch: Vec<(u16, NodeId)> = {
-                let mut queue = master.queue.borrow_mut();
-                let count = queue.len().min(ANNOUNCE_BATCH);
-                queue.drain(..count).collect()
-            };
-            if batch.is_empty() {
-                if self.closed.get() {
-                    return;
+            while sending.len() < self.in_flight {
+                let batch: Vec<(u16, NodeId)> = {
+                    let mut queue = master.queue.borrow_mut();
+                    let count = queue.len().min(ANNOUNCE_BATCH);
+                    queue.drain(..count).collect()
+                };
+                if batch.is_empty() {
+                    break;
                 }
+                sending.push(Self::send(master, batch));
+            }
+            if !sending.is_empty() {
+                // A batch answered, or more to send.
+                let woken = master.wake.notified();
+                pin_mut!(woken);
+                select(sending.next(), woken).await;
+            } else if self.closed.get() {
+                return;
+            } else {
                 master.wake.notified().await;
-                continue;
-            }
-            let mut pipe = redis::pipe();
-            for (slot, to) in &batch {
-                pipe.add_command(setslot(*slot, "NODE", to)).ignore();
-            }
-            match master.client.pipeline::<()>(&pipe).await {
-                Err(error) if !lost_mastership(&error) => {
-                    let (first, last) = (batch[0].0, batch[batch.len() - 1].0);
-                    tracing::warn!(
-                        "slots {first}..{last} ({} of them): {error} (gossip will propagate \
-                         the new owners)",
-                        batch.len()
-                    );
-                }
-                _ => {}
             }
         }
+    }
+
+    /// One pipeline of `SETSLOT NODE` to `master`; a failure is a warning.
+    async fn send(master: &Listener, batch: Vec<(u16, NodeId)>) {
+        let mut pipe = redis::pipe();
+        for (slot, to) in &batch {
+            pipe.add_command(setslot(*slot, "NODE", to)).ignore();
+        }
+        let client = match master.pool.take().await {
+            Ok(client) => client,
+            Err(error) => return Self::warn(&batch, &error),
+        };
+        match client.pipeline::<()>(&pipe).await {
+            Ok(()) => master.pool.give_back(client),
+            Err(error) if lost_mastership(&error) => master.pool.give_back(client),
+            Err(error) => Self::warn(&batch, &error),
+        }
+    }
+
+    fn warn(batch: &[(u16, NodeId)], error: &NodeError) {
+        let slots: SlotSet = batch.iter().map(|(slot, _)| *slot).collect();
+        tracing::warn!("slots {slots}: {error} (gossip will propagate the new owners)");
     }
 }
 
