@@ -201,7 +201,13 @@ class Cluster:
 
 
 class Failed(Exception):
-    """A tool's command failed: the round's figure for that tool is left out."""
+    """A tool's command failed: the round's figure for that tool is left out of the medians;
+    its rate until the failure (keys on the new master by then) is reported apart."""
+
+    def __init__(self, message, elapsed):
+        super().__init__(message)
+        self.elapsed = elapsed
+        self.moved = None
 
 
 def timed(command):
@@ -210,7 +216,8 @@ def timed(command):
     elapsed = time.monotonic() - started
     if out.returncode != 0:
         last = [l for l in (out.stdout + out.stderr).splitlines() if l.strip()][-3:]
-        raise Failed(f"exit {out.returncode} after {elapsed:.1f}s: {' | '.join(last)[-300:]}")
+        raise Failed(f"exit {out.returncode} after {elapsed:.1f}s: {' | '.join(last)[-300:]}",
+                     elapsed)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr)
     moving = re.search(r"Moved \d+ slots and \d+ keys in ([\d.]+)s", out.stdout)
     if moving:  # rtrib's own figure: the moves alone, without reading and checking the cluster
@@ -231,7 +238,11 @@ def steps(tool, cluster):
         rebalance = ["redis-cli", "--cluster", "rebalance", cluster.seed(), "--cluster-weight",
                      f"{cluster.new_id}=0"]
     results = {}
-    seconds, rss = timed(reshard)
+    try:
+        seconds, rss = timed(reshard)
+    except Failed as failure:
+        failure.moved = int(cli(cluster.new, "DBSIZE"))
+        raise
     moved = int(cli(cluster.new, "DBSIZE"))
     results["reshard"] = (moved, seconds, rss)
     time.sleep(3)  # let gossip settle as an operator would between commands
@@ -262,8 +273,12 @@ def main():
                     try:
                         results = steps(tool, cluster)
                     except Failed as failure:
-                        print(f"round {round_ + 1} {tool:9} FAILED: {failure}", flush=True)
-                        failures.append((tool, str(failure)))
+                        rate = ""
+                        if failure.moved is not None:
+                            rate = (f" (reshard: {failure.moved} keys moved until then, "
+                                    f"{failure.moved / failure.elapsed:.0f} keys/s)")
+                        print(f"round {round_ + 1} {tool:9} FAILED{rate}: {failure}", flush=True)
+                        failures.append((tool, failure))
                         continue
                     for step, result in results.items():
                         totals.setdefault((tool, step), []).append(result)
@@ -292,7 +307,11 @@ def main():
                       for _, _, r in runs)
             print(f"{SERVER} rtrib peak RSS: {rss / 1024:.1f} MB")
         for tool, failure in failures:
-            print(f"{SERVER} {tool} failed once: {failure}")
+            line = f"{SERVER} {tool} failed once: {failure}"
+            if failure.moved is not None:
+                line += (f"; its reshard rate until then: {failure.moved / failure.elapsed:.0f}"
+                         " keys/s")
+            print(line)
     finally:
         cleanup()
 
