@@ -11,7 +11,9 @@ master (`rtrib add-node`) with as many replicas, fills it with KEYS keys of VALU
 Keys moved are counted on the servers (DBSIZE of the new master after step 1); after step 2
 every key must be back on the three old masters, and every replica must agree. rtrib runs under
 /usr/bin/time -v for its peak RSS. Prints per round and step the seconds and keys/s of each
-tool, then the medians over the rounds, their ratios, and rtrib's peak RSS.
+tool, the CPU seconds the cluster's servers used meanwhile (from /proc: when they approach the
+cores free for them, the servers' own work bounds both tools alike) and the load average, then
+the medians over the rounds, their ratios, and rtrib's peak RSS.
 
 Both tools run with their defaults (redis-cli: 10 keys per MIGRATE, one slot at a time; rtrib:
 --pipeline 1000, --parallel 32) unless RTRIB_ARGS says otherwise.
@@ -126,6 +128,7 @@ class Cluster:
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
         count = 4 * (1 + REPLICAS)
         self.ports = [free_port() for _ in range(count)]
+        self.procs = []
         for port in self.ports:
             d = os.path.join(self.dir, str(port))
             os.mkdir(d)
@@ -135,6 +138,7 @@ class Cluster:
                  "--dir", d, "--logfile", os.path.join(d, "log")],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             children.append(proc)
+            self.procs.append(proc)
         for port in self.ports:
             wait_for(f"{port} to answer", lambda: cli(port, "PING") == "PONG")
         addrs = [f"127.0.0.1:{p}" for p in self.ports]
@@ -191,6 +195,15 @@ class Cluster:
             return True
         wait_for("the replicas to hold their masters' keys", synced)
 
+    def cpu(self):
+        """CPU seconds (user + system) the cluster's servers have used so far."""
+        ticks = 0
+        for proc in self.procs:
+            with open(f"/proc/{proc.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def seed(self):
         return f"127.0.0.1:{self.ports[0]}"
 
@@ -238,21 +251,24 @@ def steps(tool, cluster):
         rebalance = ["redis-cli", "--cluster", "rebalance", cluster.seed(), "--cluster-weight",
                      f"{cluster.new_id}=0"]
     results = {}
+    cpu = cluster.cpu()
     try:
         seconds, rss = timed(reshard)
     except Failed as failure:
         failure.moved = int(cli(cluster.new, "DBSIZE"))
         raise
     moved = int(cli(cluster.new, "DBSIZE"))
-    results["reshard"] = (moved, seconds, rss)
+    results["reshard"] = (moved, seconds, rss, cluster.cpu() - cpu)
     time.sleep(3)  # let gossip settle as an operator would between commands
+    cpu = cluster.cpu()
     seconds, rss2 = timed(rebalance)
+    cpu = cluster.cpu() - cpu
     assert int(cli(cluster.new, "DBSIZE")) == 0 or "slave" in cli(cluster.new, "ROLE"), \
         "rebalance left keys on the drained master"
     back = cluster.master_keys()
     assert back == KEYS, back
     cluster.wait_replicas()
-    results["rebalance"] = (moved, seconds, rss2)
+    results["rebalance"] = (moved, seconds, rss2, cpu)
     return results
 
 
@@ -282,11 +298,11 @@ def main():
                         continue
                     for step, result in results.items():
                         totals.setdefault((tool, step), []).append(result)
-                        moved, seconds, rss = result
+                        moved, seconds, rss, cpu = result
                         extra = f", peak RSS {rss / 1024:.1f} MB" if rss else ""
                         print(f"round {round_ + 1} {tool:9} {step:9}: {moved} keys in "
-                              f"{seconds:6.2f}s = {moved / seconds:9.0f} keys/s{extra}",
-                              flush=True)
+                              f"{seconds:6.2f}s = {moved / seconds:9.0f} keys/s, servers' CPU "
+                              f"{cpu:5.1f}s{extra}  (load {os.getloadavg()[0]:.1f})", flush=True)
                 finally:
                     cluster.stop()
         for step in ("reshard", "rebalance"):
@@ -295,16 +311,16 @@ def main():
                 runs = totals.get((tool, step))
                 if not runs:
                     continue
-                medians[tool] = (statistics.median(m for m, _, _ in runs),
-                                 statistics.median(s for _, s, _ in runs))
+                medians[tool] = (statistics.median(r[0] for r in runs),
+                                 statistics.median(r[1] for r in runs))
             line = ", ".join(f"{tool} median {s:.2f}s ({m / s:.0f} keys/s)"
                              for tool, (m, s) in medians.items())
             if len(medians) == 2:
                 line += f", ratio {medians['redis-cli'][1] / medians['rtrib'][1]:.1f}x"
             print(f"{SERVER} {step:9}: {line}", flush=True)
         if any(tool == "rtrib" for tool, _ in totals):
-            rss = max(r for (tool, _), runs in totals.items() if tool == "rtrib"
-                      for _, _, r in runs)
+            rss = max(r[2] for (tool, _), runs in totals.items() if tool == "rtrib"
+                      for r in runs)
             print(f"{SERVER} rtrib peak RSS: {rss / 1024:.1f} MB")
         for tool, failure in failures:
             line = f"{SERVER} {tool} failed once: {failure}"
