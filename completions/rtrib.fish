@@ -274,7 +274,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l slots -l cluster
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
@@ -312,7 +312,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l threshold -l c
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
@@ -345,7 +345,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s V -l version -
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
@@ -377,7 +377,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s V -l version -d 'Pri
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l node -d 'Read the cluster from this node instead of the one the plan was made from' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l parallel -d 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'

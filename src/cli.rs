@@ -594,8 +594,9 @@ pub struct MigrateArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub pipeline: u64,
-    /// Slots moved at once (over all source/destination pairs); lower it when keys are very
-    /// large, as every MIGRATE blocks its source while it runs.
+    /// Slots moved at once (over all source/destination pairs), each over connections of its
+    /// own: up to SLOTS connections per node. Lower it when keys are very large, as every
+    /// MIGRATE blocks its source while it runs.
     #[arg(
         long,
         value_name = "SLOTS",
