@@ -319,7 +319,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__apply)
-            opts="-o -a -4 -6 -v -y -h -V --node --dry-run --wait-sync --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --node --dry-run --wait-sync --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,6 +351,10 @@ _rtrib() {
                     ;;
                 --wait-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration)
+                    COMPREPLY=($(compgen -W "auto atomic keys" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1011,7 +1015,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__fix)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-search-multiple-owners --search-multiple-owners --cluster-fix-with-unreachable-masters --cluster-fix-with-unreachable-primaries --force --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --cluster-search-multiple-owners --search-multiple-owners --cluster-fix-with-unreachable-masters --cluster-fix-with-unreachable-primaries --force --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1043,6 +1047,10 @@ _rtrib() {
                     ;;
                 --wait-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration)
+                    COMPREPLY=($(compgen -W "auto atomic keys" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1811,7 +1819,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__rebalance)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-weight --weight --by --cluster-use-empty-masters --cluster-use-empty-primaries --use-empty-masters --cluster-threshold --threshold --auto-weights --cluster-simulate --dry-run --simulate --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --cluster-weight --weight --by --cluster-use-empty-masters --cluster-use-empty-primaries --use-empty-masters --cluster-threshold --threshold --auto-weights --cluster-simulate --dry-run --simulate --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1863,6 +1871,10 @@ _rtrib() {
                     ;;
                 --wait-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration)
+                    COMPREPLY=($(compgen -W "auto atomic keys" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -2105,7 +2117,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__reshard)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-from --from --cluster-to --to --cluster-slots --slots --dry-run --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --cluster-from --from --cluster-to --to --cluster-slots --slots --dry-run --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2161,6 +2173,10 @@ _rtrib() {
                     ;;
                 --wait-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration)
+                    COMPREPLY=($(compgen -W "auto atomic keys" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -276,6 +276,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l timeout -l clust
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l migration -d 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only' -r -f -a "auto\t'atomic where every source and target has it, else keys'
+atomic\t'the servers move whole slots (Valkey 9.0+)'
+keys\t'SETSLOT and MIGRATE of the keys in batches (every server)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
@@ -293,6 +296,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l dns-server -d 'A
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l cluster-use-atomic-slot-migration -d 'valkey-cli\'s spelling of `--migration atomic`'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -314,6 +318,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l timeout -l clu
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l migration -d 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only' -r -f -a "auto\t'atomic where every source and target has it, else keys'
+atomic\t'the servers move whole slots (Valkey 9.0+)'
+keys\t'SETSLOT and MIGRATE of the keys in batches (every server)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
@@ -333,6 +340,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l use-empty-mast
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l auto-weights -d 'Accepted for redis-trib.rb scripts and ignored (it never did anything there either)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l simulate -l cluster-simulate -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l cluster-use-atomic-slot-migration -d 'valkey-cli\'s spelling of `--migration atomic`'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -347,6 +355,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l timeout -l cluster-t
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l migration -d 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only' -r -f -a "auto\t'atomic where every source and target has it, else keys'
+atomic\t'the servers move whole slots (Valkey 9.0+)'
+keys\t'SETSLOT and MIGRATE of the keys in batches (every server)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
@@ -365,6 +376,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l resolv-conf -d 'Read
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l search-multiple-owners -l cluster-search-multiple-owners -d 'Also repair slots in which a master that does not serve them holds keys (reads every master\'s key count in all 16384 slots, as always; this only widens what is repaired)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l force -l cluster-fix-with-unreachable-masters -l cluster-fix-with-unreachable-primaries -d 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l cluster-use-atomic-slot-migration -d 'valkey-cli\'s spelling of `--migration atomic`'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -379,6 +391,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l timeout -l cluster
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l migration -d 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only' -r -f -a "auto\t'atomic where every source and target has it, else keys'
+atomic\t'the servers move whole slots (Valkey 9.0+)'
+keys\t'SETSLOT and MIGRATE of the keys in batches (every server)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
@@ -397,6 +412,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l resolv-conf -d 'Re
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l dry-run -d 'Print where the cluster stands and the steps left, and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l wait-sync -d 'Also wait, for a create plan, until every replica has finished its first sync'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l cluster-use-atomic-slot-migration -d 'valkey-cli\'s spelling of `--migration atomic`'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s 4 -d 'Resolve host names to IPv4 addresses only'

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::cluster::atomic::MethodChoice;
 use crate::cluster::load::Measure;
 use crate::exit::{EXIT_CODES_HELP, JSON_HELP};
 use crate::prompt::CONFIRMATION_HELP;
@@ -612,6 +613,46 @@ pub struct MigrateArgs {
     /// their new owners; longer exits 4 naming the nodes that lag.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
+    /// How slots move: `auto` lets the servers move whole slots (atomic slot migration,
+    /// CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves
+    /// them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a
+    /// server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel
+    /// and --replace apply to `keys` only.
+    #[arg(long, value_name = "METHOD", value_enum, default_value_t = MethodChoice::Auto)]
+    pub migration: MethodChoice,
+    /// valkey-cli's spelling of `--migration atomic`.
+    #[arg(
+        long = "cluster-use-atomic-slot-migration",
+        hide = true,
+        conflicts_with = "migration"
+    )]
+    pub use_atomic_slot_migration: bool,
+}
+
+impl MigrateArgs {
+    /// The method asked for, by either spelling.
+    pub fn method_choice(&self) -> MethodChoice {
+        match self.use_atomic_slot_migration {
+            true => MethodChoice::Atomic,
+            false => self.migration,
+        }
+    }
+}
+
+/// `--migration`'s values, with what each does.
+impl ValueEnum for MethodChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        &MethodChoice::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            MethodChoice::Auto => "atomic where every source and target has it, else keys",
+            MethodChoice::Atomic => "the servers move whole slots (Valkey 9.0+)",
+            MethodChoice::Keys => "SETSLOT and MIGRATE of the keys in batches (every server)",
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
 /// Arguments of `rtrib reshard`.
@@ -1140,6 +1181,7 @@ pub const REDIS_CLI_OPTIONS: &[(&str, Values)] = &[
     ("cluster-from-pass", Values::One),
     ("cluster-from-askpass", Values::Zero),
     ("cluster-copy", Values::Zero),
+    ("cluster-use-atomic-slot-migration", Values::Zero),
 ];
 
 /// Where rtrib honours one of [`REDIS_CLI_OPTIONS`].

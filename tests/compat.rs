@@ -569,6 +569,27 @@ fn every_redis_cli_option_is_honoured_where_it_means_something_and_ignored_elsew
         );
     }
 
+    // valkey-cli's --cluster-use-atomic-slot-migration asks for atomic slot migration, which
+    // Redis 7.0 lacks: refused before anything changes (tests/atomic.rs moves slots with it on
+    // Valkey 9).
+    let out = expect(
+        5,
+        &["--cluster-use-atomic-slot-migration"],
+        &[
+            "reshard",
+            &c0,
+            "--cluster-from",
+            &ids[0],
+            "--cluster-to",
+            &ids[1],
+            "--cluster-slots",
+            "10",
+            "--cluster-yes",
+            "--cluster-use-atomic-slot-migration",
+        ],
+    );
+    assert!(out.contains("needs CLUSTER MIGRATESLOTS"), "{out}");
+
     // create --cluster-replicas: the plan has a replica.
     let out = expect(
         0,

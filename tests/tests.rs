@@ -1,5 +1,6 @@
 //! Integration tests: the real `rtrib` binary against real `redis-server` processes.
 
+mod atomic;
 mod bad_input;
 mod balance;
 mod calls;

@@ -4,6 +4,7 @@
 //! servers, and `commands` turns its results into output.
 
 pub mod allocate;
+pub mod atomic;
 pub mod balance;
 pub mod check;
 pub mod converge;
@@ -19,5 +20,6 @@ pub mod metrics;
 pub mod migrate;
 pub mod placement;
 pub mod plan;
+pub mod server;
 pub mod slots;
 pub mod topology;
