@@ -402,12 +402,15 @@ fn wait_healthy(fixture: &Fixture) {
                     let lines = parse_nodes(&v);
                     lines.len() == NODES && lines.iter().all(NodeLine::is_settled)
                 })
-                && text(&["INFO", "replication"]).is_ok_and(|i| {
-                    !i.contains("role:slave") || i.contains("master_link_status:up")
-                })
+                && text(&["INFO", "replication"])
+                    .is_ok_and(|i| !i.contains("role:slave") || i.contains("master_link_status:up"))
         })
     });
-    assert!(healthy, "the cluster did not become healthy\n{}", fixture.logs());
+    assert!(
+        healthy,
+        "the cluster did not become healthy\n{}",
+        fixture.logs()
+    );
 }
 
 /// What the Kubernetes manifest does, in containers: the rtrib image copies itself into a

@@ -50,10 +50,7 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
     }
     if let Some(outcome) = outcome {
         if output.is_json() {
-            output.json(&PlacementDocument {
-                outcome,
-                placement: &placement,
-            })?;
+            output.json(&PlacementDocument::new(outcome, &placement))?;
         } else if placement.moves.is_empty() {
             output.step("Roles are placed as create places them: nothing to do.")?;
         }
@@ -89,11 +86,8 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
         wait_until_converged(&seed, &context.connect, left).await?;
         output.line(&output.style().ok(&format!("{} done", client.endpoint())))?;
     }
-    let document = serde_json::to_value(PlacementDocument {
-        outcome: "placed",
-        placement: &placement,
-    })
-    .map_err(std::io::Error::from)?;
+    let document = serde_json::to_value(PlacementDocument::new("placed", &placement))
+        .map_err(std::io::Error::from)?;
     let left = deadline.saturating_duration_since(Instant::now());
     let concluded = conclude(context, &seed, left, |_| document).await?;
     Ok(concluded.exit())
