@@ -333,3 +333,30 @@ on_every_server! {
         expect(0, &["check", &nodes[0].addr()]);
     }
 }
+
+/// `--takeover` promotes a replica without an election: it takes the slots, its master follows
+/// it, every key stays.
+#[test]
+fn takeover_promotes_a_replica_without_an_election() {
+    let (nodes, pairs) = six_pods(Nodes::start(NodesConfig::new(6, Layout::LoopbackIps)));
+    let (out, _) = expect(
+        0,
+        &[
+            "failover",
+            "--to",
+            &nodes[4].addr(),
+            "--takeover",
+            "-o",
+            "json",
+        ],
+    );
+    let doc: Json = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["mode"], "takeover", "{doc}");
+    assert_eq!(doc["master"]["id"], nodes[1].id());
+    assert_roles(
+        &nodes,
+        &[(0, 0, 5460), (4, 5461, 10922), (2, 10923, 16383)],
+        &[(3, 0), (1, 4), (5, 2)],
+    );
+    nodes.assert_values(&pairs);
+}
