@@ -360,3 +360,29 @@ fn takeover_promotes_a_replica_without_an_election() {
     );
     nodes.assert_values(&pairs);
 }
+
+/// With a password, as every command: the handover authenticates to every node it reads and
+/// to the replica it promotes.
+#[test]
+fn failover_with_a_password() {
+    let config = NodesConfig {
+        password: Some("s3cret".into()),
+        ..NodesConfig::new(6, Layout::LoopbackIps)
+    };
+    let (nodes, pairs) = six_pods(Nodes::start(config));
+    let (_, err) = expect(3, &["failover", "--from", &nodes[0].addr()]);
+    assert!(
+        err.contains("authentication") || err.contains("NOAUTH"),
+        "{err}"
+    );
+    expect(
+        0,
+        &["--pass", "s3cret", "failover", "--from", &nodes[0].addr()],
+    );
+    assert_roles(
+        &nodes,
+        &[(3, 0, 5460), (1, 5461, 10922), (2, 10923, 16383)],
+        &[(0, 3), (4, 1), (5, 2)],
+    );
+    nodes.assert_values(&pairs);
+}
