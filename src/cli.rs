@@ -1558,6 +1558,9 @@ mod tests {
     const MINIMAL_LINES: &[&str] = &[
         "create h:1 h:2 h:3",
         "replicate --master-addr h:1 --slave-addr h:2",
+        "failover --from h:1",
+        "rebalance-roles h:1",
+        "copy-binary /tmp",
         "add-node h:1 h:2",
         "del-node h:1 abcdef",
         "forget h:1 abcdef",

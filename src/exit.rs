@@ -8,7 +8,7 @@
 /// | 1 | problems found (`check`), or an operation failed |
 /// | 2 | usage error: bad arguments or options |
 /// | 3 | a node could not be reached or used: connection refused, authentication failed, not cluster-enabled, loading, not a Redis server |
-/// | 4 | rtrib waited as long as allowed and gave up: a name did not resolve within --resolve-timeout, a node did not answer within --connect-timeout/--command-timeout, the cluster did not converge within --wait-timeout |
+/// | 4 | rtrib waited as long as allowed and gave up: a name did not resolve within --resolve-timeout, a node did not answer within --connect-timeout/--command-timeout, the cluster did not converge (or a replica did not take over) within --wait-timeout |
 /// | 5 | refused: a precondition does not hold (e.g. a node is not empty); nothing was changed |
 /// | 6 | the nodes belong to a different cluster than the one asked for; nothing was changed |
 /// | 130 | interrupted (Ctrl-C) while the servers moved slots: their jobs were cancelled, and the report says what moved |

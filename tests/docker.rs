@@ -430,8 +430,8 @@ fn the_rtrib_image_hands_each_master_over_before_it_stops() {
         std::os::unix::fs::PermissionsExt::from_mode(0o777),
     )
     .unwrap();
-    let volume = format!("{}:/rtrib", shared.path().display());
-    let output = fixture.rtrib_with(&["--volume", &volume], &["copy-binary", "/rtrib"]);
+    let volume = format!("{}:/opt/rtrib", shared.path().display());
+    let output = fixture.rtrib_with(&["--volume", &volume], &["copy-binary", "/opt/rtrib"]);
     assert!(output.status.success(), "{output:?}");
     let copy = shared.path().join("rtrib");
     assert_eq!(

@@ -333,3 +333,56 @@ on_every_server! {
         expect(0, &["check", &nodes[0].addr()]);
     }
 }
+
+/// `--takeover` promotes a replica without an election: it takes the slots, its master follows
+/// it, every key stays.
+#[test]
+fn takeover_promotes_a_replica_without_an_election() {
+    let (nodes, pairs) = six_pods(Nodes::start(NodesConfig::new(6, Layout::LoopbackIps)));
+    let (out, _) = expect(
+        0,
+        &[
+            "failover",
+            "--to",
+            &nodes[4].addr(),
+            "--takeover",
+            "-o",
+            "json",
+        ],
+    );
+    let doc: Json = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["mode"], "takeover", "{doc}");
+    assert_eq!(doc["master"]["id"], nodes[1].id());
+    assert_roles(
+        &nodes,
+        &[(0, 0, 5460), (4, 5461, 10922), (2, 10923, 16383)],
+        &[(3, 0), (1, 4), (5, 2)],
+    );
+    nodes.assert_values(&pairs);
+}
+
+/// With a password, as every command: the handover authenticates to every node it reads and
+/// to the replica it promotes.
+#[test]
+fn failover_with_a_password() {
+    let config = NodesConfig {
+        password: Some("s3cret".into()),
+        ..NodesConfig::new(6, Layout::LoopbackIps)
+    };
+    let (nodes, pairs) = six_pods(Nodes::start(config));
+    let (_, err) = expect(3, &["failover", "--from", &nodes[0].addr()]);
+    assert!(
+        err.contains("authentication") || err.contains("NOAUTH"),
+        "{err}"
+    );
+    expect(
+        0,
+        &["--pass", "s3cret", "failover", "--from", &nodes[0].addr()],
+    );
+    assert_roles(
+        &nodes,
+        &[(3, 0, 5460), (1, 5461, 10922), (2, 10923, 16383)],
+        &[(0, 3), (4, 1), (5, 2)],
+    );
+    nodes.assert_values(&pairs);
+}

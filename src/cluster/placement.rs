@@ -5,11 +5,9 @@
 //! Two moves change roles without moving a slot or a key: a coordinated failover (a replica
 //! takes its master's slots; the master and its other replicas follow it) and
 //! `CLUSTER REPLICATE` (a replica follows another master, after a full sync). [`plan_placement`]
-//! searches greedily: at each step it takes the move that lowers the [`Score`] most (ties: the
-//! first in node ID order), and stops when no move lowers it. The plan is deterministic, never
+//! searches greedily: at each step it takes the move that lowers the [`Score`] most (ties: by
+//! node ID), and stops when no move lowers it. The plan is deterministic, never
 //! makes the score worse, and is empty for a placement no single move improves.
-
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -56,7 +54,7 @@ pub enum Move {
 }
 
 /// The plan: the moves, and the score before and after them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
     /// The score of the placement found.
     pub before: Score,
@@ -68,31 +66,36 @@ pub struct Placement {
 
 /// The [`Score`] of `members`.
 pub fn score(members: &[Member]) -> Score {
-    let domain_of: BTreeMap<&NodeId, &Domain> =
-        members.iter().map(|m| (&m.id, &m.domain)).collect();
-    let mut replicas: BTreeMap<&NodeId, usize> = members
+    let masters: Vec<&Member> = members.iter().filter(|m| m.master.is_none()).collect();
+    let replicas: Vec<usize> = masters
         .iter()
-        .filter(|m| m.master.is_none())
-        .map(|m| (&m.id, 0))
+        .map(|master| {
+            members
+                .iter()
+                .filter(|m| m.master.as_ref() == Some(&master.id))
+                .count()
+        })
         .collect();
-    let mut masters_per_domain: BTreeMap<&Domain, usize> = BTreeMap::new();
-    let mut replicas_with_master = 0;
-    for member in members {
-        match &member.master {
-            None => *masters_per_domain.entry(&member.domain).or_default() += 1,
-            Some(master) => {
-                if let Some(count) = replicas.get_mut(master) {
-                    *count += 1;
-                }
-                replicas_with_master += usize::from(domain_of.get(master) == Some(&&member.domain));
-            }
-        }
-    }
+    let beside_master = |replica: &&Member| {
+        masters
+            .iter()
+            .any(|m| replica.master.as_ref() == Some(&m.id) && m.domain == replica.domain)
+    };
+    let sharing = masters
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            masters[i + 1..]
+                .iter()
+                .filter(|b| b.domain == a.domain)
+                .count()
+        })
+        .sum();
     Score {
-        replicas_with_master,
-        masters_without_replica: replicas.values().filter(|&&n| n == 0).count(),
-        masters_sharing_domain: masters_per_domain.values().map(|n| n * (n - 1) / 2).sum(),
-        replica_spread: replicas.values().map(|n| n * n).sum(),
+        replicas_with_master: members.iter().filter(beside_master).count(),
+        masters_without_replica: replicas.iter().filter(|&&n| n == 0).count(),
+        masters_sharing_domain: sharing,
+        replica_spread: replicas.iter().map(|n| n * n).sum(),
     }
 }
 
@@ -116,17 +119,10 @@ pub fn apply(members: &mut [Member], step: &Move) {
     }
 }
 
-/// Every move possible from `members`, in node ID order.
+/// Every move possible from `members`.
 fn candidates(members: &[Member]) -> Vec<Move> {
-    let mut sorted: Vec<&Member> = members.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let masters: Vec<&NodeId> = sorted
-        .iter()
-        .filter(|m| m.master.is_none())
-        .map(|m| &m.id)
-        .collect();
     let mut moves = Vec::new();
-    for member in &sorted {
+    for member in members {
         let Some(master) = &member.master else {
             continue;
         };
@@ -134,15 +130,27 @@ fn candidates(members: &[Member]) -> Vec<Move> {
             replica: member.id.clone(),
             master: master.clone(),
         });
-        for &to in masters.iter().filter(|&&to| to != master) {
+        for to in members
+            .iter()
+            .filter(|m| m.master.is_none() && &m.id != master)
+        {
             moves.push(Move::Replicate {
                 replica: member.id.clone(),
                 from: master.clone(),
-                to: to.clone(),
+                to: to.id.clone(),
             });
         }
     }
     moves
+}
+
+/// Orders moves of equal effect, whatever the order of the members: by the replica's ID, a
+/// failover first, then by the new master's ID.
+fn tie_break(step: &Move) -> (&NodeId, Option<&NodeId>) {
+    match step {
+        Move::Failover { replica, .. } => (replica, None),
+        Move::Replicate { replica, to, .. } => (replica, Some(to)),
+    }
 }
 
 /// The moves that bring `members` closest to `create`'s placement (see the module docs).
@@ -160,7 +168,7 @@ pub fn plan_placement(members: &[Member]) -> Placement {
                 apply(&mut next, &step);
                 (score(&next), step, next)
             })
-            .min_by(|a, b| a.0.cmp(&b.0));
+            .min_by(|a, b| (a.0, tie_break(&a.1)).cmp(&(b.0, tie_break(&b.1))));
         match best {
             Some((next_score, step, next)) if next_score < now => {
                 now = next_score;
@@ -252,7 +260,7 @@ mod tests {
     }
 
     proptest! {
-        /// Any placement: the plan is deterministic, its steps are valid (a failover promotes a
+        /// Any placement: the plan is deterministic (whatever the order of the members), its steps are valid (a failover promotes a
         /// replica of that master, a replica moves to another master), it never makes the
         /// score worse, its `after` is what the steps give, and planning again finds nothing.
         #[test]
@@ -272,6 +280,9 @@ mod tests {
             let start = members(&names, &masters);
             let placement = plan_placement(&start);
             prop_assert_eq!(&placement, &plan_placement(&start));
+            let mut reversed = start.clone();
+            reversed.reverse();
+            prop_assert_eq!(&placement.moves, &plan_placement(&reversed).moves);
             prop_assert!(placement.after <= placement.before);
             prop_assert_eq!(placement.before, score(&start));
             let mut now = start.clone();

@@ -3,20 +3,27 @@
 //! `emptyDir` shared with the Redis container, is what that container's preStop hook runs
 //! (`rtrib failover --from` its own pod).
 
-use std::os::unix::fs::PermissionsExt;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 
 use crate::cli::CopyBinaryArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 
-/// Copies the running binary into the directory, atomically (a temporary file renamed).
+/// Copies the running binary (`/proc/self/exe`) into the directory, executable, atomically (a
+/// temporary file renamed).
 pub fn run(context: &Context, args: &CopyBinaryArgs) -> Result<Exit> {
     let target = args.dir.join("rtrib");
     let temporary = args.dir.join(".rtrib.tmp");
-    let copied = std::env::current_exe().and_then(|source| {
-        std::fs::copy(&source, &temporary)?;
-        std::fs::set_permissions(&temporary, std::fs::Permissions::from_mode(0o755))?;
+    let copied = std::fs::read("/proc/self/exe").and_then(|bytes| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o755)
+            .open(&temporary)?
+            .write_all(&bytes)?;
         std::fs::rename(&temporary, &target)
     });
     copied.map_err(|error| {

@@ -62,7 +62,8 @@ pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
     let (master, replica, chosen) = match handover {
         Handover::Nothing(reason) => {
             if output.is_json() {
-                output.json(&FailoverDocument::nothing_to_do(&seed, reason))?;
+                let document = FailoverDocument::nothing_to_do(&seed, reason);
+                output.json(&serde_json::to_value(document).map_err(std::io::Error::from)?)?;
             } else {
                 output.step(&reason)?;
             }

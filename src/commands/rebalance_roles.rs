@@ -5,10 +5,12 @@
 
 use std::time::Instant;
 
+use serde_json::Value;
+
 use crate::cli::RebalanceRolesArgs;
 use crate::cluster::check::Topology;
 use crate::cluster::failover::node_domain;
-use crate::cluster::placement::{Member, Move, plan_placement};
+use crate::cluster::placement::{Member, Move, Placement, plan_placement};
 use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -50,10 +52,7 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
     }
     if let Some(outcome) = outcome {
         if output.is_json() {
-            output.json(&PlacementDocument {
-                outcome,
-                placement: &placement,
-            })?;
+            output.json(&document(outcome, &placement)?)?;
         } else if placement.moves.is_empty() {
             output.step("Roles are placed as create places them: nothing to do.")?;
         }
@@ -89,14 +88,18 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
         wait_until_converged(&seed, &context.connect, left).await?;
         output.line(&output.style().ok(&format!("{} done", client.endpoint())))?;
     }
-    let document = serde_json::to_value(PlacementDocument {
-        outcome: "placed",
-        placement: &placement,
-    })
-    .map_err(std::io::Error::from)?;
+    let document = document("placed", &placement)?;
     let left = deadline.saturating_duration_since(Instant::now());
     let concluded = conclude(context, &seed, left, |_| document).await?;
     Ok(concluded.exit())
+}
+
+/// The JSON document, as a value (the same serialization for the plan and the final report).
+fn document(outcome: &'static str, placement: &Placement) -> Result<Value> {
+    Ok(
+        serde_json::to_value(PlacementDocument::new(outcome, placement))
+            .map_err(std::io::Error::from)?,
+    )
 }
 
 /// The masters serving slots and their replicas, each in its failure domain.

@@ -88,9 +88,24 @@ impl FailoverDocument {
 pub struct PlacementDocument<'a> {
     /// `placed`, `dry_run` or `nothing_to_do`.
     pub outcome: &'static str,
-    /// The score before, the score after, and the moves.
-    #[serde(flatten)]
-    pub placement: &'a Placement,
+    /// The placement's score before the moves.
+    pub before: Score,
+    /// Its score after them.
+    pub after: Score,
+    /// The moves, in order.
+    pub moves: &'a [Move],
+}
+
+impl<'a> PlacementDocument<'a> {
+    /// The document of `placement` with `outcome`.
+    pub fn new(outcome: &'static str, placement: &'a Placement) -> Self {
+        Self {
+            outcome,
+            before: placement.before,
+            after: placement.after,
+            moves: &placement.moves,
+        }
+    }
 }
 
 /// The placement's plan as text: the score now, each move, the score after.
