@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::cli::FailoverArgs;
 use crate::cluster::check::{NodeReport, Topology};
-use crate::cluster::failover::{Chosen, choose_replica, node_domain, unfit};
+use crate::cluster::failover::{Chosen, choose_replica, flagged_failing, node_domain, unfit};
 use crate::cluster::metrics::NodeStats;
 use crate::cluster::topology::NodeId;
 use crate::commands::check::{conclude, settle};
@@ -175,11 +175,7 @@ fn to_replica<'a>(
         .and_then(|id| topology.node(id))
         .ok_or_else(|| Error::Refused(format!("{name} replicates no known master")))?;
     if mode == Mode::Coordinated {
-        let failing = topology
-            .seed_view()
-            .get(master.id())
-            .is_some_and(|e| e.flags.fail || e.flags.pfail);
-        if !master.is_reachable() || failing {
+        if !master.is_reachable() || flagged_failing(topology, master.id()) {
             return Err(Error::Refused(format!(
                 "its master {} is unreachable or failing: a coordinated failover needs it; \
                  --force promotes {name} without it (writes it had not received are lost); \

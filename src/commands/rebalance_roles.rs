@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::cli::RebalanceRolesArgs;
 use crate::cluster::check::Topology;
-use crate::cluster::failover::node_domain;
+use crate::cluster::failover::{flagged_failing, node_domain};
 use crate::cluster::placement::{Member, Move, Placement, plan_placement};
 use crate::commands::check::{conclude, settle};
 use crate::context::Context;
@@ -27,13 +27,11 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
     settle(context, &seed).await;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
     let topology = &fetched.topology;
-    let seen = topology.seed_view();
-    if let Some(node) = topology.nodes.iter().find(|n| {
-        !n.is_reachable()
-            || seen
-                .get(n.id())
-                .is_some_and(|e| e.flags.fail || e.flags.pfail)
-    }) {
+    if let Some(node) = topology
+        .nodes
+        .iter()
+        .find(|n| !n.is_reachable() || flagged_failing(topology, n.id()))
+    {
         return Err(Error::Refused(format!(
             "{} is unreachable or failing: roles are placed on a whole cluster only (rtrib \
              check shows it); nothing was changed",
@@ -54,7 +52,7 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
         if output.is_json() {
             output.json(&document(outcome, &placement)?)?;
         } else if placement.moves.is_empty() {
-            output.step("Roles are placed as create places them: nothing to do.")?;
+            output.step("No role change improves the placement: nothing to do.")?;
         }
         return Ok(Exit::Ok);
     }
