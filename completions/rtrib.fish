@@ -50,6 +50,8 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -s h -l help -d 'Print help (s
 complete -c rtrib -n "__fish_rtrib_needs_command" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "failover" -d 'Hand a master\'s slots to a replica before the master stops (coordinated, no write lost)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "rebalance-roles" -d 'Restore create\'s role placement after failovers: masters spread, replicas off their host'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
@@ -65,6 +67,7 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "call" -d 'Run a command
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "import" -d 'Move (or copy) the keys of a standalone Redis into the cluster\'s masters'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "copy-binary" -d 'Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
@@ -128,6 +131,63 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s y -l yes -l cl
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l from -d 'Hand this master\'s slots to its best replica; a replica or a master without slots: nothing to do' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l to -d 'Promote this replica' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l host-of -d 'Failure domain of a node, as for create: --from prefers a replica outside the master\'s' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l wait-timeout -d 'How long to wait for the replica to take over and every node to agree' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l force -d 'With --to: promote without the master (it is unreachable); writes it had not passed on are lost'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l takeover -d 'With --to: promote without the master and without an election (no majority reachable); risks two masters for the same slots in a partition'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l host-of -d 'Failure domain of a node (e.g. the Kubernetes node a pod runs on), as for create. Repeatable; unlabelled nodes are grouped by IP address' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l wait-timeout -d 'How long to wait for all the steps and for every node to agree' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l dry-run -d 'Print the plan and change nothing'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l master-id -l cluster-master-id -l cluster-primary-id -d 'The master to replicate: its ID, an ID prefix (6+ characters) or its address' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l wait-timeout -d 'How long to wait until every node knows the new node' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -216,6 +276,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l timeout -l clust
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l migration -d 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only' -r -f -a "auto\t'atomic where every source and target has it, else keys'
+atomic\t'the servers move whole slots (Valkey 9.0+)'
+keys\t'SETSLOT and MIGRATE of the keys in batches (every server)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
@@ -233,6 +296,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l dns-server -d 'A
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l cluster-use-atomic-slot-migration -d 'valkey-cli\'s spelling of `--migration atomic`'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -254,6 +318,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l timeout -l clu
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l migration -d 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only' -r -f -a "auto\t'atomic where every source and target has it, else keys'
+atomic\t'the servers move whole slots (Valkey 9.0+)'
+keys\t'SETSLOT and MIGRATE of the keys in batches (every server)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
@@ -273,6 +340,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l use-empty-mast
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l auto-weights -d 'Accepted for redis-trib.rb scripts and ignored (it never did anything there either)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l simulate -l cluster-simulate -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l cluster-use-atomic-slot-migration -d 'valkey-cli\'s spelling of `--migration atomic`'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -287,6 +355,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l timeout -l cluster-t
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l migration -d 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only' -r -f -a "auto\t'atomic where every source and target has it, else keys'
+atomic\t'the servers move whole slots (Valkey 9.0+)'
+keys\t'SETSLOT and MIGRATE of the keys in batches (every server)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
@@ -305,6 +376,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l resolv-conf -d 'Read
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l search-multiple-owners -l cluster-search-multiple-owners -d 'Also repair slots in which a master that does not serve them holds keys (reads every master\'s key count in all 16384 slots, as always; this only widens what is repaired)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l force -l cluster-fix-with-unreachable-masters -l cluster-fix-with-unreachable-primaries -d 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l cluster-use-atomic-slot-migration -d 'valkey-cli\'s spelling of `--migration atomic`'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -319,6 +391,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l timeout -l cluster
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l migration -d 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only' -r -f -a "auto\t'atomic where every source and target has it, else keys'
+atomic\t'the servers move whole slots (Valkey 9.0+)'
+keys\t'SETSLOT and MIGRATE of the keys in batches (every server)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
@@ -337,6 +412,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l resolv-conf -d 'Re
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l dry-run -d 'Print where the cluster stands and the steps left, and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l wait-sync -d 'Also wait, for a create plan, until every replica has finished its first sync'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l cluster-use-atomic-slot-migration -d 'valkey-cli\'s spelling of `--migration atomic`'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -576,6 +652,30 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s y -l yes -l clus
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
+json\t'One JSON document on stdout'
+prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l user -d 'ACL user name for AUTH (default: the default user)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l key -d 'The client certificate\'s private key (PEM)' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l command-timeout -d 'How long to wait for each command\'s reply' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s 4 -d 'Resolve host names to IPv4 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s 6 -d 'Resolve host names to IPv6 addresses only'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
@@ -600,22 +700,25 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s y -l yes -l 
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "reshard" -d 'Move N slots (and their keys) to a master, from some or all of the others'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "rebalance" -d 'Even out the slots between masters, or what they hold (--by keys), by weight'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "fix" -d 'Repair open slots, uncovered slots and multiple owners, losing no key'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "apply" -d 'Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "info" -d 'Show each master\'s keys, memory, slots and replicas, and where the keys pile up'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "import" -d 'Move (or copy) the keys of a standalone Redis into the cluster\'s masters'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "replicate" -d 'Attach an empty node as a replica of a master (redis-trib.py\'s spelling)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "failover" -d 'Hand a master\'s slots to a replica before the master stops (coordinated, no write lost)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "rebalance-roles" -d 'Restore create\'s role placement after failovers: masters spread, replicas off their host'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "add-node" -d 'Add an empty node to a cluster, as a master or as a replica'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "del-node" -d 'Remove a node from the cluster (with --force: a dead or unreachable one too)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "forget" -d 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "reshard" -d 'Move N slots (and their keys) to a master, from some or all of the others'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "rebalance" -d 'Even out the slots between masters, or what they hold (--by keys), by weight'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "fix" -d 'Repair open slots, uncovered slots and multiple owners, losing no key'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "apply" -d 'Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "heal" -d 'Re-join nodes after restarts gave them new IP addresses; a no-op on a healthy cluster'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "wait" -d 'Block until the nodes answer and are cluster-enabled (or the cluster state is ok)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "check" -d 'Check the cluster\'s health: slot agreement, open slots, coverage, failing nodes'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "info" -d 'Show each master\'s keys, memory, slots and replicas, and where the keys pile up'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "call" -d 'Run a command on every node concurrently and print each node\'s reply'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "import" -d 'Move (or copy) the keys of a standalone Redis into the cluster\'s masters'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "sandbox" -d 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "copy-binary" -d 'Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -8,9 +8,10 @@
 /// | 1 | problems found (`check`), or an operation failed |
 /// | 2 | usage error: bad arguments or options |
 /// | 3 | a node could not be reached or used: connection refused, authentication failed, not cluster-enabled, loading, not a Redis server |
-/// | 4 | rtrib waited as long as allowed and gave up: a name did not resolve within --resolve-timeout, a node did not answer within --connect-timeout/--command-timeout, the cluster did not converge within --wait-timeout |
+/// | 4 | rtrib waited as long as allowed and gave up: a name did not resolve within --resolve-timeout, a node did not answer within --connect-timeout/--command-timeout, the cluster did not converge (or a replica did not take over) within --wait-timeout |
 /// | 5 | refused: a precondition does not hold (e.g. a node is not empty); nothing was changed |
 /// | 6 | the nodes belong to a different cluster than the one asked for; nothing was changed |
+/// | 130 | interrupted (Ctrl-C) while the servers moved slots: their jobs were cancelled, and the report says what moved |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// 0: success, or a healthy cluster.
@@ -27,6 +28,8 @@ pub enum Exit {
     Refused = 5,
     /// 6: the nodes belong to another cluster; nothing changed.
     ForeignCluster = 6,
+    /// 130 (128 + SIGINT, as shells report it): Ctrl-C stopped a run; what it did is reported.
+    Interrupted = 130,
 }
 
 impl Exit {
@@ -53,16 +56,18 @@ Exit codes:
   4  a deadline passed: a name did not resolve in time, a node did not answer
      in time, or the cluster did not converge in time
   5  refused: a precondition does not hold (e.g. node not empty); nothing changed
-  6  the nodes belong to a different cluster; nothing changed";
+  6  the nodes belong to a different cluster; nothing changed
+  130  interrupted by Ctrl-C while the servers moved slots (atomic migration):
+     their jobs were cancelled; the report says which slots moved";
 
 /// The JSON documents printed with `--output json`, one per command, for `--help` and the man
 /// page. Field names are stable; new fields may be added.
 pub const JSON_HELP: &str = "\
 JSON output (-o json): one document on stdout; progress and logs never go there.
   check        seed, healthy, nodes[] (id, name, addr, role, flags, master_id, slots
-               [[first,last]...], slot_count, keys, replicas, reachable, error,
-               migrating, importing), uncovered_slots, open_slots, findings[] (kind,
-               severity, problem, and the finding's own fields)
+               [[first,last]...], slot_count, keys, replicas, server (kind, version),
+               reachable, error, migrating, importing), uncovered_slots, open_slots,
+               findings[] (kind, severity, problem, and the finding's own fields)
   info         masters[] (as check's nodes, plus keys_percent, used_memory,
                used_memory_percent, load, load_percent, figures_from, figures_error),
                total_keys, total_slots, total_replicas, keys_per_slot,
@@ -73,6 +78,12 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                name, addr, role, slots, master_id), anti_affinity, steps (add_slots,
                config_epochs, meets, replicate, fresh), check
   replicate    outcome (attached | already_replica), master, replica, check
+  failover     outcome (failed_over | nothing_to_do), mode, master, replica (id,
+               addr), slots, other_domain, offset_gap, took_ms, check; nothing to
+               do: node, reason
+  rebalance-roles
+               outcome (placed | dry_run | nothing_to_do), before, after (scores),
+               moves[] (kind, replica, master | from, to), check
   add-node     outcome (added | already_member), node, check
   del-node,    outcome (removed), node, replicas_moved[] (replica, master), reset,
   forget       check
@@ -80,9 +91,9 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                forgotten[] (id, addr), check
   wait         outcome (ready | timeout), for, waited_ms, nodes[] (node, endpoint,
                ready, waiting_for, ready_after_ms)
-  reshard,     outcome (moved | resumed | balanced | dry_run | failed), moves[] (slot,
-  rebalance    from, to), slots_moved, keys_moved, seconds, failures[] (slot, from, to,
-               reason), check; rebalance adds by, total_load, total_weight, masters[]
+  reshard,     outcome (moved | resumed | balanced | dry_run | failed | interrupted),
+  rebalance    method (atomic | keys), moves[] (slot, from, to), slots_moved,
+               keys_moved, seconds, failures[] (slot, from, to, reason), check; rebalance adds by, total_load, total_weight, masters[]
                (id, addr, weight, slots_before, slots_after, before, target, after),
                unsplittable[] (slot, owner, weight, percent, share_percent)
   fix          outcome (fixed | nothing_to_fix | failed), open, uncovered,

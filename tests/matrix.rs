@@ -142,6 +142,7 @@ on_every_server! {
 
     /// fix finishes a slot left half-migrated by hand, then a reshard killed with SIGKILL in
     /// the middle of a slot is finished by running it again: nothing open, every key intact.
+    /// Per key on every server (tests/atomic.rs kills atomic runs).
     fn fix_and_a_rerun_finish_interrupted_moves(server) {
         const KEYS: usize = 20_000;
         let nodes = Nodes::start(NodesConfig::on(server, 3, Layout::Ports));
@@ -168,7 +169,7 @@ on_every_server! {
         // A reshard killed while a slot is in flight, then run again.
         let args = [
             "reshard", &a.addr(), "--from", "all", "--to", &c.addr(), "--slots", "3000",
-            "--yes", "--pipeline", "5", "--parallel", "4",
+            "--yes", "--pipeline", "5", "--parallel", "4", "--migration", "keys",
         ];
         let before = agreed_slot_counts(&nodes)[&c.id()];
         let mut child = Command::new(env!("CARGO_BIN_EXE_rtrib"))

@@ -95,17 +95,22 @@ fn assert_slots(nodes: &[&RedisNode], expected: &[(&RedisNode, usize)]) {
 }
 
 /// Reads every key `key:i` back through the node serving its slot (per CLUSTER SLOTS of the
-/// first node) and asserts it is `value:i`; also asserts that the masters hold `count` keys.
+/// first node) and asserts it is `value:i`; also asserts that the masters hold `count` keys
+/// (waiting up to 10 s: after an atomic slot migration the source drops its copy in the
+/// background).
 pub(crate) fn assert_keys(nodes: &[&RedisNode], count: usize) {
-    let masters: usize = nodes
-        .iter()
-        .filter(|n| {
-            matches!(n.cmd(&["ROLE"]), Value::Array(ref role)
-                if role.first().map(value_to_string).as_deref() == Some("master"))
-        })
-        .map(|n| n.cmd_str(&["DBSIZE"]).parse::<usize>().unwrap())
-        .sum();
-    assert_eq!(masters, count, "key count");
+    let masters = || -> usize {
+        nodes
+            .iter()
+            .filter(|n| {
+                matches!(n.cmd(&["ROLE"]), Value::Array(ref role)
+                    if role.first().map(value_to_string).as_deref() == Some("master"))
+            })
+            .map(|n| n.cmd_str(&["DBSIZE"]).parse::<usize>().unwrap())
+            .sum()
+    };
+    wait_until(Duration::from_secs(10), || masters() == count);
+    assert_eq!(masters(), count, "key count");
     let mut owners = vec![None; 16384];
     let Value::Array(ranges) = nodes[0].cmd(&["CLUSTER", "SLOTS"]) else {
         panic!("CLUSTER SLOTS is not an array");

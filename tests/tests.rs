@@ -1,5 +1,6 @@
 //! Integration tests: the real `rtrib` binary against real `redis-server` processes.
 
+mod atomic;
 mod bad_input;
 mod balance;
 mod calls;
@@ -10,6 +11,7 @@ mod converge;
 mod create;
 mod discovery;
 mod docker;
+mod failover;
 mod fix;
 mod fixture;
 mod generated;

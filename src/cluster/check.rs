@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::atomic::{JobState, SlotMigration};
 use super::endpoint::Endpoint;
+use super::server::Server;
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::topology::{NodeEntry, NodeId, NodesView};
 
@@ -50,6 +52,11 @@ pub enum NodeState {
         /// The slots in which the node holds keys (`CLUSTER COUNTKEYSINSLOT > 0`); fetched
         /// only for `--search-multiple-owners`.
         slots_with_keys: Option<SlotSet>,
+        /// The server it runs (`INFO server`), when it said.
+        server: Option<Server>,
+        /// Its log of atomic slot migrations (`CLUSTER GETSLOTMIGRATIONS`, newest first); read
+        /// from masters whose server has them, else empty.
+        migrations: Vec<SlotMigration>,
     },
     /// Tried, and failed.
     Unreachable {
@@ -78,6 +85,22 @@ impl NodeReport {
         }
     }
 
+    /// The server the node runs, when it is reachable and said.
+    pub fn server(&self) -> Option<&Server> {
+        match &self.state {
+            NodeState::Reachable { server, .. } => server.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The node's log of atomic slot migrations (empty when it has none or was not read).
+    pub fn migrations(&self) -> &[SlotMigration] {
+        match &self.state {
+            NodeState::Reachable { migrations, .. } => migrations,
+            _ => &[],
+        }
+    }
+
     /// Whether rtrib talked to the node.
     pub fn is_reachable(&self) -> bool {
         self.view().is_some()
@@ -101,6 +124,8 @@ impl Topology {
                     view: view.clone(),
                     keys: 0,
                     slots_with_keys: None,
+                    server: None,
+                    migrations: Vec::new(),
                 },
             })
             .collect();
@@ -244,6 +269,38 @@ pub enum Finding {
         /// Slots migrating or importing anywhere.
         slots: SlotSet,
     },
+    /// A master runs an atomic slot migration job (Valkey ≥ 9.0 `CLUSTER MIGRATESLOTS`): the
+    /// slots move to the target when it ends. A run of rtrib that was stopped waits for it
+    /// when it is run again.
+    SlotMigrationInFlight {
+        /// The source primary.
+        source: NodeId,
+        /// The target primary.
+        target: NodeId,
+        /// The slots.
+        slots: SlotSet,
+        /// The job's name.
+        name: String,
+        /// The server's state name (`waiting-to-pause`, `failover-granted`...).
+        state: String,
+    },
+    /// A master's newest atomic migration job for some slots it still serves failed or was
+    /// cancelled: nothing moved (the server rolled back). Not a problem in itself; re-run
+    /// the move.
+    SlotMigrationFailed {
+        /// The source primary.
+        source: NodeId,
+        /// The target primary.
+        target: NodeId,
+        /// The slots (still the source's).
+        slots: SlotSet,
+        /// The job's name.
+        name: String,
+        /// `failed` or `cancelled`.
+        state: String,
+        /// The server's message.
+        message: String,
+    },
     /// Slots no reachable master serves (by its own `myself` line): keys there fail with
     /// `CLUSTERDOWN`, and with `cluster-require-full-coverage yes` the whole cluster stops.
     /// An unreachable master's slots count as uncovered, as in redis-cli.
@@ -308,6 +365,8 @@ impl Finding {
             Finding::Migrating { .. }
             | Finding::Importing { .. }
             | Finding::OpenSlots { .. }
+            | Finding::SlotMigrationInFlight { .. }
+            | Finding::SlotMigrationFailed { .. }
             | Finding::Unreachable { .. }
             | Finding::Failing { .. }
             | Finding::NotContacted { .. }
@@ -317,11 +376,13 @@ impl Finding {
     }
 
     /// Every [`Finding::kind`], in the order of the variants.
-    pub const KINDS: [&'static str; 11] = [
+    pub const KINDS: [&'static str; 13] = [
         "slots_disagree",
         "migrating",
         "importing",
         "open_slots",
+        "slot_migration_in_flight",
+        "slot_migration_failed",
         "uncovered_slots",
         "multiple_owners",
         "unreachable",
@@ -338,6 +399,8 @@ impl Finding {
             Finding::Migrating { .. } => "migrating",
             Finding::Importing { .. } => "importing",
             Finding::OpenSlots { .. } => "open_slots",
+            Finding::SlotMigrationInFlight { .. } => "slot_migration_in_flight",
+            Finding::SlotMigrationFailed { .. } => "slot_migration_failed",
             Finding::UncoveredSlots { .. } => "uncovered_slots",
             Finding::MultipleOwners { .. } => "multiple_owners",
             Finding::Unreachable { .. } => "unreachable",
@@ -349,9 +412,12 @@ impl Finding {
     }
 
     /// Whether the finding makes the cluster unhealthy (a non-zero exit). Everything but
-    /// [`Finding::NoReplicas`] is.
+    /// [`Finding::NoReplicas`] and [`Finding::SlotMigrationFailed`] is.
     pub fn is_problem(&self) -> bool {
-        !matches!(self, Finding::NoReplicas { .. })
+        !matches!(
+            self,
+            Finding::NoReplicas { .. } | Finding::SlotMigrationFailed { .. }
+        )
     }
 }
 
@@ -363,6 +429,7 @@ pub fn check(topology: &Topology, options: &CheckOptions) -> CheckReport {
         findings.push(Finding::SlotsDisagree { ranges });
     }
     findings.extend(open_slots(topology));
+    findings.extend(slot_migrations(topology));
     let uncovered = served_slots(topology).complement();
     if !uncovered.is_empty() {
         findings.push(Finding::UncoveredSlots { slots: uncovered });
@@ -434,6 +501,53 @@ fn disagreements(topology: &Topology) -> Option<Vec<Disagreement>> {
             })
             .collect(),
     )
+}
+
+/// The atomic slot migrations the masters run as sources, then their failed jobs that
+/// still matter: the newest job of that source touching those slots, the slots still its own.
+fn slot_migrations(topology: &Topology) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for master in topology.masters() {
+        let exports: Vec<&SlotMigration> =
+            master.migrations().iter().filter(|m| m.export).collect();
+        for (index, job) in exports.iter().enumerate() {
+            let (source, target, slots, name, state) = (
+                job.source.clone(),
+                job.target.clone(),
+                job.slots.clone(),
+                job.name.clone(),
+                job.state.clone(),
+            );
+            match job.job_state() {
+                JobState::Running => findings.push(Finding::SlotMigrationInFlight {
+                    source,
+                    target,
+                    slots,
+                    name,
+                    state,
+                }),
+                JobState::Failed => {
+                    // The log is newest first: a job before this one took the slots over.
+                    let newer = exports[..index]
+                        .iter()
+                        .any(|m| !m.slots.intersection(&job.slots).is_empty());
+                    let still_here = job.slots.difference(&master.entry.slots).is_empty();
+                    if !newer && still_here {
+                        findings.push(Finding::SlotMigrationFailed {
+                            source,
+                            target,
+                            slots,
+                            name,
+                            state,
+                            message: job.message.clone(),
+                        });
+                    }
+                }
+                JobState::Success => {}
+            }
+        }
+    }
+    findings
 }
 
 /// `Migrating` / `Importing` per reachable master, then `OpenSlots` if any.
@@ -603,6 +717,8 @@ mod tests {
                             view: view.clone(),
                             keys: 0,
                             slots_with_keys: Some(SlotSet::new()),
+                            server: None,
+                            migrations: Vec::new(),
                         },
                     ),
                     None => {

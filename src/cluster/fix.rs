@@ -443,6 +443,8 @@ mod tests {
                         view,
                         keys: 0,
                         slots_with_keys: None,
+                        server: None,
+                        migrations: Vec::new(),
                     }
                 };
                 NodeReport {

@@ -219,11 +219,12 @@ fn slot_metrics(topology: &Topology, report: &CheckReport) -> Vec<Family> {
     for entry in &topology.seed_view().entries {
         assigned.union_with(&entry.slots);
     }
-    let (mut uncovered, mut open, mut disputed) = (0, 0, 0);
+    let (mut uncovered, mut open, mut disputed, mut atomic) = (0, 0, 0, 0);
     for finding in &report.findings {
         match finding {
             Finding::UncoveredSlots { slots } => uncovered += slots.len(),
             Finding::OpenSlots { slots } => open += slots.len(),
+            Finding::SlotMigrationInFlight { slots, .. } => atomic += slots.len(),
             Finding::SlotsDisagree { ranges } => {
                 disputed += ranges.iter().map(|r| r.slots.len()).sum::<usize>();
             }
@@ -255,9 +256,10 @@ fn slot_metrics(topology: &Topology, report: &CheckReport) -> Vec<Family> {
         Family::gauge(
             "rtrib_cluster_slots_migrating",
             "Slots being moved to another master, by migration method (key_by_key: slots \
-             open with MIGRATING/IMPORTING).",
+             open with MIGRATING/IMPORTING; atomic: in the servers' CLUSTER MIGRATESLOTS jobs).",
         )
-        .with(vec![("method", "key_by_key".to_string())], open as f64),
+        .with(vec![("method", "key_by_key".to_string())], open as f64)
+        .with(vec![("method", "atomic".to_string())], atomic as f64),
     ]
 }
 

@@ -4,11 +4,13 @@
 //! servers, and `commands` turns its results into output.
 
 pub mod allocate;
+pub mod atomic;
 pub mod balance;
 pub mod check;
 pub mod converge;
 pub mod create;
 pub mod endpoint;
+pub mod failover;
 pub mod fix;
 pub mod heal;
 pub mod load;
@@ -16,6 +18,8 @@ pub mod lookup;
 pub mod membership;
 pub mod metrics;
 pub mod migrate;
+pub mod placement;
 pub mod plan;
+pub mod server;
 pub mod slots;
 pub mod topology;

@@ -1,20 +1,24 @@
 //! What `reshard` and `rebalance` share: reading a cluster fit for moving slots (healthy but
-//! for the open slots of an interrupted run), finishing those, moving slots with a progress
-//! bar, and the report at the end.
+//! for the open slots or server-side migrations of an interrupted run), finishing those,
+//! choosing how slots move (the servers' atomic migration where every source and target has
+//! it, else key by key), moving them with a progress bar, and the report at the end.
 
 use std::time::Duration;
 
 use crate::cli::MigrateArgs;
+use crate::cluster::atomic::{self as atomic_method, Method};
 use crate::cluster::check::{CheckOptions, Finding, Topology, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::migrate::{SlotMove, Unfinished, unfinished_moves};
+use crate::cluster::server::Server;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
 use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::net::atomic;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
 use crate::net::migrate::{Job, MigrateSettings, MigrationReport, execute};
 use crate::output::{
@@ -50,6 +54,8 @@ pub async fn prepare(context: &Context, seed: &Endpoint) -> Result<Ready> {
         Finding::Migrating { .. } | Finding::Importing { .. } | Finding::OpenSlots { .. } => {
             !foreign.is_empty()
         }
+        // Waited for by `resume`.
+        Finding::SlotMigrationInFlight { .. } => false,
         Finding::SlotsDisagree { ranges } => ranges
             .iter()
             .any(|range| !range.slots.difference(&ours).is_empty()),
@@ -118,6 +124,10 @@ pub async fn master_ids(
 }
 
 /// Where a reshard or rebalance stands once what an interrupted run left open is finished.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per run, moved once; boxing buys nothing"
+)]
 pub enum Resumed {
     /// Ready to plan, on a fresh read, with the report of the moves finished (if any were).
     Ready(Ready, Option<MigrationReport>),
@@ -147,7 +157,7 @@ pub async fn read_and_resume(
     let Some(report) = resume(context, &ready, args).await? else {
         return Ok(Resumed::Ready(ready, None));
     };
-    if !report.failures.is_empty() {
+    if !report.failures.is_empty() || report.interrupted {
         return Ok(Resumed::Failed(
             finish(context, seed, args, "failed", &report, None).await?,
         ));
@@ -180,14 +190,32 @@ pub async fn read_for_plan(context: &Context, seed: &Endpoint, activity: &str) -
     Ok(ready)
 }
 
-/// Finishes the moves an interrupted run left open, if any.
+/// Finishes what an interrupted run left: waits for the servers' atomic migrations still
+/// running (a killed run leaves them to the servers), then finishes the per-key moves left
+/// open, if any.
 async fn resume(
     context: &Context,
     ready: &Ready,
     args: &MigrateArgs,
 ) -> Result<Option<MigrationReport>> {
+    let running = atomic_method::running(ready.topology());
+    let mut report = None;
+    if !running.is_empty() {
+        let slots: usize = running.iter().map(|job| job.slots.len()).sum();
+        context.output.step(&format!(
+            "Waiting for {} slot migrations in flight on the servers ({}), started by an \
+             earlier run",
+            running.len(),
+            slots_word(slots)
+        ))?;
+        let progress = Progress::new(slots);
+        let mut waited = atomic::follow_running(&ready.fetched, &running, &progress).await;
+        progress.finish();
+        waited.method = Some(Method::Atomic);
+        report = Some(waited);
+    }
     if ready.unfinished.is_empty() {
-        return Ok(None);
+        return Ok(report);
     }
     context.output.step(&format!(
         "Finishing {} slot moves an interrupted run left open",
@@ -202,16 +230,55 @@ async fn resume(
             cold: false,
         })
         .collect();
-    Ok(Some(run_jobs(context, &ready.fetched, jobs, args).await?))
+    let mut finished = run_jobs(context, &ready.fetched, jobs, args).await?;
+    if let Some(waited) = report {
+        finished.absorb(waited);
+    }
+    Ok(Some(finished))
 }
 
-/// Moves `moves` (already in the order to start them).
+/// The method that moves `moves` on `topology` as `args` ask; refused (nothing changed) when
+/// `--migration atomic` cannot be had.
+pub fn method_for(topology: &Topology, moves: &[SlotMove], args: &MigrateArgs) -> Result<Method> {
+    let mut ids: Vec<&NodeId> = moves.iter().flat_map(|m| [&m.from, &m.to]).collect();
+    ids.sort();
+    ids.dedup();
+    let ends: Vec<(String, Option<Server>)> = ids
+        .into_iter()
+        .map(|id| {
+            let node = topology.node(id);
+            let name = node.map_or_else(|| id.to_string(), |n| format!("{id} ({})", n.endpoint));
+            (name, node.and_then(|n| n.server().copied()))
+        })
+        .collect();
+    atomic_method::choose(args.method_choice(), &ends)
+        .map_err(|why| Error::Refused(format!("{why}; nothing was changed")))
+}
+
+/// Moves `moves` (already in the order to start them) with the method `args` ask for:
+/// atomic migration, or key by key.
 pub async fn move_slots(
     context: &Context,
     ready: &Ready,
     moves: &[SlotMove],
     args: &MigrateArgs,
 ) -> Result<MigrationReport> {
+    let method = method_for(ready.topology(), moves, args)?;
+    if method == Method::Atomic {
+        context.output.step(
+            "Moving the slots with atomic slot migration: the servers move whole slots \
+             (CLUSTER MIGRATESLOTS)",
+        )?;
+        let progress = Progress::new(moves.len());
+        let report = atomic::execute(&ready.fetched, moves, &progress).await;
+        progress.finish();
+        let mut report = report?;
+        report.method = Some(Method::Atomic);
+        return Ok(report);
+    }
+    context
+        .output
+        .step("Moving the slots key by key (CLUSTER SETSLOT, MIGRATE)")?;
     let jobs = moves
         .iter()
         .map(|m| Job {
@@ -239,11 +306,14 @@ pub async fn run_jobs(
     let progress = Progress::new(jobs.len());
     let report = execute(fetched, &context.connect, jobs, &settings, &progress).await;
     progress.finish();
-    Ok(report?)
+    let mut report = report?;
+    report.method = Some(Method::Keys);
+    Ok(report)
 }
 
 /// Prints the summary, then the full check from `seed` (in JSON: the document with the
-/// check); exits 1 when a slot failed, else as the check says.
+/// check); exits 130 when Ctrl-C cancelled the servers' migrations, 1 when a slot failed,
+/// else as the check says.
 pub async fn finish(
     context: &Context,
     seed: &Endpoint,
@@ -253,10 +323,10 @@ pub async fn finish(
     balance: Option<&BalanceDocument>,
 ) -> Result<Exit> {
     let output = &context.output;
-    let outcome = if report.failures.is_empty() {
-        outcome
-    } else {
-        "failed"
+    let outcome = match () {
+        () if report.interrupted => "interrupted",
+        () if !report.failures.is_empty() => "failed",
+        () => outcome,
     };
     if !output.is_json() {
         output.text(|out, style| write_summary_text(out, style, report))?;
@@ -267,6 +337,9 @@ pub async fn finish(
     };
     let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
     let concluded = conclude(context, seed, args.wait_timeout, |_| document).await?;
+    if report.interrupted {
+        return Ok(Exit::Interrupted);
+    }
     if !report.failures.is_empty() {
         return Ok(Exit::Problems);
     }

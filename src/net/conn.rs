@@ -17,6 +17,7 @@ use redis::{
 };
 
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::server::Server;
 use crate::cluster::topology::{NodeEntry, NodesView};
 use crate::net::Secs;
 
@@ -333,12 +334,29 @@ impl NodeClient {
         let mut pipe = redis::pipe();
         pipe.cmd("CLUSTER").arg("NODES").cmd("DBSIZE");
         let (text, keys): (String, u64) = self.pipeline(&pipe).await?;
-        let view = NodesView::parse(&text).map_err(|e| NodeError::Protocol {
+        Ok((self.parse_view(&text)?, keys))
+    }
+
+    /// [`Self::read_view`] and the server the node runs (`INFO server`), in one round trip.
+    pub async fn read_view_and_server(
+        &self,
+    ) -> Result<(NodesView, u64, Option<Server>), NodeError> {
+        let mut pipe = redis::pipe();
+        pipe.cmd("CLUSTER")
+            .arg("NODES")
+            .cmd("DBSIZE")
+            .cmd("INFO")
+            .arg("server");
+        let (text, keys, info): (String, u64, String) = self.pipeline(&pipe).await?;
+        Ok((self.parse_view(&text)?, keys, Server::from_info(&info)))
+    }
+
+    fn parse_view(&self, text: &str) -> Result<NodesView, NodeError> {
+        NodesView::parse(text).map_err(|e| NodeError::Protocol {
             node: self.endpoint.clone(),
             command: "CLUSTER NODES".into(),
             detail: e.to_string(),
-        })?;
-        Ok((view, keys))
+        })
     }
 
     /// Like [`Self::read_view`], with the node's own (`myself`) line taken out of the view.

@@ -2,17 +2,22 @@
 //! concurrently, each keeping its own view.
 //!
 //! Every node is asked for its own `CLUSTER NODES` (slots come from each node's `myself` line,
-//! as redis-cli does) and its key count, in one pipelined round trip per node.
+//! as redis-cli does), its key count and its server (`INFO server`), in one pipelined round trip
+//! per node; masters with atomic slot migration (Valkey ≥ 9.0) also for their migration log
+//! (`CLUSTER GETSLOTMIGRATIONS`).
 
 use std::collections::HashMap;
 
 use futures_util::future::join_all;
 use redis::Value;
 
+use crate::cluster::atomic::SlotMigration;
 use crate::cluster::check::{NodeReport, NodeState, Topology};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::server::Server;
 use crate::cluster::slots::{SLOT_COUNT, SlotSet};
 use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
+use crate::net::atomic;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 
 /// What to read besides each node's view and key count.
@@ -29,6 +34,8 @@ struct NodeReadings {
     view: NodesView,
     keys: u64,
     slots_with_keys: Option<SlotSet>,
+    server: Option<Server>,
+    migrations: Vec<SlotMigration>,
 }
 
 /// The topology, and an open connection to every node that answered.
@@ -119,6 +126,8 @@ pub async fn fetch_with_clients(
             view: seed_readings.view,
             keys: seed_readings.keys,
             slots_with_keys: seed_readings.slots_with_keys,
+            server: seed_readings.server,
+            migrations: seed_readings.migrations,
         },
     });
     for (report, client) in reports {
@@ -181,6 +190,8 @@ async fn report_for(
                 view: readings.view,
                 keys: readings.keys,
                 slots_with_keys: readings.slots_with_keys,
+                server: readings.server,
+                migrations: readings.migrations,
             };
             (report(state, own, endpoint), Some(readings.client))
         }
@@ -198,7 +209,7 @@ async fn report_for(
     }
 }
 
-/// Connects to one node and reads its view and key count in one round trip (plus one more
+/// Connects to one node and reads its view, key count and server in one round trip (plus one more
 /// for the per-slot key scan when asked).
 async fn read_node(
     endpoint: &Endpoint,
@@ -206,18 +217,28 @@ async fn read_node(
     options: FetchOptions,
 ) -> Result<NodeReadings, NodeError> {
     let client = NodeClient::connect(endpoint, settings).await?;
-    let (view, keys) = client.read_view().await?;
+    let (view, keys, server) = client.read_view_and_server().await?;
     let is_master = view.myself().is_some_and(NodeEntry::is_master);
     let slots_with_keys = if options.slots_with_keys && is_master {
         Some(slots_holding_keys(&client).await?)
     } else {
         None
     };
+    // A second round trip, only to masters that have atomic slot migration.
+    let migrations = match is_master && server.is_some_and(|s| s.atomic_migration()) {
+        true => atomic::migrations(&client).await.unwrap_or_else(|error| {
+            tracing::warn!("{endpoint}: {error}");
+            Vec::new()
+        }),
+        false => Vec::new(),
+    };
     Ok(NodeReadings {
         client,
         view,
         keys,
         slots_with_keys,
+        server,
+        migrations,
     })
 }
 

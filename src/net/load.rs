@@ -23,6 +23,7 @@ use crate::cluster::endpoint::Endpoint;
 use crate::cluster::load::{
     Measure, SlotFigures, SlotWeights, estimate_slot_memory, representative_key,
 };
+use crate::cluster::server::Server;
 use crate::cluster::slots::{SLOT_COUNT, Slot};
 use crate::cluster::topology::NodeId;
 use crate::net::conn::{NodeClient, NodeError};
@@ -252,7 +253,8 @@ async fn slot_figures(
     client: &NodeClient,
     master: &NodeReport,
 ) -> Result<(Method, SlotFigureRows), NodeError> {
-    if let Some(rows) = slot_stats(client).await? {
+    if master.server().is_some_and(Server::slot_stats) {
+        let rows = slot_stats(client).await?;
         let usage = rows
             .iter()
             .all(|(_, _, cpu, net)| cpu.is_some() && net.is_some());
@@ -277,33 +279,20 @@ async fn slot_figures(
     ))
 }
 
-/// `CLUSTER SLOT-STATS SLOTSRANGE 0 16383` (the slots the node serves), parsed; `None` when
-/// the server has no such command (Redis, Valkey before 8.0).
-///
-/// This is the one place that decides whether a server has slot stats, by trying: once the
-/// server model (`Server { kind, version }`, read during fetch) is on main, ask it instead.
-async fn slot_stats(client: &NodeClient) -> Result<Option<SlotFigureRows>, NodeError> {
+/// `CLUSTER SLOT-STATS SLOTSRANGE 0 16383` (the slots the node serves), parsed; asked only of
+/// servers that have it ([`Server::slot_stats`]).
+async fn slot_stats(client: &NodeClient) -> Result<SlotFigureRows, NodeError> {
     let mut cmd = redis::cmd("CLUSTER");
     cmd.arg("SLOT-STATS")
         .arg("SLOTSRANGE")
         .arg(0)
         .arg(SLOT_COUNT - 1);
-    let reply: Value = match client.query(&cmd).await {
-        Ok(reply) => reply,
-        Err(NodeError::Command { detail, .. })
-            if detail.to_ascii_lowercase().contains("unknown subcommand") =>
-        {
-            return Ok(None);
-        }
-        Err(error) => return Err(error),
-    };
-    parse_slot_stats(&reply)
-        .map(Some)
-        .ok_or_else(|| NodeError::Protocol {
-            node: client.endpoint().clone(),
-            command: "CLUSTER SLOT-STATS".into(),
-            detail: "not a list of (slot, statistics) pairs".into(),
-        })
+    let reply: Value = client.query(&cmd).await?;
+    parse_slot_stats(&reply).ok_or_else(|| NodeError::Protocol {
+        node: client.endpoint().clone(),
+        command: "CLUSTER SLOT-STATS".into(),
+        detail: "not a list of (slot, statistics) pairs".into(),
+    })
 }
 
 /// Parses a `CLUSTER SLOT-STATS` reply: per slot, the slot number then a map (a flat list in

@@ -56,6 +56,7 @@ use futures_util::{StreamExt, pin_mut};
 use redis::{Cmd, Value};
 use tokio::sync::Notify;
 
+use crate::cluster::atomic::Method;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::slots::SlotSet;
@@ -131,6 +132,10 @@ pub struct MigrationReport {
     pub failures: Vec<SlotFailure>,
     /// Slots not started because an earlier one failed.
     pub skipped: usize,
+    /// How the slots moved (set by the command that chose the executor).
+    pub method: Option<Method>,
+    /// Ctrl-C stopped the run (the server-side jobs were cancelled).
+    pub interrupted: bool,
 }
 
 impl MigrationReport {
@@ -141,6 +146,8 @@ impl MigrationReport {
         self.elapsed += earlier.elapsed;
         self.failures.extend(earlier.failures);
         self.skipped += earlier.skipped;
+        self.method = self.method.or(earlier.method);
+        self.interrupted |= earlier.interrupted;
     }
 }
 

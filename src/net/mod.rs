@@ -1,9 +1,11 @@
 //! All I/O: resolving node names, connecting to nodes, reading the cluster's state.
 
 pub mod addr;
+pub mod atomic;
 pub mod conn;
 pub mod converge;
 pub mod discover;
+pub mod failover;
 pub mod fetch;
 pub mod form;
 pub mod load;

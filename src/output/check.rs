@@ -11,6 +11,7 @@ use crate::cluster::check::{
     CheckReport, Disagreement, Finding, NodeReport, NodeState, Severity, Topology,
 };
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::server::Server;
 use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet};
 use crate::cluster::topology::{Flags, NodeId};
 use crate::net::converge::Converged;
@@ -162,6 +163,39 @@ pub fn write_check_text(
                 "{}",
                 style.warn(&format!("The following slots are open: {slots}."))
             )?,
+            Finding::SlotMigrationInFlight {
+                source,
+                target,
+                slots,
+                name,
+                state,
+            } => writeln!(
+                out,
+                "{}",
+                style.warn(&format!(
+                    "Atomic slot migration {name} in flight ({state}): slots {slots} from {} \
+                     to {}.",
+                    describe(topology, source),
+                    describe(topology, target)
+                ))
+            )?,
+            Finding::SlotMigrationFailed {
+                source,
+                target,
+                slots,
+                name,
+                state,
+                message,
+            } => writeln!(
+                out,
+                "{}",
+                style.warn(&format!(
+                    "Atomic slot migration {name} {state}: slots {slots} stayed on {} (not \
+                     moved to {}): {message}",
+                    describe(topology, source),
+                    describe(topology, target)
+                ))
+            )?,
             _ => {}
         }
     }
@@ -236,6 +270,9 @@ fn write_node_block(out: &mut dyn Write, topology: &Topology, node: &NodeReport)
         slots.len(),
         entry.flags
     )?;
+    if let Some(server) = node.server() {
+        writeln!(out, "   server: {server}")?;
+    }
     if entry.is_master() {
         let replicas = replica_count(topology, &entry.id);
         if replicas > 0 {
@@ -356,6 +393,7 @@ pub struct NodeDocument {
     slot_count: usize,
     keys: Option<u64>,
     replicas: Option<usize>,
+    server: Option<Server>,
     reachable: bool,
     error: Option<String>,
     migrating: BTreeMap<Slot, NodeId>,
@@ -389,6 +427,7 @@ impl NodeDocument {
             replicas: entry
                 .is_master()
                 .then(|| replica_count(topology, &entry.id)),
+            server: report.server().copied(),
             reachable: error.is_none(),
             error,
             migrating: entry.migrating.clone(),

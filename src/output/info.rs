@@ -72,7 +72,7 @@ pub fn write_info_text(out: &mut dyn Write, style: Style, report: &InfoReport) -
     let mut table = Table::new();
     table.load_style(presets::ASCII_MARKDOWN);
     table.set_header(vec![
-        "master", "id", "keys", "keys %", "memory", "memory %", "slots", "replicas",
+        "master", "id", "keys", "keys %", "memory", "memory %", "slots", "replicas", "server",
     ]);
     for (index, node, load) in report.masters() {
         let keys = keys_of(node);
@@ -86,6 +86,7 @@ pub fn write_info_text(out: &mut dyn Write, style: Style, report: &InfoReport) -
             used.map_or_else(String::new, |u| percent_text(u, used_total)),
             node.entry.slots.len().to_string(),
             replica_count(topology, &node.entry.id).to_string(),
+            node.server().map_or_else(String::new, ToString::to_string),
         ]);
     }
     table.add_row(vec![
@@ -97,6 +98,7 @@ pub fn write_info_text(out: &mut dyn Write, style: Style, report: &InfoReport) -
         String::new(),
         totals.slots.to_string(),
         totals.replicas.to_string(),
+        String::new(),
     ]);
     align_right(&mut table, 2..8);
     writeln!(out, "{table}")?;

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::Style;
 use super::balance::BalanceDocument;
+use crate::cluster::atomic::Method;
 use crate::cluster::check::Topology;
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::slots::SlotSet;
@@ -51,35 +52,56 @@ pub fn write_moves_text(
     Ok(())
 }
 
-/// The summary line: `Moved 4096 slots and 1000000 keys in 12.3s (81300 keys/s)`.
+/// The summary line: `Moved 4096 slots and 1000000 keys in 12.3s (81300 keys/s, atomic)`,
+/// then the slots not moved, grouped by source, destination and reason.
 pub fn write_summary_text(
     out: &mut dyn Write,
     style: Style,
     report: &MigrationReport,
 ) -> io::Result<()> {
     let seconds = report.elapsed.as_secs_f64();
+    let method = report.method.map_or_else(String::new, |m| format!(", {m}"));
     writeln!(
         out,
         "{}",
         style.step(&format!(
-            "Moved {} slots and {} keys in {seconds:.1}s ({:.0} keys/s)",
+            "Moved {} slots and {} keys in {seconds:.1}s ({:.0} keys/s{method})",
             report.moved.len(),
             report.keys,
             keys_per_second(report.keys, report.elapsed)
         ))
     )?;
-    for failure in &report.failures {
+    if report.interrupted {
         writeln!(
             out,
             "{}",
-            style.err(&format!(
-                "Slot {} ({} -> {}) was not moved: {}",
-                failure.slot_move.slot,
-                failure.slot_move.from,
-                failure.slot_move.to,
-                failure.reason
+            style.warn(&format!(
+                "Interrupted: the servers' migrations were cancelled; {} slots moved, {} did \
+                 not (they stay with their source, no key lost). Re-run the command to finish",
+                report.moved.len(),
+                report.failures.len()
             ))
         )?;
+    }
+    let mut failed: Vec<(&NodeId, &NodeId, &str, SlotSet)> = Vec::new();
+    for failure in &report.failures {
+        let SlotMove { slot, from, to } = &failure.slot_move;
+        match failed
+            .iter_mut()
+            .find(|(f, t, r, _)| *f == from && *t == to && *r == failure.reason)
+        {
+            Some((_, _, _, slots)) => {
+                slots.insert(*slot);
+            }
+            None => failed.push((from, to, &failure.reason, [*slot].into_iter().collect())),
+        }
+    }
+    for (from, to, reason, slots) in failed {
+        let what = match slots.len() {
+            1 => format!("Slot {slots} ({from} -> {to}) was"),
+            _ => format!("Slots {slots} ({from} -> {to}) were"),
+        };
+        writeln!(out, "{}", style.err(&format!("{what} not moved: {reason}")))?;
     }
     if report.skipped > 0 {
         writeln!(
@@ -101,8 +123,11 @@ fn keys_per_second(keys: u64, elapsed: Duration) -> f64 {
 /// `reshard` / `rebalance` with `-o json`.
 #[derive(Debug, Serialize)]
 pub struct MigrateDocument<'a> {
-    /// `moved`, `resumed`, `balanced`, `dry_run` or `failed`.
+    /// `moved`, `resumed`, `balanced`, `dry_run`, `failed` or `interrupted`.
     pub outcome: &'a str,
+    /// How the slots moved: `atomic` (the servers' CLUSTER MIGRATESLOTS) or `keys`; `null`
+    /// when nothing ran.
+    pub method: Option<Method>,
     /// The moves planned (with `--dry-run`) or made.
     pub moves: &'a [SlotMove],
     /// Slots moved.
@@ -133,6 +158,7 @@ impl<'a> MigrateDocument<'a> {
     pub fn new(outcome: &'a str, moves: &'a [SlotMove], report: &'a MigrationReport) -> Self {
         Self {
             outcome,
+            method: report.method,
             moves,
             slots_moved: report.moved.len(),
             keys_moved: report.keys,
