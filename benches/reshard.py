@@ -223,6 +223,7 @@ class Failed(Exception):
         super().__init__(message)
         self.elapsed = elapsed
         self.moved = None
+        self.results = {}  # the steps done before the failure
 
 
 def timed(command):
@@ -273,7 +274,11 @@ def steps(tool, cluster):
     results["reshard"] = (moved, seconds, rss, cluster.cpu() - cpu)
     time.sleep(3)  # let gossip settle as an operator would between commands
     cpu = cluster.cpu()
-    seconds, rss2 = timed(rebalance)
+    try:
+        seconds, rss2 = timed(rebalance)
+    except Failed as failure:
+        failure.results = results
+        raise
     cpu = cluster.cpu() - cpu
     assert settled(lambda: int(cli(cluster.new, "DBSIZE")) == 0 or "slave" in cli(
         cluster.new, "ROLE")), "rebalance left keys on the drained master"
@@ -300,13 +305,15 @@ def main():
                     try:
                         results = steps(tool, cluster)
                     except Failed as failure:
+                        results = failure.results
                         rate = ""
                         if failure.moved is not None:
                             rate = (f" (reshard: {failure.moved} keys moved until then, "
                                     f"{failure.moved / failure.elapsed:.0f} keys/s)")
-                        print(f"round {round_ + 1} {tool:9} FAILED{rate}: {failure}", flush=True)
+                        step = "reshard" if failure.moved is not None else "rebalance"
+                        print(f"round {round_ + 1} {tool:9} {step} FAILED{rate}: {failure}",
+                              flush=True)
                         failures.append((tool, failure))
-                        continue
                     for step, result in results.items():
                         totals.setdefault((tool, step), []).append(result)
                         moved, seconds, rss, cpu = result

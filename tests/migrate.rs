@@ -694,7 +694,7 @@ fn a_rebalance_killed_midway_is_completed_by_a_rerun() {
 
 on_every_server! {
     /// With a replica per master (Valkey >= 8: every `CLUSTER SETSLOT` waits for the replicas'
-    /// acknowledgement), a reshard with many slots in flight moves every key intact, slots
+    /// acknowledgement), a per-key reshard with many slots in flight moves every key intact, slots
     /// with more keys than a batch included; right after the command every node, replicas
     /// too, reports the same owners and no open slot, and every replica holds its master's
     /// keys.
@@ -712,7 +712,7 @@ on_every_server! {
         nodes.set_keys(&pairs);
         let args = [
             "reshard", &a.addr(), "--from", "all", "--to", &c.addr(), "--slots", "600",
-            "--yes", "--pipeline", "7", "--parallel", "16",
+            "--yes", "--migration", "keys", "--pipeline", "7", "--parallel", "16",
         ];
         expect(0, &args);
 
