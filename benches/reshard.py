@@ -1,37 +1,55 @@
 #!/usr/bin/env python3
-"""Benchmark (not a test): `rtrib reshard` / `rebalance` against `redis-cli --cluster`.
+"""Benchmark (not a test): the per-key migration, `rtrib reshard` / `rebalance` against
+`redis-cli --cluster` 7.0, on any server of the test matrix.
 
-Each round starts two identical clusters of 3 masters on 127.0.0.1 ports (formed by `rtrib
-create`, with REPLICAS replicas each) plus one empty master (`rtrib add-node`, and its
-replicas), fills each with KEYS keys of VALUE bytes, then on one cluster rtrib and on the other
-redis-cli (they alternate which goes first):
-  1. reshard 4096 slots from all masters to the empty one (--yes / --cluster-yes);
-  2. rebalance with the new master's weight 0, which moves its 4096 slots back.
+Each round starts, for each tool in turn (alternating which goes first), an identical cluster of
+3 masters with REPLICAS replicas each (formed by `rtrib create --replicas`) plus one empty
+master (`rtrib add-node`) with as many replicas, fills it with KEYS keys of VALUE bytes
+(pipelined SETs), waits until every replica holds all of its master's keys, then:
+  1. reshard SLOTS slots from all masters to the empty one (--yes / --cluster-yes);
+  2. rebalance with the new master's weight 0, which moves its slots back.
 Keys moved are counted on the servers (DBSIZE of the new master after step 1); after step 2
-every key must be back on the three old masters. rtrib runs under /usr/bin/time -v for its peak
-RSS. Prints keys/s per tool and step, the medians over the rounds, their ratios, the method
-rtrib used (atomic on Valkey 9, keys elsewhere: docs/servers.md) and rtrib's peak RSS.
+every key must be back on the three old masters, and every replica must agree. rtrib runs under
+/usr/bin/time -v for its peak RSS. Prints per round and step the seconds and keys/s of each
+tool, the CPU seconds the cluster's servers used meanwhile (from /proc: when they approach the
+cores free for them, the servers' own work bounds both tools alike) and the load average, then
+the medians over the rounds, their ratios, the method rtrib used (`--migration auto`: atomic on
+Valkey 9, per key elsewhere; docs/servers.md) and rtrib's peak RSS. RTRIB_ARGS="--migration
+keys" measures the per-key engine on Valkey 9 too.
 
-Environment: ROUNDS=1 KEYS=1000000 VALUE=100 RTRIB=target/release/rtrib
-             RTRIB_ARGS="--parallel 16" (added to both rtrib commands)
-             SERVER=redis-server (the server binary: e.g. the Valkey 9.1 one of
-             scripts/fetch-test-servers.sh's cache) REPLICAS=0
-             CLI_SERVER=$SERVER (the server of redis-cli's cluster: redis-cli 7.0 fails on
-             Valkey 9 masters with replicas, NOREPLICAS at its first SETSLOT NODE, so its
-             baseline there is Debian's redis-server)
+Both tools run with their defaults (redis-cli: 10 keys per MIGRATE, one slot at a time; rtrib:
+--pipeline 1000, --parallel 32) unless RTRIB_ARGS says otherwise.
+
+Environment: SERVER=redis-7.0 (or redis-6.2, valkey-9.0, valkey-9.1: binaries from
+             scripts/fetch-test-servers.sh) ROUNDS=3 KEYS=1000000 VALUE=100 SLOTS=4096
+             REPLICAS=1 RTRIB=target/release/rtrib RTRIB_ARGS="--parallel 16" (added to both
+             rtrib commands) STEPS=reshard,rebalance TOOLS=rtrib,redis-cli
+             CLI_SERVER=$SERVER (redis-cli's cluster's server)
 Every process started here is killed on exit.
 """
-import os, re, shutil, signal, socket, subprocess, sys, tempfile, time
+import os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ROUNDS = int(os.environ.get("ROUNDS", "1"))
+SERVER = os.environ.get("SERVER", "redis-7.0")
+# The server of redis-cli's cluster: redis-cli 7.0 fails on Valkey 9 with replicas
+# (NOREPLICAS), so CLI_SERVER=redis-7.0 gives the atomic runs a baseline (docs/benchmarks.md).
+CLI_SERVER = os.environ.get("CLI_SERVER", SERVER)
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
 KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE = int(os.environ.get("VALUE", "100"))
+SLOTS = int(os.environ.get("SLOTS", "4096"))
+REPLICAS = int(os.environ.get("REPLICAS", "1"))
 RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
 RTRIB_ARGS = os.environ.get("RTRIB_ARGS", "").split()
-SERVER = os.environ.get("SERVER", "redis-server")
-CLI_SERVER = os.environ.get("CLI_SERVER", SERVER)
-REPLICAS = int(os.environ.get("REPLICAS", "0"))
+TOOLS = os.environ.get("TOOLS", "rtrib,redis-cli").split(",")
+CACHE = os.environ.get("RTRIB_TEST_SERVERS") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "rtrib/test-servers")
+BINARIES = {
+    "redis-7.0": "redis-server",
+    "redis-6.2": os.path.join(CACHE, "redis-6.2.5/redis-server"),
+    "valkey-9.0": os.path.join(CACHE, "valkey-9.0.0/valkey-server"),
+    "valkey-9.1": os.path.join(CACHE, "valkey-9.1.2/valkey-server"),
+}
 children = []
 
 
@@ -86,57 +104,63 @@ def free_port():
 
 def cli(port, *args):
     out = subprocess.run(["redis-cli", "-p", str(port), *args], capture_output=True, text=True,
-                         timeout=30)
+                         timeout=60)
     return out.stdout.strip()
 
 
+def run_quiet(command):
+    out = subprocess.run(command, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({out.returncode}):\n{out.stdout[-2000:]}\n"
+                 f"{out.stderr[-2000:]}")
+
+
+def wait_for(what, condition, timeout=120):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            sys.exit(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+# The keys' slots, computed once: every cluster gets the same keys.
+SLOT_OF = None
+
+
 class Cluster:
-    """3 masters formed by rtrib plus one empty master (ports[:4]), each with REPLICAS replicas
-    (ports[4:]), filled with KEYS keys."""
+    """3 masters formed by rtrib plus one empty master, REPLICAS replicas each, with KEYS keys."""
 
     def __init__(self, server):
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
-        self.ports = [free_port() for _ in range(4 * (1 + REPLICAS))]
+        count = 4 * (1 + REPLICAS)
+        self.ports = [free_port() for _ in range(count)]
+        self.procs = []
         for port in self.ports:
             d = os.path.join(self.dir, str(port))
             os.mkdir(d)
             proc = subprocess.Popen(
-                [server, "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled",
+                [BINARIES[server], "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled",
                  "yes", "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
                  "--dir", d, "--logfile", os.path.join(d, "log")],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             children.append(proc)
+            self.procs.append(proc)
         for port in self.ports:
-            while cli(port, "PING") != "PONG":
-                time.sleep(0.05)
+            wait_for(f"{port} to answer", lambda: cli(port, "PING") == "PONG")
         addrs = [f"127.0.0.1:{p}" for p in self.ports]
-        # rtrib create takes the masters first, then their replicas.
-        first = addrs[:3] + addrs[4:4 + 3 * REPLICAS]
-        subprocess.run([RTRIB, "create", "--yes", "--replicas", str(REPLICAS), *first],
-                       check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([RTRIB, "add-node", addrs[3], addrs[0]], check=True,
-                       stdout=subprocess.DEVNULL)
-        self.new_id = cli(self.ports[3], "CLUSTER", "MYID")
-        for replica in addrs[4 + 3 * REPLICAS:]:
-            subprocess.run([RTRIB, "add-node", replica, addrs[0], "--replica", "--master-id",
-                            self.new_id], check=True, stdout=subprocess.DEVNULL)
+        formed = 3 * (1 + REPLICAS)
+        run_quiet([RTRIB, "create", "--yes", "--replicas", str(REPLICAS), *addrs[:formed]])
+        run_quiet([RTRIB, "add-node", addrs[formed], addrs[0]])
+        self.new_id = cli(self.ports[formed], "CLUSTER", "MYID")
+        for addr in addrs[formed + 1:]:
+            run_quiet([RTRIB, "add-node", "--replica", "--master-id", self.new_id, addr,
+                       addrs[0]])
+        self.masters = [p for p in self.ports if "master" in cli(p, "ROLE").split()[0]]
+        self.new = self.ports[formed]
         self.fill()
         time.sleep(5)  # the new master reports cluster_state:ok after a few seconds
-        self.wait_replicas()
 
-    def wait_replicas(self):
-        """Until every replica holds as many keys as its master (the first full sync)."""
-        if not REPLICAS:
-            return
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            on_replicas = sum(int(cli(p, "DBSIZE") or 0) for p in self.ports[4:])
-            if on_replicas == KEYS * REPLICAS:
-                return
-            time.sleep(0.5)
-        sys.exit("the replicas did not sync in 120 s")
-
-    def fill(self):
+    def owners(self):
         owners = {}
         for line in cli(self.ports[0], "CLUSTER", "NODES").splitlines():
             fields = line.split()
@@ -145,17 +169,46 @@ class Cluster:
                 start, _, end = token.partition("-")
                 for slot in range(int(start), int(end or start) + 1):
                     owners[slot] = port
+        return owners
+
+    def fill(self):
+        global SLOT_OF
+        if SLOT_OF is None:
+            SLOT_OF = [crc16(b"key:%d" % i) % 16384 for i in range(KEYS)]
+        owners = self.owners()
         value = b"x" * VALUE
-        streams = {port: bytearray() for port in self.ports[:3]}
-        for i in range(KEYS):
+        streams = {port: bytearray() for port in set(owners.values())}
+        for i, slot in enumerate(SLOT_OF):
             key = b"key:%d" % i
-            streams[owners[crc16(key) % 16384]] += b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (
+            streams[owners[slot]] += b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (
                 len(key), key, len(value), value)
         for port, data in streams.items():
             subprocess.run(["redis-cli", "-p", str(port), "--pipe"], input=bytes(data),
                            check=True, stdout=subprocess.DEVNULL)
-        total = sum(int(cli(p, "DBSIZE")) for p in self.ports[:4])
-        assert total == KEYS, total
+        assert self.master_keys() == KEYS
+        self.wait_replicas()
+
+    def master_keys(self):
+        return sum(int(cli(p, "DBSIZE")) for p in self.ports if cli(p, "ROLE").startswith("master"))
+
+    def wait_replicas(self):
+        """Every replica holds exactly its master's keys."""
+        def synced():
+            for port in self.ports:
+                role = cli(port, "ROLE").split()
+                if role[0] == "slave" and cli(port, "DBSIZE") != cli(int(role[2]), "DBSIZE"):
+                    return False
+            return True
+        wait_for("the replicas to hold their masters' keys", synced)
+
+    def cpu(self):
+        """CPU seconds (user + system) the cluster's servers have used so far."""
+        ticks = 0
+        for proc in self.procs:
+            with open(f"/proc/{proc.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def seed(self):
         return f"127.0.0.1:{self.ports[0]}"
@@ -166,12 +219,25 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class Failed(Exception):
+    """A tool's command failed: the round's figure for that tool is left out of the medians;
+    its rate until the failure (keys on the new master by then) is reported apart."""
+
+    def __init__(self, message, elapsed):
+        super().__init__(message)
+        self.elapsed = elapsed
+        self.moved = None
+        self.results = {}  # the steps done before the failure
+
+
 def timed(command):
     started = time.monotonic()
     out = subprocess.run(command, capture_output=True, text=True)
     elapsed = time.monotonic() - started
     if out.returncode != 0:
-        sys.exit(f"{command[0]} failed ({out.returncode}):\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+        last = [l for l in (out.stdout + out.stderr).splitlines() if l.strip()][-3:]
+        raise Failed(f"exit {out.returncode} after {elapsed:.1f}s: {' | '.join(last)[-300:]}",
+                     elapsed)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr)
     moving = re.search(r"Moved \d+ slots and \d+ keys in ([\d.]+)s \(.*?(atomic|keys)?\)",
                        out.stdout)
@@ -182,7 +248,7 @@ def timed(command):
 
 
 def settled(condition, seconds=30):
-    """Polls `condition` (an atomic move's source drops its copy in the background)."""
+    """Polls `condition`: after an atomic move the source drops its copy in the background."""
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -193,58 +259,99 @@ def steps(tool, cluster):
     if tool == "rtrib":
         prefix = ["/usr/bin/time", "-v", RTRIB]
         reshard = [*prefix, "reshard", cluster.seed(), "--from", "all", "--to", cluster.new_id,
-                   "--slots", "4096", "--yes", *RTRIB_ARGS]
+                   "--slots", str(SLOTS), "--yes", *RTRIB_ARGS]
         rebalance = [*prefix, "rebalance", cluster.seed(), "--weight", f"{cluster.new_id}=0",
                      "--yes", *RTRIB_ARGS]
     else:
         reshard = ["redis-cli", "--cluster", "reshard", cluster.seed(), "--cluster-from", "all",
-                   "--cluster-to", cluster.new_id, "--cluster-slots", "4096", "--cluster-yes"]
+                   "--cluster-to", cluster.new_id, "--cluster-slots", str(SLOTS), "--cluster-yes"]
         rebalance = ["redis-cli", "--cluster", "rebalance", cluster.seed(), "--cluster-weight",
                      f"{cluster.new_id}=0"]
     results = {}
-    seconds, rss = timed(reshard)
-    moved = int(cli(cluster.ports[3], "DBSIZE"))
-    results["reshard"] = (moved, seconds, rss)
+    cpu = cluster.cpu()
+    try:
+        seconds, rss = timed(reshard)
+    except Failed as failure:
+        failure.moved = int(cli(cluster.new, "DBSIZE"))
+        raise
+    moved = int(cli(cluster.new, "DBSIZE"))
+    results["reshard"] = (moved, seconds, rss, cluster.cpu() - cpu)
     time.sleep(3)  # let gossip settle as an operator would between commands
-    seconds, rss2 = timed(rebalance)
-    assert settled(lambda: int(cli(cluster.ports[3], "DBSIZE")) == 0 or "slave" in cli(
-        cluster.ports[3], "ROLE")), "rebalance left keys on the drained master"
-    back = lambda: sum(int(cli(p, "DBSIZE")) for p in cluster.ports[:3])
-    assert settled(lambda: back() == KEYS), back()
-    results["rebalance"] = (moved, seconds, rss2)
+    cpu = cluster.cpu()
+    try:
+        seconds, rss2 = timed(rebalance)
+    except Failed as failure:
+        failure.results = results
+        raise
+    cpu = cluster.cpu() - cpu
+    assert settled(lambda: int(cli(cluster.new, "DBSIZE")) == 0 or "slave" in cli(
+        cluster.new, "ROLE")), "rebalance left keys on the drained master"
+    assert settled(lambda: cluster.master_keys() == KEYS), cluster.master_keys()
+    cluster.wait_replicas()
+    results["rebalance"] = (moved, seconds, rss2, cpu)
     return results
 
 
 def main():
     if not os.path.exists(RTRIB):
         sys.exit(f"build rtrib first: cargo build --release ({RTRIB})")
-    totals = {}
+    for name in (SERVER, CLI_SERVER):
+        if name not in BINARIES:
+            sys.exit(f"SERVER/CLI_SERVER={name} is none of {sorted(BINARIES)}")
+    cli_on = f" (redis-cli on {CLI_SERVER})" if CLI_SERVER != SERVER else ""
+    print(f"{SERVER}{cli_on}, {KEYS} keys of {VALUE} B, 3+1 masters with {REPLICAS} replica(s) each, "
+          f"{SLOTS} slots, {ROUNDS} round(s), rtrib args {RTRIB_ARGS}", flush=True)
+    totals, failures = {}, []
     try:
         for round_ in range(ROUNDS):
-            order = ["rtrib", "redis-cli"] if round_ % 2 == 0 else ["redis-cli", "rtrib"]
+            order = TOOLS if round_ % 2 == 0 else TOOLS[::-1]
             for tool in order:
                 cluster = Cluster(SERVER if tool == "rtrib" else CLI_SERVER)
                 try:
-                    for step, result in steps(tool, cluster).items():
+                    try:
+                        results = steps(tool, cluster)
+                    except Failed as failure:
+                        results = failure.results
+                        rate = ""
+                        if failure.moved is not None:
+                            rate = (f" (reshard: {failure.moved} keys moved until then, "
+                                    f"{failure.moved / failure.elapsed:.0f} keys/s)")
+                        step = "reshard" if failure.moved is not None else "rebalance"
+                        print(f"round {round_ + 1} {tool:9} {step} FAILED{rate}: {failure}",
+                              flush=True)
+                        failures.append((tool, failure))
+                    for step, result in results.items():
                         totals.setdefault((tool, step), []).append(result)
-                        moved, seconds, rss = result
+                        moved, seconds, rss, cpu = result
                         extra = f", peak RSS {rss / 1024:.1f} MB" if rss else ""
                         print(f"round {round_ + 1} {tool:9} {step:9}: {moved} keys in "
-                              f"{seconds:6.2f}s = {moved / seconds:9.0f} keys/s{extra}",
-                              flush=True)
+                              f"{seconds:6.2f}s = {moved / seconds:9.0f} keys/s, servers' CPU "
+                              f"{cpu:5.1f}s{extra}  (load {os.getloadavg()[0]:.1f})", flush=True)
                 finally:
                     cluster.stop()
-        print(f"server {SERVER} (redis-cli on {CLI_SERVER}), {REPLICAS} replica(s) per master, {KEYS} keys of {VALUE} B, "
-              f"{ROUNDS} round(s); medians:")
         for step in ("reshard", "rebalance"):
             medians = {}
-            for tool in ("rtrib", "redis-cli"):
-                seconds = sorted(s for _, s, _ in totals[(tool, step)])
-                medians[tool] = seconds[len(seconds) // 2]
-            print(f"{step:9}: rtrib {medians['rtrib']:.2f}s, redis-cli "
-                  f"{medians['redis-cli']:.2f}s, ratio {medians['redis-cli'] / medians['rtrib']:.1f}x")
-        rss = max(r for (tool, _), runs in totals.items() if tool == "rtrib" for _, _, r in runs)
-        print(f"rtrib peak RSS: {rss / 1024:.1f} MB")
+            for tool in TOOLS:
+                runs = totals.get((tool, step))
+                if not runs:
+                    continue
+                medians[tool] = (statistics.median(r[0] for r in runs),
+                                 statistics.median(r[1] for r in runs))
+            line = ", ".join(f"{tool} median {s:.2f}s ({m / s:.0f} keys/s)"
+                             for tool, (m, s) in medians.items())
+            if len(medians) == 2:
+                line += f", ratio {medians['redis-cli'][1] / medians['rtrib'][1]:.1f}x"
+            print(f"{SERVER} {step:9}: {line}", flush=True)
+        if any(tool == "rtrib" for tool, _ in totals):
+            rss = max(r[2] for (tool, _), runs in totals.items() if tool == "rtrib"
+                      for r in runs)
+            print(f"{SERVER} rtrib peak RSS: {rss / 1024:.1f} MB")
+        for tool, failure in failures:
+            line = f"{SERVER} {tool} failed once: {failure}"
+            if failure.moved is not None:
+                line += (f"; its reshard rate until then: {failure.moved / failure.elapsed:.0f}"
+                         " keys/s")
+            print(line)
     finally:
         cleanup()
 

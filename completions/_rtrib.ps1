@@ -52,6 +52,8 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from empty nodes, given by name or address; safe to re-run')
             [CompletionResult]::new('replicate', 'replicate', [CompletionResultType]::ParameterValue, 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)')
+            [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Hand a master''s slots to a replica before the master stops (coordinated, no write lost)')
+            [CompletionResult]::new('rebalance-roles', 'rebalance-roles', [CompletionResultType]::ParameterValue, 'Restore create''s role placement after failovers: masters spread, replicas off their host')
             [CompletionResult]::new('add-node', 'add-node', [CompletionResultType]::ParameterValue, 'Add an empty node to a cluster, as a master or as a replica')
             [CompletionResult]::new('del-node', 'del-node', [CompletionResultType]::ParameterValue, 'Remove a node from the cluster (with --force: a dead or unreachable one too)')
             [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force')
@@ -67,6 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis into the cluster''s masters')
             [CompletionResult]::new('set-timeout', 'set-timeout', [CompletionResultType]::ParameterValue, 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
+            [CompletionResult]::new('copy-binary', 'copy-binary', [CompletionResultType]::ParameterValue, 'Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -134,6 +137,79 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
             [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
             [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--cluster-yes', '--cluster-yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;failover' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Hand this master''s slots to its best replica; a replica or a master without slots: nothing to do')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Promote this replica')
+            [CompletionResult]::new('--host-of', '--host-of', [CompletionResultType]::ParameterName, 'Failure domain of a node, as for create: --from prefers a replica outside the master''s')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the replica to take over and every node to agree')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass-file', '--pass-file', [CompletionResultType]::ParameterName, 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The client certificate''s private key (PEM)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --to: promote without the master (it is unreachable); writes it had not passed on are lost')
+            [CompletionResult]::new('--takeover', '--takeover', [CompletionResultType]::ParameterName, 'With --to: promote without the master and without an election (no majority reachable); risks two masters for the same slots in a partition')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--cluster-yes', '--cluster-yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;rebalance-roles' {
+            [CompletionResult]::new('--host-of', '--host-of', [CompletionResultType]::ParameterName, 'Failure domain of a node (e.g. the Kubernetes node a pod runs on), as for create. Repeatable; unlabelled nodes are grouped by IP address')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait for all the steps and for every node to agree')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass-file', '--pass-file', [CompletionResultType]::ParameterName, 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The client certificate''s private key (PEM)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
@@ -271,7 +347,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--cluster-timeout', '--cluster-timeout', [CompletionResultType]::ParameterName, 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--cluster-pipeline', '--cluster-pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
-            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag')
             [CompletionResult]::new('--migration', '--migration', [CompletionResultType]::ParameterName, 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -320,7 +396,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--cluster-timeout', '--cluster-timeout', [CompletionResultType]::ParameterName, 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--cluster-pipeline', '--cluster-pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
-            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag')
             [CompletionResult]::new('--migration', '--migration', [CompletionResultType]::ParameterName, 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -370,7 +446,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--cluster-timeout', '--cluster-timeout', [CompletionResultType]::ParameterName, 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--cluster-pipeline', '--cluster-pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
-            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag')
             [CompletionResult]::new('--migration', '--migration', [CompletionResultType]::ParameterName, 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -418,7 +494,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--cluster-timeout', '--cluster-timeout', [CompletionResultType]::ParameterName, 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--cluster-pipeline', '--cluster-pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
-            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Slots moved at once (over all source/destination pairs); lower it when keys are very large, as every MIGRATE blocks its source while it runs')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag')
             [CompletionResult]::new('--migration', '--migration', [CompletionResultType]::ParameterName, 'How slots move: `auto` lets the servers move whole slots (atomic slot migration, CLUSTER MIGRATESLOTS) when every source and target runs Valkey 9.0 or later, and moves them key by key (MIGRATE) otherwise; `atomic` insists (refused, nothing changed, where a server lacks it); `keys` moves keys on every server. --timeout, --pipeline, --parallel and --replace apply to `keys` only')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -758,6 +834,38 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'rtrib;copy-binary' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass-file', '--pass-file', [CompletionResultType]::ParameterName, 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The client certificate''s private key (PEM)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--cluster-yes', '--cluster-yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'rtrib;completions' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -793,6 +901,8 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
         'rtrib;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from empty nodes, given by name or address; safe to re-run')
             [CompletionResult]::new('replicate', 'replicate', [CompletionResultType]::ParameterValue, 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)')
+            [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Hand a master''s slots to a replica before the master stops (coordinated, no write lost)')
+            [CompletionResult]::new('rebalance-roles', 'rebalance-roles', [CompletionResultType]::ParameterValue, 'Restore create''s role placement after failovers: masters spread, replicas off their host')
             [CompletionResult]::new('add-node', 'add-node', [CompletionResultType]::ParameterValue, 'Add an empty node to a cluster, as a master or as a replica')
             [CompletionResult]::new('del-node', 'del-node', [CompletionResultType]::ParameterValue, 'Remove a node from the cluster (with --force: a dead or unreachable one too)')
             [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Make every live node forget a node (dead, unreachable or noaddr); same as del-node --force')
@@ -808,6 +918,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis into the cluster''s masters')
             [CompletionResult]::new('set-timeout', 'set-timeout', [CompletionResultType]::ParameterValue, 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
+            [CompletionResult]::new('copy-binary', 'copy-binary', [CompletionResultType]::ParameterValue, 'Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -816,6 +927,12 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;help;replicate' {
+            break
+        }
+        'rtrib;help;failover' {
+            break
+        }
+        'rtrib;help;rebalance-roles' {
             break
         }
         'rtrib;help;add-node' {
@@ -861,6 +978,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;help;sandbox' {
+            break
+        }
+        'rtrib;help;copy-binary' {
             break
         }
         'rtrib;help;completions' {

@@ -82,6 +82,62 @@ pub enum Command {
             rtrib replicate --master-addr 127.0.0.1:7000 --replica-addr 127.0.0.1:7003"
     )]
     Replicate(ReplicateArgs),
+    /// Hand a master's slots to a replica before the master stops (coordinated, no write lost).
+    #[command(
+        long_about = "Hand a master's slots to one of its replicas, for maintenance: a restart, \
+            a Kubernetes rollout, a node drain.\n\n\
+            --from NODE: when NODE is a master serving slots, its best replica takes over by a \
+            coordinated CLUSTER FAILOVER: the master pauses writes, the replica catches up to \
+            its offset, then takes the slots. No acknowledged write is lost and clients wait \
+            tens of milliseconds instead of the node timeout and election of an unplanned \
+            failover. The best replica is reachable, has its replication link up and is not in \
+            a full sync; among those, one in another failure domain (IP, or --host-of label) \
+            first, then the one with the smallest replication offset gap. When NODE is a \
+            replica or serves no slot there is nothing to do (exit 0), so the same command can \
+            run before any node stops (a preStop hook). A master no replica can take over \
+            from is refused, saying why (exit 5, nothing changed).\n\n\
+            --to REPLICA: promote that replica, coordinated. --force promotes it without its \
+            master (CLUSTER FAILOVER FORCE), for a master that is unreachable: writes the \
+            replica had not received yet are lost. --takeover promotes it without the master \
+            and without an election (TAKEOVER), for when no majority of masters is reachable: \
+            it bumps the config epoch on its own and, in a partition, can leave two masters \
+            claiming the same slots until the partition heals (the last writes of one are \
+            lost then).\n\n\
+            It does not ask for confirmation. It returns once the replica is master and every \
+            node's view agrees on the new roles, then runs a full check.",
+        after_help = "Examples:\n  \
+            rtrib failover --from redis-app-0.redis-service:6379     # before stopping it\n  \
+            rtrib failover --to 127.0.0.1:7003\n  \
+            rtrib failover --to 127.0.0.1:7003 --force               # its master is down\n\n\
+            Exit status: 0 handed over (or nothing to do) and the cluster is healthy, 1 the \
+            check found problems, 3 a node is unreachable, 4 the replica did not take over, or \
+            the views did not agree, within --wait-timeout, 5 no replica can take over, or the \
+            master is unreachable without --force (nothing changed)."
+    )]
+    Failover(FailoverArgs),
+    /// Restore create's role placement after failovers: masters spread, replicas off their host.
+    #[command(
+        long_about = "Restore the role placement create chose, after failures, failovers and \
+            rollouts moved roles around: no replica in its master's failure domain, every \
+            master with a replica, masters spread over failure domains, replicas spread evenly \
+            over masters. Failure domains are IP addresses, or --host-of labels (the Kubernetes \
+            node a pod runs on).\n\n\
+            Roles change by coordinated failovers (a replica takes over its master's slots, no \
+            write lost) and replica moves (CLUSTER REPLICATE; the moved replica makes a full \
+            sync). No slot or key moves. It plans the fewest such steps that improve the \
+            placement, one at a time, prints the plan and asks (see Confirmation in rtrib \
+            --help; --yes skips it); each step is finished (every view agrees) before the next. \
+            A placement no step improves is left alone (exit 0). Refuses (exit 5) while a node \
+            is unreachable or failing.",
+        after_help = "Examples:\n  \
+            rtrib rebalance-roles 127.0.0.1:7000 --dry-run\n  \
+            rtrib rebalance-roles redis-app-0.redis-service:6379 --yes \\\n      \
+            --host-of redis-app-0=node-a --host-of redis-app-1=node-b ...\n\n\
+            Exit status: 0 placed (or nothing to do) and the cluster is healthy, 1 declined or \
+            the check found problems, 3 a node is unreachable, 4 a step did not finish within \
+            --wait-timeout, 5 a node is unreachable or failing (nothing changed)."
+    )]
+    RebalanceRoles(RebalanceRolesArgs),
     /// Add an empty node to a cluster, as a master or as a replica.
     #[command(after_help = "Examples:\n  \
             rtrib add-node redis-app-6.redis-service:6379 redis-app-0.redis-service:6379\n  \
@@ -269,6 +325,9 @@ pub enum Command {
             rtrib check 127.0.0.1:7000\n  \
             rtrib sandbox stop")]
     Sandbox(SandboxArgs),
+    /// Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md).
+    #[command(hide = true)]
+    CopyBinary(CopyBinaryArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "Examples:\n  \
             rtrib completions bash > /etc/bash_completion.d/rtrib\n  \
@@ -293,6 +352,14 @@ pub struct CheckArgs {
     /// for node_exporter's textfile collector (name it *.prom in its directory).
     #[arg(long, value_name = "PATH")]
     pub textfile: Option<PathBuf>,
+}
+
+/// Arguments of `rtrib copy-binary`.
+#[derive(Debug, Args)]
+pub struct CopyBinaryArgs {
+    /// The directory that receives `rtrib` (an emptyDir shared with the Redis container).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Arguments of `rtrib completions`.
@@ -383,6 +450,51 @@ pub struct CreateArgs {
     /// Write the plan instead.
     #[command(flatten)]
     pub plan: PlanOutArgs,
+}
+
+/// Arguments of `rtrib failover`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["from", "to"])))]
+pub struct FailoverArgs {
+    /// Hand this master's slots to its best replica; a replica or a master without slots:
+    /// nothing to do.
+    #[arg(long, value_name = "NODE")]
+    pub from: Option<String>,
+    /// Promote this replica.
+    #[arg(long, value_name = "REPLICA")]
+    pub to: Option<String>,
+    /// With --to: promote without the master (it is unreachable); writes it had not passed on
+    /// are lost.
+    #[arg(long, requires = "to", conflicts_with = "takeover")]
+    pub force: bool,
+    /// With --to: promote without the master and without an election (no majority reachable);
+    /// risks two masters for the same slots in a partition.
+    #[arg(long, requires = "to")]
+    pub takeover: bool,
+    /// Failure domain of a node, as for create: --from prefers a replica outside the master's.
+    #[arg(long, value_name = "NAME=DOMAIN", value_parser = parse_label)]
+    pub host_of: Vec<(String, String)>,
+    /// How long to wait for the replica to take over and every node to agree.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
+    pub wait_timeout: Duration,
+}
+
+/// Arguments of `rtrib rebalance-roles`.
+#[derive(Debug, Args)]
+pub struct RebalanceRolesArgs {
+    /// Any node of the cluster: host:port, ip:port or [ipv6]:port.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// Failure domain of a node (e.g. the Kubernetes node a pod runs on), as for create.
+    /// Repeatable; unlabelled nodes are grouped by IP address.
+    #[arg(long, value_name = "NAME=DOMAIN", value_parser = parse_label)]
+    pub host_of: Vec<(String, String)>,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How long to wait for all the steps and for every node to agree.
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = parse_duration, allow_hyphen_values = true)]
+    pub wait_timeout: Duration,
 }
 
 /// Arguments of `rtrib replicate`.
@@ -483,8 +595,9 @@ pub struct MigrateArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub pipeline: u64,
-    /// Slots moved at once (over all source/destination pairs); lower it when keys are very
-    /// large, as every MIGRATE blocks its source while it runs.
+    /// Slots moved at once (over all source/destination pairs), each over connections of its
+    /// own: up to SLOTS connections per node. Lower it when keys are very large, as every
+    /// MIGRATE blocks its source while it runs.
     #[arg(
         long,
         value_name = "SLOTS",
@@ -1445,6 +1558,9 @@ mod tests {
     const MINIMAL_LINES: &[&str] = &[
         "create h:1 h:2 h:3",
         "replicate --master-addr h:1 --slave-addr h:2",
+        "failover --from h:1",
+        "rebalance-roles h:1",
+        "copy-binary /tmp",
         "add-node h:1 h:2",
         "del-node h:1 abcdef",
         "forget h:1 abcdef",

@@ -8,7 +8,7 @@
 /// | 1 | problems found (`check`), or an operation failed |
 /// | 2 | usage error: bad arguments or options |
 /// | 3 | a node could not be reached or used: connection refused, authentication failed, not cluster-enabled, loading, not a Redis server |
-/// | 4 | rtrib waited as long as allowed and gave up: a name did not resolve within --resolve-timeout, a node did not answer within --connect-timeout/--command-timeout, the cluster did not converge within --wait-timeout |
+/// | 4 | rtrib waited as long as allowed and gave up: a name did not resolve within --resolve-timeout, a node did not answer within --connect-timeout/--command-timeout, the cluster did not converge (or a replica did not take over) within --wait-timeout |
 /// | 5 | refused: a precondition does not hold (e.g. a node is not empty); nothing was changed |
 /// | 6 | the nodes belong to a different cluster than the one asked for; nothing was changed |
 /// | 130 | interrupted (Ctrl-C) while the servers moved slots: their jobs were cancelled, and the report says what moved |
@@ -78,6 +78,12 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                name, addr, role, slots, master_id), anti_affinity, steps (add_slots,
                config_epochs, meets, replicate, fresh), check
   replicate    outcome (attached | already_replica), master, replica, check
+  failover     outcome (failed_over | nothing_to_do), mode, master, replica (id,
+               addr), slots, other_domain, offset_gap, took_ms, check; nothing to
+               do: node, reason
+  rebalance-roles
+               outcome (placed | dry_run | nothing_to_do), before, after (scores),
+               moves[] (kind, replica, master | from, to), check
   add-node     outcome (added | already_member), node, check
   del-node,    outcome (removed), node, replicas_moved[] (replica, master), reset,
   forget       check

@@ -1,8 +1,8 @@
 //! Asking the user: confirmations before changing a cluster, and passwords.
 //!
-//! The rule is redis-cli's, in one place ([`CONFIRMATION_HELP`]): `create`, `reshard` and `fix`
-//! ask ([`confirm`]); `rebalance` asks only on a terminal ([`confirm_on_terminal`]), as
-//! redis-cli's rebalance never asks. `--yes` (or `REDISCLI_CLUSTER_YES=1`) answers for the
+//! The rule is redis-cli's, in one place ([`CONFIRMATION_HELP`]): `create`, `reshard`, `fix`
+//! and `rebalance-roles` ask ([`confirm`]); `rebalance` asks only on a terminal
+//! ([`confirm_on_terminal`]), as redis-cli's rebalance never asks. `--yes` (or `REDISCLI_CLUSTER_YES=1`) answers for the
 //! user; on a terminal dialoguer asks; otherwise one line is read from stdin, so scripts that
 //! pipe `yes` (or `echo yes`) keep working, and end of input means no. Questions go to stderr,
 //! never stdout.
@@ -12,8 +12,8 @@ use std::io::{self, BufRead, IsTerminal, Write};
 /// The confirmation rule, for the top-level `--help` and the man page.
 pub const CONFIRMATION_HELP: &str = "\
 Confirmation:
-  create, reshard and fix print their plan and ask before changing anything, as
-  redis-cli does: on a terminal, answer y or n; otherwise one line of stdin is
+  create, reshard, fix and rebalance-roles print their plan and ask before
+  changing anything, as redis-cli does: on a terminal, answer y or n; otherwise one line of stdin is
   read ('yes' or 'y' accepts, so `yes | rtrib ...` works) and end of input means
   no (exit 1, nothing changed). rebalance asks only when stdin is a terminal;
   otherwise it proceeds, as redis-cli's rebalance does (--simulate previews).

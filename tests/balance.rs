@@ -13,6 +13,7 @@ use crate::migrate::{expect, kill_mid_slot, run, slot_counts};
 use crate::support::cluster::{
     Layout, Nodes, NodesConfig, RedisNode, Server, key_slot, slot_ranges, wait_until,
 };
+use crate::support::servers::on_every_server;
 
 /// Keys spread evenly over all slots (`key:i`).
 const SPREAD: usize = 20_000;
@@ -136,9 +137,12 @@ fn balances_the_skewed_cluster_by_keys(server: Server, extra: &[(&str, &str)]) -
     document
 }
 
-#[test]
-fn rebalance_by_keys_evens_out_hash_tag_hot_spots() {
-    balances_the_skewed_cluster_by_keys(Server::from_env(), &[]);
+on_every_server! {
+    /// The skewed data set balanced by keys on every server of the matrix (key counts
+    /// from COUNTKEYSINSLOT on Redis, from SLOT-STATS on Valkey).
+    fn rebalance_by_keys_evens_out_hash_tag_hot_spots(server) {
+        balances_the_skewed_cluster_by_keys(server, &[]);
+    }
 }
 
 #[test]

@@ -329,6 +329,26 @@ fn cluster_yes_is_accepted_by_every_subcommand_before_and_after_it() {
         assert!(four.has_flag("slave"), "{}", node.addr());
     }
 
+    // A replica hands nothing over; 5 takes over 1's slots and hands them back; all nodes
+    // share one host, so no role placement is better than this one.
+    let out = step(true, &["failover", "--from", &a[5]], 0);
+    assert!(out.contains("nothing to hand over"), "{out}");
+    step(false, &["failover", "--to", &a[5]], 0);
+    assert!(n[5].cluster_nodes().contains("myself,master"));
+    step(true, &["failover", "--to", &a[1]], 0);
+    assert!(n[1].cluster_nodes().contains("myself,master"));
+    for before in [true, false] {
+        let out = step(before, &["rebalance-roles", &a[0]], 0);
+        assert!(out.contains("nothing to do"), "{out}");
+        let copies = tempfile::tempdir().unwrap();
+        step(
+            before,
+            &["copy-binary", &copies.path().display().to_string()],
+            0,
+        );
+        assert!(copies.path().join("rtrib").is_file());
+    }
+
     n.fill_keys(500);
     let to = n[3].id();
     step(

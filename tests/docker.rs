@@ -389,3 +389,98 @@ fn scratch_images_form_heal_and_check_a_cluster_by_pod_names() {
     );
     docker_ok(&["unpause", &fixture.pods[paused].name]);
 }
+
+/// Waits until every pod reports cluster_state:ok, sees all pods without failure flags, and
+/// every replica's link is up.
+fn wait_healthy(fixture: &Fixture) {
+    let ips = fixture.ips();
+    let healthy = wait_until(Duration::from_secs(60), || {
+        ips.iter().all(|ip| {
+            let text = |args: &[&str]| query(ip, args).map(|v| value_to_string(&v));
+            text(&["CLUSTER", "INFO"]).is_ok_and(|i| i.contains("cluster_state:ok"))
+                && text(&["CLUSTER", "NODES"]).is_ok_and(|v| {
+                    let lines = parse_nodes(&v);
+                    lines.len() == NODES && lines.iter().all(NodeLine::is_settled)
+                })
+                && text(&["INFO", "replication"])
+                    .is_ok_and(|i| !i.contains("role:slave") || i.contains("master_link_status:up"))
+        })
+    });
+    assert!(
+        healthy,
+        "the cluster did not become healthy\n{}",
+        fixture.logs()
+    );
+}
+
+/// What the Kubernetes manifest does, in containers: the rtrib image copies itself into a
+/// directory (the init container), and before each pod stops — every pod, highest ordinal
+/// first — `rtrib failover --from` that pod hands its slots over through the rtrib image (the
+/// preStop hook). The masters end on the other pods, every key intact, the cluster healthy.
+#[test]
+fn the_rtrib_image_hands_each_master_over_before_it_stops() {
+    if let Some(reason) = docker::unavailable() {
+        println!("SKIP docker end-to-end test: {reason}");
+        return;
+    }
+    let fixture = Fixture::start();
+    let shared = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(
+        shared.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )
+    .unwrap();
+    let volume = format!("{}:/opt/rtrib", shared.path().display());
+    let output = fixture.rtrib_with(&["--volume", &volume], &["copy-binary", "/opt/rtrib"]);
+    assert!(output.status.success(), "{output:?}");
+    let copy = shared.path().join("rtrib");
+    assert_eq!(
+        std::fs::metadata(&copy).unwrap().len(),
+        fixture.rtrib_binary_size
+    );
+    let version = std::process::Command::new(&copy)
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(version.status.success(), "{version:?}");
+
+    let (code, stdout, stderr) = fixture.rtrib_on_pods("wait", &["--timeout", "30s"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
+    let (code, stdout, stderr) = fixture.rtrib_on_pods("create", &["--replicas", "1", "--yes"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
+    let keys = write_keys(&fixture.ips()[0]);
+    let masters_before: Vec<usize> = cluster_nodes(&fixture.ips()[0])
+        .iter()
+        .filter(|l| l.has_flag("master"))
+        .map(|l| fixture.pod_at(line_ip(l)))
+        .collect();
+
+    for i in (0..NODES).rev() {
+        let node = format!("{}:6379", pod(i));
+        let (code, stdout, stderr) = fixture.rtrib(&["failover", "--from", &node]);
+        assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
+        let role = query(&fixture.ips()[i], &["ROLE"]);
+        assert!(
+            matches!(&role, Ok(Value::Array(fields))
+                if fields.first().map(value_to_string).as_deref() == Some("slave")),
+            "{node} is still {role:?}"
+        );
+        docker_ok(&["stop", "--time", "10", &fixture.pods[i].name]);
+        std::thread::sleep(Duration::from_secs(2));
+        docker_ok(&["start", &fixture.pods[i].name]);
+        wait_healthy(&fixture);
+    }
+
+    let ips = fixture.ips();
+    let masters_after: Vec<usize> = cluster_nodes(&ips[0])
+        .iter()
+        .filter(|l| l.has_flag("master"))
+        .map(|l| fixture.pod_at(line_ip(l)))
+        .collect();
+    assert!(
+        masters_after.iter().all(|m| !masters_before.contains(m)),
+        "{masters_before:?} {masters_after:?}"
+    );
+    assert_keys_intact(&ips[0], &keys);
+    assert_healthy(&fixture, &format!("{}:6379", pod(0)));
+}

@@ -1,7 +1,8 @@
 //! `rtrib reshard` and `rebalance` against real clusters: exact slot counts, keys read back
 //! through their new owners, every node's CLUSTER NODES agreeing, BUSYKEY with and without
 //! `--replace`, draining and filling masters, a run killed with SIGKILL and finished by a
-//! re-run, and a client blocked on a key of a moving slot.
+//! re-run, a client blocked on a key of a moving slot, and on every server a reshard with
+//! replicas.
 
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
@@ -10,10 +11,12 @@ use std::time::Duration;
 use redis::Value;
 use serde_json::Value as Json;
 
+use crate::converge::agreed_slot_counts;
 use crate::support::cluster::{
     Layout, Nodes, NodesConfig, RedisNode, key_slot, parse_nodes, value_to_string, wait_until,
 };
 use crate::support::rtrib;
+use crate::support::servers::on_every_server;
 
 /// Where rtrib keeps reshard journals in these tests (not the user's home).
 pub(crate) const STATE: &str = env!("CARGO_TARGET_TMPDIR");
@@ -687,4 +690,53 @@ fn a_rebalance_killed_midway_is_completed_by_a_rerun() {
     assert!(out.contains("Finishing"), "{out}");
     assert_slots(&[a, b, c, d], &[(a, 4096), (b, 4096), (c, 4096), (d, 4096)]);
     assert_keys(&[a, b, c, d], KEYS);
+}
+
+on_every_server! {
+    /// With a replica per master (Valkey >= 8: every `CLUSTER SETSLOT` waits for the replicas'
+    /// acknowledgement), a per-key reshard with many slots in flight moves every key intact, slots
+    /// with more keys than a batch included; right after the command every node, replicas
+    /// too, reports the same owners and no open slot, and every replica holds its master's
+    /// keys.
+    fn a_reshard_with_replicas_moves_every_key_and_every_view_agrees(server) {
+        let nodes = Nodes::start(NodesConfig::on(server, 6, Layout::Ports));
+        let formed = nodes.form(3);
+        let (a, c) = (&nodes[0], &nodes[2]);
+        // 20k keys spread over the slots, and 300 under one hash tag in a slot that moves:
+        // with --pipeline 7 that slot takes 43 batches.
+        let (tag, _) = key_in_low_slots("hot", 250);
+        let pairs: Vec<(String, String)> = (0..20_000)
+            .map(|i| (format!("key:{i}"), format!("value:{i}")))
+            .chain((0..300).map(|i| (format!("{{{tag}}}:{i}"), format!("hot:{i}"))))
+            .collect();
+        nodes.set_keys(&pairs);
+        let args = [
+            "reshard", &a.addr(), "--from", "all", "--to", &c.addr(), "--slots", "600",
+            "--yes", "--migration", "keys", "--pipeline", "7", "--parallel", "16",
+        ];
+        expect(0, &args);
+
+        let counts = agreed_slot_counts(&nodes);
+        assert_eq!(counts[&c.id()], 5461 + 600, "{counts:?}");
+        assert_eq!(nodes.key_count(), pairs.len());
+        nodes.assert_values(&pairs);
+        for &(replica, master) in &formed.replicas {
+            let (replica, master) = (&nodes[replica], &nodes[master]);
+            let line = parse_nodes(&replica.cluster_nodes())
+                .into_iter()
+                .find(|line| line.has_flag("myself"))
+                .unwrap();
+            assert_eq!(line.master, master.id(), "{}", replica.cluster_nodes());
+            let synced = wait_until(Duration::from_secs(10), || {
+                replica.cmd_str(&["DBSIZE"]) == master.cmd_str(&["DBSIZE"])
+            });
+            assert!(
+                synced,
+                "{} holds {} keys, its master {}",
+                replica.addr(),
+                replica.cmd_str(&["DBSIZE"]),
+                master.cmd_str(&["DBSIZE"])
+            );
+        }
+    }
 }

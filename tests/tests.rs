@@ -11,6 +11,7 @@ mod converge;
 mod create;
 mod discovery;
 mod docker;
+mod failover;
 mod fix;
 mod fixture;
 mod generated;

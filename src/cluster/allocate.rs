@@ -22,6 +22,15 @@ use crate::cluster::slots::{SLOT_COUNT, Slot};
 /// A failure domain: nodes in the same one fail together (same host, same Kubernetes node).
 pub type Domain = String;
 
+/// The domain `--host-of NAME=DOMAIN` gives a node known by any of `names`: the first label
+/// whose NAME is one of them.
+pub fn labelled(names: &[String], labels: &[(String, String)]) -> Option<Domain> {
+    labels
+        .iter()
+        .find(|(name, _)| names.contains(name))
+        .map(|(_, domain)| domain.clone())
+}
+
 /// A new cluster's layout. Node numbers are indexes into the candidate list given to
 /// [`allocate`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

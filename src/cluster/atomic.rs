@@ -69,6 +69,8 @@ impl MethodChoice {
 
 /// Picks the method for a run whose sources and targets run `ends` (a node's name for
 /// messages, and its server when known). `Err` says why `--migration atomic` cannot be had.
+/// `auto` is atomic only where every end chooses it by default (not Valkey 9.0.0, see
+/// [`Server::atomic_migration_by_default`]); `--migration atomic` takes any Valkey 9.
 pub fn choose(choice: MethodChoice, ends: &[(String, Option<Server>)]) -> Result<Method, String> {
     let lacking: Vec<String> = ends
         .iter()
@@ -80,8 +82,15 @@ pub fn choose(choice: MethodChoice, ends: &[(String, Option<Server>)]) -> Result
         .collect();
     match choice {
         MethodChoice::Keys => Ok(Method::Keys),
-        MethodChoice::Auto if ends.is_empty() || !lacking.is_empty() => Ok(Method::Keys),
-        MethodChoice::Auto => Ok(Method::Atomic),
+        MethodChoice::Auto
+            if !ends.is_empty()
+                && ends
+                    .iter()
+                    .all(|(_, server)| server.is_some_and(|s| s.atomic_migration_by_default())) =>
+        {
+            Ok(Method::Atomic)
+        }
+        MethodChoice::Auto => Ok(Method::Keys),
         MethodChoice::Atomic if lacking.is_empty() => Ok(Method::Atomic),
         MethodChoice::Atomic => Err(format!(
             "--migration atomic needs CLUSTER MIGRATESLOTS (Valkey 9.0 or later) on every source \
@@ -384,7 +393,17 @@ mod tests {
             kind,
             version: Version(major, 0, 0),
         };
-        let valkey9 = Some(server(ServerKind::Valkey, 9));
+        let valkey9 = Some(Server {
+            kind: ServerKind::Valkey,
+            version: Version(9, 1, 2),
+        });
+        let valkey9_0_0 = Some(server(ServerKind::Valkey, 9));
+        let first_valkey9 = [("a".to_string(), valkey9), ("b".to_string(), valkey9_0_0)];
+        assert_eq!(choose(MethodChoice::Auto, &first_valkey9), Ok(Method::Keys));
+        assert_eq!(
+            choose(MethodChoice::Atomic, &first_valkey9),
+            Ok(Method::Atomic)
+        );
         let redis7 = Some(server(ServerKind::Redis, 7));
         let both = [("a".to_string(), valkey9), ("b".to_string(), valkey9)];
         let mixed = [("a".to_string(), valkey9), ("b".to_string(), redis7)];

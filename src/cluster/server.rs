@@ -7,7 +7,10 @@
 //!
 //! - Valkey ≥ 9.0: atomic slot migration (`CLUSTER MIGRATESLOTS`, `GETSLOTMIGRATIONS`,
 //!   `CANCELSLOTMIGRATIONS`): the server snapshots the slots, streams them to the target and
-//!   hands ownership over by itself.
+//!   hands ownership over by itself. Chosen by default only from 9.0.1: Valkey 9.0.0 was seen
+//!   here to crash (SIGSEGV on the source, right after it sends the job to the target) on
+//!   `MIGRATESLOTS` requests of many slot ranges, as a rebalance by keys makes; 9.1.2 moved
+//!   the same requests without fault.
 //! - Valkey ≥ 8.0: `CLUSTER SETSLOT` waits until the replicas acknowledge it, and
 //!   `CLUSTER SLOT-STATS` reports per-slot figures.
 
@@ -95,6 +98,12 @@ impl Server {
         self.valkey_from(Version(9, 0, 0))
     }
 
+    /// Atomic slot migration is safe to choose without being asked: Valkey ≥ 9.0.1 (see the
+    /// module docs for 9.0.0).
+    pub fn atomic_migration_by_default(&self) -> bool {
+        self.valkey_from(Version(9, 0, 1))
+    }
+
     /// `CLUSTER SETSLOT` replies only once the replicas acknowledged it (Valkey ≥ 8.0), so a
     /// connection carrying one waits for the replicas.
     pub fn setslot_waits_for_replicas(&self) -> bool {
@@ -165,6 +174,9 @@ mod tests {
         assert!(valkey("8.0.0").setslot_waits_for_replicas());
         assert!(!valkey("8.1.3").atomic_migration());
         assert!(valkey("9.0.0").atomic_migration());
+        assert!(!valkey("9.0.0").atomic_migration_by_default());
+        assert!(valkey("9.0.1").atomic_migration_by_default());
+        assert!(valkey("9.1.2").atomic_migration_by_default());
         // Redis 8 has its own migration command, not Valkey's.
         let redis = Server::from_info(&info(&["redis_version:8.4.0"])).unwrap();
         assert!(!redis.atomic_migration());

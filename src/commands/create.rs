@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 
 use crate::cli::CreateArgs;
-use crate::cluster::allocate::{Allocation, Domain, allocate};
+use crate::cluster::allocate::{Allocation, Domain, allocate, labelled};
 use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_create};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::plan::{Precondition, Steps};
@@ -258,14 +258,8 @@ fn failure_domains(
         .iter()
         .zip(endpoints)
         .map(|(addr, endpoint)| {
-            let names = names_of(addr, endpoint);
-            labels
-                .iter()
-                .find(|(name, _)| names.contains(name))
-                .map_or_else(
-                    || endpoint.addr.ip().to_string(),
-                    |(_, domain)| domain.clone(),
-                )
+            labelled(&names_of(addr, endpoint), labels)
+                .unwrap_or_else(|| endpoint.addr.ip().to_string())
         })
         .collect())
 }

@@ -6,8 +6,10 @@ mod apply;
 mod call;
 mod check;
 mod completions;
+mod copy_binary;
 mod create;
 mod del_node;
+mod failover;
 mod fix;
 mod heal;
 mod import;
@@ -16,6 +18,7 @@ mod migrate;
 mod newcomer;
 mod nodes;
 mod rebalance;
+mod rebalance_roles;
 mod replicate;
 mod reshard;
 mod sandbox;
@@ -40,8 +43,10 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::Call(args) => call::run(context, args).await,
         Command::Check(args) => check::run(context, args).await,
         Command::Completions(args) => completions::run(context, args),
+        Command::CopyBinary(args) => copy_binary::run(context, args),
         Command::DelNode(args) => del_node::run(context, args).await,
         Command::Forget(args) => del_node::forget(context, args).await,
+        Command::Failover(args) => failover::run(context, args).await,
         Command::Fix(args) => fix::run(context, args).await,
         Command::Heal(args) => heal::run(context, args).await,
         Command::Import(args) => import::run(context, args).await,
@@ -52,6 +57,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::Replicate(args) => replicate::run(context, args).await,
         Command::Reshard(args) => reshard::run(context, args).await,
         Command::Rebalance(args) => rebalance::run(context, args).await,
+        Command::RebalanceRoles(args) => rebalance_roles::run(context, args).await,
         Command::Sandbox(args) => sandbox::run(context, args).await,
     }
 }

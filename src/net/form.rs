@@ -108,6 +108,14 @@ pub enum WaitError {
         waited: Duration,
         lagging: Vec<String>,
     },
+    /// A replica told to fail over did not become master in time.
+    #[error(
+        "{replica} did not take over from its master within {}; hint: a coordinated failover \
+         is abandoned by the server after 5 s when the replica cannot catch up with its master \
+         (its log says why); --force promotes it without the master's agreement",
+        Secs(.waited)
+    )]
+    NotPromoted { replica: Endpoint, waited: Duration },
     /// Nodes were still not ready when `rtrib wait` gave up: each with what it lacked.
     #[error("gave up after {}, still waiting for:\n  {}", Secs(.waited), .waiting.join("\n  "))]
     NotReady {

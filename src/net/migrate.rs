@@ -1,40 +1,65 @@
-//! The slot migration executor, shared by every command that moves slots.
+//! The per-key slot migration executor, shared by every command that moves slots.
 //!
 //! Moving slot S from master A to master B, in the order Redis 7 requires (redis-cli's
 //! `clusterManagerMoveSlot`):
 //!
-//! 1. on B `CLUSTER SETSLOT S IMPORTING A`, then on A `CLUSTER SETSLOT S MIGRATING B`: from now
-//!    on A answers clients with `ASK` for keys it no longer has, and B accepts them after
-//!    `ASKING`;
+//! 1. on B `CLUSTER SETSLOT S IMPORTING A`, then on A `CLUSTER SETSLOT S MIGRATING B` (in one
+//!    round trip with the first `GETKEYSINSLOT`): from now on A answers clients with `ASK` for
+//!    keys it no longer has, and B accepts them after `ASKING`;
 //! 2. on A, until the slot is empty: `CLUSTER GETKEYSINSLOT S P`, then
 //!    `MIGRATE B-ip B-port "" 0 timeout [REPLACE] [AUTH pass | AUTH2 user pass] KEYS k...`,
-//!    which copies the batch atomically and deletes it on A;
+//!    which copies the batch atomically and deletes it on A. A full batch's MIGRATE and the
+//!    next GETKEYSINSLOT go in one round trip (the server runs them in order, so the listing
+//!    sees the slot without the batch); a short batch was the last one;
 //! 3. `CLUSTER SETSLOT S NODE B` on B first (it bumps its epoch and claims the slot), then on
-//!    A and every other master at once. A that just gave its last slot away may have turned
+//!    A, then on every other master. A that just gave its last slot away may have turned
 //!    itself into a replica and answers "Please use SETSLOT only with masters": that is
-//!    tolerated there.
+//!    tolerated there, as are Valkey's `NOREPLICAS` / `UNBLOCKED` (its replicas did not
+//!    confirm in time: the slot has moved anyway).
 //!
-//! Several slots are in flight at once (`parallel`), in the order given: callers interleave
-//! source/destination pairs so that every pair works. MIGRATE blocks the source (and RESTORE
-//! the destination) for as long as the batch takes, so every command to the two ends of a
-//! move goes over connections whose reply timeout is the MIGRATE timeout plus a margin; the
-//! other masters' `SETSLOT NODE` use the control connections.
+//! # Staying parallel
+//!
+//! Several slots are in flight at once (`parallel`), started in the order given: callers
+//! interleave source/destination pairs so that every pair works. Since Valkey 8.0 `CLUSTER
+//! SETSLOT` replies only once the node's replicas have acknowledged it, and a command waiting
+//! for its reply holds up every later command on its connection. So each slot in flight talks
+//! to its source and destination over connections of its own, taken from a per-node pool:
+//! opened when no idle one is left (so at most `parallel` per node), handed to the next slot
+//! when the slot is done, dropped after a failure. No slot's wait holds up another slot's
+//! commands, on every server, with no per-server switch. MIGRATE blocks the source (and
+//! RESTORE the destination) for as long as the batch takes, so these connections' reply
+//! timeout is the MIGRATE timeout plus a margin.
+//!
+//! The other masters learn the new owners in batches: each has a queue of finished slots and
+//! its own control connection, over which one pipeline of `SETSLOT NODE` carries every slot
+//! finished since the previous pipeline. A waiting `SETSLOT` there holds up no move, and
+//! Redis saves `nodes.conf` once per event-loop turn rather than once per slot. Their errors
+//! are warnings only: the destination's bumped epoch reaches them by gossip anyway. The
+//! executor returns once every batch has been answered.
+//!
+//! # Failures
 //!
 //! When a slot fails (a key exists on the destination without `--replace`, a node error), it
 //! is left open (MIGRATING/IMPORTING, no key lost: each key is on one side), the slots already
-//! in flight finish, and no new slot starts. Re-running the command finishes it.
+//! in flight finish, and no new slot starts. Re-running the command finishes it. `TRYAGAIN`
+//! (a multi-key batch meeting a slot in flux) and `CLUSTERDOWN` (a destination that does not
+//! see the cluster ok yet) are retried for a while.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
-use futures_util::future::{join, join_all};
+use futures_util::future::{join, join_all, select};
+use futures_util::stream::FuturesUnordered;
+use futures_util::{StreamExt, pin_mut};
 use redis::{Cmd, Value};
+use tokio::sync::Notify;
 
 use crate::cluster::atomic::Method;
+use crate::cluster::endpoint::Endpoint;
 use crate::cluster::migrate::SlotMove;
+use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::fetch::Fetched;
@@ -61,6 +86,8 @@ const REPLY_MARGIN: Duration = Duration::from_secs(5);
 const TRYAGAIN_PAUSE: Duration = Duration::from_millis(100);
 /// Batches retried after `TRYAGAIN` / `CLUSTERDOWN` before the slot is given up (10 s).
 const TRYAGAIN_ATTEMPTS: u32 = 100;
+/// At most this many `SETSLOT NODE` in one pipeline to another master.
+const ANNOUNCE_BATCH: usize = 64;
 
 /// One slot to move.
 #[derive(Debug, Clone)]
@@ -142,11 +169,16 @@ pub async fn execute(
 ) -> Result<MigrationReport, NodeError> {
     let started = Instant::now();
     let executor = Executor::new(fetched, connect, &jobs, settings, observer).await?;
-    let outcomes: Vec<(SlotMove, SlotOutcome)> = futures_util::stream::iter(jobs)
-        .map(|job| executor.move_slot(job))
-        .buffer_unordered(settings.parallel.max(1))
-        .collect()
-        .await;
+    let moving = async {
+        let outcomes: Vec<(SlotMove, SlotOutcome)> = futures_util::stream::iter(jobs)
+            .map(|job| executor.move_slot(job))
+            .buffer_unordered(settings.parallel.max(1))
+            .collect()
+            .await;
+        executor.announcer.close();
+        outcomes
+    };
+    let (outcomes, ()) = join(moving, executor.announcer.run()).await;
     let mut report = MigrationReport::default();
     for (slot_move, outcome) in outcomes {
         match outcome {
@@ -165,14 +197,45 @@ pub async fn execute(
     Ok(report)
 }
 
+/// A node's connections that nothing in flight is using: each slot or batch in flight takes
+/// one of its own (see the module docs).
+struct Pool {
+    endpoint: Endpoint,
+    /// How more connections are opened (the long reply timeout).
+    settings: ConnectSettings,
+    idle: RefCell<Vec<NodeClient>>,
+}
+
+impl Pool {
+    /// An idle connection, else a new one.
+    async fn take(&self) -> Result<NodeClient, NodeError> {
+        let idle = self.idle.borrow_mut().pop();
+        match idle {
+            Some(client) => Ok(client),
+            None => NodeClient::connect(&self.endpoint, &self.settings).await,
+        }
+    }
+
+    /// Hands back a connection whose every reply has arrived (after a failure a connection
+    /// may still owe one: it is dropped instead).
+    fn give_back(&self, client: NodeClient) {
+        self.idle.borrow_mut().push(client);
+    }
+}
+
+/// A source or destination of a move.
+struct End {
+    /// The address the sources reach it at (its announced address).
+    addr: SocketAddr,
+    pool: Pool,
+}
+
 /// The connections and settings of one migration.
 struct Executor<'a> {
-    /// Long-timeout connections to every source and destination.
-    ends: HashMap<NodeId, NodeClient>,
-    /// The address each destination is reached at by the sources (its announced address).
-    addrs: HashMap<NodeId, SocketAddr>,
-    /// Control connections to every reachable master.
-    masters: Vec<(NodeId, NodeClient)>,
+    /// Every source and destination.
+    ends: HashMap<NodeId, End>,
+    /// The other masters' `SETSLOT NODE`.
+    announcer: Announcer,
     settings: &'a MigrateSettings,
     /// `AUTH pass` or `AUTH2 user pass` for MIGRATE.
     auth: Vec<String>,
@@ -182,6 +245,8 @@ struct Executor<'a> {
 }
 
 impl<'a> Executor<'a> {
+    /// Opens one migration connection to every source and destination (the first of their
+    /// pools), so that a node that cannot be reached fails the migration before it starts.
     async fn new(
         fetched: &Fetched,
         connect: &ConnectSettings,
@@ -201,23 +266,43 @@ impl<'a> Executor<'a> {
         ids.dedup();
         let topology = &fetched.topology;
         let mut ends = HashMap::new();
-        let mut addrs = HashMap::new();
         for id in ids {
             let node = topology.node(id).ok_or_else(|| NodeError::Protocol {
                 node: fetched.topology.nodes[0].endpoint.clone(),
                 command: "CLUSTER NODES".into(),
                 detail: format!("node {id} is not in the cluster"),
             })?;
-            ends.insert(
-                id.clone(),
-                NodeClient::connect(&node.endpoint, &long).await?,
-            );
-            addrs.insert(id.clone(), node.entry.addr().unwrap_or(node.endpoint.addr));
+            let first = NodeClient::connect(&node.endpoint, &long).await?;
+            let end = End {
+                addr: node.entry.addr().unwrap_or(node.endpoint.addr),
+                pool: Pool {
+                    endpoint: node.endpoint.clone(),
+                    settings: long.clone(),
+                    idle: RefCell::new(vec![first]),
+                },
+            };
+            ends.insert(id.clone(), end);
         }
-        let masters = topology
-            .masters()
-            .filter_map(|m| Some((m.id().clone(), fetched.clients.get(m.id())?.clone())))
-            .collect();
+        // The other masters' pools start with their control connections.
+        let announcer = Announcer {
+            masters: topology
+                .masters()
+                .filter_map(|m| {
+                    Some(Listener {
+                        id: m.id().clone(),
+                        pool: Pool {
+                            endpoint: m.endpoint.clone(),
+                            settings: long.clone(),
+                            idle: RefCell::new(vec![fetched.clients.get(m.id())?.clone()]),
+                        },
+                        queue: RefCell::default(),
+                        wake: Notify::new(),
+                    })
+                })
+                .collect(),
+            closed: Cell::new(false),
+            in_flight: settings.parallel.max(1),
+        };
         let auth = match (&connect.user, &connect.pass) {
             (Some(user), Some(pass)) => vec!["AUTH2".into(), user.clone(), pass.clone()],
             (None, Some(pass)) => vec!["AUTH".into(), pass.clone()],
@@ -225,8 +310,7 @@ impl<'a> Executor<'a> {
         };
         Ok(Self {
             ends,
-            addrs,
-            masters,
+            announcer,
             settings,
             auth,
             observer,
@@ -234,12 +318,25 @@ impl<'a> Executor<'a> {
         })
     }
 
-    /// Moves one slot, or reports why not.
+    /// Moves one slot over connections of its own, or reports why not.
     async fn move_slot(&self, job: Job) -> (SlotMove, SlotOutcome) {
         if self.stop.get() {
             return (job.slot_move, SlotOutcome::Skipped);
         }
-        let outcome = match self.try_move(&job).await {
+        let SlotMove { from, to, .. } = &job.slot_move;
+        let (from_pool, to_pool) = (&self.ends[from].pool, &self.ends[to].pool);
+        let result = match join(from_pool.take(), to_pool.take()).await {
+            (Ok(source), Ok(target)) => {
+                let result = self.try_move(&job, &source, &target).await;
+                if result.is_ok() {
+                    from_pool.give_back(source);
+                    to_pool.give_back(target);
+                }
+                result
+            }
+            (Err(error), _) | (_, Err(error)) => Err(error.to_string()),
+        };
+        let outcome = match result {
             Ok(keys) => {
                 self.observer.slot_moved();
                 SlotOutcome::Moved(keys)
@@ -252,26 +349,25 @@ impl<'a> Executor<'a> {
         (job.slot_move, outcome)
     }
 
-    async fn try_move(&self, job: &Job) -> Result<u64, String> {
+    async fn try_move(
+        &self,
+        job: &Job,
+        source: &NodeClient,
+        target: &NodeClient,
+    ) -> Result<u64, String> {
         let SlotMove { slot, from, to } = &job.slot_move;
-        let (source, target) = (&self.ends[from], &self.ends[to]);
-        let setslot = |state: &str, id: &NodeId| {
-            let mut cmd = redis::cmd("CLUSTER");
-            cmd.arg("SETSLOT").arg(*slot).arg(state).arg(id.as_str());
-            cmd
-        };
         let list = self.list_keys(*slot);
         // A cold job moves keys only: the slot's states were set by the caller.
         let first: Vec<Vec<u8>> = if job.cold || job.settled {
             source.query(&list).await
         } else {
             target
-                .query::<()>(&setslot("IMPORTING", from))
+                .query::<()>(&setslot(*slot, "IMPORTING", from))
                 .await
                 .map_err(|e| e.to_string())?;
             // MIGRATING and the first GETKEYSINSLOT in one round trip.
             let mut pipe = redis::pipe();
-            pipe.add_command(setslot("MIGRATING", to))
+            pipe.add_command(setslot(*slot, "MIGRATING", to))
                 .ignore()
                 .add_command(list);
             source
@@ -281,36 +377,23 @@ impl<'a> Executor<'a> {
         }
         .map_err(|e| e.to_string())?;
         let keys = self
-            .migrate_keys(source, self.addrs[to], *slot, first)
+            .migrate_keys(source, self.ends[to].addr, *slot, first)
             .await?;
         if job.cold {
             return Ok(keys);
         }
-        let assign = setslot("NODE", to);
+        let assign = setslot(*slot, "NODE", to);
         target
             .query::<()>(&assign)
             .await
             .map_err(|e| e.to_string())?;
-        // The destination owns the slot now, with a bumped epoch: the source and the other
-        // masters learn it at once, concurrently.
-        let others = self
-            .masters
-            .iter()
-            .filter(|(id, _)| id != from && id != to)
-            .map(|(_, client)| client.query::<()>(&assign));
-        let (on_source, on_others) = join(source.query::<()>(&assign), join_all(others)).await;
-        match on_source {
+        // The destination owns the slot now, with a bumped epoch: the source learns it at
+        // once, the other masters with their next batch.
+        match source.query::<()>(&assign).await {
             Err(error) if !lost_mastership(&error) => return Err(error.to_string()),
             _ => {}
         }
-        for result in on_others {
-            match result {
-                Err(error) if !lost_mastership(&error) => {
-                    tracing::warn!("slot {slot}: {error} (gossip will propagate the new owner)");
-                }
-                _ => {}
-            }
-        }
+        self.announcer.announce(*slot, from, to);
         Ok(keys)
     }
 
@@ -325,18 +408,31 @@ impl<'a> Executor<'a> {
     ) -> Result<u64, String> {
         let mut moved = 0;
         let mut keys = first;
-        loop {
-            if keys.is_empty() {
-                return Ok(moved);
-            }
+        while !keys.is_empty() {
+            // A MIGRATING source creates no key in the slot (clients are sent to the
+            // destination with ASK), so a short batch is the last one: only after a full one
+            // is the slot listed again, in the same round trip. Should a key remain anyway,
+            // the source refuses `SETSLOT NODE` ("I still hold keys") and the slot stays open
+            // for a re-run.
+            let full = keys.len() >= self.settings.pipeline;
             let mut replace = false;
             let mut attempts = 0;
-            loop {
-                match source
-                    .query::<Value>(&self.migrate(to, &keys, replace))
-                    .await
-                {
-                    Ok(_) => break,
+            let next = loop {
+                let migrate = self.migrate(to, &keys, replace);
+                let answer = if full {
+                    let mut pipe = redis::pipe();
+                    pipe.add_command(migrate)
+                        .ignore()
+                        .add_command(self.list_keys(slot));
+                    source
+                        .pipeline::<(Vec<Vec<u8>>,)>(&pipe)
+                        .await
+                        .map(|(next,)| next)
+                } else {
+                    source.query::<Value>(&migrate).await.map(|_| Vec::new())
+                };
+                match answer {
+                    Ok(next) => break next,
                     Err(error) if detail_has(&error, "BUSYKEY") => {
                         if !self.settings.replace || replace {
                             return Err(format!(
@@ -358,21 +454,12 @@ impl<'a> Executor<'a> {
                     }
                     Err(error) => return Err(format!("{error}; slot {slot} is left open")),
                 }
-            }
+            };
             moved += keys.len() as u64;
             self.observer.keys_moved(keys.len() as u64);
-            // A MIGRATING source creates no key in the slot (clients are sent to the
-            // destination with ASK), so a short batch was the last one. Should a key remain
-            // anyway, the source refuses `SETSLOT NODE` ("I still hold keys") and the slot stays
-            // open for a re-run.
-            if keys.len() < self.settings.pipeline {
-                return Ok(moved);
-            }
-            keys = source
-                .query(&self.list_keys(slot))
-                .await
-                .map_err(|e| e.to_string())?;
+            keys = next;
         }
+        Ok(moved)
     }
 
     /// `CLUSTER GETKEYSINSLOT slot pipeline`.
@@ -400,6 +487,108 @@ impl<'a> Executor<'a> {
             cmd.arg(key.as_slice());
         }
         cmd
+    }
+}
+
+/// `CLUSTER SETSLOT slot state id`.
+fn setslot(slot: u16, state: &str, id: &NodeId) -> Cmd {
+    let mut cmd = redis::cmd("CLUSTER");
+    cmd.arg("SETSLOT").arg(slot).arg(state).arg(id.as_str());
+    cmd
+}
+
+/// Tells the masters that are neither source nor destination of a move about its new owner,
+/// in batches (see the module docs).
+struct Announcer {
+    masters: Vec<Listener>,
+    /// Set once no slot is in flight: the listeners stop when their queues are empty.
+    closed: Cell<bool>,
+    /// Batches in flight per master, each on a connection of its own.
+    in_flight: usize,
+}
+
+/// One master told about new owners.
+struct Listener {
+    id: NodeId,
+    pool: Pool,
+    /// Slots moved and their new owners, not sent yet.
+    queue: RefCell<Vec<(u16, NodeId)>>,
+    /// Woken when the queue grows or the announcer closes.
+    wake: Notify,
+}
+
+impl Announcer {
+    /// Queues `slot`'s new owner `to` for every master but `from` and `to`.
+    fn announce(&self, slot: u16, from: &NodeId, to: &NodeId) {
+        for master in self.masters.iter().filter(|m| m.id != *from && m.id != *to) {
+            master.queue.borrow_mut().push((slot, to.clone()));
+            master.wake.notify_one();
+        }
+    }
+
+    /// No more slots will be announced.
+    fn close(&self) {
+        self.closed.set(true);
+        for master in &self.masters {
+            master.wake.notify_one();
+        }
+    }
+
+    /// Sends the queued announcements until closed and every queue is empty.
+    async fn run(&self) {
+        join_all(self.masters.iter().map(|master| self.serve(master))).await;
+    }
+
+    /// Sends `master`'s queue in batches, up to `in_flight` at once: on Valkey >= 8 each
+    /// `SETSLOT` in a pipeline waits for the replicas in turn, while the batches on other
+    /// connections wait at the same time.
+    async fn serve(&self, master: &Listener) {
+        let mut sending = FuturesUnordered::new();
+        loop {
+            while sending.len() < self.in_flight {
+                let batch: Vec<(u16, NodeId)> = {
+                    let mut queue = master.queue.borrow_mut();
+                    let count = queue.len().min(ANNOUNCE_BATCH);
+                    queue.drain(..count).collect()
+                };
+                if batch.is_empty() {
+                    break;
+                }
+                sending.push(Self::send(master, batch));
+            }
+            if !sending.is_empty() {
+                // A batch answered, or more to send.
+                let woken = master.wake.notified();
+                pin_mut!(woken);
+                select(sending.next(), woken).await;
+            } else if self.closed.get() {
+                return;
+            } else {
+                master.wake.notified().await;
+            }
+        }
+    }
+
+    /// One pipeline of `SETSLOT NODE` to `master`; a failure is a warning.
+    async fn send(master: &Listener, batch: Vec<(u16, NodeId)>) {
+        let mut pipe = redis::pipe();
+        for (slot, to) in &batch {
+            pipe.add_command(setslot(*slot, "NODE", to)).ignore();
+        }
+        let client = match master.pool.take().await {
+            Ok(client) => client,
+            Err(error) => return Self::warn(&batch, &error),
+        };
+        match client.pipeline::<()>(&pipe).await {
+            Ok(()) => master.pool.give_back(client),
+            Err(error) if lost_mastership(&error) => master.pool.give_back(client),
+            Err(error) => Self::warn(&batch, &error),
+        }
+    }
+
+    fn warn(batch: &[(u16, NodeId)], error: &NodeError) {
+        let slots: SlotSet = batch.iter().map(|(slot, _)| *slot).collect();
+        tracing::warn!("slots {slots}: {error} (gossip will propagate the new owners)");
     }
 }
 

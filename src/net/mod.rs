@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod conn;
 pub mod converge;
 pub mod discover;
+pub mod failover;
 pub mod fetch;
 pub mod form;
 pub mod load;

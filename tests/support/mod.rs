@@ -7,6 +7,7 @@ pub mod pods;
 pub mod prometheus;
 pub mod servers;
 pub mod terminal;
+pub mod writer;
 
 /// The `rtrib` binary under test, with short timeouts so a broken test fails fast.
 pub fn rtrib() -> assert_cmd::Command {

@@ -1,0 +1,40 @@
+//! `rtrib copy-binary DIR`: copies the running rtrib to `DIR/rtrib`, executable, for a
+//! Kubernetes init container. The rtrib image has no shell and no `cp`; the copy, in an
+//! `emptyDir` shared with the Redis container, is what that container's preStop hook runs
+//! (`rtrib failover --from` its own pod).
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+
+use crate::cli::CopyBinaryArgs;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+
+/// Copies the running binary (`/proc/self/exe`) into the directory, executable, atomically (a
+/// temporary file renamed).
+pub fn run(context: &Context, args: &CopyBinaryArgs) -> Result<Exit> {
+    let target = args.dir.join("rtrib");
+    let temporary = args.dir.join(".rtrib.tmp");
+    let copied = std::fs::read("/proc/self/exe").and_then(|bytes| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o755)
+            .open(&temporary)?
+            .write_all(&bytes)?;
+        std::fs::rename(&temporary, &target)
+    });
+    copied.map_err(|error| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::Usage(format!(
+            "cannot copy rtrib to {}: {error}",
+            target.display()
+        ))
+    })?;
+    context
+        .output
+        .step(&format!("rtrib copied to {}", target.display()))?;
+    Ok(Exit::Ok)
+}

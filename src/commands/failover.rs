@@ -1,0 +1,198 @@
+//! `rtrib failover --from NODE | --to REPLICA [--force | --takeover]`: resolve → settle →
+//! fetch every node's view and replication figures → choose the master and the replica that
+//! takes over (or find nothing to do, or refuse) → `CLUSTER FAILOVER` on the replica and wait
+//! until it is master → conclude: every view agrees on the new roles, then the check.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use crate::cli::FailoverArgs;
+use crate::cluster::check::{NodeReport, Topology};
+use crate::cluster::failover::{Chosen, choose_replica, flagged_failing, node_domain, unfit};
+use crate::cluster::metrics::NodeStats;
+use crate::cluster::topology::NodeId;
+use crate::commands::check::{conclude, settle};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::net::Secs;
+use crate::net::failover::{Mode, promote};
+use crate::net::fetch::{FetchOptions, fetch_with_clients};
+use crate::net::stats::read_stats;
+use crate::output::{FailoverDocument, NodeName};
+
+/// What the command found to do.
+enum Handover<'a> {
+    /// Nothing, for this reason.
+    Nothing(String),
+    /// `replica` takes over `master`'s slots (`chosen`: how it was chosen, for `--from`).
+    Promote {
+        master: &'a NodeReport,
+        replica: &'a NodeReport,
+        chosen: Option<Chosen>,
+    },
+}
+
+/// Runs `failover`; see the module docs for the steps.
+pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
+    let mode = match (args.force, args.takeover) {
+        (true, _) => Mode::Force,
+        (_, true) => Mode::Takeover,
+        _ => Mode::Coordinated,
+    };
+    let named = args
+        .from
+        .as_deref()
+        .or(args.to.as_deref())
+        .unwrap_or_default();
+    let seed = context.resolve_node(named).await?;
+    if mode == Mode::Coordinated {
+        // A forced failover is for a master that does not answer: no waiting on it.
+        settle(context, &seed).await;
+    }
+    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
+    let stats = read_stats(&fetched).await;
+    let topology = &fetched.topology;
+    let node = &topology.nodes[0];
+    let handover = match args.from {
+        Some(_) => from_master(topology, node, &stats, &args.host_of)?,
+        None => to_replica(topology, node, mode, &stats)?,
+    };
+    let output = &context.output;
+    let (master, replica, chosen) = match handover {
+        Handover::Nothing(reason) => {
+            if output.is_json() {
+                let document = FailoverDocument::nothing_to_do(&seed, reason);
+                output.json(&serde_json::to_value(document).map_err(std::io::Error::from)?)?;
+            } else {
+                output.step(&reason)?;
+            }
+            return Ok(Exit::Ok);
+        }
+        Handover::Promote {
+            master,
+            replica,
+            chosen,
+        } => (master, replica, chosen),
+    };
+
+    let slots = master.entry.slots.len();
+    output.step(&format!(
+        "Handing the {slots} slots of {} ({}) to its replica {} ({}): {}",
+        master.endpoint,
+        master.id().short(),
+        replica.endpoint,
+        replica.id().short(),
+        match mode {
+            Mode::Coordinated => "coordinated failover",
+            Mode::Force => "CLUSTER FAILOVER FORCE",
+            Mode::Takeover => "CLUSTER FAILOVER TAKEOVER",
+        }
+    ))?;
+    let client = fetched
+        .clients
+        .get(replica.id())
+        .ok_or_else(|| Error::Refused(format!("{} is unreachable", replica.endpoint)))?;
+    let deadline = Instant::now() + args.wait_timeout;
+    let took = promote(client, mode, deadline).await?;
+    output.line(&output.style().ok(&format!(
+        "{} took over in {}; waiting for every node to agree",
+        replica.endpoint,
+        Secs(&took)
+    )))?;
+
+    let document = FailoverDocument {
+        outcome: "failed_over",
+        mode: Some(mode),
+        master: Some(NodeName::from(master)),
+        replica: Some(NodeName::from(replica)),
+        slots: Some(slots),
+        other_domain: chosen.as_ref().map(|c| c.other_domain),
+        offset_gap: chosen.and_then(|c| c.offset_gap),
+        took_ms: Some(took.as_millis()),
+        node: None,
+        reason: None,
+    };
+    let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
+    let left = deadline.saturating_duration_since(Instant::now());
+    let concluded = conclude(context, &replica.endpoint, left, |_| document).await?;
+    Ok(concluded.exit())
+}
+
+/// `--from`: the seed's best replica, when the seed is a master serving slots.
+fn from_master<'a>(
+    topology: &'a Topology,
+    node: &'a NodeReport,
+    stats: &HashMap<NodeId, NodeStats>,
+    labels: &[(String, String)],
+) -> Result<Handover<'a>> {
+    let name = &node.endpoint;
+    if !node.entry.is_master() {
+        return Ok(Handover::Nothing(format!(
+            "{name} is a replica: nothing to hand over."
+        )));
+    }
+    let slots = node.entry.slots.len();
+    if slots == 0 {
+        return Ok(Handover::Nothing(format!(
+            "{name} is a master without slots: nothing to hand over."
+        )));
+    }
+    let chosen =
+        choose_replica(topology, node.id(), stats, |n| node_domain(n, labels)).map_err(|why| {
+            Error::Refused(format!(
+                "{name} serves {slots} slots and {why}; nothing was changed"
+            ))
+        })?;
+    let replica = topology.node(&chosen.replica).ok_or_else(|| {
+        Error::Refused(format!("{name}: its replica {} vanished", chosen.replica))
+    })?;
+    Ok(Handover::Promote {
+        master: node,
+        replica,
+        chosen: Some(chosen),
+    })
+}
+
+/// `--to`: the seed itself, when it is a replica; a coordinated failover needs its master
+/// reachable and the replica able to catch up.
+fn to_replica<'a>(
+    topology: &'a Topology,
+    node: &'a NodeReport,
+    mode: Mode,
+    stats: &HashMap<NodeId, NodeStats>,
+) -> Result<Handover<'a>> {
+    let name = &node.endpoint;
+    if node.entry.is_master() {
+        return Ok(Handover::Nothing(format!(
+            "{name} is already a master: nothing to do."
+        )));
+    }
+    let master = node
+        .entry
+        .master_id
+        .as_ref()
+        .and_then(|id| topology.node(id))
+        .ok_or_else(|| Error::Refused(format!("{name} replicates no known master")))?;
+    if mode == Mode::Coordinated {
+        if !master.is_reachable() || flagged_failing(topology, master.id()) {
+            return Err(Error::Refused(format!(
+                "its master {} is unreachable or failing: a coordinated failover needs it; \
+                 --force promotes {name} without it (writes it had not received are lost); \
+                 nothing was changed",
+                master.endpoint
+            )));
+        }
+        if let Some(why) = unfit(topology, node, stats.get(node.id())) {
+            return Err(Error::Refused(format!(
+                "{name} cannot take over from {}: {why}; nothing was changed",
+                master.endpoint
+            )));
+        }
+    }
+    Ok(Handover::Promote {
+        master,
+        replica: node,
+        chosen: None,
+    })
+}

@@ -1,0 +1,81 @@
+//! Promoting a replica: `CLUSTER FAILOVER` on it, then a bounded wait until it reports itself
+//! master.
+//!
+//! The server runs the failover on its own after replying `OK`. A coordinated one (no option)
+//! asks the master to pause writes, waits until the replica's offset reaches the master's, then
+//! wins an election among the masters; the server abandons it after 5 s (its
+//! `CLUSTER_MF_TIMEOUT`) when that does not happen, so the command is sent again then, until
+//! the caller's deadline.
+
+use std::time::{Duration, Instant};
+
+use crate::error::Result;
+use crate::net::conn::NodeClient;
+use crate::net::form::WaitError;
+
+/// How a replica takes over (`CLUSTER FAILOVER`'s option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// No option: the master agrees and no acknowledged write is lost.
+    Coordinated,
+    /// `FORCE`: without the master (it is unreachable), by election; writes the replica had
+    /// not received are lost.
+    Force,
+    /// `TAKEOVER`: without the master nor an election (no majority of masters is reachable);
+    /// the replica bumps the config epoch on its own, which can conflict with a partition.
+    Takeover,
+}
+
+impl Mode {
+    /// The option of `CLUSTER FAILOVER`, if any.
+    fn option(self) -> Option<&'static str> {
+        match self {
+            Mode::Coordinated => None,
+            Mode::Force => Some("FORCE"),
+            Mode::Takeover => Some("TAKEOVER"),
+        }
+    }
+}
+
+/// How often the replica is asked whether it is master yet.
+const POLL_INTERVAL: Duration = Duration::from_millis(20);
+/// After this long, a failover still not done was abandoned by the server (5 s) and is asked for
+/// again.
+const RETRY_AFTER: Duration = Duration::from_secs(6);
+
+/// Sends `CLUSTER FAILOVER` (with `mode`'s option) to `replica` and waits until it reports
+/// itself master, re-sending it every [`RETRY_AFTER`]; returns how long that took. Past
+/// `deadline`, [`WaitError::NotPromoted`].
+pub async fn promote(replica: &NodeClient, mode: Mode, deadline: Instant) -> Result<Duration> {
+    let started = Instant::now();
+    let mut command = redis::cmd("CLUSTER");
+    command.arg("FAILOVER");
+    if let Some(option) = mode.option() {
+        command.arg(option);
+    }
+    loop {
+        let () = replica.query(&command).await?;
+        let retry_at = Instant::now() + RETRY_AFTER;
+        loop {
+            tokio::time::sleep(POLL_INTERVAL).await;
+            if replica.read_myself().await?.0.is_master() {
+                return Ok(started.elapsed());
+            }
+            if Instant::now() >= deadline {
+                return Err(WaitError::NotPromoted {
+                    replica: replica.endpoint().clone(),
+                    waited: started.elapsed(),
+                }
+                .into());
+            }
+            if Instant::now() >= retry_at {
+                tracing::info!(
+                    "{}: failover not done yet, asking again",
+                    replica.endpoint()
+                );
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! A cluster client written for the tests: one thread writing `SET w:<n> <n>` continuously,
+//! one key after the other, following `MOVED` and `ASK` redirects by hand (plain connections,
+//! no cluster library), retrying a key on any other error until it is acknowledged.
+//!
+//! It records every acknowledged write, to be read back at the end (none may be lost), and the
+//! longest time between two acknowledged writes: the outage a client saw.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::cluster::key_slot;
+
+/// Connect timeout of the writer's connections: a stopped node must not hold it up long.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(300);
+/// Read and write timeout of the writer's connections.
+const IO_TIMEOUT: Duration = Duration::from_secs(1);
+/// Pause after a failed write before the next attempt.
+const BACKOFF: Duration = Duration::from_millis(10);
+
+/// What the writer did.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Every acknowledged `(key, value)`, in order.
+    pub acked: Vec<(String, String)>,
+    /// The longest time between two acknowledged writes.
+    pub longest_outage: Duration,
+    /// Failed attempts (refused connections, timeouts, CLUSTERDOWN, ...), redirects excluded.
+    pub failures: usize,
+    /// MOVED and ASK replies followed.
+    pub redirects: usize,
+}
+
+/// The writing thread; [`Writer::stop`] ends it and returns what it wrote.
+pub struct Writer {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<Written>,
+}
+
+impl Writer {
+    /// Starts writing, first to `seeds` (`ip:port` of any nodes of the cluster).
+    pub fn start(seeds: Vec<String>) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || write_until(&seeds, &flag));
+        Self { stop, thread }
+    }
+
+    /// Stops after the write in flight and returns what was written.
+    pub fn stop(self) -> Written {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().expect("the writer thread panicked")
+    }
+}
+
+fn write_until(seeds: &[String], stop: &AtomicBool) -> Written {
+    let mut written = Written::default();
+    let mut routes: HashMap<u16, String> = HashMap::new();
+    let mut conns: HashMap<String, redis::Connection> = HashMap::new();
+    let mut last_ack = Instant::now();
+    let mut next_seed = 0;
+    let mut n = 0u64;
+    'keys: while !stop.load(Ordering::Relaxed) {
+        let (key, value) = (format!("w:{n}"), n.to_string());
+        let slot = key_slot(key.as_bytes());
+        let mut target = routes
+            .get(&slot)
+            .cloned()
+            .unwrap_or_else(|| seeds[0].clone());
+        let mut asking = false;
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                break 'keys;
+            }
+            match set(&mut conns, &target, &key, &value, asking) {
+                Ok(()) => {
+                    written.longest_outage = written.longest_outage.max(last_ack.elapsed());
+                    last_ack = Instant::now();
+                    written.acked.push((key, value));
+                    routes.insert(slot, target);
+                    break;
+                }
+                Err(error) => match error.redirect_node() {
+                    Some((addr, _)) => {
+                        written.redirects += 1;
+                        asking = error.code() == Some("ASK");
+                        target = addr.to_string();
+                        if !asking {
+                            routes.insert(slot, target.clone());
+                        }
+                    }
+                    None => {
+                        written.failures += 1;
+                        conns.remove(&target);
+                        std::thread::sleep(BACKOFF);
+                        // Any node redirects to the slot's owner: try the next one.
+                        next_seed = (next_seed + 1) % seeds.len();
+                        target = seeds[next_seed].clone();
+                        asking = false;
+                    }
+                },
+            }
+        }
+        n += 1;
+    }
+    written
+}
+
+/// `SET key value` on `addr` (after `ASKING` when redirected by ASK).
+fn set(
+    conns: &mut HashMap<String, redis::Connection>,
+    addr: &str,
+    key: &str,
+    value: &str,
+    asking: bool,
+) -> redis::RedisResult<()> {
+    if !conns.contains_key(addr) {
+        let url = format!("redis://{addr}/");
+        let conn = redis::Client::open(url)?.get_connection_with_timeout(CONNECT_TIMEOUT)?;
+        conn.set_read_timeout(Some(IO_TIMEOUT))?;
+        conn.set_write_timeout(Some(IO_TIMEOUT))?;
+        conns.insert(addr.to_string(), conn);
+    }
+    let conn = conns.get_mut(addr).expect("connection just made");
+    if asking {
+        redis::cmd("ASKING").exec(conn)?;
+    }
+    redis::cmd("SET").arg(key).arg(value).exec(conn)
+}
