@@ -154,19 +154,34 @@ fn wait_for_held_job(node: &RedisNode) {
     );
 }
 
+/// How to ask for atomic migration on `server`: `--migration auto` leaves Valkey 9.0.0 to the
+/// per-key engine (see `Server::atomic_migration_by_default`), so there it is asked for.
+fn atomic_args(server: Server) -> &'static [&'static str] {
+    match server {
+        Server::Valkey9_0 => &["--migration", "atomic"],
+        _ => &[],
+    }
+}
+
 /// A reshard of `slots` slots from A to C on a 3-master cluster, run in the background.
-fn spawn_reshard(a: &RedisNode, c: &RedisNode, slots: &str, stdout: Stdio) -> Child {
+fn spawn_reshard(
+    server: Server,
+    a: &RedisNode,
+    c: &RedisNode,
+    slots: &str,
+    stdout: Stdio,
+) -> Child {
     Command::new(env!("CARGO_BIN_EXE_rtrib"))
         .env("XDG_STATE_HOME", STATE)
-        .args(reshard_args(a, c, slots))
+        .args(reshard_args(server, a, c, slots))
         .stdout(stdout)
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
 }
 
-fn reshard_args(a: &RedisNode, c: &RedisNode, slots: &str) -> Vec<String> {
-    [
+fn reshard_args(server: Server, a: &RedisNode, c: &RedisNode, slots: &str) -> Vec<String> {
+    let mut args: Vec<String> = [
         "reshard",
         &a.addr(),
         "--from",
@@ -178,7 +193,9 @@ fn reshard_args(a: &RedisNode, c: &RedisNode, slots: &str) -> Vec<String> {
         "--yes",
     ]
     .map(str::to_string)
-    .to_vec()
+    .to_vec();
+    args.extend(atomic_args(server).iter().map(|s| s.to_string()));
+    args
 }
 
 /// A formed 3-master cluster of `server` with `keys` keys.
@@ -191,7 +208,8 @@ fn three_masters(server: Server, keys: usize) -> (Nodes, Vec<(String, String)>) 
 
 on_atomic_servers! {
     /// Pods with a replica each: reshard, rebalance by weight and a drain move whole slots
-    /// with the servers' atomic migration (`method: atomic`), then `--migration keys` moves
+    /// with the servers' atomic migration (`method: atomic`; by default on Valkey 9.1, asked
+    /// for on 9.0.0), then `--migration keys` moves
     /// keys; after each run every view agrees, every key has its value, and check shows the
     /// server.
     fn reshard_and_rebalance_use_atomic_migration(server) {
@@ -216,10 +234,12 @@ on_atomic_servers! {
         expect_pods(&pods, 0, &["replicate", "--master-addr", &names[6], "--slave-addr", &names[7]]);
         let new_master = pods.nodes[6].id();
 
-        let moved = document(&expect_pods(&pods, 0, &[
+        let mut reshard = vec![
             "reshard", &names[1], "--from", "all", "--to", &names[6], "--slots", "3000",
             "--yes", "-o", "json",
-        ]));
+        ];
+        reshard.extend(atomic_args(server));
+        let moved = document(&expect_pods(&pods, 0, &reshard));
         assert_eq!(moved["method"], "atomic", "{moved:#}");
         assert_eq!(moved["slots_moved"], 3000, "{moved:#}");
         assert_eq!(agreed_slot_counts(&pods.nodes)[&new_master], 3000);
@@ -228,7 +248,9 @@ on_atomic_servers! {
 
         // Weight 0.2 against three masters of weight 1: 1024 slots.
         let small = format!("{}=0.2", names[6]);
-        let text = expect_pods(&pods, 0, &["rebalance", &names[0], "--weight", &small, "--yes"]);
+        let mut rebalance = vec!["rebalance", &names[0], "--weight", &small, "--yes"];
+        rebalance.extend(atomic_args(server));
+        let text = expect_pods(&pods, 0, &rebalance);
         assert!(text.contains("atomic slot migration") || text.contains(", atomic)"), "{text}");
         assert_eq!(agreed_slot_counts(&pods.nodes)[&new_master], 1024);
         pods.nodes.assert_values(&pairs);
@@ -265,7 +287,7 @@ on_atomic_servers! {
         let (a, c) = (&nodes[0], &nodes[2]);
         let before = agreed_slot_counts(&nodes)[&c.id()];
         prevent_pause(&all, true);
-        let mut child = spawn_reshard(a, c, "1000", Stdio::null());
+        let mut child = spawn_reshard(server, a, c, "1000", Stdio::null());
         wait_for_held_job(a);
 
         let check = crate::support::rtrib()
@@ -288,7 +310,7 @@ on_atomic_servers! {
 
         let rerun = Command::new(env!("CARGO_BIN_EXE_rtrib"))
             .env("XDG_STATE_HOME", STATE)
-            .args(reshard_args(a, c, "1000"))
+            .args(reshard_args(server, a, c, "1000"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -318,7 +340,7 @@ on_atomic_servers! {
         let (a, c) = (&nodes[0], &nodes[2]);
         let before = agreed_slot_counts(&nodes);
         prevent_pause(&all, true);
-        let child = spawn_reshard(a, c, "800", Stdio::piped());
+        let child = spawn_reshard(server, a, c, "800", Stdio::piped());
         wait_for_held_job(a);
         a.cmd(&["CLUSTER", "CANCELSLOTMIGRATIONS"]);
         let output = child.wait_with_output().unwrap();
@@ -330,7 +352,7 @@ on_atomic_servers! {
         nodes.assert_values(&pairs);
 
         prevent_pause(&all, false);
-        let args = reshard_args(a, c, "800");
+        let args = reshard_args(server, a, c, "800");
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         expect(0, &args);
         assert_eq!(agreed_slot_counts(&nodes)[&c.id()], before[&c.id()] + 800);
@@ -347,7 +369,7 @@ on_atomic_servers! {
         let (a, c) = (&nodes[0], &nodes[2]);
         let before = agreed_slot_counts(&nodes);
         prevent_pause(&all, true);
-        let child = spawn_reshard(a, c, "500", Stdio::piped());
+        let child = spawn_reshard(server, a, c, "500", Stdio::piped());
         wait_for_held_job(a);
         unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
         let output = child.wait_with_output().unwrap();
@@ -374,7 +396,7 @@ fn atomic_is_refused_where_the_servers_lack_it() {
         &["--migration", "atomic"][..],
         &["--cluster-use-atomic-slot-migration"],
     ] {
-        let mut args = reshard_args(a, c, "100");
+        let mut args = reshard_args(Server::Redis7_0, a, c, "100");
         args.extend(spelling.iter().map(|s| s.to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let output = crate::support::rtrib()
@@ -388,7 +410,7 @@ fn atomic_is_refused_where_the_servers_lack_it() {
         assert!(stderr.contains("nothing was changed"), "{stderr}");
         assert_eq!(agreed_slot_counts(&nodes), before);
     }
-    let mut args = reshard_args(a, c, "100");
+    let mut args = reshard_args(Server::Redis7_0, a, c, "100");
     args.extend(["-o", "json"].map(str::to_string));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let moved = document(&expect(0, &args));
