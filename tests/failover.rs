@@ -414,7 +414,10 @@ fn rebalance_roles_plan_applied_once_and_refused_when_stale() {
     let (out, _) = expect(0, &["apply", plan, "--dry-run"]);
     assert!(out.contains("takes over the slots of"), "{out}");
     assert_roles(&nodes, &piled, &piled_replicas);
-    expect(0, &["apply", plan, "--yes"]);
+    let (out, _) = expect(0, &["apply", plan, "--yes", "-o", "json"]);
+    let doc: Json = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["outcome"], "placed", "{doc}");
+    assert_eq!(doc["moves"][0]["master"], nodes[1].id(), "{doc}");
     let spread = [(3, 0, 5460), (4, 5461, 10922), (5, 10923, 16383)];
     assert_roles(&nodes, &spread, &[(0, 3), (1, 4), (2, 5)]);
     nodes.assert_values(&pairs);

@@ -500,7 +500,9 @@ async fn apply_roles(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result
     let Steps::RebalanceRoles { steps: moves } = &left else {
         return Err(Error::Usage("not a rebalance-roles plan".into()));
     };
-    output.text(|out, _| write_role_moves(out, &fetched.topology, moves))?;
+    if !output.is_json() {
+        output.text(|out, _| write_role_moves(out, &fetched.topology, moves))?;
+    }
     if args.dry_run {
         return dry_run(context, &left);
     }
@@ -508,9 +510,9 @@ async fn apply_roles(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result
     let deadline = std::time::Instant::now() + args.migrate.wait_timeout;
     rebalance_roles::carry_out(context, &seed, &fetched, moves, deadline).await?;
     let document = json!({
-        "outcome": "applied",
+        "outcome": "placed",
         "command": plan.steps.command(),
-        "steps": moves.len(),
+        "moves": moves,
     });
     let left = deadline.saturating_duration_since(std::time::Instant::now());
     let concluded = conclude(context, &seed, left, |_| document).await?;
