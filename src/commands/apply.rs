@@ -29,7 +29,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::addr::NodeAddr;
-use crate::net::fetch::{FetchOptions, fetch_topology, fetch_with_clients};
+use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
 use crate::output::{
     CreateOutcome, write_create_plan, write_moves_text, write_planned, write_role_moves,
 };
@@ -168,6 +168,31 @@ fn judge(context: &Context, plan: &Plan, now: &Precondition) -> Result<bool> {
     }
 }
 
+/// A cluster read and judged against a plan.
+enum Judged {
+    /// Steps are left to make: the node read from, the cluster, the steps left.
+    Left(Box<(Endpoint, Fetched, Steps)>),
+    /// Every step is made: the final check's exit.
+    Applied(Exit),
+}
+
+/// Reads the cluster from the plan's node (settled first) and judges it against `plan`.
+async fn read_and_judge(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result<Judged> {
+    let seed = seed_of(context, args, plan).await?;
+    context
+        .output
+        .step(&format!("Reading the cluster from {seed}"))?;
+    settle(context, &seed).await;
+    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
+    let now = Precondition::of_cluster(&fetched.topology, "");
+    if !judge(context, plan, &now)? {
+        let exit = already_applied(context, &seed, args, plan).await?;
+        return Ok(Judged::Applied(exit));
+    }
+    let left = remaining(plan, &now);
+    Ok(Judged::Left(Box::new((seed, fetched, left))))
+}
+
 /// `--dry-run`'s JSON document: the steps left.
 #[derive(Serialize)]
 struct DryRunDocument<'a> {
@@ -223,16 +248,11 @@ async fn apply_moves(
     plan: &Plan,
     moves: &[SlotMove],
 ) -> Result<Exit> {
-    let seed = seed_of(context, args, plan).await?;
+    let (seed, fetched, left) = match read_and_judge(context, args, plan).await? {
+        Judged::Left(read) => *read,
+        Judged::Applied(exit) => return Ok(exit),
+    };
     let output = &context.output;
-    output.step(&format!("Reading the cluster from {seed}"))?;
-    settle(context, &seed).await;
-    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
-    let now = Precondition::of_cluster(&fetched.topology, "");
-    if !judge(context, plan, &now)? {
-        return already_applied(context, &seed, args, plan).await;
-    }
-    let left = remaining(plan, &now);
     if let Steps::Reshard { steps } | Steps::Rebalance { steps } = &left
         && !output.is_json()
     {
@@ -486,17 +506,12 @@ async fn apply_removal(
 /// A rebalance-roles plan: the moves not yet made, in the plan's order, with
 /// `rebalance-roles`' own executor, on a cluster whose every node answers.
 async fn apply_roles(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result<Exit> {
-    let seed = seed_of(context, args, plan).await?;
-    let output = &context.output;
-    output.step(&format!("Reading the cluster from {seed}"))?;
-    settle(context, &seed).await;
-    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
-    let now = Precondition::of_cluster(&fetched.topology, "");
-    if !judge(context, plan, &now)? {
-        return already_applied(context, &seed, args, plan).await;
-    }
+    let (seed, fetched, left) = match read_and_judge(context, args, plan).await? {
+        Judged::Left(read) => *read,
+        Judged::Applied(exit) => return Ok(exit),
+    };
     rebalance_roles::refuse_unless_whole(&fetched.topology)?;
-    let left = remaining(plan, &now);
+    let output = &context.output;
     let Steps::RebalanceRoles { steps: moves } = &left else {
         return Err(Error::Usage("not a rebalance-roles plan".into()));
     };
