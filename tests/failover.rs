@@ -1,8 +1,8 @@
 //! `rtrib failover` against real nodes, each on its own loopback IP like a pod: `--from` a
 //! master and `--to` a replica on every server of the matrix, `--force` with the master paused,
 //! a master without replicas refused, `rebalance-roles` (run, and planned then applied), and a
-//! rolling restart of all six nodes with a handover
-//! before each stop while a client writes continuously — no acknowledged write lost.
+//! rolling restart of all six nodes with a handover before each stop while a client writes
+//! continuously — no acknowledged write lost.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -1,10 +1,10 @@
 //! Plan files: a change decided now, reviewed, and carried out later by `rtrib apply`.
 //!
-//! A [`Plan`] is what a planning command (`create`, `reshard`, `rebalance`, `fix`, `del-node`)
-//! would do, written with `--plan-out FILE` instead of done: the cluster as the plan found it
-//! (its [`Precondition`]: members, roles, slot owners, open slots, config epochs), the command
-//! line that made it, and the planner's own output ([`Steps`]: the same types the commands
-//! run). docs/plans.md documents the file.
+//! A [`Plan`] is what a planning command (`create`, `reshard`, `rebalance`, `fix`, `del-node`,
+//! `rebalance-roles`) would do, written with `--plan-out FILE` instead of done: the cluster as
+//! the plan found it (its [`Precondition`]: members, roles, slot owners, open slots, config
+//! epochs), the command line that made it, and the planner's own output ([`Steps`]: the same
+//! types the commands run). docs/plans.md documents the file.
 //!
 //! Before `apply` changes anything it reads the cluster again and asks [`standing`] where it
 //! stands against the plan: exactly as planned ([`Standing::Ready`]), every step already made
