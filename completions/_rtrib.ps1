@@ -194,6 +194,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
         'rtrib;rebalance-roles' {
             [CompletionResult]::new('--host-of', '--host-of', [CompletionResultType]::ParameterName, 'Failure domain of a node (e.g. the Kubernetes node a pod runs on), as for create. Repeatable; unlabelled nodes are grouped by IP address')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait for all the steps and for every node to agree')
+            [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')

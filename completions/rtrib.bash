@@ -1945,7 +1945,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__rebalance__subcmd__roles)
-            opts="-o -a -4 -6 -v -y -h -V --host-of --dry-run --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -4 -6 -v -y -h -V --host-of --dry-run --wait-timeout --plan-out --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1956,6 +1956,10 @@ _rtrib() {
                     return 0
                     ;;
                 --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plan-out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

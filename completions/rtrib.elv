@@ -187,6 +187,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         &'rtrib;rebalance-roles'= {
             cand --host-of 'Failure domain of a node (e.g. the Kubernetes node a pod runs on), as for create. Repeatable; unlabelled nodes are grouped by IP address'
             cand --wait-timeout 'How long to wait for all the steps and for every node to agree'
+            cand --plan-out 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --user 'ACL user name for AUTH (default: the default user)'

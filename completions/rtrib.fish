@@ -163,6 +163,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s h -l help -d 'P
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l host-of -d 'Failure domain of a node (e.g. the Kubernetes node a pod runs on), as for create. Repeatable; unlabelled nodes are grouped by IP address' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l wait-timeout -d 'How long to wait for all the steps and for every node to agree' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"

@@ -495,6 +495,9 @@ pub struct RebalanceRolesArgs {
     /// How long to wait for all the steps and for every node to agree.
     #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
+    /// Write the plan instead.
+    #[command(flatten)]
+    pub plan: PlanOutArgs,
 }
 
 /// Arguments of `rtrib replicate`.

@@ -1,7 +1,8 @@
 //! `rtrib failover` against real nodes, each on its own loopback IP like a pod: `--from` a
 //! master and `--to` a replica on every server of the matrix, `--force` with the master paused,
-//! a master without replicas refused, and a rolling restart of all six nodes with a handover
-//! before each stop while a client writes continuously — no acknowledged write lost.
+//! a master without replicas refused, `rebalance-roles` (run, and planned then applied), and a
+//! rolling restart of all six nodes with a handover before each stop while a client writes
+//! continuously — no acknowledged write lost.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -385,4 +386,72 @@ fn failover_with_a_password() {
         &[(0, 3), (4, 1), (5, 2)],
     );
     nodes.assert_values(&pairs);
+}
+
+on_every_server! {
+    /// `rebalance-roles --plan-out` writes the failover back as a plan and changes nothing;
+    /// `apply` makes exactly that role change (every node's view), a second apply says it is done,
+    /// and a plan made stale by a failover by hand is refused with nothing changed.
+    fn rebalance_roles_plan_applied_once_and_refused_when_stale(server) {
+        let (nodes, pairs) = six_pods(Nodes::start(NodesConfig::on(server, 6, Layout::LoopbackIps)));
+        let dir = tempfile::tempdir().unwrap();
+        let plan = dir.path().join("roles.json");
+        let plan = plan.to_str().unwrap();
+        expect(0, &["failover", "--to", &nodes[3].addr()]);
+        expect(0, &["failover", "--to", &nodes[5].addr()]);
+        let piled = [(3, 0, 5460), (1, 5461, 10922), (5, 10923, 16383)];
+        let piled_replicas = [(0, 3), (4, 1), (2, 5)];
+        assert_roles(&nodes, &piled, &piled_replicas);
+
+        let out = rebalance_roles(&nodes, 0, &["--plan-out", plan]);
+        assert!(out.contains("Nothing was changed"), "{out}");
+        assert_roles(&nodes, &piled, &piled_replicas);
+        let doc: Json = serde_json::from_str(&std::fs::read_to_string(plan).unwrap()).unwrap();
+        assert_eq!(doc["command"], "rebalance-roles", "{doc}");
+        assert_eq!(doc["steps"].as_array().unwrap().len(), 1, "{doc}");
+        assert_eq!(doc["steps"][0]["kind"], "failover", "{doc}");
+        assert_eq!(doc["steps"][0]["replica"], nodes[4].id(), "{doc}");
+
+        let (out, _) = expect(0, &["apply", plan, "--dry-run"]);
+        assert!(out.contains("takes over the slots of"), "{out}");
+        assert_roles(&nodes, &piled, &piled_replicas);
+        let (out, _) = expect(0, &["apply", plan, "--yes", "-o", "json"]);
+        let doc: Json = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["outcome"], "placed", "{doc}");
+        assert_eq!(doc["moves"][0]["master"], nodes[1].id(), "{doc}");
+        let spread = [(3, 0, 5460), (4, 5461, 10922), (5, 10923, 16383)];
+        assert_roles(&nodes, &spread, &[(0, 3), (1, 4), (2, 5)]);
+        nodes.assert_values(&pairs);
+        let (out, _) = expect(0, &["apply", plan, "--yes"]);
+        assert!(out.contains("nothing to do"), "{out}");
+        assert_roles(&nodes, &spread, &[(0, 3), (1, 4), (2, 5)]);
+
+        // Pile masters again, plan, then fail over another shard by hand: the plan is stale.
+        expect(0, &["failover", "--to", &nodes[1].addr()]);
+        assert_roles(&nodes, &piled, &piled_replicas);
+        rebalance_roles(&nodes, 0, &["--plan-out", plan]);
+        nodes[0].cmd(&["CLUSTER", "FAILOVER"]);
+        let by_hand = [(0, 0, 5460), (1, 5461, 10922), (5, 10923, 16383)];
+        let by_hand_replicas = [(3, 0), (4, 1), (2, 5)];
+        assert!(
+            wait_until(Duration::from_secs(30), || {
+                nodes.iter().all(|n| {
+                    let lines = parse_nodes(&n.cluster_nodes());
+                    let is = |i: usize, flag| {
+                        lines
+                            .iter()
+                            .any(|l| l.id == nodes[i].id() && l.has_flag(flag))
+                    };
+                    is(0, "master") && is(3, "slave")
+                })
+            }),
+            "{}",
+            nodes.logs()
+        );
+        assert_roles(&nodes, &by_hand, &by_hand_replicas);
+        let (_, err) = expect(5, &["apply", plan, "--yes"]);
+        assert!(err.contains("changed since the plan was made"), "{err}");
+        assert!(err.contains("nothing was changed"), "{err}");
+        assert_roles(&nodes, &by_hand, &by_hand_replicas);
+    }
 }

@@ -9,7 +9,7 @@
 //! node ID), and stops when no move lowers it. The plan is deterministic, never
 //! makes the score worse, and is empty for a placement no single move improves.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::allocate::Domain;
 use super::topology::NodeId;
@@ -40,7 +40,7 @@ pub struct Score {
 }
 
 /// One role change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Move {
     /// `replica` takes over `master`'s slots by a coordinated failover.
@@ -101,20 +101,35 @@ pub fn score(members: &[Member]) -> Score {
 
 /// Makes `step` on `members`.
 pub fn apply(members: &mut [Member], step: &Move) {
-    match step {
-        Move::Failover { replica, master } => {
-            for member in members.iter_mut() {
-                if &member.id == replica {
-                    member.master = None;
-                } else if &member.id == master || member.master.as_ref() == Some(master) {
-                    member.master = Some(replica.clone());
+    step.apply_to(members.iter_mut().map(|m| (&m.id, &mut m.master)));
+}
+
+impl Move {
+    /// Makes the move on `nodes`, each a node's ID and the master it follows (`None` for a
+    /// master): after a failover, the old master and its other replicas follow the new one.
+    pub fn apply_to<'a>(&self, nodes: impl Iterator<Item = (&'a NodeId, &'a mut Option<NodeId>)>) {
+        for (id, master_of) in nodes {
+            match self {
+                Move::Failover { replica, master } => {
+                    if id == replica {
+                        *master_of = None;
+                    } else if id == master || master_of.as_ref() == Some(master) {
+                        *master_of = Some(replica.clone());
+                    }
                 }
+                Move::Replicate { replica, to, .. } if id == replica => {
+                    *master_of = Some(to.clone());
+                }
+                Move::Replicate { .. } => {}
             }
         }
-        Move::Replicate { replica, to, .. } => {
-            if let Some(member) = members.iter_mut().find(|m| &m.id == replica) {
-                member.master = Some(to.clone());
-            }
+    }
+
+    /// The nodes the move names.
+    pub fn nodes(&self) -> Vec<&NodeId> {
+        match self {
+            Move::Failover { replica, master } => vec![replica, master],
+            Move::Replicate { replica, from, to } => vec![replica, from, to],
         }
     }
 }

@@ -1,10 +1,10 @@
 //! Plan files: a change decided now, reviewed, and carried out later by `rtrib apply`.
 //!
-//! A [`Plan`] is what a planning command (`create`, `reshard`, `rebalance`, `fix`, `del-node`)
-//! would do, written with `--plan-out FILE` instead of done: the cluster as the plan found it
-//! (its [`Precondition`]: members, roles, slot owners, open slots, config epochs), the command
-//! line that made it, and the planner's own output ([`Steps`]: the same types the commands
-//! run). docs/plans.md documents the file.
+//! A [`Plan`] is what a planning command (`create`, `reshard`, `rebalance`, `fix`, `del-node`,
+//! `rebalance-roles`) would do, written with `--plan-out FILE` instead of done: the cluster as
+//! the plan found it (its [`Precondition`]: members, roles, slot owners, open slots, config
+//! epochs), the command line that made it, and the planner's own output ([`Steps`]: the same
+//! types the commands run). docs/plans.md documents the file.
 //!
 //! Before `apply` changes anything it reads the cluster again and asks [`standing`] where it
 //! stands against the plan: exactly as planned ([`Standing::Ready`]), every step already made
@@ -27,6 +27,7 @@ use super::create::{CreateStep, NodeSnapshot};
 use super::fix::{FixPlan, Step as FixStep};
 use super::membership::RemoveStep;
 use super::migrate::SlotMove;
+use super::placement::Move;
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::topology::{NodeEntry, NodeId};
 
@@ -127,6 +128,11 @@ pub enum Steps {
         /// The steps.
         steps: Vec<RemoveStep>,
     },
+    /// `rebalance-roles`: coordinated failovers and replica moves, in order.
+    RebalanceRoles {
+        /// The moves.
+        steps: Vec<Move>,
+    },
 }
 
 impl Steps {
@@ -138,6 +144,7 @@ impl Steps {
             Steps::Rebalance { .. } => "rebalance",
             Steps::Fix { .. } => "fix",
             Steps::DelNode { .. } => "del-node",
+            Steps::RebalanceRoles { .. } => "rebalance-roles",
         }
     }
 
@@ -148,6 +155,7 @@ impl Steps {
             Steps::Reshard { steps } | Steps::Rebalance { steps } => steps.len(),
             Steps::Fix { plan, .. } => plan.steps.len(),
             Steps::DelNode { steps } => steps.len(),
+            Steps::RebalanceRoles { steps } => steps.len(),
         }
     }
 
@@ -180,6 +188,7 @@ impl Steps {
                     RemoveStep::Forget { node } | RemoveStep::Reset { node } => vec![node],
                 })
                 .collect(),
+            Steps::RebalanceRoles { steps } => steps.iter().flat_map(Move::nodes).collect(),
         }
     }
 }
@@ -496,6 +505,28 @@ impl Plan {
                     }
                 }
             }
+            Steps::RebalanceRoles { steps } => {
+                let mut roles = RolePlacement::of(pre);
+                for step in steps {
+                    let follows = |replica: &NodeId, master: &NodeId| {
+                        roles.master_of(replica) == Some(master)
+                            && roles.master_of(master).is_none()
+                    };
+                    let possible = match step {
+                        Move::Failover { replica, master } => follows(replica, master),
+                        Move::Replicate { replica, from, to } => {
+                            follows(replica, from) && to != from && roles.master_of(to).is_none()
+                        }
+                    };
+                    if !possible {
+                        return Err(format!(
+                            "the move of node {} does not follow from the roles before it",
+                            step.nodes()[0].short()
+                        ));
+                    }
+                    roles.make(step);
+                }
+            }
         }
         Ok(())
     }
@@ -503,7 +534,7 @@ impl Plan {
 
 /// The order of fields in a plan file (serde_json's `Value` sorts them by name); others
 /// follow by name.
-const FIELD_ORDER: [&str; 32] = [
+const FIELD_ORDER: [&str; 33] = [
     "format",
     "version",
     "command",
@@ -512,6 +543,7 @@ const FIELD_ORDER: [&str; 32] = [
     "seed",
     "members",
     "step",
+    "kind",
     "id",
     "addr",
     "name",
@@ -781,6 +813,9 @@ pub fn remaining(plan: &Plan, now: &Precondition) -> Steps {
         Steps::DelNode { steps } => Steps::DelNode {
             steps: left(steps, &progress),
         },
+        Steps::RebalanceRoles { steps } => Steps::RebalanceRoles {
+            steps: left(steps, &progress),
+        },
     }
 }
 
@@ -852,6 +887,7 @@ fn progress(plan: &Plan, now: &Precondition) -> (Vec<Progress>, Footprint) {
             }
             steps.iter().map(|s| remove_progress(pre, now, s)).collect()
         }
+        Steps::RebalanceRoles { steps } => roles_progress(pre, now, steps, &mut footprint),
     };
     (progress, footprint)
 }
@@ -990,6 +1026,159 @@ fn remove_progress(pre: &Precondition, now: &Precondition, step: &RemoveStep) ->
     }
 }
 
+/// `master`, or `replica of 3c3a0c74`, for messages.
+fn role_words(role: Role, master: Option<&NodeId>) -> String {
+    match master {
+        Some(master) => format!("replica of {}", master.short()),
+        None => role.to_string(),
+    }
+}
+
+/// Which master each member follows (`None`: a master, or neither) and the slots it serves,
+/// as `rebalance-roles`' moves leave them: a failover hands the master's slots to the replica.
+#[derive(Clone)]
+struct RolePlacement(Vec<(NodeId, Option<NodeId>, SlotSet)>);
+
+impl RolePlacement {
+    fn of(pre: &Precondition) -> Self {
+        Self(
+            pre.members
+                .iter()
+                .map(|m| (m.id.clone(), m.master.clone(), m.slots.clone()))
+                .collect(),
+        )
+    }
+
+    fn master_of(&self, id: &NodeId) -> Option<&NodeId> {
+        self.0
+            .iter()
+            .find(|(node, ..)| node == id)
+            .and_then(|(_, master, _)| master.as_ref())
+    }
+
+    fn make(&mut self, step: &Move) {
+        step.apply_to(self.0.iter_mut().map(|(id, master, _)| (&*id, master)));
+        if let Move::Failover { replica, master } = step {
+            let slots = self
+                .0
+                .iter_mut()
+                .find(|(id, ..)| id == master)
+                .map(|(.., slots)| std::mem::take(slots))
+                .unwrap_or_default();
+            if let Some((.., to)) = self.0.iter_mut().find(|(id, ..)| id == replica) {
+                to.union_with(&slots);
+            }
+        }
+    }
+
+    /// How `now` differs from this placement (the one the plan has `when`) on the members in
+    /// `roles` (their master) and in `slotted` (their slots), one line each.
+    fn mismatches(
+        &self,
+        pre: &Precondition,
+        now: &Precondition,
+        (roles, slotted): (&BTreeSet<NodeId>, &BTreeSet<&NodeId>),
+        when: &str,
+    ) -> Vec<String> {
+        self.0
+            .iter()
+            .filter_map(|(id, master, slots)| {
+                let who = pre.member(id)?.describe();
+                let Some(node) = now.member(id) else {
+                    return Some(format!("{who} is no longer in the cluster"));
+                };
+                let role = match master {
+                    Some(_) => role_words(Role::Replica, master.as_ref()),
+                    None => role_words(Role::Master, None),
+                };
+                let is_master = node.role == Role::Master;
+                if roles.contains(id) && (node.master != *master || is_master != master.is_none()) {
+                    Some(format!(
+                        "{who} is {} now, the plan has it {role} {when}",
+                        role_words(node.role, node.master.as_ref()),
+                    ))
+                } else if slotted.contains(id) && node.slots != *slots {
+                    Some(format!(
+                        "{who} serves slots {} now, the plan has it serve {slots} {when}",
+                        node.slots
+                    ))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+}
+
+/// `rebalance-roles`' moves, judged together since each depends on the ones before: every
+/// prefix of the moves leads to a placement, and the cluster is at the latest one it shows
+/// (a failover made: the replica serves its master's slots and the master follows it; a
+/// replica move made: the replica follows its new master). A cluster at none of them was
+/// changed by something else: a conflict, named against the placement nearest to it.
+fn roles_progress(
+    pre: &Precondition,
+    now: &Precondition,
+    moves: &[Move],
+    footprint: &mut Footprint,
+) -> Vec<Progress> {
+    let mut placements = vec![RolePlacement::of(pre)];
+    for step in moves {
+        let mut next = placements[placements.len() - 1].clone();
+        next.make(step);
+        placements.push(next);
+    }
+    for (before, (id, master, slots)) in placements[0].0.iter().enumerate() {
+        let moved = placements.iter().any(|p| {
+            let (_, m, s) = &p.0[before];
+            m != master || s != slots
+        });
+        if moved {
+            footprint.roles.insert(id.clone());
+            footprint.slots.union_with(slots);
+            footprint.touch(pre, id);
+        }
+    }
+    for id in moves.iter().flat_map(Move::nodes) {
+        footprint.touch(pre, id);
+    }
+    let slotted: BTreeSet<&NodeId> = moves
+        .iter()
+        .filter_map(|step| match step {
+            Move::Failover { replica, master } => Some([replica, master]),
+            Move::Replicate { .. } => None,
+        })
+        .flatten()
+        .collect();
+    let roles = footprint.roles.clone();
+    let mismatches: Vec<Vec<String>> = placements
+        .iter()
+        .enumerate()
+        .map(|(made, p)| {
+            let when = match made {
+                0 => "before its moves".to_string(),
+                n => format!("after its move {n}"),
+            };
+            p.mismatches(pre, now, (&roles, &slotted), &when)
+        })
+        .collect();
+    match mismatches.iter().rposition(Vec::is_empty) {
+        Some(made) => (0..moves.len())
+            .map(|i| {
+                if i < made {
+                    Progress::Done
+                } else {
+                    Progress::NotStarted
+                }
+            })
+            .collect(),
+        None => {
+            let nearest = mismatches.iter().min_by_key(|m| m.len());
+            let why = nearest.map(|m| m.join("; ")).unwrap_or_default();
+            vec![Progress::Conflict(why); moves.len()]
+        }
+    }
+}
+
 /// What differs between `before` and `now` outside `footprint`, one line each.
 fn differences(before: &Precondition, now: &Precondition, footprint: &Footprint) -> Vec<String> {
     let mut changes = Vec::new();
@@ -1006,11 +1195,11 @@ fn differences(before: &Precondition, now: &Precondition, footprint: &Footprint)
         }
         if (new.role, &new.master) != (old.role, &old.master) && !footprint.roles.contains(&old.id)
         {
-            let role = |m: &Member| match &m.master {
-                Some(master) => format!("replica of {}", master.short()),
-                None => m.role.to_string(),
-            };
-            changes.push(format!("{who} is {} now, was {}", role(new), role(old)));
+            changes.push(format!(
+                "{who} is {} now, was {}",
+                role_words(new.role, new.master.as_ref()),
+                role_words(old.role, old.master.as_ref())
+            ));
         }
         if new.config_epoch != old.config_epoch && !footprint.epochs.contains(&old.id) {
             changes.push(format!(
@@ -1289,6 +1478,101 @@ mod tests {
             }
         }
         assert_eq!(standing(&plan, &now), Standing::Done);
+    }
+
+    #[test]
+    fn role_moves_are_judged_by_the_placement_they_lead_to() {
+        let before = three();
+        let (a, b, c) = (id("a"), id("b"), id("c"));
+        let (big_a, big_b, big_c) = (id("A"), id("B"), id("C"));
+        let plan = Plan {
+            command_line: Vec::new(),
+            precondition: state(&before),
+            steps: Steps::RebalanceRoles {
+                steps: vec![
+                    Move::Failover {
+                        replica: big_a.clone(),
+                        master: a.clone(),
+                    },
+                    Move::Replicate {
+                        replica: big_b.clone(),
+                        from: b.clone(),
+                        to: big_a.clone(),
+                    },
+                ],
+            },
+        };
+        assert_eq!(Plan::parse(&plan.to_json()).unwrap(), plan);
+        assert_eq!(standing(&plan, &state(&before)), Standing::Ready);
+
+        let mut now = state(&before);
+        for m in &mut now.members {
+            if m.id == big_a {
+                (m.role, m.master, m.slots) = (Role::Master, None, SlotSet::from_range(0, 5460));
+            } else if m.id == a {
+                (m.role, m.master, m.slots) = (Role::Replica, Some(big_a.clone()), SlotSet::new());
+            }
+            if m.id == a || m.id == big_a {
+                m.config_epoch = 4;
+            }
+        }
+        assert_eq!(
+            standing(&plan, &now),
+            Standing::Underway { done: 1, left: 1 }
+        );
+        assert_eq!(remaining(&plan, &now).len(), 1);
+
+        let mut done = now.clone();
+        for m in &mut done.members {
+            if m.id == big_b {
+                (m.master, m.config_epoch) = (Some(big_a.clone()), 4);
+            }
+        }
+        assert_eq!(standing(&plan, &done), Standing::Done);
+
+        // A failover by hand the plan does not make.
+        let mut manual = state(&before);
+        for m in &mut manual.members {
+            if m.id == big_c {
+                (m.role, m.master, m.slots) =
+                    (Role::Master, None, SlotSet::from_range(10923, 16383));
+            } else if m.id == c {
+                (m.role, m.master, m.slots) = (Role::Replica, Some(big_c.clone()), SlotSet::new());
+            }
+        }
+        let Standing::Stale(changes) = standing(&plan, &manual) else {
+            panic!("not stale");
+        };
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.contains("is master now, was replica")),
+            "{changes:?}"
+        );
+
+        // The planned replica moved elsewhere.
+        let mut elsewhere = now;
+        for m in &mut elsewhere.members {
+            if m.id == big_b {
+                (m.master, m.config_epoch) = (Some(c.clone()), 3);
+            }
+        }
+        let Standing::Stale(changes) = standing(&plan, &elsewhere) else {
+            panic!("not stale");
+        };
+        assert!(
+            changes[0].contains(&format!("replica of {}", c.short())),
+            "{changes:?}"
+        );
+
+        let mut impossible = plan.clone();
+        impossible.steps = Steps::RebalanceRoles {
+            steps: vec![Move::Failover {
+                replica: big_a,
+                master: b,
+            }],
+        };
+        assert!(Plan::parse(&impossible.to_json()).is_err());
     }
 
     #[test]

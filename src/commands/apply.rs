@@ -3,7 +3,7 @@
 //! changed otherwise (exit 5, naming the changes) or another cluster (exit 6) → a plan whose
 //! every step is made: say so and check → print the steps left → confirm → make them with the
 //! engines of the command that made the plan (slot moves, fix's repair, create's formation,
-//! del-node's removal) → wait until every view agrees → check.
+//! del-node's removal, rebalance-roles' failovers and replica moves) → wait until every view agrees → check.
 //!
 //! Also home of `--plan-out`'s [`save_plan`], shared by every planning command.
 
@@ -24,13 +24,15 @@ use crate::cluster::topology::NodeId;
 use crate::commands::check::{conclude, settle};
 use crate::commands::migrate::{Resumed, finish, move_slots, read_and_resume, slots_word};
 use crate::commands::nodes::{connect_all, members, read_snapshots};
-use crate::commands::{create, del_node, fix};
+use crate::commands::{create, del_node, fix, rebalance_roles};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::addr::NodeAddr;
-use crate::net::fetch::{FetchOptions, fetch_topology, fetch_with_clients};
-use crate::output::{CreateOutcome, write_create_plan, write_moves_text, write_planned};
+use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
+use crate::output::{
+    CreateOutcome, write_create_plan, write_moves_text, write_planned, write_role_moves,
+};
 use crate::prompt::confirm;
 
 /// Changes listed one per line before the refusal.
@@ -84,6 +86,7 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> Result<Exit> {
         } => apply_fix(context, args, &plan, *search_multiple_owners).await,
         Steps::Create { steps } => apply_create(context, args, &plan, steps).await,
         Steps::DelNode { steps } => apply_removal(context, args, &plan, steps).await,
+        Steps::RebalanceRoles { .. } => apply_roles(context, args, &plan).await,
     }
 }
 
@@ -165,6 +168,31 @@ fn judge(context: &Context, plan: &Plan, now: &Precondition) -> Result<bool> {
     }
 }
 
+/// A cluster read and judged against a plan.
+enum Judged {
+    /// Steps are left to make: the node read from, the cluster, the steps left.
+    Left(Box<(Endpoint, Fetched, Steps)>),
+    /// Every step is made: the final check's exit.
+    Applied(Exit),
+}
+
+/// Reads the cluster from the plan's node (settled first) and judges it against `plan`.
+async fn read_and_judge(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result<Judged> {
+    let seed = seed_of(context, args, plan).await?;
+    context
+        .output
+        .step(&format!("Reading the cluster from {seed}"))?;
+    settle(context, &seed).await;
+    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
+    let now = Precondition::of_cluster(&fetched.topology, "");
+    if !judge(context, plan, &now)? {
+        let exit = already_applied(context, &seed, args, plan).await?;
+        return Ok(Judged::Applied(exit));
+    }
+    let left = remaining(plan, &now);
+    Ok(Judged::Left(Box::new((seed, fetched, left))))
+}
+
 /// `--dry-run`'s JSON document: the steps left.
 #[derive(Serialize)]
 struct DryRunDocument<'a> {
@@ -220,16 +248,11 @@ async fn apply_moves(
     plan: &Plan,
     moves: &[SlotMove],
 ) -> Result<Exit> {
-    let seed = seed_of(context, args, plan).await?;
+    let (seed, fetched, left) = match read_and_judge(context, args, plan).await? {
+        Judged::Left(read) => *read,
+        Judged::Applied(exit) => return Ok(exit),
+    };
     let output = &context.output;
-    output.step(&format!("Reading the cluster from {seed}"))?;
-    settle(context, &seed).await;
-    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
-    let now = Precondition::of_cluster(&fetched.topology, "");
-    if !judge(context, plan, &now)? {
-        return already_applied(context, &seed, args, plan).await;
-    }
-    let left = remaining(plan, &now);
     if let Steps::Reshard { steps } | Steps::Rebalance { steps } = &left
         && !output.is_json()
     {
@@ -478,4 +501,35 @@ async fn apply_removal(
         args.migrate.wait_timeout,
     )
     .await
+}
+
+/// A rebalance-roles plan: the moves not yet made, in the plan's order, with
+/// `rebalance-roles`' own executor, on a cluster whose every node answers.
+async fn apply_roles(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result<Exit> {
+    let (seed, fetched, left) = match read_and_judge(context, args, plan).await? {
+        Judged::Left(read) => *read,
+        Judged::Applied(exit) => return Ok(exit),
+    };
+    rebalance_roles::refuse_unless_whole(&fetched.topology)?;
+    let output = &context.output;
+    let Steps::RebalanceRoles { steps: moves } = &left else {
+        return Err(Error::Usage("not a rebalance-roles plan".into()));
+    };
+    if !output.is_json() {
+        output.text(|out, _| write_role_moves(out, &fetched.topology, moves))?;
+    }
+    if args.dry_run {
+        return dry_run(context, &left);
+    }
+    proceed(context)?;
+    let deadline = std::time::Instant::now() + args.migrate.wait_timeout;
+    rebalance_roles::carry_out(context, &seed, &fetched, moves, deadline).await?;
+    let document = json!({
+        "outcome": "placed",
+        "command": plan.steps.command(),
+        "moves": moves,
+    });
+    let left = deadline.saturating_duration_since(std::time::Instant::now());
+    let concluded = conclude(context, &seed, left, |_| document).await?;
+    Ok(concluded.exit())
 }

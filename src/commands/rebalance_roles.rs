@@ -1,7 +1,7 @@
 //! `rtrib rebalance-roles NODE`: resolve → settle → fetch → refuse unless every node answers
 //! and none is failing → plan the role moves (`cluster::placement`) → print the plan → dry run,
-//! or confirm → each move (a coordinated failover, or `CLUSTER REPLICATE`), then wait until
-//! every view agrees → conclude.
+//! `--plan-out` (the moves written as a plan for `rtrib apply`), or confirm → each move (a
+//! coordinated failover, or `CLUSTER REPLICATE`), then wait until every view agrees → conclude.
 
 use std::time::Instant;
 
@@ -9,15 +9,18 @@ use serde_json::Value;
 
 use crate::cli::RebalanceRolesArgs;
 use crate::cluster::check::Topology;
+use crate::cluster::endpoint::Endpoint;
 use crate::cluster::failover::{flagged_failing, node_domain};
 use crate::cluster::placement::{Member, Move, Placement, plan_placement};
+use crate::cluster::plan::{Precondition, Steps};
+use crate::commands::apply::save_plan;
 use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::converge::wait_until_converged;
 use crate::net::failover::{Mode, promote};
-use crate::net::fetch::{FetchOptions, fetch_with_clients};
+use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
 use crate::output::{PlacementDocument, write_placement_text};
 use crate::prompt::confirm;
 
@@ -27,17 +30,7 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
     settle(context, &seed).await;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
     let topology = &fetched.topology;
-    if let Some(node) = topology
-        .nodes
-        .iter()
-        .find(|n| !n.is_reachable() || flagged_failing(topology, n.id()))
-    {
-        return Err(Error::Refused(format!(
-            "{} is unreachable or failing: roles are placed on a whole cluster only (rtrib \
-             check shows it); nothing was changed",
-            node.endpoint
-        )));
-    }
+    refuse_unless_whole(topology)?;
     let placement = plan_placement(&members(topology, &args.host_of));
     let output = &context.output;
     let outcome = match (placement.moves.is_empty(), args.dry_run) {
@@ -47,6 +40,13 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
     };
     if !output.is_json() {
         output.text(|out, _| write_placement_text(out, topology, &placement))?;
+    }
+    if let Some(path) = &args.plan.plan_out {
+        let precondition = Precondition::of_cluster(topology, &args.node);
+        let steps = Steps::RebalanceRoles {
+            steps: placement.moves,
+        };
+        return save_plan(context, path, precondition, steps);
     }
     if let Some(outcome) = outcome {
         if output.is_json() {
@@ -64,7 +64,40 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
     }
 
     let deadline = Instant::now() + args.wait_timeout;
-    for step in &placement.moves {
+    carry_out(context, &seed, &fetched, &placement.moves, deadline).await?;
+    let document = document("placed", &placement)?;
+    let left = deadline.saturating_duration_since(Instant::now());
+    let concluded = conclude(context, &seed, left, |_| document).await?;
+    Ok(concluded.exit())
+}
+
+/// Refuses a cluster with a node unreachable or failing: nothing is changed then.
+pub fn refuse_unless_whole(topology: &Topology) -> Result<()> {
+    match topology
+        .nodes
+        .iter()
+        .find(|n| !n.is_reachable() || flagged_failing(topology, n.id()))
+    {
+        Some(node) => Err(Error::Refused(format!(
+            "{} is unreachable or failing: roles are placed on a whole cluster only (rtrib \
+             check shows it); nothing was changed",
+            node.endpoint
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Makes `moves` in order (shared with `apply`): each a coordinated failover or
+/// `CLUSTER REPLICATE` on the replica, then a wait until every view agrees, by `deadline`.
+pub async fn carry_out(
+    context: &Context,
+    seed: &Endpoint,
+    fetched: &Fetched,
+    moves: &[Move],
+    deadline: Instant,
+) -> Result<()> {
+    let output = &context.output;
+    for step in moves {
         let replica = match step {
             Move::Failover { replica, .. } | Move::Replicate { replica, .. } => replica,
         };
@@ -83,13 +116,10 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
             }
         }
         let left = deadline.saturating_duration_since(Instant::now());
-        wait_until_converged(&seed, &context.connect, left).await?;
+        wait_until_converged(seed, &context.connect, left).await?;
         output.line(&output.style().ok(&format!("{} done", client.endpoint())))?;
     }
-    let document = document("placed", &placement)?;
-    let left = deadline.saturating_duration_since(Instant::now());
-    let concluded = conclude(context, &seed, left, |_| document).await?;
-    Ok(concluded.exit())
+    Ok(())
 }
 
 /// The JSON document, as a value (the same serialization for the plan and the final report).

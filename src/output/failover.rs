@@ -114,12 +114,25 @@ pub fn write_placement_text(
     topology: &Topology,
     placement: &Placement,
 ) -> io::Result<()> {
+    writeln!(out, "Roles now: {}", words(&placement.before))?;
+    write_role_moves(out, topology, &placement.moves)?;
+    if !placement.moves.is_empty() {
+        writeln!(out, "Roles after: {}", words(&placement.after))?;
+    }
+    Ok(())
+}
+
+/// One line per role move, each node by its endpoint and short ID.
+pub fn write_role_moves(
+    out: &mut dyn Write,
+    topology: &Topology,
+    moves: &[Move],
+) -> io::Result<()> {
     let name = |id: &NodeId| match topology.endpoint_of(id) {
         Some(endpoint) => format!("{endpoint} ({})", id.short()),
         None => id.to_string(),
     };
-    writeln!(out, "Roles now: {}", words(&placement.before))?;
-    for step in &placement.moves {
+    for step in moves {
         match step {
             Move::Failover { replica, master } => writeln!(
                 out,
@@ -135,9 +148,6 @@ pub fn write_placement_text(
                 name(to)
             )?,
         }
-    }
-    if !placement.moves.is_empty() {
-        writeln!(out, "Roles after: {}", words(&placement.after))?;
     }
     Ok(())
 }

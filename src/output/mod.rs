@@ -27,7 +27,9 @@ pub use balance::{BalanceDocument, measure_noun, write_shares_text};
 pub use call::{CallDocument, NodeReply, TimeoutResult, write_call_text, write_timeout_text};
 pub use check::{CheckDocument, ConvergenceDocument, NodeDocument, write_check_text};
 pub use create::{CreateDocument, CreateOutcome, write_create_plan};
-pub use failover::{FailoverDocument, NodeName, PlacementDocument, write_placement_text};
+pub use failover::{
+    FailoverDocument, NodeName, PlacementDocument, write_placement_text, write_role_moves,
+};
 pub use import::{BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_import_summary};
 pub use info::{InfoDocument, InfoReport, write_info_text};
 pub use metrics::{exposition, write_exposition};
