@@ -15,6 +15,7 @@ use serde_json::Value as Json;
 use crate::converge::agreed_slot_counts;
 use crate::migrate::STATE;
 use crate::support::cluster::{Layout, Nodes, NodesConfig, RedisNode, value_to_string, wait_until};
+use crate::support::expect_exit;
 use crate::support::pods::Pods;
 use crate::support::servers::Server;
 
@@ -44,37 +45,12 @@ macro_rules! on_atomic_servers {
 
 /// Runs rtrib and asserts its exit code; returns stdout.
 fn expect(code: i32, args: &[&str]) -> String {
-    let output = crate::support::rtrib()
-        .env("XDG_STATE_HOME", STATE)
-        .args(args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "rtrib {args:?}\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+    expect_exit(crate::support::rtrib(), code, args)
 }
 
 /// Runs rtrib through the pods' DNS and asserts its exit code; returns stdout.
 fn expect_pods(pods: &Pods, code: i32, args: &[&str]) -> String {
-    let output = pods
-        .rtrib()
-        .env("XDG_STATE_HOME", STATE)
-        .args(args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "rtrib {args:?}\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+    expect_exit(pods.rtrib(), code, args)
 }
 
 /// `count` keys with values, written to their masters.

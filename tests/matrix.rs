@@ -19,42 +19,18 @@ use crate::migrate::{STATE, assert_keys, freeze_mid_slot, slot_counts};
 use crate::support::cluster::{
     Layout, Nodes, NodesConfig, RedisNode, key_slot, parse_nodes, wait_until,
 };
+use crate::support::expect_exit;
 use crate::support::pods::Pods;
 use crate::support::servers::on_every_server;
 
 /// Runs rtrib through the pods' DNS and asserts its exit code; returns stdout.
 fn expect_pods(pods: &Pods, code: i32, args: &[&str]) -> String {
-    let output = pods
-        .rtrib()
-        .env("XDG_STATE_HOME", STATE)
-        .args(args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "rtrib {args:?}\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+    expect_exit(pods.rtrib(), code, args)
 }
 
 /// Runs rtrib on plain addresses and asserts its exit code; returns stdout.
 fn expect(code: i32, args: &[&str]) -> String {
-    let output = crate::support::rtrib()
-        .env("XDG_STATE_HOME", STATE)
-        .args(args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "rtrib {args:?}\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+    expect_exit(crate::support::rtrib(), code, args)
 }
 
 /// The nodes of `nodes` with the given indices.

@@ -23,6 +23,24 @@ pub fn rtrib() -> assert_cmd::Command {
     command
 }
 
+/// Runs `command` with `args` (reshard journals under the tests' temporary directory) and
+/// asserts it exits with `code`; returns stdout. A failure shows stdout and stderr.
+pub fn expect_exit(mut command: assert_cmd::Command, code: i32, args: &[&str]) -> String {
+    let output = command
+        .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "rtrib {args:?}\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
 /// Runs `command` and returns its exit code and everything it printed, stdout then stderr
 /// (what a script reading `2>&1` sees).
 pub fn combined_output(command: &mut assert_cmd::Command) -> (Option<i32>, String) {
