@@ -182,88 +182,90 @@ on_every_server! {
     }
 }
 
-/// `--to` a replica whose master is paused is refused without `--force` (exit 5, nothing
-/// changed); with `--force` the replica takes over, and the master, resumed, follows it.
-#[test]
-fn force_promotes_a_replica_of_a_paused_master() {
-    // A node timeout long enough that the cluster does not fail the master over by itself.
-    let config = NodesConfig {
-        node_timeout_ms: 30_000,
-        ..NodesConfig::new(6, Layout::LoopbackIps)
-    };
-    let (nodes, pairs) = six_pods(Nodes::start(config));
-    nodes[0].pause();
-    let fast = ["--command-timeout", "1s", "--connect-timeout", "1s"];
-    let mut refused = vec!["failover", "--to"];
-    let replica = nodes[3].addr();
-    refused.push(&replica);
-    refused.extend(fast);
-    let (_, err) = expect(5, &refused);
-    assert!(err.contains("is unreachable or failing"), "{err}");
-    assert!(err.contains("--force"), "{err}");
-    assert!(nodes[3].cluster_nodes().contains("myself,slave"));
+on_every_server! {
+    /// `--to` a replica whose master is paused is refused without `--force` (exit 5, nothing
+    /// changed); with `--force` the replica takes over, and the master, resumed, follows it.
+    fn force_promotes_a_replica_of_a_paused_master(server) {
+        // A node timeout long enough that the cluster does not fail the master over by itself.
+        let config = NodesConfig {
+            node_timeout_ms: 30_000,
+            ..NodesConfig::on(server, 6, Layout::LoopbackIps)
+        };
+        let (nodes, pairs) = six_pods(Nodes::start(config));
+        nodes[0].pause();
+        let fast = ["--command-timeout", "1s", "--connect-timeout", "1s"];
+        let mut refused = vec!["failover", "--to"];
+        let replica = nodes[3].addr();
+        refused.push(&replica);
+        refused.extend(fast);
+        let (_, err) = expect(5, &refused);
+        assert!(err.contains("is unreachable or failing"), "{err}");
+        assert!(err.contains("--force"), "{err}");
+        assert!(nodes[3].cluster_nodes().contains("myself,slave"));
 
-    let child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
-        .args([
-            "failover",
-            "--to",
-            &replica,
-            "--force",
-            "--wait-timeout",
-            "60s",
-        ])
-        .args(fast)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let promoted = wait_until(Duration::from_secs(30), || {
-        nodes[3].cluster_nodes().contains("myself,master")
-    });
-    nodes[0].resume();
-    let output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(promoted, "{stdout}\n{stderr}\n{}", nodes.logs());
-    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert!(stdout.contains("CLUSTER FAILOVER FORCE"), "{stdout}");
-    assert_roles(
-        &nodes,
-        &[(3, 0, 5460), (1, 5461, 10922), (2, 10923, 16383)],
-        &[(0, 3), (4, 1), (5, 2)],
-    );
-    nodes.assert_values(&pairs);
+        let child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
+            .args([
+                "failover",
+                "--to",
+                &replica,
+                "--force",
+                "--wait-timeout",
+                "60s",
+            ])
+            .args(fast)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let promoted = wait_until(Duration::from_secs(30), || {
+            nodes[3].cluster_nodes().contains("myself,master")
+        });
+        nodes[0].resume();
+        let output = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(promoted, "{stdout}\n{stderr}\n{}", nodes.logs());
+        assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+        assert!(stdout.contains("CLUSTER FAILOVER FORCE"), "{stdout}");
+        assert_roles(
+            &nodes,
+            &[(3, 0, 5460), (1, 5461, 10922), (2, 10923, 16383)],
+            &[(0, 3), (4, 1), (5, 2)],
+        );
+        nodes.assert_values(&pairs);
+    }
 }
 
-/// A master with no replica cannot hand over: refused with the reason, exit 5, every node's
-/// view unchanged.
-#[test]
-fn a_master_without_replicas_is_refused() {
-    let nodes = Nodes::start(NodesConfig::new(3, Layout::LoopbackIps));
-    nodes.form(3);
-    let before: Vec<String> = nodes.iter().map(|n| n.cluster_nodes()).collect();
-    let (_, err) = expect(5, &["failover", "--from", &nodes[0].addr()]);
-    assert!(
-        err.contains("serves 5461 slots and it has no replica"),
-        "{err}"
-    );
-    assert!(err.contains("nothing was changed"), "{err}");
-    assert_roles(
-        &nodes,
-        &[(0, 0, 5460), (1, 5461, 10922), (2, 10923, 16383)],
-        &[],
-    );
-    let epochs = |views: &[String]| -> Vec<String> {
-        views
-            .iter()
-            .flat_map(|v| {
-                v.lines()
-                    .map(|l| l.split(' ').nth(6).unwrap_or_default().to_owned())
-            })
-            .collect()
-    };
-    let after: Vec<String> = nodes.iter().map(|n| n.cluster_nodes()).collect();
-    assert_eq!(epochs(&before), epochs(&after));
+on_every_server! {
+    /// A master with no replica cannot hand over: refused with the reason, exit 5, every node's
+    /// view unchanged.
+    fn a_master_without_replicas_is_refused(server) {
+        let nodes = Nodes::start(NodesConfig::on(server, 3, Layout::LoopbackIps));
+        nodes.form(3);
+        let before: Vec<String> = nodes.iter().map(|n| n.cluster_nodes()).collect();
+        let (_, err) = expect(5, &["failover", "--from", &nodes[0].addr()]);
+        assert!(
+            err.contains("serves 5461 slots and it has no replica"),
+            "{err}"
+        );
+        assert!(err.contains("nothing was changed"), "{err}");
+        assert_roles(
+            &nodes,
+            &[(0, 0, 5460), (1, 5461, 10922), (2, 10923, 16383)],
+            &[],
+        );
+        let epochs = |views: &[String]| -> Vec<String> {
+            views
+                .iter()
+                .flat_map(|v| {
+                    v.lines()
+                        .map(|l| l.split(' ').nth(6).unwrap_or_default().to_owned())
+                })
+                .collect()
+        };
+        let after: Vec<String> = nodes.iter().map(|n| n.cluster_nodes()).collect();
+        assert_eq!(epochs(&before), epochs(&after));
+    }
 }
 
 /// Failure domains for the six pods: masters 0, 1, 2 on hosts h1, h2, h3; replicas 3 (of 0)
@@ -335,31 +337,32 @@ on_every_server! {
     }
 }
 
-/// `--takeover` promotes a replica without an election: it takes the slots, its master follows
-/// it, every key stays.
-#[test]
-fn takeover_promotes_a_replica_without_an_election() {
-    let (nodes, pairs) = six_pods(Nodes::start(NodesConfig::new(6, Layout::LoopbackIps)));
-    let (out, _) = expect(
-        0,
-        &[
-            "failover",
-            "--to",
-            &nodes[4].addr(),
-            "--takeover",
-            "-o",
-            "json",
-        ],
-    );
-    let doc: Json = serde_json::from_str(&out).unwrap();
-    assert_eq!(doc["mode"], "takeover", "{doc}");
-    assert_eq!(doc["master"]["id"], nodes[1].id());
-    assert_roles(
-        &nodes,
-        &[(0, 0, 5460), (4, 5461, 10922), (2, 10923, 16383)],
-        &[(3, 0), (1, 4), (5, 2)],
-    );
-    nodes.assert_values(&pairs);
+on_every_server! {
+    /// `--takeover` promotes a replica without an election: it takes the slots, its master follows
+    /// it, every key stays.
+    fn takeover_promotes_a_replica_without_an_election(server) {
+        let (nodes, pairs) = six_pods(Nodes::start(NodesConfig::on(server, 6, Layout::LoopbackIps)));
+        let (out, _) = expect(
+            0,
+            &[
+                "failover",
+                "--to",
+                &nodes[4].addr(),
+                "--takeover",
+                "-o",
+                "json",
+            ],
+        );
+        let doc: Json = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["mode"], "takeover", "{doc}");
+        assert_eq!(doc["master"]["id"], nodes[1].id());
+        assert_roles(
+            &nodes,
+            &[(0, 0, 5460), (4, 5461, 10922), (2, 10923, 16383)],
+            &[(3, 0), (1, 4), (5, 2)],
+        );
+        nodes.assert_values(&pairs);
+    }
 }
 
 /// With a password, as every command: the handover authenticates to every node it reads and
