@@ -6,11 +6,17 @@
 //! wins an election among the masters; the server abandons it after 5 s (its
 //! `CLUSTER_MF_TIMEOUT`) when that does not happen, so the command is sent again then, until
 //! the caller's deadline.
+//!
+//! A coordinated failover is refused with `Master is down or failed` while the replica has no
+//! cluster bus link to its master, which is the case for a moment after it became that
+//! master's replica (a master demoted by an earlier failover, a replica just moved). The
+//! callers have seen the master reachable and not failing, so the request is repeated until
+//! the link is there, up to [`LINK_GRACE`] and never past the deadline.
 
 use std::time::{Duration, Instant};
 
 use crate::error::Result;
-use crate::net::conn::NodeClient;
+use crate::net::conn::{NodeClient, NodeError};
 use crate::net::form::WaitError;
 
 /// How a replica takes over (`CLUSTER FAILOVER`'s option).
@@ -43,6 +49,10 @@ const POLL_INTERVAL: Duration = Duration::from_millis(20);
 /// After this long, a failover still not done was abandoned by the server (5 s) and is asked for
 /// again.
 const RETRY_AFTER: Duration = Duration::from_secs(6);
+/// How long a coordinated failover refused for want of a link to the master is asked again.
+const LINK_GRACE: Duration = Duration::from_secs(10);
+/// The server's refusal of a coordinated failover while it has no link to its master.
+const MASTER_DOWN: &str = "Master is down or failed";
 
 /// Sends `CLUSTER FAILOVER` (with `mode`'s option) to `replica` and waits until it reports
 /// itself master, re-sending it every [`RETRY_AFTER`]; returns how long that took. Past
@@ -54,8 +64,18 @@ pub async fn promote(replica: &NodeClient, mode: Mode, deadline: Instant) -> Res
     if let Some(option) = mode.option() {
         command.arg(option);
     }
+    let link_deadline = deadline.min(started + LINK_GRACE);
     loop {
-        let () = replica.query(&command).await?;
+        match replica.query::<()>(&command).await {
+            Ok(()) => {}
+            Err(NodeError::Command { detail, .. })
+                if detail.contains(MASTER_DOWN) && Instant::now() < link_deadline =>
+            {
+                tokio::time::sleep(POLL_INTERVAL).await;
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        }
         let retry_at = Instant::now() + RETRY_AFTER;
         loop {
             tokio::time::sleep(POLL_INTERVAL).await;
