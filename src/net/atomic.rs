@@ -219,13 +219,7 @@ async fn follow(
     let mut interrupted = false;
     let mut unreadable: HashMap<NodeId, Instant> = HashMap::new();
     loop {
-        let mut sources: Vec<&NodeId> = followed
-            .iter()
-            .filter(|f| f.ended.is_none())
-            .map(|f| &f.source)
-            .collect();
-        sources.sort();
-        sources.dedup();
+        let sources = running_sources(&followed);
         if sources.is_empty() {
             break;
         }
@@ -356,8 +350,8 @@ fn update(
     }
 }
 
-/// `CLUSTER CANCELSLOTMIGRATIONS` on every source with a job still running.
-async fn cancel(fetched: &Fetched, followed: &[Followed]) {
+/// The sources with a job still running, each once.
+fn running_sources(followed: &[Followed]) -> Vec<&NodeId> {
     let mut sources: Vec<&NodeId> = followed
         .iter()
         .filter(|f| f.ended.is_none())
@@ -365,6 +359,12 @@ async fn cancel(fetched: &Fetched, followed: &[Followed]) {
         .collect();
     sources.sort();
     sources.dedup();
+    sources
+}
+
+/// `CLUSTER CANCELSLOTMIGRATIONS` on every source with a job still running.
+async fn cancel(fetched: &Fetched, followed: &[Followed]) {
+    let sources = running_sources(followed);
     tracing::warn!(
         "interrupted: asking {} sources to cancel their slot migrations",
         sources.len()
