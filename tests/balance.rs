@@ -1,9 +1,11 @@
 //! `rtrib rebalance --by keys|cpu` and `rtrib info`'s skew report against real clusters: the
 //! issue's skewed data set (keys spread evenly plus many more under hash tags whose slots all
 //! belong to the first master, ~7x apart) balanced by keys on Redis and on Valkey 9.1 with
-//! slot stats, weights, a balanced cluster left alone, a slot too heavy to balance reported,
-//! a run killed midway completed by a re-run, and what `info` shows. Each test asserts the servers' own state: keys per master from
-//! DBSIZE, every value read back, every node's CLUSTER NODES agreeing, no open slot.
+//! slot stats, CPU and network figures from slot stats on Valkey 9.1 and Redis 8.2, weights, a
+//! balanced cluster left alone, a slot too heavy to balance reported, a run killed midway
+//! completed by a re-run, and what `info` shows. Each test asserts the servers' own state: keys
+//! per master from DBSIZE, every value read back, every node's CLUSTER NODES agreeing, no open
+//! slot.
 
 use std::time::Duration;
 
@@ -139,7 +141,7 @@ fn balances_the_skewed_cluster_by_keys(server: Server, extra: &[(&str, &str)]) -
 
 on_every_server! {
     /// The skewed data set balanced by keys on every server of the matrix (key counts
-    /// from COUNTKEYSINSLOT on Redis, from SLOT-STATS on Valkey).
+    /// from COUNTKEYSINSLOT on Redis before 8.2, from SLOT-STATS on Redis 8.2 and Valkey).
     fn rebalance_by_keys_evens_out_hash_tag_hot_spots(server) {
         balances_the_skewed_cluster_by_keys(server, &[]);
     }
@@ -153,7 +155,18 @@ fn rebalance_by_keys_reads_slot_stats_on_valkey_9_1() {
 
 #[test]
 fn slot_stats_give_cpu_and_network_on_valkey_9_1_and_nothing_falls_back() {
-    let (nodes, pairs) = skewed(Server::Valkey9_1, &[("cluster-slot-stats-enabled", "yes")]);
+    slot_stats_give_cpu_and_network_and_nothing_falls_back(Server::Valkey9_1);
+}
+
+#[test]
+fn slot_stats_give_cpu_and_network_on_redis_8_2_and_nothing_falls_back() {
+    slot_stats_give_cpu_and_network_and_nothing_falls_back(Server::Redis8_2);
+}
+
+/// With `cluster-slot-stats-enabled yes`, `info --by cpu` and `rebalance --by network` read
+/// SLOT-STATS on `server`; with it off on one master, `--by cpu` refuses and nothing moves.
+fn slot_stats_give_cpu_and_network_and_nothing_falls_back(server: Server) {
+    let (nodes, pairs) = skewed(server, &[("cluster-slot-stats-enabled", "yes")]);
     nodes.assert_values(&pairs); // traffic on every slot
     let out = expect(0, &["info", &nodes[0].addr(), "--by", "cpu", "-o", "json"]);
     let info: Json = serde_json::from_str(&out).unwrap();
@@ -183,9 +196,10 @@ fn slot_stats_give_cpu_and_network_on_valkey_9_1_and_nothing_falls_back() {
     assert_views_agree(&nodes);
 }
 
+/// Redis before 8.2 has no SLOT-STATS.
 #[test]
 fn redis_cannot_measure_cpu_and_says_so() {
-    let nodes = Nodes::on_ports(3);
+    let nodes = Nodes::start(NodesConfig::on(Server::Redis7_0, 3, Layout::Ports));
     nodes.form(3);
     nodes.fill_keys(300);
     for command in ["rebalance", "info"] {
@@ -360,7 +374,7 @@ fn info_shows_the_skew() {
         assert_eq!(master["keys"], dbsize[index]);
         assert_eq!(master["load"], dbsize[index]);
         let method = match Server::from_env() {
-            server if server.is_valkey() => "slot-stats",
+            server if server.has_slot_stats() => "slot-stats",
             _ => "countkeysinslot",
         };
         assert_eq!(master["figures_from"], method);

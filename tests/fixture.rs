@@ -197,6 +197,7 @@ on_every_server! {
         let expected = match server {
             Server::Redis6_2 => "redis_version:6.2.5",
             Server::Redis7_0 => "redis_version:7.0.15",
+            Server::Redis8_2 => "redis_version:8.2.3",
             Server::Valkey9_0 => "valkey_version:9.0.0",
             Server::Valkey9_1 => "valkey_version:9.1.2",
         };

@@ -1,5 +1,5 @@
 //! The server matrix: the commands users run most, end to end, on every server rtrib is tested
-//! against (Redis 6.2 and 7.0, Valkey 9.0 and 9.1; see tests/support/servers.rs). Each test
+//! against (Redis 6.2, 7.0 and 8.2, Valkey 9.0 and 9.1; see tests/support/servers.rs). Each test
 //! asserts the servers' own state — every node's CLUSTER NODES, slot counts, roles — and every
 //! key's value after each change. Other modules add their own `on_every_server!` tests for
 //! what they own (failover, rebalancing by load, slot migration methods).

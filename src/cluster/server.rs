@@ -11,8 +11,13 @@
 //!   here to crash (SIGSEGV on the source, right after it sends the job to the target) on
 //!   `MIGRATESLOTS` requests of many slot ranges, as a rebalance by keys makes; 9.1.2 moved
 //!   the same requests without fault.
-//! - Valkey ≥ 8.0: `CLUSTER SETSLOT` waits until the replicas acknowledge it, and
-//!   `CLUSTER SLOT-STATS` reports per-slot figures.
+//! - Valkey ≥ 8.0: `CLUSTER SETSLOT` waits until the replicas acknowledge it.
+//! - Valkey ≥ 8.0 and Redis ≥ 8.2: `CLUSTER SLOT-STATS` reports per-slot figures (keys, and CPU
+//!   and network use with `cluster-slot-stats-enabled yes`), in the same shape on both.
+//!
+//! Redis moves slots only key by key up to 8.2; its own atomic migration (`CLUSTER MIGRATION`,
+//! Redis 8.4) is not Valkey's `MIGRATESLOTS` and is not used, so no Redis version has
+//! [`Server::atomic_migration`].
 
 use std::fmt;
 
@@ -110,9 +115,12 @@ impl Server {
         self.valkey_from(Version(8, 0, 0))
     }
 
-    /// `CLUSTER SLOT-STATS` (Valkey ≥ 8.0).
+    /// `CLUSTER SLOT-STATS` (Valkey ≥ 8.0, Redis ≥ 8.2).
     pub fn slot_stats(&self) -> bool {
-        self.valkey_from(Version(8, 0, 0))
+        match self.kind {
+            ServerKind::Valkey => self.version >= Version(8, 0, 0),
+            ServerKind::Redis => self.version >= Version(8, 2, 0),
+        }
     }
 }
 
@@ -180,6 +188,21 @@ mod tests {
         // Redis 8 has its own migration command, not Valkey's.
         let redis = Server::from_info(&info(&["redis_version:8.4.0"])).unwrap();
         assert!(!redis.atomic_migration());
+    }
+
+    #[test]
+    fn capabilities_follow_redis_versions() {
+        let redis = |v: &str| Server::from_info(&info(&[&format!("redis_version:{v}")])).unwrap();
+        assert!(!redis("8.0.3").slot_stats());
+        assert!(redis("8.2.3").slot_stats());
+        assert!(redis("8.4.0").slot_stats());
+        for version in ["8.2.3", "8.4.0"] {
+            let redis = redis(version);
+            assert_eq!(redis.kind, ServerKind::Redis);
+            assert!(!redis.atomic_migration());
+            assert!(!redis.atomic_migration_by_default());
+            assert!(!redis.setslot_waits_for_replicas());
+        }
     }
 
     #[test]

@@ -11,6 +11,11 @@
 //!   Those keys stay on the source, the import goes on, and it ends with exit 1.
 //! - A key gone from the source before its MIGRATE (expired, deleted) is counted as skipped:
 //!   the MIGRATE is preceded, in the same round trip on the source, by an `EXISTS` per key.
+//! - SCAN may return a key twice (the source's table resizes as the keys leave it; seen on
+//!   Redis 8.2). The second time the key is on its master and no longer on the source: a key
+//!   found on its master is looked up on the source in the same round trip, and one the source
+//!   no longer has was moved already and is not counted again. (With `--copy` the source keeps
+//!   it, and such a key is reported as present in the cluster.)
 //! - Any other failure (a MIGRATE error such as `IOERR`, the source or a master going away)
 //!   stops the import; what was done so far is reported, with exit 1.
 
@@ -337,31 +342,33 @@ impl Migration<'_> {
         (counts, first_error)
     }
 
-    /// Migrates `keys` to `master`: without `--replace`, keys it already has are left out;
-    /// the rest go in one MIGRATE, after one EXISTS per key on the source (same round trip)
-    /// to count those gone meanwhile.
+    /// Migrates `keys` to `master`: without `--replace`, keys it already has are left out
+    /// (and those the source no longer has were moved already: see the module docs); the rest
+    /// go in one MIGRATE. On the source, one round trip: one EXISTS per key left out, one per
+    /// key moved (to count those gone meanwhile), the MIGRATE.
     async fn migrate_share(
         &self,
         master: &Master,
         keys: Vec<Vec<u8>>,
     ) -> Result<Counts, NodeError> {
-        let mut counts = Counts::default();
-        let keys = if self.replace {
-            keys
+        let (keys, busy) = if self.replace {
+            (keys, Vec::new())
         } else {
             let present: Vec<bool> = master.client.pipeline(&exists_each(&keys)).await?;
             let (busy, free): (Vec<_>, Vec<_>) = keys
                 .into_iter()
                 .zip(present)
                 .partition(|(_, present)| *present);
-            counts.busy = busy.into_iter().map(|(key, _)| key).collect();
-            free.into_iter().map(|(key, _)| key).collect()
+            let unzip = |pairs: Vec<(Vec<u8>, bool)>| pairs.into_iter().map(|(key, _)| key);
+            (unzip(free).collect(), unzip(busy).collect())
         };
-        if keys.is_empty() {
-            return Ok(counts);
+        if keys.is_empty() && busy.is_empty() {
+            return Ok(Counts::default());
         }
-        let mut pipe = exists_each(&keys);
-        pipe.add_command(self.migrate(master, &keys));
+        let mut pipe = exists_each(busy.iter().chain(&keys));
+        if !keys.is_empty() {
+            pipe.add_command(self.migrate(master, &keys));
+        }
         let replies: Vec<Value> =
             self.source
                 .pipeline(&pipe)
@@ -371,14 +378,23 @@ impl Migration<'_> {
                     command: format!("MIGRATE to {}", master.client.endpoint()),
                     detail: error.reason(),
                 })?;
+        let on_source = |reply: &Value| matches!(reply, Value::Int(1));
+        let mut replies = replies.iter();
+        let busy = busy
+            .into_iter()
+            .zip(replies.by_ref())
+            .filter(|(_, reply)| on_source(reply))
+            .map(|(key, _)| key)
+            .collect();
         let present = replies
-            .iter()
             .take(keys.len())
-            .filter(|reply| matches!(reply, Value::Int(1)))
+            .filter(|reply| on_source(reply))
             .count() as u64;
-        counts.imported = present;
-        counts.skipped = keys.len() as u64 - present;
-        Ok(counts)
+        Ok(Counts {
+            imported: present,
+            skipped: keys.len() as u64 - present,
+            busy,
+        })
     }
 
     /// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH pass | AUTH2 user pass] KEYS …`.
@@ -414,7 +430,7 @@ impl Migration<'_> {
 }
 
 /// One `EXISTS key` per key, in order.
-fn exists_each(keys: &[Vec<u8>]) -> Pipeline {
+fn exists_each<'a>(keys: impl IntoIterator<Item = &'a Vec<u8>>) -> Pipeline {
     let mut pipe = redis::pipe();
     for key in keys {
         pipe.cmd("EXISTS").arg(key);

