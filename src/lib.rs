@@ -16,6 +16,7 @@ pub mod exit;
 pub mod net;
 pub mod output;
 mod prompt;
+pub mod redis_cli;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -32,7 +33,7 @@ use crate::exit::Exit;
 
 /// Runs rtrib with the process's arguments and returns its exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse_from(cli::normalize_args(std::env::args_os().collect())) {
+    let cli = match Cli::try_parse_from(redis_cli::normalize_args(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();

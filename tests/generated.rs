@@ -80,7 +80,7 @@ fn redis_cli_option_table() -> String {
         "| redis-cli option | rtrib option | honoured by (ignored with a warning elsewhere) |\n\
          |---|---|---|\n",
     );
-    for row in rtrib::cli::redis_cli_option_support() {
+    for row in rtrib::redis_cli::redis_cli_option_support() {
         let rtrib = row
             .rtrib
             .map_or_else(|| "none".to_string(), |o| format!("`--{o}`"));
