@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::cluster::atomic::MethodChoice;
 use crate::cluster::load::Measure;
 use crate::exit::{EXIT_CODES_HELP, JSON_HELP};
+use crate::net::uri::ServerUri;
 use crate::prompt::CONFIRMATION_HELP;
 
 /// `--help`'s closing sections: the exit codes, the confirmation rule, then the JSON documents.
@@ -388,6 +389,10 @@ pub struct InfoArgs {
     /// How many of the heaviest slots to list.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+    /// Print only redis-cli's lines: one per master (`ADDR (ID...) -> N keys | M slots | R
+    /// slaves.`) and the totals; `rtrib --cluster info` prints these. Text output only.
+    #[arg(long, conflicts_with_all = ["by_slot", "textfile"])]
+    pub summary: bool,
 }
 
 /// `--by`'s values, with what each reads.
@@ -579,13 +584,14 @@ pub struct ForgetArgs {
 /// How slots are moved, for `reshard`, `rebalance` and `fix`.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// MIGRATE timeout in milliseconds (source to destination I/O of one batch).
+    /// MIGRATE's timeout for the source to destination I/O of one batch: 5s, 500ms, or a bare
+    /// number of milliseconds as redis-cli's --cluster-timeout.
     #[arg(
         long,
         visible_alias = "cluster-timeout",
-        value_name = "MILLISECONDS",
-        default_value_t = 60000,
-        value_parser = clap::value_parser!(u64).range(1..)
+        value_name = "DURATION",
+        default_value = "60s",
+        value_parser = parse_migrate_timeout
     )]
     pub timeout: u64,
     /// Keys per GETKEYSINSLOT / MIGRATE batch.
@@ -676,13 +682,13 @@ pub struct ReshardArgs {
     /// The master that receives them: ID, ID prefix or address.
     #[arg(long, visible_alias = "cluster-to", value_name = "ID")]
     pub to: String,
-    /// How many slots to move (exactly).
+    /// How many slots to move (exactly), 1 or more.
     #[arg(
         long,
         visible_alias = "cluster-slots",
         value_name = "N",
         allow_negative_numbers = true,
-        value_parser = parse_count
+        value_parser = parse_slot_count
     )]
     pub slots: usize,
     /// Print the plan and change nothing.
@@ -860,6 +866,12 @@ pub struct CallArgs {
     /// Only replicas.
     #[arg(long, visible_aliases = ["cluster-only-replicas"])]
     pub only_replicas: bool,
+    /// Read the command's last argument from stdin, as redis-cli's -x.
+    #[arg(short = 'x', conflicts_with = "stdin_tag")]
+    pub stdin_last: bool,
+    /// Send stdin in place of the argument TAG, as redis-cli's -X TAG.
+    #[arg(short = 'X', value_name = "TAG")]
+    pub stdin_tag: Option<String>,
 }
 
 /// Arguments of `rtrib import`.
@@ -903,13 +915,14 @@ pub struct ImportArgs {
     /// The source's database to import.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub from_db: u32,
-    /// MIGRATE's I/O timeout, in milliseconds.
+    /// MIGRATE's I/O timeout: 5s, 500ms, or a bare number of milliseconds as redis-cli's
+    /// --cluster-timeout.
     #[arg(
         long,
         visible_alias = "cluster-timeout",
-        value_name = "MILLISECONDS",
-        default_value_t = 60_000,
-        value_parser = clap::value_parser!(u64).range(1..)
+        value_name = "DURATION",
+        default_value = "60s",
+        value_parser = parse_migrate_timeout
     )]
     pub timeout: u64,
     /// How long to wait, at the end, until every node's view of the cluster agrees; longer
@@ -924,7 +937,8 @@ pub struct SetTimeoutArgs {
     /// Any node of the cluster.
     #[arg(value_name = "NODE")]
     pub node: String,
-    /// The new cluster-node-timeout in milliseconds (at least 100).
+    /// The new cluster-node-timeout: a bare number of milliseconds as redis-cli's, or 5s,
+    /// 500ms (at least 100 ms).
     #[arg(
         value_name = "MILLISECONDS",
         allow_negative_numbers = true,
@@ -1031,72 +1045,94 @@ pub enum OutputFormat {
     Prometheus,
 }
 
-/// Options that apply to every subcommand; they may appear anywhere on the line.
+/// The help's heading of the global options about output, logs and confirmation.
+const OUTPUT: &str = "Output options";
+/// The help's heading of the global options about connections and credentials.
+const CONNECTION: &str = "Connection options";
+/// The help's heading of the global TLS options.
+const TLS: &str = "TLS options";
+/// The help's heading of the global options about name resolution.
+const DNS: &str = "DNS options";
+
+/// Options that apply to every subcommand; they may appear anywhere on the line. `--help`
+/// shows them after the subcommand's own options, under their headings.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Output format.
-    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    #[arg(short, long, global = true, help_heading = OUTPUT, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
 
     /// ACL user name for AUTH (default: the default user).
-    #[arg(long, global = true, value_name = "USER")]
+    #[arg(long, global = true, help_heading = CONNECTION, value_name = "USER")]
     pub user: Option<String>,
 
-    /// Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment
-    /// variables (in that order of precedence after this option): arguments are visible to
-    /// other users of the machine.
-    #[arg(short = 'a', long, global = true, value_name = "PASSWORD")]
+    /// Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH
+    /// environment variables (in that order of precedence after this option and -u): arguments
+    /// are visible to other users of the machine.
+    #[arg(short = 'a', long, global = true, help_heading = CONNECTION, value_name = "PASSWORD")]
     pub pass: Option<String>,
 
     /// Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are
     /// removed.
-    #[arg(long, global = true, value_name = "PATH", conflicts_with = "pass")]
+    #[arg(long, global = true, help_heading = CONNECTION, value_name = "PATH", conflicts_with = "pass")]
     pub pass_file: Option<PathBuf>,
 
+    /// redis-cli's -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its
+    /// user, password and scheme are used (the nodes are the command's arguments), as by
+    /// redis-cli with --cluster; --user and --pass take precedence.
+    #[arg(short = 'u', long, global = true, help_heading = CONNECTION, value_name = "URI", value_parser = ServerUri::parse)]
+    pub uri: Option<ServerUri>,
+
     /// Connect to the nodes with TLS (implied by the other TLS options).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = TLS)]
     pub tls: bool,
 
     /// Verify the nodes' certificates with this CA bundle (PEM) instead of the built-in public
     /// roots.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, help_heading = TLS, value_name = "PATH")]
     pub cacert: Option<PathBuf>,
 
+    /// Verify the nodes' certificates with the CA certificates (PEM files) in this directory
+    /// instead of the built-in public roots; with --cacert, with both.
+    #[arg(long, global = true, help_heading = TLS, value_name = "DIR")]
+    pub cacertdir: Option<PathBuf>,
+
     /// Client certificate (PEM) for nodes that require one (tls-auth-clients yes).
-    #[arg(long, global = true, value_name = "PATH", requires = "key")]
+    #[arg(long, global = true, help_heading = TLS, value_name = "PATH", requires = "key")]
     pub cert: Option<PathBuf>,
 
     /// The client certificate's private key (PEM).
-    #[arg(long, global = true, value_name = "PATH", requires = "cert")]
+    #[arg(long, global = true, help_heading = TLS, value_name = "PATH", requires = "cert")]
     pub key: Option<PathBuf>,
 
     /// Server name to send (SNI) and verify when a node's host name is not known (by default
     /// the name it was given by, else its IP address).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, help_heading = TLS, value_name = "NAME")]
     pub sni: Option<String>,
 
     /// Do not verify the nodes' certificates (testing only: anyone can pretend to be a node).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = TLS)]
     pub insecure: bool,
 
-    /// How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s).
-    #[arg(long, global = true, value_name = "DURATION", default_value = "2s", value_parser = parse_duration, allow_hyphen_values = true)]
+    /// How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is
+    /// seconds, as valkey-cli's -t, and 0 no limit).
+    #[arg(short = 't', long, global = true, help_heading = CONNECTION, value_name = "DURATION", default_value = "2s", value_parser = parse_connect_timeout, allow_hyphen_values = true)]
     pub connect_timeout: Duration,
 
     /// How long to wait for each command's reply.
-    #[arg(long, global = true, value_name = "DURATION", default_value = "5s", value_parser = parse_duration, allow_hyphen_values = true)]
+    #[arg(long, global = true, help_heading = CONNECTION, value_name = "DURATION", default_value = "5s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub command_timeout: Duration,
 
     /// How long to keep retrying a host name that does not resolve yet (pods appear in DNS
     /// late).
-    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, allow_hyphen_values = true)]
+    #[arg(long, global = true, help_heading = DNS, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub resolve_timeout: Duration,
 
     /// Ask this DNS server instead of the resolv.conf name servers (search domains and ndots
     /// still come from resolv.conf). Repeatable; port 53 unless given.
     #[arg(
         long,
-        global = true,
+        global = true, help_heading = DNS,
         env = "RTRIB_DNS_SERVER",
         value_delimiter = ',',
         value_name = "IP[:PORT]",
@@ -1105,19 +1141,19 @@ pub struct GlobalArgs {
     pub dns_server: Vec<SocketAddr>,
 
     /// Read name servers, search domains and ndots from this file instead of /etc/resolv.conf.
-    #[arg(long, global = true, env = "RTRIB_RESOLV_CONF", value_name = "PATH")]
+    #[arg(long, global = true, help_heading = DNS, env = "RTRIB_RESOLV_CONF", value_name = "PATH")]
     pub resolv_conf: Option<PathBuf>,
 
     /// Resolve host names to IPv4 addresses only.
-    #[arg(short = '4', global = true, conflicts_with = "ipv6")]
+    #[arg(short = '4', global = true, help_heading = DNS, conflicts_with = "ipv6")]
     pub ipv4: bool,
 
     /// Resolve host names to IPv6 addresses only.
-    #[arg(short = '6', global = true)]
+    #[arg(short = '6', global = true, help_heading = DNS)]
     pub ipv6: bool,
 
     /// Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, help_heading = OUTPUT, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
     /// Answer yes to the confirmation of create, reshard, rebalance and fix (also
@@ -1125,7 +1161,7 @@ pub struct GlobalArgs {
     #[arg(
         short = 'y',
         long,
-        global = true,
+        global = true, help_heading = OUTPUT,
         visible_alias = "cluster-yes",
         env = "REDISCLI_CLUSTER_YES",
         value_parser = clap::builder::FalseyValueParser::new()
@@ -1134,26 +1170,44 @@ pub struct GlobalArgs {
 
     /// Ask for the password on the terminal, without echo (redis-cli's --askpass); an error
     /// without a terminal.
-    #[arg(long, global = true, conflicts_with_all = ["pass", "pass_file"])]
+    #[arg(long, global = true, help_heading = CONNECTION, conflicts_with_all = ["pass", "pass_file"])]
     pub askpass: bool,
 }
 
-/// Parses `500ms`, `2s`, `1.5s`, `2m` or a bare number of seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+/// What a duration option makes of a bare number, one without a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BareNumber {
+    /// Refused, with a hint to add a unit: the option is rtrib's own, and a number alone would
+    /// be read as seconds by some and as milliseconds by others.
+    Refused,
+    /// Milliseconds: redis-cli's `--cluster-timeout` and set-timeout's argument.
+    Milliseconds,
+    /// Seconds: valkey-cli's `-t` (connect timeout).
+    Seconds,
+}
+
+/// The one duration parser: `500ms`, `5s`, `1.5s`, `2m`, `1h`, up to 24h; a bare number is read
+/// as `bare` says.
+fn parse_duration_as(text: &str, bare: BareNumber) -> Result<Duration, String> {
     let text = text.trim();
-    let (number, scale) = if let Some(ms) = text.strip_suffix("ms") {
-        (ms, 0.001)
-    } else if let Some(s) = text.strip_suffix('s') {
-        (s, 1.0)
-    } else if let Some(m) = text.strip_suffix('m') {
-        (m, 60.0)
-    } else {
-        (text, 1.0)
+    let units: [(&str, f64); 4] = [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)];
+    let (number, scale) = match units.iter().find(|(unit, _)| text.ends_with(unit)) {
+        Some((unit, scale)) => (&text[..text.len() - unit.len()], *scale),
+        None => match bare {
+            BareNumber::Milliseconds => (text, 0.001),
+            BareNumber::Seconds => (text, 1.0),
+            BareNumber::Refused if text.parse::<f64>().is_ok() => {
+                return Err(format!(
+                    "`{text}` has no unit: write {text}s for seconds or {text}ms for milliseconds"
+                ));
+            }
+            BareNumber::Refused => (text, 1.0),
+        },
     };
     let value: f64 = number
         .trim()
         .parse()
-        .map_err(|_| format!("`{text}` is not a duration: write e.g. 500ms, 2s or 1m"))?;
+        .map_err(|_| format!("`{text}` is not a duration: write e.g. 500ms, 5s or 2m"))?;
     if !value.is_finite() || value < 0.0 || value * scale > 86_400.0 {
         return Err(format!(
             "`{text}` is out of range: give a duration between 0 and 24h"
@@ -1162,23 +1216,61 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(value * scale))
 }
 
+/// Parses a duration of rtrib's own options: `500ms`, `5s`, `2m`; a bare number is refused.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    parse_duration_as(text, BareNumber::Refused)
+}
+
+/// Parses a connect timeout: a duration, or a bare number of seconds as valkey-cli's `-t`
+/// reads it; 0 is no limit, as there (24h).
+fn parse_connect_timeout(text: &str) -> Result<Duration, String> {
+    let timeout = parse_duration_as(text, BareNumber::Seconds)?;
+    Ok(match timeout.is_zero() {
+        true => Duration::from_secs(86_400),
+        false => timeout,
+    })
+}
+
+/// Parses a duration given to an option redis-cli reads in milliseconds (`--cluster-timeout`,
+/// set-timeout's argument): a bare number is milliseconds, `5s` and `2m` work too. At least
+/// `min_ms`; whole milliseconds are kept.
+fn parse_milliseconds(text: &str, min_ms: u64, what: &str) -> Result<u64, String> {
+    let ms = parse_duration_as(text, BareNumber::Milliseconds)?.as_millis();
+    match u64::try_from(ms) {
+        Ok(ms) if ms >= min_ms => Ok(ms),
+        _ => Err(format!(
+            "`{text}` is too short: {what} must be at least {min_ms} ms"
+        )),
+    }
+}
+
+/// Parses MIGRATE's I/O timeout: milliseconds, as redis-cli's `--cluster-timeout`, or a
+/// duration; at least 1 ms.
+fn parse_migrate_timeout(text: &str) -> Result<u64, String> {
+    parse_milliseconds(text, 1, "the MIGRATE timeout")
+}
+
+/// Parses a cluster-node-timeout: milliseconds, as redis-cli's set-timeout, or a duration; at
+/// least 100 ms.
+fn parse_node_timeout(text: &str) -> Result<u64, String> {
+    parse_milliseconds(text, 100, "cluster-node-timeout")
+}
+
+/// Parses reshard's number of slots: 1 or more (more than the sources serve is refused once
+/// the cluster is read).
+fn parse_slot_count(text: &str) -> Result<usize, String> {
+    match text.parse() {
+        Ok(count) if count > 0 => Ok(count),
+        _ => Err(format!(
+            "`{text}` is not a number of slots to move: write a whole number, 1 or more"
+        )),
+    }
+}
+
 /// Parses a count (0 or more), with a message that says so.
 fn parse_count(text: &str) -> Result<usize, String> {
     text.parse()
         .map_err(|_| format!("`{text}` is not a count: write a whole number, 0 or more"))
-}
-
-/// Parses a cluster-node-timeout: whole milliseconds, at least 100.
-fn parse_node_timeout(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
-        Ok(ms) if ms >= 100 => Ok(ms),
-        Ok(_) => Err(format!(
-            "{text} ms is too short: cluster-node-timeout must be at least 100 ms"
-        )),
-        Err(_) => Err(format!(
-            "`{text}` is not a number of milliseconds: write e.g. 5000"
-        )),
-    }
 }
 
 fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
@@ -1199,10 +1291,34 @@ mod tests {
     fn durations_parse_with_and_without_units() {
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-1s").is_err());
         assert!(parse_duration("1e9").is_err());
+    }
+
+    #[test]
+    fn a_bare_number_keeps_redis_clis_meaning_or_is_refused_with_a_hint() {
+        assert_eq!(
+            parse_duration("3000"),
+            Err("`3000` has no unit: write 3000s for seconds or 3000ms for milliseconds".into())
+        );
+        assert_eq!(parse_migrate_timeout("5000"), Ok(5000));
+        assert_eq!(parse_migrate_timeout("5s"), Ok(5000));
+        assert_eq!(parse_migrate_timeout("2m"), Ok(120_000));
+        assert!(parse_migrate_timeout("0").is_err());
+        assert_eq!(parse_node_timeout("5s"), Ok(5000));
+        assert_eq!(parse_node_timeout("4321"), Ok(4321));
+        assert_eq!(
+            parse_node_timeout("99"),
+            Err("`99` is too short: cluster-node-timeout must be at least 100 ms".into())
+        );
+        assert_eq!(
+            parse_connect_timeout("1.5"),
+            Ok(Duration::from_millis(1500))
+        );
+        assert_eq!(parse_connect_timeout("0"), Ok(Duration::from_secs(86_400)));
     }
 }

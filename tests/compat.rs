@@ -564,7 +564,10 @@ fn every_redis_cli_option_is_honoured_where_it_means_something_and_ignored_elsew
         let mut args: Vec<String> = line.iter().map(|s| s.to_string()).collect();
         let mut dropped = Vec::new();
         for &(name, values) in rtrib::redis_cli::REDIS_CLI_OPTIONS {
-            let row = support.iter().find(|r| r.redis_cli == name).unwrap();
+            let row = support
+                .iter()
+                .find(|r| r.redis_cli == format!("--{name}"))
+                .unwrap();
             if row.subcommands.iter().any(|s| s == subcommand) {
                 continue;
             }
@@ -699,10 +702,13 @@ fn every_redis_cli_option_is_honoured_where_it_means_something_and_ignored_elsew
         "--cluster-slots",
         "10",
     ];
-    for bad in ["--cluster-timeout", "--cluster-pipeline"] {
+    for (bad, refusal) in [
+        ("--cluster-timeout", "must be at least 1 ms"),
+        ("--cluster-pipeline", "0 is not in"),
+    ] {
         let out = expect(2, &[], &[&ten[..], &[bad, "0"]].concat());
         assert!(
-            out.contains("0 is not in"),
+            out.contains(refusal),
             "{bad} 0 is rtrib's option, checked: {out}"
         );
     }
