@@ -41,9 +41,10 @@ pub fn run() -> ExitCode {
             let _ = error.print();
             if error.use_stderr() && json_asked(&args) {
                 let rendered = error.render().to_string();
-                let first = rendered.lines().next().unwrap_or_default();
-                let message = first.strip_prefix("error: ").unwrap_or(first);
-                write_error_document(message, error.exit_code() as u8);
+                let first = rendered.split("\n\n").next().unwrap_or_default();
+                let first = first.strip_prefix("error: ").unwrap_or(first);
+                let message: Vec<&str> = first.lines().map(str::trim).collect();
+                write_error_document(&message.join(" "), error.exit_code() as u8);
             }
             return ExitCode::from(error.exit_code() as u8);
         }

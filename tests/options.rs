@@ -398,6 +398,13 @@ fn argument_errors_say_what_is_wrong_and_are_json_documents_with_o_json() {
         assert!(message.contains(says), "{message}");
     }
     assert_eq!(slot_counts(&nodes[0]).0, before, "nothing moved");
+    let (code, stdout, _) = rtrib_run(&["check", "-o", "json"]);
+    assert_eq!(code, Some(2));
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        document["error"]["message"],
+        "the following required arguments were not provided: <NODE>"
+    );
     // Help is not an error: no document.
     let (code, stdout, _) = rtrib_run(&["reshard", "--help", "-o", "json"]);
     assert_eq!(code, Some(0));
