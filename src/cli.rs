@@ -1132,7 +1132,8 @@ pub struct GlobalArgs {
     /// still come from resolv.conf). Repeatable; port 53 unless given.
     #[arg(
         long,
-        global = true, help_heading = DNS,
+        global = true,
+        help_heading = DNS,
         env = "RTRIB_DNS_SERVER",
         value_delimiter = ',',
         value_name = "IP[:PORT]",
@@ -1161,7 +1162,8 @@ pub struct GlobalArgs {
     #[arg(
         short = 'y',
         long,
-        global = true, help_heading = OUTPUT,
+        global = true,
+        help_heading = OUTPUT,
         visible_alias = "cluster-yes",
         env = "REDISCLI_CLUSTER_YES",
         value_parser = clap::builder::FalseyValueParser::new()
