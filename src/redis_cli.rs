@@ -1,5 +1,8 @@
 //! redis-cli's command line read into rtrib's: a `redis-cli --cluster` line runs with only the
-//! program's name changed. [`normalize_args`] prepares the process's arguments for clap.
+//! program's name changed. [`normalize_args`] prepares the process's arguments for clap: it
+//! reads `--cluster SUB` ([`read_cluster_flag`]), keeps the options of redis-cli's that rtrib
+//! has ([`REDIS_CLI_OPTIONS`], the `--cluster-*` ones, and [`REDIS_CLI_GENERAL_OPTIONS`], the
+//! others), drops the rest with a warning, and lets `call`'s options follow its command.
 
 use std::ffi::OsString;
 
