@@ -155,7 +155,7 @@ _rtrib() {
 
     case "${cmd}" in
         rtrib)
-            opts="-o -a -4 -6 -v -y -h -V --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -185,7 +185,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -202,6 +214,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -229,7 +245,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__add__subcmd__node)
-            opts="-o -a -4 -6 -v -y -h -V --slave --cluster-slave --cluster-replica --replica --cluster-master-id --cluster-primary-id --master-id --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --slave --cluster-slave --cluster-replica --replica --cluster-master-id --cluster-primary-id --master-id --wait-timeout --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,7 +291,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -292,6 +320,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -319,7 +351,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__apply)
-            opts="-o -a -4 -6 -v -y -h -V --node --dry-run --wait-sync --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --node --dry-run --wait-sync --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,7 +413,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -398,6 +442,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -425,12 +473,16 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__call)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-only-masters --cluster-only-primaries --only-masters --cluster-only-replicas --only-replicas --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-x -X -o -a -u -t -4 -6 -v -y -h -V --cluster-only-masters --cluster-only-primaries --only-masters --cluster-only-replicas --only-replicas --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json prometheus" -- "${cur}"))
                     return 0
@@ -455,7 +507,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -472,6 +536,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -499,7 +567,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__check)
-            opts="-o -a -4 -6 -v -y -h -V --from-dns --from-srv --expect --cluster-search-multiple-owners --search-multiple-owners --textfile --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --from-dns --from-srv --expect --cluster-search-multiple-owners --search-multiple-owners --textfile --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -545,7 +613,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -562,6 +642,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -589,7 +673,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__completions)
-            opts="-o -a -4 -6 -v -y -h -V --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version bash elvish fish powershell zsh"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,7 +703,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -636,6 +732,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -663,7 +763,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__copy__subcmd__binary)
-            opts="-o -a -4 -6 -v -y -h -V --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,7 +793,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -710,6 +822,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -737,7 +853,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__create)
-            opts="-o -a -4 -6 -v -y -h -V --from-dns --from-srv --expect --cluster-replicas --replicas --host-of --allow-few-masters --dry-run --wait-timeout --wait-sync --plan-out --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --from-dns --from-srv --expect --cluster-replicas --replicas --host-of --allow-few-masters --dry-run --wait-timeout --wait-sync --plan-out --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,7 +915,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -816,6 +944,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -843,7 +975,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__del__subcmd__node)
-            opts="-o -a -4 -6 -v -y -h -V --force --wait-timeout --plan-out --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --force --wait-timeout --plan-out --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -881,7 +1013,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -898,6 +1042,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -925,7 +1073,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__failover)
-            opts="-o -a -4 -6 -v -y -h -V --from --to --force --takeover --host-of --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --from --to --force --takeover --host-of --wait-timeout --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -971,7 +1119,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -988,6 +1148,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1015,7 +1179,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__fix)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-search-multiple-owners --search-multiple-owners --cluster-fix-with-unreachable-masters --cluster-fix-with-unreachable-primaries --force --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --cluster-search-multiple-owners --search-multiple-owners --cluster-fix-with-unreachable-masters --cluster-fix-with-unreachable-primaries --force --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1077,7 +1241,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1094,6 +1270,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1121,7 +1301,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__forget)
-            opts="-o -a -4 -6 -v -y -h -V --wait-timeout --plan-out --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --wait-timeout --plan-out --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1159,7 +1339,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1176,6 +1368,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1203,7 +1399,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__heal)
-            opts="-o -a -4 -6 -v -y -h -V --from-dns --from-srv --expect --forget-ghosts --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --from-dns --from-srv --expect --forget-ghosts --wait-timeout --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1249,7 +1445,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1266,6 +1474,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1615,7 +1827,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__import)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-from --from --cluster-copy --copy --cluster-replace --replace --cluster-from-user --from-user --cluster-from-pass --from-pass --from-pass-file --cluster-from-askpass --from-askpass --from-tls --from-db --cluster-timeout --timeout --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --cluster-from --from --cluster-copy --copy --cluster-replace --replace --cluster-from-user --from-user --cluster-from-pass --from-pass --from-pass-file --cluster-from-askpass --from-askpass --from-tls --from-db --cluster-timeout --timeout --wait-timeout --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1689,7 +1901,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1706,6 +1930,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1733,7 +1961,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__info)
-            opts="-o -a -4 -6 -v -y -h -V --textfile --by --slots --by-slot --top --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --textfile --by --slots --by-slot --top --summary --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1775,7 +2003,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1792,6 +2032,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1819,7 +2063,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__rebalance)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-weight --weight --by --cluster-use-empty-masters --cluster-use-empty-primaries --use-empty-masters --cluster-threshold --threshold --auto-weights --cluster-simulate --dry-run --simulate --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --cluster-weight --weight --by --cluster-use-empty-masters --cluster-use-empty-primaries --use-empty-masters --cluster-threshold --threshold --auto-weights --cluster-simulate --dry-run --simulate --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1901,7 +2145,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1918,6 +2174,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1945,7 +2205,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__rebalance__subcmd__roles)
-            opts="-o -a -4 -6 -v -y -h -V --host-of --dry-run --wait-timeout --plan-out --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --host-of --dry-run --wait-timeout --plan-out --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1987,7 +2247,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2004,6 +2276,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2031,7 +2307,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__replicate)
-            opts="-o -a -4 -6 -v -y -h -V --master-addr --replica-addr --slave-addr --wait-timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --master-addr --replica-addr --slave-addr --wait-timeout --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2077,7 +2353,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2094,6 +2382,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2121,7 +2413,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__reshard)
-            opts="-o -a -4 -6 -v -y -h -V --cluster-from --from --cluster-to --to --cluster-slots --slots --dry-run --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --cluster-from --from --cluster-to --to --cluster-slots --slots --dry-run --plan-out --cluster-timeout --timeout --cluster-pipeline --pipeline --parallel --cluster-replace --replace --wait-timeout --migration --cluster-use-atomic-slot-migration --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2207,7 +2499,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2224,6 +2528,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2251,7 +2559,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__sandbox)
-            opts="-o -a -4 -6 -v -y -h -V --nodes --replicas --base-port --dir --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version start stop"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --nodes --replicas --base-port --dir --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version start stop"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2297,7 +2605,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2314,6 +2634,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2341,7 +2665,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__set__subcmd__timeout)
-            opts="-o -a -4 -6 -v -y -h -V --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2371,7 +2695,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2388,6 +2724,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2415,7 +2755,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__wait)
-            opts="-o -a -4 -6 -v -y -h -V --for --timeout --output --user --pass --pass-file --tls --cacert --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --for --timeout --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2453,7 +2793,19 @@ _rtrib() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2470,6 +2822,10 @@ _rtrib() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

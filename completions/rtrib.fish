@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rtrib_global_optspecs
-    string join \n o/output= user= a/pass= pass-file= tls cacert= cert= key= sni= insecure connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose y/yes askpass h/help V/version
+    string join \n o/output= user= a/pass= pass-file= u/uri= tls cacert= cacertdir= cert= key= sni= insecure t/connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose y/yes askpass h/help V/version
 end
 
 function __fish_rtrib_needs_command
@@ -28,13 +28,15 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -s o -l output -d 'Output form
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_needs_command" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_needs_command" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_needs_command" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_needs_command" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_needs_command" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_needs_command" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_needs_command" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_needs_command" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_needs_command" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_needs_command" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -81,13 +83,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s o -l output -d 'O
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -111,13 +115,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s o -l output -d
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -139,13 +145,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s o -l output -d 
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -168,13 +176,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s o -l out
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -195,13 +205,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s o -l output -d 
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -222,13 +234,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s o -l output -d 
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -249,13 +263,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s o -l output -d 'O
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -271,9 +287,9 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s h -l help -d 'Pri
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l from -l cluster-from -d 'The masters that give slots: IDs, ID prefixes (6+ characters) or addresses, comma-separated, or `all` (every master but the destination)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l to -l cluster-to -d 'The master that receives them: ID, ID prefix or address' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l slots -l cluster-slots -d 'How many slots to move (exactly)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l slots -l cluster-slots -d 'How many slots to move (exactly), 1 or more' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l timeout -l cluster-timeout -d 'MIGRATE\'s timeout for the source to destination I/O of one batch: 5s, 500ms, or a bare number of milliseconds as redis-cli\'s --cluster-timeout' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
@@ -284,13 +300,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s o -l output -d '
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -315,7 +333,7 @@ cpu\t'CPU time per slot (Valkey 8+, cluster-slot-stats-enabled yes)'
 network\t'network bytes per slot (Valkey 8+, cluster-slot-stats-enabled yes)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l threshold -l cluster-threshold -d 'Rebalance only when a master is off its share (of the --by measure) by more than this percentage (0: when any is off by a slot)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l timeout -l cluster-timeout -d 'MIGRATE\'s timeout for the source to destination I/O of one batch: 5s, 500ms, or a bare number of milliseconds as redis-cli\'s --cluster-timeout' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
@@ -326,13 +344,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s o -l output -d
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -352,7 +372,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l askpass -d 'As
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
-complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l timeout -l cluster-timeout -d 'MIGRATE\'s timeout for the source to destination I/O of one batch: 5s, 500ms, or a bare number of milliseconds as redis-cli\'s --cluster-timeout' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
@@ -363,13 +383,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s o -l output -d 'Outp
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -388,7 +410,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l askpass -d 'Ask for 
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l node -d 'Read the cluster from this node instead of the one the plan was made from' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l timeout -l cluster-timeout -d 'MIGRATE timeout in milliseconds (source to destination I/O of one batch)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l timeout -l cluster-timeout -d 'MIGRATE\'s timeout for the source to destination I/O of one batch: 5s, 500ms, or a bare number of milliseconds as redis-cli\'s --cluster-timeout' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l pipeline -l cluster-pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l parallel -d 'Slots moved at once (over all source/destination pairs), each over connections of its own: up to SLOTS connections per node. Lower it when keys are very large, as every MIGRATE blocks its source while it runs' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l wait-timeout -d 'How long to wait, once the slots have moved, until every node (replicas too) agrees on their new owners; longer exits 4 naming the nodes that lag' -r
@@ -399,13 +421,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s o -l output -d 'Ou
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -431,13 +455,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s o -l output -d 'Out
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -459,13 +485,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s o -l output -d 'Out
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -487,13 +515,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s o -l output -d 'Ou
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -519,18 +549,21 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s o -l output -d 'Out
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l by-slot -l slots -d 'Also list every slot\'s figures (keys, and memory, CPU and network when read); in JSON, `slots[]` holds all 16384'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l summary -d 'Print only redis-cli\'s lines: one per master (`ADDR (ID...) -> N keys | M slots | R slaves.`) and the totals; `rtrib --cluster info` prints these. Text output only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -540,23 +573,27 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s y -l yes -l cluster
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s V -l version -d 'Print version'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s X -d 'Send stdin in place of the argument TAG, as redis-cli\'s -X TAG' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l only-masters -l cluster-only-masters -l cluster-only-primaries -d 'Only masters'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l only-replicas -l cluster-only-replicas -d 'Only replicas'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s x -d 'Read the command\'s last argument from stdin, as redis-cli\'s -x'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -571,19 +608,21 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-user -l clus
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-pass -l cluster-from-pass -d 'Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-pass-file -d 'Read the source\'s password from this file; trailing CR/LF are removed' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-db -d 'The source\'s database to import' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l timeout -l cluster-timeout -d 'MIGRATE\'s I/O timeout, in milliseconds' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l timeout -l cluster-timeout -d 'MIGRATE\'s I/O timeout: 5s, 500ms, or a bare number of milliseconds as redis-cli\'s --cluster-timeout' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l wait-timeout -d 'How long to wait, at the end, until every node\'s view of the cluster agrees; longer exits 4 naming the nodes that lag' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -605,13 +644,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s o -l output 
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -633,13 +674,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s o -l output -d '
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -657,13 +700,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s o -l output 
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
@@ -681,13 +726,15 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s o -l output 
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l user -d 'ACL user name for AUTH (default: the default user)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment variables (in that order of precedence after this option): arguments are visible to other users of the machine' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s a -l pass -d 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l pass-file -d 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s u -l uri -d 'redis-cli\'s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command\'s arguments), as by redis-cli with --cluster; --user and --pass take precedence' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l cacert -d 'Verify the nodes\' certificates with this CA bundle (PEM) instead of the built-in public roots' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l cacertdir -d 'Verify the nodes\' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l cert -d 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l key -d 'The client certificate\'s private key (PEM)' -r -F
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l sni -d 'Server name to send (SNI) and verify when a node\'s host name is not known (by default the name it was given by, else its IP address)' -r
-complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s)' -r
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s t -l connect-timeout -d 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli\'s -t, and 0 no limit)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l command-timeout -d 'How long to wait for each command\'s reply' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r

@@ -2,18 +2,18 @@
 //!
 //! These structs are only the *shape* of the command line; [`crate::context`] turns the global
 //! options into settings, and each subcommand's arguments go to its module in
-//! [`crate::commands`].
+//! [`crate::commands`]. [`crate::redis_cli`] reads a `redis-cli --cluster` line into this shape.
 
-use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cluster::atomic::MethodChoice;
 use crate::cluster::load::Measure;
 use crate::exit::{EXIT_CODES_HELP, JSON_HELP};
+use crate::net::uri::ServerUri;
 use crate::prompt::CONFIRMATION_HELP;
 
 /// `--help`'s closing sections: the exit codes, the confirmation rule, then the JSON documents.
@@ -389,6 +389,10 @@ pub struct InfoArgs {
     /// How many of the heaviest slots to list.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+    /// Print only redis-cli's lines: one per master (`ADDR (ID...) -> N keys | M slots | R
+    /// slaves.`) and the totals; `rtrib --cluster info` prints these. Text output only.
+    #[arg(long, conflicts_with_all = ["by_slot", "textfile"])]
+    pub summary: bool,
 }
 
 /// `--by`'s values, with what each reads.
@@ -580,13 +584,14 @@ pub struct ForgetArgs {
 /// How slots are moved, for `reshard`, `rebalance` and `fix`.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// MIGRATE timeout in milliseconds (source to destination I/O of one batch).
+    /// MIGRATE's timeout for the source to destination I/O of one batch: 5s, 500ms, or a bare
+    /// number of milliseconds as redis-cli's --cluster-timeout.
     #[arg(
         long,
         visible_alias = "cluster-timeout",
-        value_name = "MILLISECONDS",
-        default_value_t = 60000,
-        value_parser = clap::value_parser!(u64).range(1..)
+        value_name = "DURATION",
+        default_value = "60s",
+        value_parser = parse_migrate_timeout
     )]
     pub timeout: u64,
     /// Keys per GETKEYSINSLOT / MIGRATE batch.
@@ -677,13 +682,13 @@ pub struct ReshardArgs {
     /// The master that receives them: ID, ID prefix or address.
     #[arg(long, visible_alias = "cluster-to", value_name = "ID")]
     pub to: String,
-    /// How many slots to move (exactly).
+    /// How many slots to move (exactly), 1 or more.
     #[arg(
         long,
         visible_alias = "cluster-slots",
         value_name = "N",
         allow_negative_numbers = true,
-        value_parser = parse_count
+        value_parser = parse_slot_count
     )]
     pub slots: usize,
     /// Print the plan and change nothing.
@@ -861,6 +866,12 @@ pub struct CallArgs {
     /// Only replicas.
     #[arg(long, visible_aliases = ["cluster-only-replicas"])]
     pub only_replicas: bool,
+    /// Read the command's last argument from stdin, as redis-cli's -x.
+    #[arg(short = 'x', conflicts_with = "stdin_tag")]
+    pub stdin_last: bool,
+    /// Send stdin in place of the argument TAG, as redis-cli's -X TAG.
+    #[arg(short = 'X', value_name = "TAG")]
+    pub stdin_tag: Option<String>,
 }
 
 /// Arguments of `rtrib import`.
@@ -904,13 +915,14 @@ pub struct ImportArgs {
     /// The source's database to import.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub from_db: u32,
-    /// MIGRATE's I/O timeout, in milliseconds.
+    /// MIGRATE's I/O timeout: 5s, 500ms, or a bare number of milliseconds as redis-cli's
+    /// --cluster-timeout.
     #[arg(
         long,
         visible_alias = "cluster-timeout",
-        value_name = "MILLISECONDS",
-        default_value_t = 60_000,
-        value_parser = clap::value_parser!(u64).range(1..)
+        value_name = "DURATION",
+        default_value = "60s",
+        value_parser = parse_migrate_timeout
     )]
     pub timeout: u64,
     /// How long to wait, at the end, until every node's view of the cluster agrees; longer
@@ -925,7 +937,8 @@ pub struct SetTimeoutArgs {
     /// Any node of the cluster.
     #[arg(value_name = "NODE")]
     pub node: String,
-    /// The new cluster-node-timeout in milliseconds (at least 100).
+    /// The new cluster-node-timeout: a bare number of milliseconds as redis-cli's, or 5s,
+    /// 500ms (at least 100 ms).
     #[arg(
         value_name = "MILLISECONDS",
         allow_negative_numbers = true,
@@ -1032,65 +1045,87 @@ pub enum OutputFormat {
     Prometheus,
 }
 
-/// Options that apply to every subcommand; they may appear anywhere on the line.
+/// The help's heading of the global options about output, logs and confirmation.
+const OUTPUT: &str = "Output options";
+/// The help's heading of the global options about connections and credentials.
+const CONNECTION: &str = "Connection options";
+/// The help's heading of the global TLS options.
+const TLS: &str = "TLS options";
+/// The help's heading of the global options about name resolution.
+const DNS: &str = "DNS options";
+
+/// Options that apply to every subcommand; they may appear anywhere on the line. `--help`
+/// shows them after the subcommand's own options, under their headings.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Output format.
-    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    #[arg(short, long, global = true, help_heading = OUTPUT, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
 
     /// ACL user name for AUTH (default: the default user).
-    #[arg(long, global = true, value_name = "USER")]
+    #[arg(long, global = true, help_heading = CONNECTION, value_name = "USER")]
     pub user: Option<String>,
 
-    /// Password for AUTH. Prefer --pass-file or the RTRIB_PASS / REDISCLI_AUTH environment
-    /// variables (in that order of precedence after this option): arguments are visible to
-    /// other users of the machine.
-    #[arg(short = 'a', long, global = true, value_name = "PASSWORD")]
+    /// Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH
+    /// environment variables (in that order of precedence after this option and -u): arguments
+    /// are visible to other users of the machine.
+    #[arg(short = 'a', long, global = true, help_heading = CONNECTION, value_name = "PASSWORD")]
     pub pass: Option<String>,
 
     /// Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are
     /// removed.
-    #[arg(long, global = true, value_name = "PATH", conflicts_with = "pass")]
+    #[arg(long, global = true, help_heading = CONNECTION, value_name = "PATH", conflicts_with = "pass")]
     pub pass_file: Option<PathBuf>,
 
+    /// redis-cli's -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its
+    /// user, password and scheme are used (the nodes are the command's arguments), as by
+    /// redis-cli with --cluster; --user and --pass take precedence.
+    #[arg(short = 'u', long, global = true, help_heading = CONNECTION, value_name = "URI", value_parser = ServerUri::parse)]
+    pub uri: Option<ServerUri>,
+
     /// Connect to the nodes with TLS (implied by the other TLS options).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = TLS)]
     pub tls: bool,
 
     /// Verify the nodes' certificates with this CA bundle (PEM) instead of the built-in public
     /// roots.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, help_heading = TLS, value_name = "PATH")]
     pub cacert: Option<PathBuf>,
 
+    /// Verify the nodes' certificates with the CA certificates (PEM files) in this directory
+    /// instead of the built-in public roots; with --cacert, with both.
+    #[arg(long, global = true, help_heading = TLS, value_name = "DIR")]
+    pub cacertdir: Option<PathBuf>,
+
     /// Client certificate (PEM) for nodes that require one (tls-auth-clients yes).
-    #[arg(long, global = true, value_name = "PATH", requires = "key")]
+    #[arg(long, global = true, help_heading = TLS, value_name = "PATH", requires = "key")]
     pub cert: Option<PathBuf>,
 
     /// The client certificate's private key (PEM).
-    #[arg(long, global = true, value_name = "PATH", requires = "cert")]
+    #[arg(long, global = true, help_heading = TLS, value_name = "PATH", requires = "cert")]
     pub key: Option<PathBuf>,
 
     /// Server name to send (SNI) and verify when a node's host name is not known (by default
     /// the name it was given by, else its IP address).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, help_heading = TLS, value_name = "NAME")]
     pub sni: Option<String>,
 
     /// Do not verify the nodes' certificates (testing only: anyone can pretend to be a node).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = TLS)]
     pub insecure: bool,
 
-    /// How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s).
-    #[arg(long, global = true, value_name = "DURATION", default_value = "2s", value_parser = parse_duration, allow_hyphen_values = true)]
+    /// How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is
+    /// seconds, as valkey-cli's -t, and 0 no limit).
+    #[arg(short = 't', long, global = true, help_heading = CONNECTION, value_name = "DURATION", default_value = "2s", value_parser = parse_connect_timeout, allow_hyphen_values = true)]
     pub connect_timeout: Duration,
 
     /// How long to wait for each command's reply.
-    #[arg(long, global = true, value_name = "DURATION", default_value = "5s", value_parser = parse_duration, allow_hyphen_values = true)]
+    #[arg(long, global = true, help_heading = CONNECTION, value_name = "DURATION", default_value = "5s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub command_timeout: Duration,
 
     /// How long to keep retrying a host name that does not resolve yet (pods appear in DNS
     /// late).
-    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, allow_hyphen_values = true)]
+    #[arg(long, global = true, help_heading = DNS, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub resolve_timeout: Duration,
 
     /// Ask this DNS server instead of the resolv.conf name servers (search domains and ndots
@@ -1098,6 +1133,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
+        help_heading = DNS,
         env = "RTRIB_DNS_SERVER",
         value_delimiter = ',',
         value_name = "IP[:PORT]",
@@ -1106,19 +1142,19 @@ pub struct GlobalArgs {
     pub dns_server: Vec<SocketAddr>,
 
     /// Read name servers, search domains and ndots from this file instead of /etc/resolv.conf.
-    #[arg(long, global = true, env = "RTRIB_RESOLV_CONF", value_name = "PATH")]
+    #[arg(long, global = true, help_heading = DNS, env = "RTRIB_RESOLV_CONF", value_name = "PATH")]
     pub resolv_conf: Option<PathBuf>,
 
     /// Resolve host names to IPv4 addresses only.
-    #[arg(short = '4', global = true, conflicts_with = "ipv6")]
+    #[arg(short = '4', global = true, help_heading = DNS, conflicts_with = "ipv6")]
     pub ipv4: bool,
 
     /// Resolve host names to IPv6 addresses only.
-    #[arg(short = '6', global = true)]
+    #[arg(short = '6', global = true, help_heading = DNS)]
     pub ipv6: bool,
 
     /// Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, help_heading = OUTPUT, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
     /// Answer yes to the confirmation of create, reshard, rebalance and fix (also
@@ -1127,6 +1163,7 @@ pub struct GlobalArgs {
         short = 'y',
         long,
         global = true,
+        help_heading = OUTPUT,
         visible_alias = "cluster-yes",
         env = "REDISCLI_CLUSTER_YES",
         value_parser = clap::builder::FalseyValueParser::new()
@@ -1135,323 +1172,44 @@ pub struct GlobalArgs {
 
     /// Ask for the password on the terminal, without echo (redis-cli's --askpass); an error
     /// without a terminal.
-    #[arg(long, global = true, conflicts_with_all = ["pass", "pass_file"])]
+    #[arg(long, global = true, help_heading = CONNECTION, conflicts_with_all = ["pass", "pass_file"])]
     pub askpass: bool,
 }
 
-/// How many words of the line a redis-cli option takes after its name.
+/// What a duration option makes of a bare number, one without a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Values {
-    /// None: a switch.
-    Zero,
-    /// One, unless given as `--option=value`.
-    One,
-    /// `--cluster-weight`'s: every following word that contains `=` and does not start with
-    /// `--`, as redis-cli reads them.
-    Weights,
+enum BareNumber {
+    /// Refused, with a hint to add a unit: the option is rtrib's own, and a number alone would
+    /// be read as seconds by some and as milliseconds by others.
+    Refused,
+    /// Milliseconds: redis-cli's `--cluster-timeout` and set-timeout's argument.
+    Milliseconds,
+    /// Seconds: valkey-cli's `-t` (connect timeout).
+    Seconds,
 }
 
-/// Every `--cluster-*` option redis-cli 7.x parses (its `parseOptions`), and valkey-cli's
-/// spellings of them. redis-cli accepts each with every `--cluster` subcommand and ignores the
-/// ones that mean nothing there. rtrib honours each where the subcommand has an option of that
-/// name or alias ([`redis_cli_option_support`]) and drops it, with a warning, everywhere else
-/// ([`normalize_args`]): scripts written for redis-cli run unchanged.
-pub const REDIS_CLI_OPTIONS: &[(&str, Values)] = &[
-    ("cluster-replicas", Values::One),
-    ("cluster-yes", Values::Zero),
-    ("cluster-search-multiple-owners", Values::Zero),
-    ("cluster-fix-with-unreachable-masters", Values::Zero),
-    ("cluster-fix-with-unreachable-primaries", Values::Zero),
-    ("cluster-from", Values::One),
-    ("cluster-to", Values::One),
-    ("cluster-slots", Values::One),
-    ("cluster-timeout", Values::One),
-    ("cluster-pipeline", Values::One),
-    ("cluster-replace", Values::Zero),
-    ("cluster-weight", Values::Weights),
-    ("cluster-use-empty-masters", Values::Zero),
-    ("cluster-use-empty-primaries", Values::Zero),
-    ("cluster-simulate", Values::Zero),
-    ("cluster-threshold", Values::One),
-    ("cluster-slave", Values::Zero),
-    ("cluster-replica", Values::Zero),
-    ("cluster-master-id", Values::One),
-    ("cluster-primary-id", Values::One),
-    ("cluster-only-masters", Values::Zero),
-    ("cluster-only-primaries", Values::Zero),
-    ("cluster-only-replicas", Values::Zero),
-    ("cluster-from-user", Values::One),
-    ("cluster-from-pass", Values::One),
-    ("cluster-from-askpass", Values::Zero),
-    ("cluster-copy", Values::Zero),
-    ("cluster-use-atomic-slot-migration", Values::Zero),
-];
-
-/// Where rtrib honours one of [`REDIS_CLI_OPTIONS`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OptionSupport {
-    /// The redis-cli option, without its dashes (`cluster-from`).
-    pub redis_cli: &'static str,
-    /// rtrib's own name of the option, without its dashes (`from`); `None` when no subcommand
-    /// has it.
-    pub rtrib: Option<String>,
-    /// The subcommands that honour it; every subcommand when the option is global.
-    pub subcommands: Vec<String>,
-    /// Whether it is a global option (accepted before the subcommand too).
-    pub global: bool,
-}
-
-/// For each of [`REDIS_CLI_OPTIONS`], rtrib's option that it spells and the subcommands that
-/// have it, read from the command line definition itself.
-pub fn redis_cli_option_support() -> Vec<OptionSupport> {
-    let root = Cli::command();
-    REDIS_CLI_OPTIONS
-        .iter()
-        .map(|&(name, _)| {
-            let global = option_named(root.get_arguments(), name);
-            let mut rtrib = global.and_then(|a| a.get_long()).map(str::to_string);
-            let mut subcommands = Vec::new();
-            for subcommand in root.get_subcommands() {
-                let own = option_named(subcommand.get_arguments(), name);
-                if own.is_some() || global.is_some() {
-                    subcommands.push(subcommand.get_name().to_string());
-                }
-                if rtrib.is_none() {
-                    rtrib = own.and_then(|a| a.get_long()).map(str::to_string);
-                }
-            }
-            OptionSupport {
-                redis_cli: name,
-                rtrib,
-                subcommands,
-                global: global.is_some(),
-            }
-        })
-        .collect()
-}
-
-/// The option among `arguments` that answers to `--name` (its long name or an alias).
-fn option_named<'c>(
-    mut arguments: impl Iterator<Item = &'c clap::Arg>,
-    name: &str,
-) -> Option<&'c clap::Arg> {
-    arguments.find(|a| {
-        !a.is_positional()
-            && (a.get_long() == Some(name)
-                || a.get_all_aliases().unwrap_or_default().contains(&name))
-    })
-}
-
-/// The one of [`REDIS_CLI_OPTIONS`] that `token` spells (`--cluster-from` or
-/// `--cluster-from=x`).
-fn redis_cli_option(token: &str) -> Option<(&'static str, Values)> {
-    let name = token.strip_prefix("--")?;
-    let name = name.split_once('=').map_or(name, |(name, _)| name);
-    REDIS_CLI_OPTIONS
-        .iter()
-        .find(|(option, _)| *option == name)
-        .copied()
-}
-
-/// How many of the words `rest` that follow `token`, one of [`REDIS_CLI_OPTIONS`], are its
-/// values.
-fn values_after(token: &str, values: Values, rest: &[OsString]) -> usize {
-    match values {
-        Values::Zero => 0,
-        Values::One if token.contains('=') => 0,
-        Values::One => rest.len().min(1),
-        Values::Weights => rest
-            .iter()
-            .map(|word| word.to_string_lossy())
-            .take_while(|word| word.contains('=') && !word.starts_with("--"))
-            .count(),
-    }
-}
-
-/// How `token` reads against `options`: `Some(true)` for one of them whose value is the next
-/// word, `Some(false)` for one without a value (or given `--option=value`), `None` for none of
-/// them.
-fn option_shape(token: &str, options: &[&clap::Arg]) -> Option<bool> {
-    let matches = |arg: &&&clap::Arg| {
-        if let Some(long) = token.strip_prefix("--") {
-            let long = long.split_once('=').map_or(long, |(name, _)| name);
-            option_named(std::iter::once(**arg), long).is_some()
-        } else {
-            let short = token.strip_prefix('-').filter(|t| t.chars().count() == 1);
-            short.is_some_and(|s| arg.get_short().map(String::from).as_deref() == Some(s))
-        }
-    };
-    options
-        .iter()
-        .find(matches)
-        .map(|arg| arg.get_action().takes_values() && !token.contains('='))
-}
-
-/// The options of `command` that are not positional arguments.
-fn options_of(command: &clap::Command) -> impl Iterator<Item = &clap::Arg> {
-    command.get_arguments().filter(|a| !a.is_positional())
-}
-
-/// Where the subcommand is on the line: the first word that is neither an option (global, or
-/// one of redis-cli's) nor an option's value. `None` when there is none before `--`.
-fn subcommand_position(args: &[OsString], root: &clap::Command) -> Option<usize> {
-    let globals: Vec<&clap::Arg> = options_of(root).collect();
-    let mut index = 1;
-    while index < args.len() {
-        let text = args[index].to_string_lossy();
-        index += match (option_shape(&text, &globals), redis_cli_option(&text)) {
-            _ if text == "--" => return None,
-            (Some(true), _) => 2,
-            (Some(false), _) => 1,
-            (None, Some((_, values))) => 1 + values_after(&text, values, &args[index + 1..]),
-            (None, None) if text.starts_with('-') => 1,
-            (None, None) => return Some(index),
-        };
-    }
-    None
-}
-
-/// Prepares the process's arguments for clap, so that a `redis-cli --cluster` line works with
-/// only the program's name changed: `--cluster` is dropped (`rtrib --cluster create …`), the
-/// redis-cli options that mean nothing for the subcommand are dropped with a warning
-/// ([`REDIS_CLI_OPTIONS`]), those given before the subcommand move after it, and the options
-/// of `call` may follow its Redis command ([`hoist_call_options`]).
-pub fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
-    let args: Vec<OsString> = args.into_iter().filter(|a| a != "--cluster").collect();
-    let redis_cli = args
-        .iter()
-        .any(|a| redis_cli_option(&a.to_string_lossy()).is_some());
-    let call = args.iter().any(|a| a == "call");
-    // Both need the whole command tree: build it only when the line needs it.
-    if !redis_cli && !call {
-        return args;
-    }
-    let root = Cli::command();
-    let args = place_redis_cli_options(args, &root);
-    if call {
-        hoist_call_options(args, &root)
-    } else {
-        args
-    }
-}
-
-/// Drops the redis-cli options (with their values) that the subcommand on the line does not
-/// have, warning about each on stderr, as redis-cli accepts and ignores them; moves those it
-/// has from before the subcommand to just after it. Everything after `--` is left alone.
-fn place_redis_cli_options(args: Vec<OsString>, root: &clap::Command) -> Vec<OsString> {
-    let Some(position) = subcommand_position(&args, root) else {
-        return args;
-    };
-    let Some(subcommand) = root.find_subcommand(args[position].to_string_lossy().as_ref()) else {
-        return args;
-    };
-    let options: Vec<&clap::Arg> = options_of(subcommand).chain(options_of(root)).collect();
-    let mut kept: Vec<OsString> = Vec::with_capacity(args.len());
-    let mut moved: Vec<OsString> = Vec::new();
-    let mut ignored: Vec<&str> = Vec::new();
-    let mut index = 0;
-    while index < args.len() {
-        let text = args[index].to_string_lossy();
-        if text == "--" {
-            kept.extend_from_slice(&args[index..]);
-            break;
-        }
-        let words = match redis_cli_option(&text).filter(|_| index > 0) {
-            Some((name, values)) => {
-                let end = index + 1 + values_after(&text, values, &args[index + 1..]);
-                if option_named(options.iter().copied(), name).is_none() {
-                    if !ignored.contains(&name) {
-                        ignored.push(name);
-                    }
-                } else if index < position {
-                    moved.extend_from_slice(&args[index..end]);
-                } else {
-                    kept.extend_from_slice(&args[index..end]);
-                }
-                index = end;
-                continue;
-            }
-            None if option_shape(&text, &options) == Some(true) => 2,
-            None => 1,
-        };
-        let end = (index + words).min(args.len());
-        kept.extend_from_slice(&args[index..end]);
-        if index == position {
-            kept.append(&mut moved);
-        }
-        index = end;
-    }
-    for name in ignored {
-        eprintln!(
-            "warning: --{name} does nothing for `rtrib {}` and is ignored, as redis-cli ignores it",
-            subcommand.get_name()
-        );
-    }
-    kept
-}
-
-/// Lets rtrib's options follow the Redis command of `rtrib call`, as redis-cli allows
-/// (`call h:p CONFIG GET maxmemory --cluster-only-masters`): options of `call` and global
-/// options found after the command are moved before it. Everything after `--` is left alone,
-/// so `rtrib call h:p -- ECHO -o` sends `-o` to Redis.
-pub fn hoist_call_options(args: Vec<OsString>, root: &clap::Command) -> Vec<OsString> {
-    let Some(position) = subcommand_position(&args, root).filter(|&p| args[p] == "call") else {
-        return args;
-    };
-    let Some(call) = root.find_subcommand("call") else {
-        return args;
-    };
-    let options: Vec<&clap::Arg> = options_of(call).chain(options_of(root)).collect();
-    let (head, tail) = args.split_at(position + 1);
-    let mut hoisted = Vec::new();
-    let mut kept = Vec::new();
-    let mut tokens = tail.iter();
-    let mut positionals = 0;
-    while let Some(token) = tokens.next() {
-        let text = token.to_string_lossy();
-        if text == "--" {
-            kept.push(token.clone());
-            kept.extend(tokens.by_ref().cloned());
-            break;
-        }
-        match option_shape(&text, &options) {
-            Some(with_value) if positionals >= 2 => {
-                hoisted.push(token.clone());
-                if with_value {
-                    hoisted.extend(tokens.next().cloned());
-                }
-            }
-            Some(with_value) => {
-                kept.push(token.clone());
-                if with_value {
-                    kept.extend(tokens.next().cloned());
-                }
-            }
-            None => {
-                positionals += 1;
-                kept.push(token.clone());
-            }
-        }
-    }
-    head.iter().cloned().chain(hoisted).chain(kept).collect()
-}
-
-/// Parses `500ms`, `2s`, `1.5s`, `2m` or a bare number of seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+/// The one duration parser: `500ms`, `5s`, `1.5s`, `2m`, `1h`, up to 24h; a bare number is read
+/// as `bare` says.
+fn parse_duration_as(text: &str, bare: BareNumber) -> Result<Duration, String> {
     let text = text.trim();
-    let (number, scale) = if let Some(ms) = text.strip_suffix("ms") {
-        (ms, 0.001)
-    } else if let Some(s) = text.strip_suffix('s') {
-        (s, 1.0)
-    } else if let Some(m) = text.strip_suffix('m') {
-        (m, 60.0)
-    } else {
-        (text, 1.0)
+    let units: [(&str, f64); 4] = [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)];
+    let (number, scale) = match units.iter().find(|(unit, _)| text.ends_with(unit)) {
+        Some((unit, scale)) => (&text[..text.len() - unit.len()], *scale),
+        None => match bare {
+            BareNumber::Milliseconds => (text, 0.001),
+            BareNumber::Seconds => (text, 1.0),
+            BareNumber::Refused if text.parse::<f64>().is_ok() => {
+                return Err(format!(
+                    "`{text}` has no unit: write {text}s for seconds or {text}ms for milliseconds"
+                ));
+            }
+            BareNumber::Refused => (text, 1.0),
+        },
     };
     let value: f64 = number
         .trim()
         .parse()
-        .map_err(|_| format!("`{text}` is not a duration: write e.g. 500ms, 2s or 1m"))?;
+        .map_err(|_| format!("`{text}` is not a duration: write e.g. 500ms, 5s or 2m"))?;
     if !value.is_finite() || value < 0.0 || value * scale > 86_400.0 {
         return Err(format!(
             "`{text}` is out of range: give a duration between 0 and 24h"
@@ -1460,23 +1218,61 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(value * scale))
 }
 
+/// Parses a duration of rtrib's own options: `500ms`, `5s`, `2m`; a bare number is refused.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    parse_duration_as(text, BareNumber::Refused)
+}
+
+/// Parses a connect timeout: a duration, or a bare number of seconds as valkey-cli's `-t`
+/// reads it; 0 is no limit, as there (24h).
+fn parse_connect_timeout(text: &str) -> Result<Duration, String> {
+    let timeout = parse_duration_as(text, BareNumber::Seconds)?;
+    Ok(match timeout.is_zero() {
+        true => Duration::from_secs(86_400),
+        false => timeout,
+    })
+}
+
+/// Parses a duration given to an option redis-cli reads in milliseconds (`--cluster-timeout`,
+/// set-timeout's argument): a bare number is milliseconds, `5s` and `2m` work too. At least
+/// `min_ms`; whole milliseconds are kept.
+fn parse_milliseconds(text: &str, min_ms: u64, what: &str) -> Result<u64, String> {
+    let ms = parse_duration_as(text, BareNumber::Milliseconds)?.as_millis();
+    match u64::try_from(ms) {
+        Ok(ms) if ms >= min_ms => Ok(ms),
+        _ => Err(format!(
+            "`{text}` is too short: {what} must be at least {min_ms} ms"
+        )),
+    }
+}
+
+/// Parses MIGRATE's I/O timeout: milliseconds, as redis-cli's `--cluster-timeout`, or a
+/// duration; at least 1 ms.
+fn parse_migrate_timeout(text: &str) -> Result<u64, String> {
+    parse_milliseconds(text, 1, "the MIGRATE timeout")
+}
+
+/// Parses a cluster-node-timeout: milliseconds, as redis-cli's set-timeout, or a duration; at
+/// least 100 ms.
+fn parse_node_timeout(text: &str) -> Result<u64, String> {
+    parse_milliseconds(text, 100, "cluster-node-timeout")
+}
+
+/// Parses reshard's number of slots: 1 or more (more than the sources serve is refused once
+/// the cluster is read).
+fn parse_slot_count(text: &str) -> Result<usize, String> {
+    match text.parse() {
+        Ok(count) if count > 0 => Ok(count),
+        _ => Err(format!(
+            "`{text}` is not a number of slots to move: write a whole number, 1 or more"
+        )),
+    }
+}
+
 /// Parses a count (0 or more), with a message that says so.
 fn parse_count(text: &str) -> Result<usize, String> {
     text.parse()
         .map_err(|_| format!("`{text}` is not a count: write a whole number, 0 or more"))
-}
-
-/// Parses a cluster-node-timeout: whole milliseconds, at least 100.
-fn parse_node_timeout(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
-        Ok(ms) if ms >= 100 => Ok(ms),
-        Ok(_) => Err(format!(
-            "{text} ms is too short: cluster-node-timeout must be at least 100 ms"
-        )),
-        Err(_) => Err(format!(
-            "`{text}` is not a number of milliseconds: write e.g. 5000"
-        )),
-    }
 }
 
 fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
@@ -1486,230 +1282,45 @@ fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
     }
 
-    fn hoisted(line: &str) -> String {
-        let args = line.split(' ').map(OsString::from).collect();
-        hoist_call_options(args, &Cli::command())
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    #[test]
-    fn redis_cli_cluster_spelling_is_accepted() {
-        let args = |line: &str| line.split(' ').map(OsString::from).collect::<Vec<_>>();
-        let cli = Cli::try_parse_from(normalize_args(args(
-            "rtrib --cluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 --cluster-replicas 0 --cluster-yes",
-        )))
-        .unwrap();
-        assert!(
-            cli.global.yes && matches!(cli.command, Command::Create(ref c) if c.nodes.len() == 3)
-        );
-        let cli = Cli::try_parse_from(normalize_args(args(
-            "rtrib -a secret --cluster call 127.0.0.1:7000 PING --cluster-only-masters",
-        )))
-        .unwrap();
-        assert!(
-            matches!(cli.command, Command::Call(ref c) if c.only_masters && c.command == ["PING"])
-        );
-    }
-
-    #[test]
-    fn options_after_a_call_command_are_moved_before_it() {
-        assert_eq!(
-            hoisted("rtrib call h:1 CONFIG GET x --cluster-only-masters -o json"),
-            "rtrib call --cluster-only-masters -o json h:1 CONFIG GET x"
-        );
-        assert_eq!(hoisted("rtrib call h:1 ECHO -1"), "rtrib call h:1 ECHO -1");
-        assert_eq!(
-            hoisted("rtrib call h:1 -- ECHO -o"),
-            "rtrib call h:1 -- ECHO -o"
-        );
-        assert_eq!(
-            hoisted("rtrib -o json call h:1 PING --pass=s3cret"),
-            "rtrib -o json call --pass=s3cret h:1 PING"
-        );
-        assert_eq!(
-            hoisted("rtrib check h:1 -o json"),
-            "rtrib check h:1 -o json"
-        );
-        assert_eq!(
-            hoisted("rtrib --user call check h:1 -o json"),
-            "rtrib --user call check h:1 -o json"
-        );
-    }
-
-    fn words(line: &str) -> Vec<OsString> {
-        line.split(' ').map(OsString::from).collect()
-    }
-
-    fn normalized(line: &str) -> String {
-        normalize_args(words(line))
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    /// One valid line per subcommand, `{}` where `--cluster-yes` goes after the subcommand.
-    const MINIMAL_LINES: &[&str] = &[
-        "create h:1 h:2 h:3",
-        "replicate --master-addr h:1 --slave-addr h:2",
-        "failover --from h:1",
-        "rebalance-roles h:1",
-        "copy-binary /tmp",
-        "add-node h:1 h:2",
-        "del-node h:1 abcdef",
-        "forget h:1 abcdef",
-        "reshard h:1 --from all --to abcdef --slots 1",
-        "rebalance h:1",
-        "fix h:1",
-        "apply plan.json",
-        "heal h:1",
-        "wait h:1",
-        "check h:1",
-        "info h:1",
-        "call h:1 PING",
-        "import h:1 --from h:2",
-        "set-timeout h:1 5000",
-        "sandbox",
-        "completions bash",
-    ];
-
-    #[test]
-    fn every_subcommand_accepts_cluster_yes_before_and_after_it() {
-        let covered: Vec<&str> = MINIMAL_LINES
-            .iter()
-            .map(|line| line.split(' ').next().unwrap())
-            .collect();
-        for subcommand in Cli::command().get_subcommands() {
-            assert!(
-                covered.contains(&subcommand.get_name()),
-                "{} has no line here",
-                subcommand.get_name()
-            );
-        }
-        for line in MINIMAL_LINES {
-            for spelling in ["--cluster-yes", "--yes", "-y"] {
-                for args in [
-                    format!("rtrib {spelling} {line}"),
-                    format!("rtrib {line} {spelling}"),
-                    format!("rtrib --cluster {line} {spelling}"),
-                ] {
-                    let cli = Cli::try_parse_from(normalize_args(words(&args)))
-                        .unwrap_or_else(|e| panic!("{args}: {e}"));
-                    assert!(cli.global.yes, "{args}");
-                }
-            }
-            let cli = Cli::try_parse_from(normalize_args(words(&format!("rtrib {line}"))))
-                .unwrap_or_else(|e| panic!("{line}: {e}"));
-            assert!(!cli.global.yes, "{line}");
-        }
-    }
-
-    #[test]
-    fn a_call_command_after_a_double_dash_keeps_its_dashes() {
-        let cli = Cli::try_parse_from(normalize_args(words("rtrib call h:1 -- ECHO -y"))).unwrap();
-        assert!(!cli.global.yes);
-        assert!(matches!(cli.command, Command::Call(ref c) if c.command == ["ECHO", "-y"]));
-        let cli = Cli::try_parse_from(normalize_args(words("rtrib call h:1 ECHO x -y"))).unwrap();
-        assert!(cli.global.yes);
-        assert!(matches!(cli.command, Command::Call(ref c) if c.command == ["ECHO", "x"]));
-    }
-
-    #[test]
-    fn redis_cli_options_that_mean_nothing_are_dropped_with_their_values() {
-        assert_eq!(
-            normalized(
-                "rtrib check h:1 --cluster-replicas 1 --cluster-weight a=1 b=2 --cluster-copy \
-                 --cluster-from=x -o json"
-            ),
-            "rtrib check h:1 -o json"
-        );
-        assert_eq!(
-            normalized("rtrib call h:1 GET k --cluster-slots 5 --cluster-only-masters"),
-            "rtrib call --cluster-only-masters h:1 GET k"
-        );
-        assert_eq!(
-            normalized("rtrib call h:1 -- ECHO --cluster-slots 5"),
-            "rtrib call h:1 -- ECHO --cluster-slots 5"
-        );
-        // A value of another option is not read as one.
-        assert_eq!(
-            normalized("rtrib check h:1 --user --cluster-copy"),
-            "rtrib check h:1 --user --cluster-copy"
-        );
-    }
-
-    #[test]
-    fn redis_cli_options_before_the_subcommand_move_after_it() {
-        assert_eq!(
-            normalized("rtrib --cluster-replicas 1 -a pw --cluster create h:1 h:2 --cluster-yes"),
-            "rtrib -a pw create --cluster-replicas 1 h:1 h:2 --cluster-yes"
-        );
-        assert_eq!(
-            normalized("rtrib --cluster-weight a=1 b=2 --cluster rebalance h:1"),
-            "rtrib rebalance --cluster-weight a=1 b=2 h:1"
-        );
-        assert_eq!(
-            normalized("rtrib --cluster-replicas 1 check h:1"),
-            "rtrib check h:1"
-        );
-    }
-
-    #[test]
-    fn valkey_spellings_are_the_same_options() {
-        let parse = |line: &str| Cli::try_parse_from(normalize_args(words(line))).unwrap();
-        let cli = parse("rtrib rebalance h:1 --cluster-use-empty-primaries");
-        assert!(matches!(cli.command, Command::Rebalance(ref r) if r.use_empty_masters));
-        let cli = parse("rtrib fix h:1 --cluster-fix-with-unreachable-primaries");
-        assert!(matches!(cli.command, Command::Fix(ref f) if f.force));
-        let cli = parse("rtrib add-node h:1 h:2 --cluster-replica --cluster-primary-id abcdef");
-        assert!(
-            matches!(cli.command, Command::AddNode(ref a) if a.replica && a.master_id.as_deref() == Some("abcdef"))
-        );
-        let cli = parse("rtrib call h:1 PING --cluster-only-primaries");
-        assert!(matches!(cli.command, Command::Call(ref c) if c.only_masters));
-    }
-
-    #[test]
-    fn every_cluster_alias_of_rtrib_is_in_the_redis_cli_table_and_the_table_is_honoured() {
-        let root = Cli::command();
-        let known: Vec<&str> = REDIS_CLI_OPTIONS.iter().map(|(name, _)| *name).collect();
-        for subcommand in root.get_subcommands() {
-            for arg in options_of(subcommand).chain(options_of(&root)) {
-                for alias in arg.get_all_aliases().unwrap_or_default() {
-                    assert!(
-                        !alias.starts_with("cluster-") || known.contains(&alias),
-                        "--{alias} of {} is not in REDIS_CLI_OPTIONS",
-                        subcommand.get_name()
-                    );
-                }
-            }
-        }
-        for support in redis_cli_option_support() {
-            assert!(
-                !support.subcommands.is_empty() && support.rtrib.is_some(),
-                "--{} is honoured nowhere",
-                support.redis_cli
-            );
-        }
-    }
-
     #[test]
     fn durations_parse_with_and_without_units() {
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-1s").is_err());
         assert!(parse_duration("1e9").is_err());
+    }
+
+    #[test]
+    fn a_bare_number_keeps_redis_clis_meaning_or_is_refused_with_a_hint() {
+        assert_eq!(
+            parse_duration("3000"),
+            Err("`3000` has no unit: write 3000s for seconds or 3000ms for milliseconds".into())
+        );
+        assert_eq!(parse_migrate_timeout("5000"), Ok(5000));
+        assert_eq!(parse_migrate_timeout("5s"), Ok(5000));
+        assert_eq!(parse_migrate_timeout("2m"), Ok(120_000));
+        assert!(parse_migrate_timeout("0").is_err());
+        assert_eq!(parse_node_timeout("5s"), Ok(5000));
+        assert_eq!(parse_node_timeout("4321"), Ok(4321));
+        assert_eq!(
+            parse_node_timeout("99"),
+            Err("`99` is too short: cluster-node-timeout must be at least 100 ms".into())
+        );
+        assert_eq!(
+            parse_connect_timeout("1.5"),
+            Ok(Duration::from_millis(1500))
+        );
+        assert_eq!(parse_connect_timeout("0"), Ok(Duration::from_secs(86_400)));
     }
 }

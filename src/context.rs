@@ -5,11 +5,12 @@ use std::path::Path;
 
 use crate::cli::GlobalArgs;
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::lookup::NodeRef;
+use crate::cluster::lookup::{NodeRef, not_an_id};
 use crate::error::{Error, Result};
 use crate::net::addr::NodeAddr;
 use crate::net::conn::{ConnectSettings, TlsSettings};
 use crate::net::resolve::{AddressFamily, NameResolver, ResolverSettings};
+use crate::net::uri::ServerUri;
 use crate::output::Output;
 
 /// The settings of one rtrib run.
@@ -46,7 +47,10 @@ impl Context {
             connect: ConnectSettings {
                 connect_timeout: global.connect_timeout,
                 command_timeout: global.command_timeout,
-                user: global.user.clone(),
+                user: global
+                    .user
+                    .clone()
+                    .or_else(|| uri_part(global, |u| &u.user)),
                 pass: password(global)?,
                 tls: tls_settings(global)?,
             },
@@ -57,10 +61,13 @@ impl Context {
     /// Reads a reference to a node of the cluster: a node ID or ID prefix (6 to 40 hex digits),
     /// else an address or host name, resolved.
     pub async fn node_ref(&self, text: &str) -> Result<NodeRef> {
-        match NodeRef::id(text) {
-            Some(id) => Ok(id),
-            None => Ok(NodeRef::Addr(self.resolve_node(text).await?.addr)),
+        if let Some(id) = NodeRef::id(text) {
+            return Ok(id);
         }
+        if let Some(why) = not_an_id(text) {
+            return Err(Error::Usage(why));
+        }
+        Ok(NodeRef::Addr(self.resolve_node(text).await?.addr))
     }
 
     /// Parses a NODE argument and resolves its host name (retrying until the deadline).
@@ -70,8 +77,13 @@ impl Context {
     }
 }
 
-/// The password, from the first of: `--askpass`, `--pass`, `--pass-file`, `RTRIB_PASS`,
-/// `REDISCLI_AUTH`.
+/// A credential of `-u URI`, when given.
+fn uri_part(global: &GlobalArgs, part: impl Fn(&ServerUri) -> &Option<String>) -> Option<String> {
+    global.uri.as_ref().and_then(|uri| part(uri).clone())
+}
+
+/// The password, from the first of: `--askpass`, `--pass`, `-u`'s, `--pass-file`,
+/// `RTRIB_PASS`, `VALKEYCLI_AUTH`, `REDISCLI_AUTH`.
 fn password(global: &GlobalArgs) -> Result<Option<String>> {
     if global.askpass {
         return ask_password(
@@ -81,13 +93,17 @@ fn password(global: &GlobalArgs) -> Result<Option<String>> {
         )
         .map(Some);
     }
+    let given = global
+        .pass
+        .clone()
+        .or_else(|| uri_part(global, |u| &u.pass));
     read_password(
-        global.pass.as_deref(),
+        given.as_deref(),
         global
             .pass_file
             .as_deref()
             .map(|path| ("--pass-file", path)),
-        &["RTRIB_PASS", "REDISCLI_AUTH"],
+        &["RTRIB_PASS", "VALKEYCLI_AUTH", "REDISCLI_AUTH"],
     )
 }
 
@@ -123,7 +139,9 @@ pub fn ask_password(prompt: &str, option: &'static str, instead: &'static str) -
 /// TLS settings when any TLS option is given; the PEM files are read here, once.
 fn tls_settings(global: &GlobalArgs) -> Result<Option<TlsSettings>> {
     let wanted = global.tls
+        || global.uri.as_ref().is_some_and(|uri| uri.tls)
         || global.cacert.is_some()
+        || global.cacertdir.is_some()
         || global.cert.is_some()
         || global.sni.is_some()
         || global.insecure;
@@ -135,19 +153,64 @@ fn tls_settings(global: &GlobalArgs) -> Result<Option<TlsSettings>> {
             Error::Usage(format!("cannot read {option} {}: {error}", path.display()))
         })
     };
-    let root_cert = global
+    let mut roots = global
         .cacert
         .as_deref()
         .map(|path| read("--cacert", path))
         .transpose()?;
+    if let Some(dir) = &global.cacertdir {
+        roots
+            .get_or_insert_with(Vec::new)
+            .extend(certificates_in(dir)?);
+    }
     let client = match (&global.cert, &global.key) {
         (Some(cert), Some(key)) => Some((read("--cert", cert)?, read("--key", key)?)),
         _ => None,
     };
     Ok(Some(TlsSettings {
-        root_cert,
+        root_cert: roots,
         client,
         sni: global.sni.clone(),
         insecure: global.insecure,
     }))
 }
+
+/// The PEM certificates of the files in `dir` (`--cacertdir`, as OpenSSL's hashed directories
+/// hold them), concatenated; other files are skipped. A directory without one is an error.
+fn certificates_in(dir: &Path) -> Result<Vec<u8>> {
+    let unreadable = |error: std::io::Error| {
+        Error::Usage(format!(
+            "cannot read --cacertdir {}: {error}",
+            dir.display()
+        ))
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    let mut bundle = Vec::new();
+    for path in paths {
+        // Subdirectories and unreadable entries are not certificates.
+        let Ok(content) = std::fs::read(&path) else {
+            continue;
+        };
+        if content
+            .windows(PEM_CERTIFICATE.len())
+            .any(|w| w == PEM_CERTIFICATE)
+        {
+            bundle.extend_from_slice(&content);
+            bundle.push(b'\n');
+        }
+    }
+    if bundle.is_empty() {
+        return Err(Error::Usage(format!(
+            "--cacertdir {} holds no PEM certificate",
+            dir.display()
+        )));
+    }
+    Ok(bundle)
+}
+
+/// The line that opens a PEM certificate.
+const PEM_CERTIFICATE: &[u8] = b"-----BEGIN CERTIFICATE-----";

@@ -16,7 +16,9 @@ pub mod exit;
 pub mod net;
 pub mod output;
 mod prompt;
+pub mod redis_cli;
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -32,10 +34,18 @@ use crate::exit::Exit;
 
 /// Runs rtrib with the process's arguments and returns its exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse_from(cli::normalize_args(std::env::args_os().collect())) {
+    let args = redis_cli::normalize_args(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
+            if error.use_stderr() && json_asked(&args) {
+                let rendered = error.render().to_string();
+                let first = rendered.split("\n\n").next().unwrap_or_default();
+                let first = first.strip_prefix("error: ").unwrap_or(first);
+                let message: Vec<&str> = first.lines().map(str::trim).collect();
+                write_error_document(&message.join(" "), error.exit_code() as u8);
+            }
             return ExitCode::from(error.exit_code() as u8);
         }
     };
@@ -68,12 +78,38 @@ fn report(global: &GlobalArgs, error: &Error) -> ExitCode {
     let exit = error.exit();
     eprintln!("error: {error}");
     if global.output == cli::OutputFormat::Json {
-        let document =
-            json!({ "error": { "message": error.to_string(), "exit_code": exit.code() } });
-        // A closed stdout must not turn an error report into a panic.
-        let _ = writeln!(std::io::stdout(), "{document:#}");
+        write_error_document(&error.to_string(), exit.code());
     }
     exit.into()
+}
+
+/// Prints `-o json`'s error document on stdout: `{"error": {"message", "exit_code"}}`.
+fn write_error_document(message: &str, exit_code: u8) {
+    let document = json!({ "error": { "message": message, "exit_code": exit_code } });
+    // A closed stdout must not turn an error report into a panic.
+    let _ = writeln!(std::io::stdout(), "{document:#}");
+}
+
+/// Whether the line asks for `-o json` (its last `-o`/`--output` does), for a line clap
+/// refused: the error is then a JSON document too.
+fn json_asked(args: &[OsString]) -> bool {
+    let mut asked = false;
+    let mut words = args.iter().map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        let value = match word.as_ref() {
+            "-o" | "--output" => words.next().map(|v| v.into_owned()),
+            _ => ["--output=", "-o=", "-o"]
+                .iter()
+                .find_map(|prefix| word.strip_prefix(prefix).map(String::from)),
+        };
+        if let Some(value) = value {
+            asked = value == "json";
+        }
+    }
+    asked
 }
 
 /// Logs go to stderr: warnings by default, more with `-v`, or as `RTRIB_LOG` says

@@ -556,23 +556,26 @@ fn every_redis_cli_option_is_honoured_where_it_means_something_and_ignored_elsew
     };
 
     // Ignored where they mean nothing, with one warning each; the command still does its job.
-    let support = rtrib::cli::redis_cli_option_support();
+    let support = rtrib::redis_cli::redis_cli_option_support();
     for (line, subcommand) in [
         (vec!["check", c0.as_str()], "check"),
         (vec!["call", &c0, "PING"], "call"),
     ] {
         let mut args: Vec<String> = line.iter().map(|s| s.to_string()).collect();
         let mut dropped = Vec::new();
-        for &(name, values) in rtrib::cli::REDIS_CLI_OPTIONS {
-            let row = support.iter().find(|r| r.redis_cli == name).unwrap();
+        for &(name, values) in rtrib::redis_cli::REDIS_CLI_OPTIONS {
+            let row = support
+                .iter()
+                .find(|r| r.redis_cli == format!("--{name}"))
+                .unwrap();
             if row.subcommands.iter().any(|s| s == subcommand) {
                 continue;
             }
             args.push(format!("--{name}"));
             match values {
-                rtrib::cli::Values::Zero => {}
-                rtrib::cli::Values::One => args.push("x".into()),
-                rtrib::cli::Values::Weights => args.extend(["a=1".into(), "b=2".into()]),
+                rtrib::redis_cli::Values::Zero => {}
+                rtrib::redis_cli::Values::One => args.push("x".into()),
+                rtrib::redis_cli::Values::Weights => args.extend(["a=1".into(), "b=2".into()]),
             }
             dropped.push(name);
         }
@@ -699,10 +702,13 @@ fn every_redis_cli_option_is_honoured_where_it_means_something_and_ignored_elsew
         "--cluster-slots",
         "10",
     ];
-    for bad in ["--cluster-timeout", "--cluster-pipeline"] {
+    for (bad, refusal) in [
+        ("--cluster-timeout", "must be at least 1 ms"),
+        ("--cluster-pipeline", "0 is not in"),
+    ] {
         let out = expect(2, &[], &[&ten[..], &[bad, "0"]].concat());
         assert!(
-            out.contains("0 is not in"),
+            out.contains(refusal),
             "{bad} 0 is rtrib's option, checked: {out}"
         );
     }
@@ -914,7 +920,7 @@ fn every_redis_cli_option_is_honoured_where_it_means_something_and_ignored_elsew
         assert!(covered, "{option}: {out}\n{}", c[0].cluster_nodes());
     }
 
-    let table: BTreeSet<&str> = rtrib::cli::REDIS_CLI_OPTIONS
+    let table: BTreeSet<&str> = rtrib::redis_cli::REDIS_CLI_OPTIONS
         .iter()
         .map(|(name, _)| *name)
         .collect();

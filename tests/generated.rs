@@ -1,4 +1,4 @@
-//! The shell completions under `completions/`, the man pages under `man/` and the table of
+//! The shell completions under `completions/`, the man pages under `man/` and the tables of
 //! redis-cli options in docs/commands.md are generated from the command line definition and
 //! committed. These tests regenerate them and fail when the committed files are stale;
 //! `RTRIB_REGENERATE=1 cargo nextest run generated` rewrites them.
@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::CommandFactory;
 use clap_complete::Shell;
 use rtrib::cli::Cli;
+use rtrib::redis_cli::Meaning;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -70,20 +71,19 @@ fn completions_and_man_pages_are_up_to_date() {
     );
 }
 
-/// The markers around the redis-cli option table in docs/commands.md.
-const TABLE_BEGIN: &str = "<!-- BEGIN redis-cli options (generated) -->\n";
-const TABLE_END: &str = "<!-- END redis-cli options (generated) -->";
-
 /// docs/commands.md's table of redis-cli's `--cluster-*` options, from the command line.
-fn redis_cli_option_table() -> String {
+fn cluster_option_table() -> String {
     let mut table = String::from(
         "| redis-cli option | rtrib option | honoured by (ignored with a warning elsewhere) |\n\
          |---|---|---|\n",
     );
-    for row in rtrib::cli::redis_cli_option_support() {
+    for row in rtrib::redis_cli::redis_cli_option_support()
+        .into_iter()
+        .filter(|row| row.redis_cli.starts_with("--cluster-"))
+    {
         let rtrib = row
             .rtrib
-            .map_or_else(|| "none".to_string(), |o| format!("`--{o}`"));
+            .map_or_else(|| "none".to_string(), |o| format!("`{o}`"));
         let by = if row.global {
             "every command (a global option)".to_string()
         } else {
@@ -93,26 +93,62 @@ fn redis_cli_option_table() -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        table.push_str(&format!("| `--{}` | {rtrib} | {by} |\n", row.redis_cli));
+        table.push_str(&format!("| `{}` | {rtrib} | {by} |\n", row.redis_cli));
     }
     table
 }
 
-#[test]
-fn the_redis_cli_option_table_in_the_docs_is_up_to_date() {
+/// docs/commands.md's table of redis-cli's other options, from the command line.
+fn general_option_table() -> String {
+    let mut table = String::from("| redis-cli option | in rtrib |\n|---|---|\n");
+    for row in rtrib::redis_cli::redis_cli_option_support()
+        .into_iter()
+        .filter(|row| !row.redis_cli.starts_with("--cluster-"))
+    {
+        let what = match (&row.rtrib, row.meaning) {
+            (Some(rtrib), _) if row.global => format!("`{rtrib}`, every command"),
+            (Some(rtrib), _) => format!(
+                "`{rtrib}` of {}; ignored with a warning elsewhere",
+                row.subcommands
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (None, Meaning::Always(why)) => format!("accepted, nothing to do: {why}"),
+            (None, Meaning::Unsupported(why)) => format!("ignored with a warning: {why}"),
+            (None, Meaning::Option) => {
+                "ignored with a warning, as redis-cli ignores it with `--cluster`".to_string()
+            }
+        };
+        table.push_str(&format!("| `{}` | {what} |\n", row.redis_cli));
+    }
+    table
+}
+
+/// Checks (or with `RTRIB_REGENERATE`, rewrites) the part of docs/commands.md between the
+/// markers named `name`.
+fn check_docs_table(name: &str, table: &str) {
+    let begin = format!("<!-- BEGIN {name} (generated) -->\n");
+    let end_marker = format!("<!-- END {name} (generated) -->");
     let path = root().join("docs/commands.md");
     let docs = std::fs::read_to_string(&path).unwrap();
-    let start = docs.find(TABLE_BEGIN).expect("the table's BEGIN marker") + TABLE_BEGIN.len();
-    let end = docs.find(TABLE_END).expect("the table's END marker");
-    let table = redis_cli_option_table();
-    if docs[start..end] != table {
+    let start = docs.find(&begin).expect("the table's BEGIN marker") + begin.len();
+    let end = docs.find(&end_marker).expect("the table's END marker");
+    if docs[start..end] != *table {
         assert!(
             std::env::var_os("RTRIB_REGENERATE").is_some(),
-            "docs/commands.md's redis-cli option table is stale; run \
+            "docs/commands.md's {name} table is stale; run \
              `RTRIB_REGENERATE=1 cargo nextest run generated` and commit it"
         );
         std::fs::write(&path, format!("{}{table}{}", &docs[..start], &docs[end..])).unwrap();
     }
+}
+
+#[test]
+fn the_redis_cli_option_tables_in_the_docs_are_up_to_date() {
+    check_docs_table("redis-cli options", &cluster_option_table());
+    check_docs_table("redis-cli general options", &general_option_table());
 }
 
 #[test]

@@ -22,6 +22,7 @@ mod membership;
 mod messages;
 mod metrics;
 mod migrate;
+mod options;
 mod plans;
 mod resolve;
 mod secrets;

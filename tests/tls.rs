@@ -208,6 +208,33 @@ fn create_and_check_speak_tls_and_verify_certificates() {
         .output()
         .unwrap();
     assert!(matches!(plain.status.code(), Some(3 | 4)), "{plain:?}");
+
+    // redis-cli's spelling: --cacertdir (a directory of PEM files, others skipped), rediss://
+    // in -u for TLS, and --tls-ciphers dropped with a warning (rustls has its own suites).
+    let trusted = tempfile::tempdir().unwrap();
+    std::fs::copy(certs.path("ca.crt"), trusted.path().join("ca.pem")).unwrap();
+    std::fs::write(trusted.path().join("README"), "not a certificate").unwrap();
+    let untrusted = tempfile::tempdir().unwrap();
+    std::fs::copy(certs.path("other.crt"), untrusted.path().join("other.pem")).unwrap();
+    let line = |dir: &Path, first: &[&str]| {
+        let mut line: Vec<String> = first.iter().map(|s| s.to_string()).collect();
+        line.extend(["--cacertdir".into(), dir.display().to_string()]);
+        line.extend(["--sni".into(), SERVER_NAME.into(), "--tls-ciphers".into()]);
+        line.extend(["HIGH".into(), "--cluster".into(), "check".into()]);
+        line.push(addrs[1].clone());
+        rtrib().args(line).output().unwrap()
+    };
+    let checked = line(trusted.path(), &["--tls"]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert_eq!(checked.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: --tls-ciphers is ignored"),
+        "{stderr}"
+    );
+    let by_uri = line(trusted.path(), &["-u", "rediss://10.0.0.1:6380"]);
+    assert_eq!(by_uri.status.code(), Some(0), "{by_uri:?}");
+    let refused = line(untrusted.path(), &["--tls"]);
+    assert_eq!(refused.status.code(), Some(3), "{refused:?}");
 }
 
 #[test]

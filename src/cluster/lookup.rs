@@ -29,6 +29,25 @@ impl NodeRef {
     }
 }
 
+/// Why `text` names no node when it looks like an ID (hex digits only) but is not one: shorter
+/// than [`MIN_ID_PREFIX`] or longer than an ID. `None` for anything else, an address or name
+/// included.
+pub fn not_an_id(text: &str) -> Option<String> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    match text.len() {
+        length if length < MIN_ID_PREFIX => Some(format!(
+            "{text} is too short for a node ID prefix: give at least {MIN_ID_PREFIX} characters \
+             of the node's ID (rtrib check lists them), or its host:port"
+        )),
+        length if length > 40 => Some(format!(
+            "{text} is not a node ID: it has {length} characters, an ID has 40"
+        )),
+        _ => None,
+    }
+}
+
 impl fmt::Display for NodeRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -109,6 +128,23 @@ mod tests {
             seed: view.entries[0].id.clone(),
             nodes,
         }
+    }
+
+    #[test]
+    fn hex_too_short_or_too_long_for_an_id_says_so() {
+        let short = not_an_id("fc1c").unwrap();
+        assert!(
+            short.contains("too short") && short.contains('6'),
+            "{short}"
+        );
+        assert!(
+            not_an_id(&"a".repeat(41))
+                .unwrap()
+                .contains("41 characters")
+        );
+        assert_eq!(not_an_id("fc1c12"), None);
+        assert_eq!(not_an_id("redis-0"), None);
+        assert_eq!(not_an_id("10.0.0.1:6379"), None);
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub enum PlanError {
     )]
     NoSources,
     /// Zero slots asked for.
-    #[error("--slots must be at least 1")]
+    #[error("the number of slots to move must be 1 or more")]
     NoSlots,
     /// More slots asked for than the sources serve.
     #[error("cannot move {wanted} slots: the sources serve only {available}")]

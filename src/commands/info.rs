@@ -1,7 +1,8 @@
 //! `rtrib info NODE [--by MEASURE] [--by-slot] [--top N]`: resolve → fetch → read every
 //! master's per-slot figures and memory → find the heaviest slots and a key of each → print
-//! the masters' table, the skew pictures and redis-cli's totals. With `-o prometheus`, the
-//! same metrics as `check`.
+//! the masters' table, the skew pictures and redis-cli's totals. With `--summary` (what
+//! `rtrib --cluster info` prints), redis-cli's lines only; with `-o prometheus`, the same
+//! metrics as `check`.
 
 use std::time::Instant;
 
@@ -14,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::fetch::{FetchOptions, fetch_with_clients};
 use crate::net::load::{LoadRequest, read_load, sample_keys};
-use crate::output::{InfoDocument, InfoReport, write_info_text};
+use crate::output::{InfoDocument, InfoReport, write_info_text, write_master_summary};
 
 /// Runs `info`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &InfoArgs) -> Result<Exit> {
@@ -31,6 +32,11 @@ pub async fn run(context: &Context, args: &InfoArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
+    let output = &context.output;
+    if args.summary && !output.is_json() {
+        output.text(|out, style| write_master_summary(out, style, &fetched.topology))?;
+        return Ok(Exit::Ok);
+    }
     let request = LoadRequest {
         memory: args.by == Measure::Memory,
     };
@@ -52,7 +58,6 @@ pub async fn run(context: &Context, args: &InfoArgs) -> Result<Exit> {
         heaviest: heaviest.into_iter().zip(samples).collect(),
         by_slot: args.by_slot,
     };
-    let output = &context.output;
     if output.is_json() {
         output.json(&InfoDocument::new(&report))?;
     } else {

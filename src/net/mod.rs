@@ -12,6 +12,7 @@ pub mod load;
 pub mod migrate;
 pub mod resolve;
 pub mod stats;
+pub mod uri;
 
 use std::fmt;
 use std::time::Duration;

@@ -82,7 +82,11 @@ impl Totals {
 }
 
 /// The per-master summary lines and their totals, as `redis-cli --cluster info` prints them.
-fn write_master_summary(out: &mut dyn Write, style: Style, topology: &Topology) -> io::Result<()> {
+pub fn write_master_summary(
+    out: &mut dyn Write,
+    style: Style,
+    topology: &Topology,
+) -> io::Result<()> {
     for report in topology.nodes.iter().filter(|r| r.entry.is_master()) {
         writeln!(
             out,

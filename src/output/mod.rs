@@ -25,7 +25,9 @@ use crate::cli::OutputFormat;
 
 pub use balance::{BalanceDocument, measure_noun, write_shares_text};
 pub use call::{CallDocument, NodeReply, TimeoutResult, write_call_text, write_timeout_text};
-pub use check::{CheckDocument, ConvergenceDocument, NodeDocument, write_check_text};
+pub use check::{
+    CheckDocument, ConvergenceDocument, NodeDocument, write_check_text, write_master_summary,
+};
 pub use create::{CreateDocument, CreateOutcome, write_create_plan};
 pub use failover::{
     FailoverDocument, NodeName, PlacementDocument, write_placement_text, write_role_moves,

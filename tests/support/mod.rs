@@ -15,6 +15,7 @@ pub fn rtrib() -> assert_cmd::Command {
     command
         .env_remove("REDISCLI_AUTH")
         .env_remove("RTRIB_PASS")
+        .env_remove("VALKEYCLI_AUTH")
         .env_remove("REDISCLI_CLUSTER_YES")
         .env_remove("RTRIB_DNS_SERVER")
         .env_remove("RTRIB_RESOLV_CONF")
