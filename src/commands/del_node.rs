@@ -202,8 +202,8 @@ pub async fn carry_out(
         .map(|&(r, m)| json!({ "replica": members[r].id, "master": members[m].id }))
         .collect();
     let removed = NodeDocument::new(topology, victim);
-    // The check is informational (forgetting several dead nodes one after the other must not
-    // stop at the first); only views that do not come to agree make the exit status.
+    // Other dead nodes are warnings (forgetting several one after the other must not stop at
+    // the first); slots left in doubt or views that do not come to agree make the exit status.
     let concluded = conclude(context, seed, wait_timeout, |_| {
         json!({
             "outcome": "removed",
@@ -213,10 +213,7 @@ pub async fn carry_out(
         })
     })
     .await?;
-    Ok(match concluded.convergence {
-        Ok(_) => Exit::Ok,
-        Err(_) => Exit::Timeout,
-    })
+    Ok(concluded.exit())
 }
 
 /// Whether some reachable node flags the node `fail`: the majority agreed it is down.

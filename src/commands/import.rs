@@ -1,8 +1,9 @@
 //! `rtrib import NODE --from HOST:PORT`: resolve both → fetch the cluster and judge it (refuse
-//! when the check finds problems) → connect to the source (refuse a cluster node) → SCAN the
-//! source in batches; split each batch by destination master and run, on the source, one
-//! `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH…] KEYS k1 k2 …` per master, all
-//! masters at once, while the next SCAN is already on its way → summary → check.
+//! when a slot is in doubt; node-health warnings do not stop it) → connect to the source
+//! (refuse a cluster node) → SCAN the source in batches; split each batch by destination master
+//! and run, on the source, one `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH…] KEYS
+//! k1 k2 …` per master, all masters at once, while the next SCAN is already on its way →
+//! summary → check.
 //!
 //! redis-cli migrates one key per round trip and stops at the first error. Here:
 //! - Without `--replace`, each destination's share of a batch is first looked up on that
@@ -23,7 +24,8 @@ use redis::{Cmd, Pipeline, Value};
 use crate::cli::ImportArgs;
 use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::slots::{SLOT_COUNT, key_slot};
+use crate::cluster::slots::{SLOT_COUNT, SlotSet, key_slot};
+use crate::cluster::verdict::refusals;
 use crate::commands::check::{conclude, settle};
 use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
@@ -51,7 +53,8 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     settle(context, &seed).await;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
     let report = check(&fetched.topology, &CheckOptions::default());
-    if !report.is_healthy() {
+    let none = SlotSet::new();
+    if !refusals(&report, &none, &none).is_empty() {
         if !output.is_json() {
             output.text(|out, style| {
                 write_check_text(out, style, &fetched.topology, &report, false)
@@ -59,7 +62,8 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
         }
         return Err(Error::Refused(format!(
             "the cluster of {seed} does not pass the check (see `rtrib check {seed}`): every \
-             slot needs one reachable owner before keys can be imported; nothing was changed"
+             slot needs one reachable owner, and no slot may be open, before keys can be \
+             imported; nothing was changed"
         )));
     }
     let destinations = destinations(&fetched)?;
