@@ -137,13 +137,19 @@ async fn connect_source(
         },
         tls,
     };
+    // The source's credentials are its own: a refusal names the --from-* options. A source
+    // with a password, given none, accepts the connection and refuses the first command.
+    let source_error = |error| match error {
+        NodeError::AuthFailed { node, detail } => Error::SourceAuthFailed { node, detail },
+        other => other.into(),
+    };
     let source = NodeClient::connect(from, &settings)
         .await
-        .map_err(|error| match error {
-            NodeError::AuthFailed { node, detail } => Error::SourceAuthFailed { node, detail },
-            other => other.into(),
-        })?;
-    let info: String = source.query(redis::cmd("INFO").arg("cluster")).await?;
+        .map_err(source_error)?;
+    let info: String = source
+        .query(redis::cmd("INFO").arg("cluster"))
+        .await
+        .map_err(source_error)?;
     if info_field(&info, "cluster_enabled") == Some("1") {
         return Err(Error::Refused(format!(
             "the source {from} is a cluster node (cluster_enabled:1); import reads a standalone \
