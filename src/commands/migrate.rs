@@ -122,7 +122,7 @@ pub async fn master_ids(
 
 /// The masters `--weight` names, with their weights. As with redis-cli, which looks the names
 /// up among all nodes, a weight on a replica (a master drained a moment ago turns into one)
-/// takes no part: a warning says so and the rebalance goes on. A name of no node is refused
+/// takes no part: a `[WARNING]` line says so and the rebalance goes on. A name of no node is refused
 /// in redis-cli's words, "No such master node".
 pub async fn master_weights(
     context: &Context,
@@ -134,13 +134,20 @@ pub async fn master_weights(
         let node = named_node(context, topology, name, "--weight").await?;
         if node.entry.is_master() {
             masters.insert(node.id().clone(), *weight);
-        } else {
-            tracing::warn!(
-                "--weight {name}={weight}: node {} ({}) is a replica, not a master: its weight \
-                 takes no part in the rebalance",
-                node.id(),
-                node.endpoint
-            );
+            continue;
+        }
+        let warning = format!(
+            "--weight {name}={weight}: node {} ({}) is a replica, not a master: its weight \
+             takes no part in the rebalance",
+            node.id(),
+            node.endpoint
+        );
+        // On stdout, as redis-cli's warnings: a script's `exec` fails on any stderr output.
+        match context.output.is_json() {
+            true => tracing::warn!("{warning}"),
+            false => context
+                .output
+                .line(&context.output.style().warn(&warning))?,
         }
     }
     Ok(masters)
