@@ -1301,7 +1301,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__forget)
-            opts="-o -a -u -t -4 -6 -v -y -h -V --wait-timeout --plan-out --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
+            opts="-o -a -u -t -4 -6 -v -y -h -V --force --wait-timeout --plan-out --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --cluster-yes --yes --askpass --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

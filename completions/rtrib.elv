@@ -342,6 +342,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
             cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
             cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --force 'Forget it even though it is alive and healthy (as del-node removes it)'
             cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
             cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
             cand -4 'Resolve host names to IPv4 addresses only'

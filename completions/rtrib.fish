@@ -276,6 +276,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l command-timeout -
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l force -d 'Forget it even though it is alive and healthy (as del-node removes it)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s 4 -d 'Resolve host names to IPv4 addresses only'

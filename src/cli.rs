@@ -573,6 +573,9 @@ pub struct ForgetArgs {
     /// The node to forget: its ID, an ID prefix (6+ characters) or its address.
     #[arg(value_name = "ID|ADDR")]
     pub target: String,
+    /// Forget it even though it is alive and healthy (as del-node removes it).
+    #[arg(long)]
+    pub force: bool,
     /// How long to keep forgetting it until gossip can no longer bring it back.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,

@@ -75,6 +75,16 @@ fn call_fails_when_a_node_fails_or_is_down() {
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("6 of 6 nodes failed."), "{stdout}");
 
+    // A command only the slot's master answers: the others' errors show it as it was given.
+    let output = rtrib()
+        .args(["call", &nodes[0].addr(), "GET", "someKey:abc"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("GET someKey:abc failed: MOVED"), "{stdout}");
+    assert!(!stdout.contains("SOMEKEY"), "{stdout}");
+
     let down = nodes[5].addr();
     nodes[5].kill();
     let output = rtrib()

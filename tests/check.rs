@@ -318,6 +318,8 @@ fn wrong_password_is_refused_and_right_one_accepted() {
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("authentication failed"), "{stderr}");
     assert!(stderr.contains(&nodes[0].addr()), "{stderr}");
+    // The server's own words, not the client library's.
+    assert!(stderr.contains("WRONGPASS"), "{stderr}");
     assert!(
         !stderr.contains("wrong-pass"),
         "the password must not be echoed"
@@ -332,6 +334,24 @@ fn wrong_password_is_refused_and_right_one_accepted() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("authentication failed"));
+}
+
+#[test]
+fn a_password_given_to_a_server_without_one_shows_the_servers_reason() {
+    let nodes = Nodes::start(NodesConfig::new(3, Layout::Ports));
+    nodes.form(3);
+    let output = rtrib()
+        .args(["check", &nodes[0].addr(), "-a", "x-secret"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("authentication failed"), "{stderr}");
+    assert!(
+        stderr.contains("called without any password configured"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("x-secret"), "{stderr}");
 }
 
 #[test]

@@ -317,13 +317,14 @@ fn passwords_on_both_sides_work_through_auth_and_auth2_and_are_never_shown() {
     let before = snapshot(&source[0], &keys);
     let (seed, from) = (cluster[0].addr(), source[0].addr());
 
-    let runs: [(&str, i32, Vec<&str>, Option<&str>); 4] = [
+    let runs: [(&str, i32, Vec<&str>, Option<&str>); 5] = [
         (
             "wrong source password",
             3,
             vec!["--from-pass", "nope"],
             None,
         ),
+        ("wrong: no source password", 3, vec![], None),
         (
             "AUTH2 user pass, source password from RTRIB_FROM_PASS, copy",
             0,
@@ -373,6 +374,7 @@ fn passwords_on_both_sides_work_through_auth_and_auth2_and_are_never_shown() {
         }
         if label.starts_with("wrong") {
             assert!(all.contains("check --from-user and --from-pass"), "{all}");
+            assert!(!all.contains("--user/--pass"), "{all}");
         }
         if label.contains("copy") {
             assert_eq!(

@@ -1,7 +1,7 @@
 //! `rtrib add-node`, `del-node` and `forget` against real clusters: masters and replicas added
 //! (by master ID prefix and automatically), functions copied, refusals that change nothing,
-//! re-runs, empty masters and replicas removed with their replicas re-pointed, and dead nodes
-//! forgotten. Every test asserts the servers' own CLUSTER NODES, not only rtrib's output.
+//! re-runs, empty masters and replicas removed with their replicas re-pointed, dead nodes
+//! forgotten, and live ones only with `--force`. Every test asserts the servers' own CLUSTER NODES, not only rtrib's output.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -299,6 +299,31 @@ fn a_killed_replica_needs_force_and_is_then_forgotten() {
 
     expect(0, &["del-node", &seed, &id[..8], "--force"]);
     assert_forgotten(&nodes, &[0, 1, 2], &id);
+}
+
+#[test]
+fn forget_refuses_a_live_node_without_force_pointing_to_del_node() {
+    let nodes = cluster(4, 3, &[]);
+    let seed = nodes[0].addr();
+    expect(0, &["add-node", &nodes[3].addr(), &seed, "--replica"]);
+    let id = nodes[3].id();
+    let master = assert_known_by(&nodes, &[0, 1, 2], &id)[0].master.clone();
+
+    let (code, _, stderr) = run(&["forget", &seed, &id]);
+    assert_eq!(code, Some(5), "{stderr}");
+    assert!(
+        stderr.contains("alive") && stderr.contains("rtrib del-node"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    // Still a member, still replicating the same master, in every view.
+    for line in assert_known_by(&nodes, &[0, 1, 2, 3], &id) {
+        assert_eq!(line.master, master);
+    }
+
+    expect(0, &["forget", &seed, &id, "--force"]);
+    assert_forgotten(&nodes, &[0, 1, 2], &id);
+    assert_eq!(view(&nodes, 3).len(), 1, "the node was reset too");
 }
 
 #[test]

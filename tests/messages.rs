@@ -145,7 +145,7 @@ fn rtrib_says_what_redis_cli_says_for_the_same_condition() {
         ),
         case(
             &["add-node", &functions, &c0],
-            "already contains functions",
+            "New node already contains functions and can not be added to the cluster.",
             5,
         ),
         case(

@@ -16,6 +16,7 @@ mod fix;
 mod fixture;
 mod generated;
 mod heal;
+mod health;
 mod import;
 mod matrix;
 mod membership;

@@ -202,13 +202,15 @@ impl RebalancePlan {
 
 /// The masters a rebalance involves, with their weights, in topology order: as redis-cli,
 /// every master that serves slots (weight 1 unless given), and a master serving none only
-/// with `use_empty_masters` or a positive weight given.
+/// with `use_empty_masters` or a positive weight given; never an unreachable one (redis-cli
+/// does not load it; had it slots, they would be uncovered and the rebalance refused).
 pub(super) fn involved_masters<'a>(
     topology: &'a Topology,
     options: &RebalanceOptions,
 ) -> Vec<(&'a NodeReport, f64)> {
     topology
         .masters()
+        .filter(|m| m.is_reachable())
         .filter_map(|m| {
             let given = options.weights.get(m.id()).copied();
             let empty = slots_of(m).is_empty();
@@ -404,6 +406,7 @@ pub fn interleave(moves: Vec<SlotMove>) -> Vec<SlotMove> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::check::NodeState;
     use crate::cluster::topology::NodesView;
 
     /// A topology from `(name, slots, open-slot tokens)` masters; IDs are the name repeated
@@ -556,6 +559,20 @@ mod tests {
         let without = rebalance_plan(&four(), &options(&[], false)).unwrap();
         assert!(without.moves.is_empty(), "{without:?}");
         assert_eq!(without.shares.len(), 3);
+    }
+
+    #[test]
+    fn an_unreachable_empty_master_takes_no_part() {
+        let mut t = four();
+        let d = t.nodes.iter().position(|n| n.id() == &id("d")).unwrap();
+        t.nodes[d].state = NodeState::Unreachable {
+            reason: "connection refused".into(),
+        };
+        for weights in [&[][..], &[("d", 1.0)][..]] {
+            let plan = rebalance_plan(&t, &options(weights, true)).unwrap();
+            assert!(plan.moves.is_empty(), "{plan:?}");
+            assert_eq!(plan.shares.len(), 3);
+        }
     }
 
     #[test]

@@ -23,3 +23,4 @@ pub mod plan;
 pub mod server;
 pub mod slots;
 pub mod topology;
+pub mod verdict;

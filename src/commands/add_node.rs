@@ -231,9 +231,9 @@ async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) 
     let own: Vec<Value> = new.query(&list()).await?;
     if !own.is_empty() {
         return Err(Error::Refused(format!(
-            "New node {} already contains functions and can not be added to the cluster: it has \
+            "New node already contains functions and can not be added to the cluster. {} has \
              {} function libraries of its own, and a cluster's functions must be the same on \
-             every master. Run FUNCTION FLUSH on it and try again",
+             every master: run FUNCTION FLUSH on it and try again",
             new.endpoint(),
             own.len()
         )));

@@ -13,6 +13,7 @@ use crate::cluster::check::{CheckReport, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::metrics::{Family, NodeStats, metrics, unreadable};
 use crate::cluster::topology::NodeId;
+use crate::cluster::verdict::change_held;
 use crate::commands::nodes::listed_or_discovered;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -169,11 +170,15 @@ pub struct Concluded {
 }
 
 impl Concluded {
-    /// 4 when the views did not come to agree in time, else the check's verdict.
+    /// 4 when the views did not come to agree in time; else 1 when the final check leaves a
+    /// slot in doubt (uncovered, open, owners disputed: see [`change_held`]), and 0 otherwise,
+    /// whatever it says of the nodes' health (those findings are warnings; `check` judges
+    /// them).
     pub fn exit(&self) -> Exit {
         match self.convergence {
             Err(_) => Exit::Timeout,
-            Ok(_) => health_exit(&self.report),
+            Ok(_) if change_held(&self.report) => Exit::Ok,
+            Ok(_) => Exit::Problems,
         }
     }
 }

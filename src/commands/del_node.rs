@@ -1,6 +1,6 @@
-//! `rtrib del-node NODE ID|ADDR [--force]` and `rtrib forget NODE ID|ADDR`: read the cluster
-//! from NODE → find the target → refuse while it serves slots (and, without `--force`, while it
-//! is dead, unreachable or without address) → re-point its replicas, spread over the other
+//! `rtrib del-node NODE ID|ADDR [--force]` and `rtrib forget NODE ID|ADDR [--force]`: read the
+//! cluster from NODE → find the target → refuse while it serves slots (and, without `--force`,
+//! del-node a node that is dead, unreachable or without address, forget one that is alive) → re-point its replicas, spread over the other
 //! masters → `CLUSTER FORGET` it on every other node, repeatedly, until none lists it →
 //! `CLUSTER RESET SOFT` on it when it answers → check. With `--plan-out FILE`, these steps are
 //! written to a plan file instead, and nothing is changed.
@@ -32,19 +32,22 @@ pub async fn run(context: &Context, args: &DelNodeArgs) -> Result<Exit> {
     let request = Removal {
         node: &args.node,
         target: &args.target,
-        force: args.force,
+        allow_dead: args.force,
+        allow_alive: true,
         wait_timeout: args.wait_timeout,
         plan_out: args.plan.plan_out.as_deref(),
     };
     remove(context, &request).await
 }
 
-/// Runs `forget`: `del-node --force`.
+/// Runs `forget`: `del-node --force` for a dead, unreachable or address-less node; a live one
+/// only with `--force`.
 pub async fn forget(context: &Context, args: &ForgetArgs) -> Result<Exit> {
     let request = Removal {
         node: &args.node,
         target: &args.target,
-        force: true,
+        allow_dead: true,
+        allow_alive: args.force,
         wait_timeout: args.wait_timeout,
         plan_out: args.plan.plan_out.as_deref(),
     };
@@ -58,19 +61,21 @@ struct Removal<'a> {
     /// The node to remove, as given.
     target: &'a str,
     /// Allow a dead, unreachable or address-less target.
-    force: bool,
+    allow_dead: bool,
+    /// Allow a live one (reachable, with an address, flagged `fail` by no node).
+    allow_alive: bool,
     /// The bound of every wait.
     wait_timeout: Duration,
     /// Write the plan there instead.
     plan_out: Option<&'a Path>,
 }
 
-/// Removes the node `target` names from the cluster of `node`; `force` allows a dead,
-/// unreachable or address-less one.
+/// Removes the node `target` names from the cluster of `node`, if it is dead or alive as the
+/// request allows.
 ///
-/// Exits 0 once no reachable node lists it any more, whatever the check that follows says:
-/// the check is printed for information (a cluster with other dead nodes is unhealthy, and
-/// forgetting them one by one must not stop a script at the first).
+/// Exits 0 once no reachable node lists it any more and the check that follows finds every
+/// slot served, none open and the views agreeing about their owners; other dead nodes are
+/// warnings (forgetting them one by one must not stop a script at the first).
 async fn remove(context: &Context, request: &Removal<'_>) -> Result<Exit> {
     let seed = context.resolve_node(request.node).await?;
     let reference = context.node_ref(request.target).await?;
@@ -90,10 +95,18 @@ async fn remove(context: &Context, request: &Removal<'_>) -> Result<Exit> {
     ))?;
     let alive = victim.is_reachable() && !victim.entry.flags.noaddr && !is_dead(&topology, victim);
     refuse_slot_owner(&topology, victim, alive)?;
-    if !alive && !request.force {
+    if !alive && !request.allow_dead {
         return Err(Error::Refused(format!(
             "node {id} ({}) is unreachable, failed or has no address: nothing was changed. \
              To make the cluster forget it anyway, run rtrib del-node --force (or rtrib forget)",
+            victim.endpoint
+        )));
+    }
+    if alive && !request.allow_alive {
+        return Err(Error::Refused(format!(
+            "node {id} ({}) is alive and healthy: forget is for dead nodes, and nothing was \
+             changed. To remove a live node, run rtrib del-node (it re-points its replicas and \
+             resets the node); rtrib forget --force does the same",
             victim.endpoint
         )));
     }
@@ -202,8 +215,8 @@ pub async fn carry_out(
         .map(|&(r, m)| json!({ "replica": members[r].id, "master": members[m].id }))
         .collect();
     let removed = NodeDocument::new(topology, victim);
-    // The check is informational (forgetting several dead nodes one after the other must not
-    // stop at the first); only views that do not come to agree make the exit status.
+    // Other dead nodes are warnings (forgetting several one after the other must not stop at
+    // the first); slots left in doubt or views that do not come to agree make the exit status.
     let concluded = conclude(context, seed, wait_timeout, |_| {
         json!({
             "outcome": "removed",
@@ -213,10 +226,7 @@ pub async fn carry_out(
         })
     })
     .await?;
-    Ok(match concluded.convergence {
-        Ok(_) => Exit::Ok,
-        Err(_) => Exit::Timeout,
-    })
+    Ok(concluded.exit())
 }
 
 /// Whether some reachable node flags the node `fail`: the majority agreed it is down.

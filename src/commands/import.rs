@@ -1,8 +1,9 @@
 //! `rtrib import NODE --from HOST:PORT`: resolve both → fetch the cluster and judge it (refuse
-//! when the check finds problems) → connect to the source (refuse a cluster node) → SCAN the
-//! source in batches; split each batch by destination master and run, on the source, one
-//! `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH…] KEYS k1 k2 …` per master, all
-//! masters at once, while the next SCAN is already on its way → summary → check.
+//! when a slot is in doubt; node-health warnings do not stop it) → connect to the source
+//! (refuse a cluster node) → SCAN the source in batches; split each batch by destination master
+//! and run, on the source, one `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH…] KEYS
+//! k1 k2 …` per master, all masters at once, while the next SCAN is already on its way →
+//! summary → check.
 //!
 //! redis-cli migrates one key per round trip and stops at the first error. Here:
 //! - Without `--replace`, each destination's share of a batch is first looked up on that
@@ -28,7 +29,8 @@ use redis::{Cmd, Pipeline, Value};
 use crate::cli::ImportArgs;
 use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::slots::{SLOT_COUNT, key_slot};
+use crate::cluster::slots::{SLOT_COUNT, SlotSet, key_slot};
+use crate::cluster::verdict::refusals;
 use crate::commands::check::{conclude, settle};
 use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
@@ -56,7 +58,8 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     settle(context, &seed).await;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
     let report = check(&fetched.topology, &CheckOptions::default());
-    if !report.is_healthy() {
+    let none = SlotSet::new();
+    if !refusals(&report, &none, &none).is_empty() {
         if !output.is_json() {
             output.text(|out, style| {
                 write_check_text(out, style, &fetched.topology, &report, false)
@@ -64,7 +67,8 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
         }
         return Err(Error::Refused(format!(
             "the cluster of {seed} does not pass the check (see `rtrib check {seed}`): every \
-             slot needs one reachable owner before keys can be imported; nothing was changed"
+             slot needs one reachable owner, and no slot may be open, before keys can be \
+             imported; nothing was changed"
         )));
     }
     let destinations = destinations(&fetched)?;
@@ -138,13 +142,19 @@ async fn connect_source(
         },
         tls,
     };
+    // The source's credentials are its own: a refusal names the --from-* options. A source
+    // with a password, given none, accepts the connection and refuses the first command.
+    let source_error = |error| match error {
+        NodeError::AuthFailed { node, detail } => Error::SourceAuthFailed { node, detail },
+        other => other.into(),
+    };
     let source = NodeClient::connect(from, &settings)
         .await
-        .map_err(|error| match error {
-            NodeError::AuthFailed { node, detail } => Error::SourceAuthFailed { node, detail },
-            other => other.into(),
-        })?;
-    let info: String = source.query(redis::cmd("INFO").arg("cluster")).await?;
+        .map_err(source_error)?;
+    let info: String = source
+        .query(redis::cmd("INFO").arg("cluster"))
+        .await
+        .map_err(source_error)?;
     if info_field(&info, "cluster_enabled") == Some("1") {
         return Err(Error::Refused(format!(
             "the source {from} is a cluster node (cluster_enabled:1); import reads a standalone \

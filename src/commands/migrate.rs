@@ -3,17 +3,19 @@
 //! choosing how slots move (the servers' atomic migration where every source and target has
 //! it, else key by key), moving them with a progress bar, and the report at the end.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::cli::MigrateArgs;
 use crate::cluster::atomic::{self as atomic_method, Method};
-use crate::cluster::check::{CheckOptions, Finding, Topology, check};
+use crate::cluster::check::{CheckOptions, Finding, NodeReport, Topology, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::migrate::{SlotMove, Unfinished, unfinished_moves};
 use crate::cluster::server::Server;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
+use crate::cluster::verdict::refusals;
 use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -41,86 +43,143 @@ impl Ready {
 }
 
 /// Reads the cluster from `seed`, once every node's view agrees (gossip of a previous change
-/// may still be in flight: see [`settle`]), and refuses it (printing the check) when it has
-/// problems other than slots left open by rtrib's own moves; nodes disagreeing only about
-/// those slots are fine too.
+/// may still be in flight: see [`settle`]), and refuses it (printing the check) over findings
+/// about the slots ([`refusals`]) — slots left open by rtrib's own moves and nodes disagreeing
+/// only about those are fine. Node-health findings (a replica flagging its peers `fail?`, a
+/// dead replica or slotless master) are only warnings.
 pub async fn prepare(context: &Context, seed: &Endpoint) -> Result<Ready> {
     settle(context, seed).await;
     let fetched = fetch_with_clients(seed, &context.connect, FetchOptions::default()).await?;
     let report = check(&fetched.topology, &CheckOptions::default());
     let (unfinished, foreign) = unfinished_moves(&fetched.topology);
     let ours: SlotSet = unfinished.iter().map(|u| u.slot_move.slot).collect();
-    let blocking = |finding: &&Finding| match finding {
-        Finding::Migrating { .. } | Finding::Importing { .. } | Finding::OpenSlots { .. } => {
-            !foreign.is_empty()
-        }
-        // Waited for by `resume`.
-        Finding::SlotMigrationInFlight { .. } => false,
-        Finding::SlotsDisagree { ranges } => ranges
-            .iter()
-            .any(|range| !range.slots.difference(&ours).is_empty()),
-        other => other.is_problem(),
-    };
-    if !report.findings.iter().any(|f| blocking(&f)) {
+    let topology = &fetched.topology;
+    let refused = refusals(&report, &ours, &foreign);
+    if refused.is_empty() {
         return Ok(Ready {
             fetched,
             unfinished,
         });
     }
+    let mut reasons: Vec<String> = Vec::new();
+    for finding in refused {
+        let reason = match finding {
+            Finding::SlotsDisagree { .. } => "the nodes don't agree about slot owners".to_string(),
+            Finding::Migrating { .. } | Finding::Importing { .. } | Finding::OpenSlots { .. } => {
+                format!("slots {foreign} are open, and not by an interrupted rtrib move")
+            }
+            Finding::UncoveredSlots { slots } => format!("slots {slots} are not covered"),
+            Finding::Unreachable { node, .. } => format!(
+                "master {} is unreachable",
+                topology
+                    .endpoint_of(node)
+                    .map_or_else(|| node.to_string(), ToString::to_string)
+            ),
+            other => other.kind().replace('_', " "),
+        };
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
     let output = &context.output;
     if !output.is_json() {
-        let topology = &fetched.topology;
         output.text(|out, style| write_check_text(out, style, topology, &report, false))?;
     }
-    let open = match foreign.is_empty() {
-        true => String::new(),
-        false => format!(
-            " (slots {foreign} are open, and not by an interrupted rtrib move: see rtrib check)"
-        ),
-    };
     Err(Error::Refused(format!(
-        "the cluster has problems{open} (see the check above); nothing was changed"
+        "the cluster has problems: {} (see the check above); nothing was changed",
+        reasons.join("; ")
     )))
 }
 
-/// The IDs of the masters `names` give (ID, ID prefix or address each) for `option`. A name
-/// of no node or of a replica is refused in redis-cli's words: `--weight`'s "No such master
-/// node", the others' "is not known or not a master".
+/// The IDs of the masters `names` give (ID, ID prefix or address each) for `--to` or
+/// `--from`. A name of no node, of a replica or of an unreachable master (which redis-cli does
+/// not load) is refused in redis-cli's words: "is not known or not a master".
 pub async fn master_ids(
     context: &Context,
     topology: &Topology,
     names: &[String],
     option: &str,
 ) -> Result<Vec<NodeId>> {
-    let refusal = |name: &str, why: String| {
-        let words = match option {
-            "--weight" => format!("No such master node {name}"),
-            _ => format!("The specified node ({name}) is not known or not a master"),
-        };
-        Error::Usage(format!("{option} {name}: {words}: {why}"))
-    };
     let mut ids = Vec::with_capacity(names.len());
     for name in names {
-        let node = match topology.find(&context.node_ref(name).await?) {
-            Err(LookupError::NotFound { .. }) => {
-                return Err(refusal(
-                    name,
-                    "no node of the cluster has this ID, ID prefix or address (rtrib check \
-                     lists them)"
-                        .to_string(),
-                ));
-            }
-            found => found?,
+        let node = named_node(context, topology, name, option).await?;
+        let unfit = match (node.entry.is_master(), node.is_reachable()) {
+            (true, true) => None,
+            (false, _) => Some("is a replica"),
+            (true, false) => Some("is unreachable"),
         };
-        if !node.entry.is_master() {
-            return Err(refusal(
+        if let Some(why) = unfit {
+            return Err(not_a_master(
+                option,
                 name,
-                format!("node {} ({}) is a replica", node.id(), node.endpoint),
+                format!("node {} ({}) {why}", node.id(), node.endpoint),
             ));
         }
         ids.push(node.id().clone());
     }
     Ok(ids)
+}
+
+/// The masters `--weight` names, with their weights. As with redis-cli, which looks the names
+/// up among all nodes, a weight on a replica (a master drained a moment ago turns into one)
+/// takes no part: a `[WARNING]` line says so and the rebalance goes on. A name of no node is refused
+/// in redis-cli's words, "No such master node".
+pub async fn master_weights(
+    context: &Context,
+    topology: &Topology,
+    weights: &[(String, f64)],
+) -> Result<HashMap<NodeId, f64>> {
+    let mut masters = HashMap::with_capacity(weights.len());
+    for (name, weight) in weights {
+        let node = named_node(context, topology, name, "--weight").await?;
+        if node.entry.is_master() {
+            masters.insert(node.id().clone(), *weight);
+            continue;
+        }
+        let warning = format!(
+            "--weight {name}={weight}: node {} ({}) is a replica, not a master: its weight \
+             takes no part in the rebalance",
+            node.id(),
+            node.endpoint
+        );
+        // On stdout, as redis-cli's warnings: a script's `exec` fails on any stderr output.
+        match context.output.is_json() {
+            true => tracing::warn!("{warning}"),
+            false => context
+                .output
+                .line(&context.output.style().warn(&warning))?,
+        }
+    }
+    Ok(masters)
+}
+
+/// The node `name` gives (ID, ID prefix or address) for `option`, or the refusal for a name of
+/// no node.
+async fn named_node<'t>(
+    context: &Context,
+    topology: &'t Topology,
+    name: &str,
+    option: &str,
+) -> Result<&'t NodeReport> {
+    match topology.find(&context.node_ref(name).await?) {
+        Err(LookupError::NotFound { .. }) => Err(not_a_master(
+            option,
+            name,
+            "no node of the cluster has this ID, ID prefix or address (rtrib check lists them)"
+                .to_string(),
+        )),
+        found => Ok(found?),
+    }
+}
+
+/// The refusal of `name` given to `option`, in redis-cli's words: `--weight`'s "No such master
+/// node", the others' "is not known or not a master".
+fn not_a_master(option: &str, name: &str, why: String) -> Error {
+    let words = match option {
+        "--weight" => format!("No such master node {name}"),
+        _ => format!("The specified node ({name}) is not known or not a master"),
+    };
+    Error::Usage(format!("{option} {name}: {words}: {why}"))
 }
 
 /// Where a reshard or rebalance stands once what an interrupted run left open is finished.

@@ -4,8 +4,6 @@
 //! redis-cli's weighted algorithm, or by what the slots hold (read from every master) with the
 //! partition planner → print → (save the plan, or) confirm → move → check.
 
-use std::collections::HashMap;
-
 use crate::cli::RebalanceArgs;
 use crate::cluster::balance::balance_plan;
 use crate::cluster::check::Topology;
@@ -14,7 +12,8 @@ use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_
 use crate::cluster::plan::{Precondition, Steps};
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Ready, Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume, read_for_plan,
+    Ready, Resumed, finish, master_weights, move_slots, print_plan_only, read_and_resume,
+    read_for_plan,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -39,13 +38,8 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
         },
     };
     let topology = ready.topology();
-    let names: Vec<String> = args.weight.iter().map(|(name, _)| name.clone()).collect();
-    let ids = master_ids(context, topology, &names, "--weight").await?;
     let options = RebalanceOptions {
-        weights: ids
-            .into_iter()
-            .zip(args.weight.iter().map(|(_, weight)| *weight))
-            .collect::<HashMap<_, _>>(),
+        weights: master_weights(context, topology, &args.weight).await?,
         use_empty_masters: args.use_empty_masters,
         threshold: args.threshold,
     };

@@ -281,10 +281,21 @@ impl NodeClient {
             .set_connection_timeout(Some(settings.connect_timeout))
             .set_response_timeout(Some(settings.command_timeout))
             .set_dns_resolver(PinnedAddress(endpoint.addr));
-        let connection = client
+        let connection = match client
             .get_multiplexed_async_connection_with_config(&config)
             .await
-            .map_err(fail)?;
+        {
+            Ok(connection) => connection,
+            Err(error) => {
+                let mut failure = fail(error);
+                if let NodeError::AuthFailed { detail, .. } = &mut failure
+                    && let Some(words) = auth_refusal(endpoint, settings).await
+                {
+                    *detail = words;
+                }
+                return Err(failure);
+            }
+        };
         tracing::debug!(node = %endpoint, "connected");
         Ok(Self {
             endpoint: endpoint.clone(),
@@ -375,6 +386,37 @@ impl NodeClient {
     }
 }
 
+/// The server's own words for refusing the credentials of `settings` (`WRONGPASS invalid
+/// username-password pair...`, `ERR AUTH <password> called without any password configured
+/// for the default user...`), which redis-rs replaces with its own: asked again with `AUTH` sent
+/// by hand on a connection made without credentials. `None` when that goes otherwise.
+async fn auth_refusal(endpoint: &Endpoint, settings: &ConnectSettings) -> Option<String> {
+    let pass = settings.pass.as_ref()?;
+    let anonymous = ConnectSettings {
+        user: None,
+        pass: None,
+        ..settings.clone()
+    };
+    let client = Box::pin(NodeClient::connect(endpoint, &anonymous))
+        .await
+        .ok()?;
+    let mut auth = redis::cmd("AUTH");
+    if let Some(user) = &settings.user {
+        auth.arg(user);
+    }
+    auth.arg(pass);
+    let refusal = auth
+        .query_async::<()>(&mut client.connection.clone())
+        .await
+        .err()?;
+    let words = [refusal.code(), refusal.detail()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!words.is_empty()).then_some(words)
+}
+
 /// A pipeline's error carries one server error per failed command; the first one (and its
 /// command's position) says what went wrong. Other errors are returned as they are.
 fn first_failure(error: RedisError) -> (usize, RedisError) {
@@ -388,12 +430,13 @@ fn first_failure(error: RedisError) -> (usize, RedisError) {
     }
 }
 
-/// The command's name and subcommand (`CLUSTER NODES`), for messages.
+/// The command's first two words as they were given (`CLUSTER NODES`, `GET someKey:abc`),
+/// for messages.
 fn command_name(cmd: &Cmd) -> String {
     cmd.args_iter()
         .take(2)
         .filter_map(|arg| match arg {
-            redis::Arg::Simple(bytes) => Some(String::from_utf8_lossy(bytes).to_uppercase()),
+            redis::Arg::Simple(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
             _ => None,
         })
         .collect::<Vec<_>>()

@@ -118,7 +118,8 @@ impl ClusterLoad {
 pub async fn read_load(fetched: &Fetched, request: LoadRequest) -> ClusterLoad {
     let started = Instant::now();
     let topology = &fetched.topology;
-    let readings = join_all(topology.masters().map(|master| async move {
+    let reachable = topology.masters().filter(|master| master.is_reachable());
+    let readings = join_all(reachable.map(|master| async move {
         let reading = match fetched.clients.get(master.id()) {
             Some(client) => read_master(client, master, request).await,
             None => Err(NodeError::Protocol {

@@ -716,12 +716,19 @@ impl Nodes {
     /// master's slots and every replica's master, and reports `cluster_state:ok`. Panics with
     /// every node's view and log after 30 s.
     pub fn form(&self, masters: usize) -> Formed {
+        self.form_with(&slot_ranges(masters))
+    }
+
+    /// [`Self::form`] with the masters' slot ranges given: one range `(first, last)` per master,
+    /// the first nodes in order (e.g. the Valkey tests' layout: slot 0 alone on the last master).
+    pub fn form_with(&self, slots: &[(u16, u16)]) -> Formed {
+        let masters = slots.len();
         assert!(
             (1..=self.len()).contains(&masters),
             "{masters} masters out of {} nodes",
             self.len()
         );
-        let slots = slot_ranges(masters);
+        let slots = slots.to_vec();
         let formed = Formed {
             masters: (0..masters).collect(),
             replicas: (masters..self.len())
@@ -800,9 +807,13 @@ impl Nodes {
             .iter()
             .zip(&formed.slots)
             .all(|(&m, &(a, b))| {
+                let range = match a == b {
+                    true => a.to_string(),
+                    false => format!("{a}-{b}"),
+                };
                 by_id
                     .get(ids[m].as_str())
-                    .is_some_and(|l| l.slots == [format!("{a}-{b}")])
+                    .is_some_and(|l| l.slots == [range])
             });
         let replicas_agree = formed.replicas.iter().all(|&(r, m)| {
             by_id
