@@ -42,6 +42,23 @@ pub(crate) fn expect(code: i32, args: &[&str]) -> String {
     stdout
 }
 
+/// `reshard A --from <a's ID> --to <c's ID> --slots N --yes`: move N slots from a to c.
+pub(crate) fn reshard_line(a: &RedisNode, c: &RedisNode, slots: &str) -> Vec<String> {
+    [
+        "reshard",
+        &a.addr(),
+        "--from",
+        &a.id(),
+        "--to",
+        &c.id(),
+        "--slots",
+        slots,
+        "--yes",
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
 /// A formed cluster of `masters` masters holding `keys` keys.
 pub(crate) fn cluster(masters: usize, keys: usize) -> Nodes {
     let nodes = Nodes::on_ports(masters);

@@ -154,6 +154,12 @@ pub async fn read_and_resume(
         other => other,
     };
     let ready = prepare(context, seed).await.map_err(problems)?;
+    if !ready.unfinished.is_empty() {
+        // Finishing them is a change: a run `--migration atomic` refuses (the sources and
+        // targets are not known yet, so any master lacking it) is refused before it.
+        let masters = ready.topology().masters().map(|master| master.id());
+        method_of(ready.topology(), masters, args)?;
+    }
     let Some(report) = resume(context, &ready, args).await? else {
         return Ok(Resumed::Ready(ready, None));
     };
@@ -237,10 +243,21 @@ async fn resume(
     Ok(Some(finished))
 }
 
-/// The method that moves `moves` on `topology` as `args` ask; refused (nothing changed) when
-/// `--migration atomic` cannot be had.
-fn method_for(topology: &Topology, moves: &[SlotMove], args: &MigrateArgs) -> Result<Method> {
-    let mut ids: Vec<&NodeId> = moves.iter().flat_map(|m| [&m.from, &m.to]).collect();
+/// The method that moves `moves` as `args` ask; refused (nothing changed) when `--migration
+/// atomic` cannot be had. Chosen before anything is changed: before the confirmation, the
+/// reshard's journal and the first move.
+pub fn method_for(topology: &Topology, moves: &[SlotMove], args: &MigrateArgs) -> Result<Method> {
+    let ends = moves.iter().flat_map(|m| [&m.from, &m.to]);
+    method_of(topology, ends, args)
+}
+
+/// The method of a run whose sources and targets are `ids`.
+fn method_of<'a>(
+    topology: &Topology,
+    ids: impl Iterator<Item = &'a NodeId>,
+    args: &MigrateArgs,
+) -> Result<Method> {
+    let mut ids: Vec<&NodeId> = ids.collect();
     ids.sort();
     ids.dedup();
     let ends: Vec<(String, Option<Server>)> = ids
@@ -255,18 +272,18 @@ fn method_for(topology: &Topology, moves: &[SlotMove], args: &MigrateArgs) -> Re
         .map_err(|why| Error::Refused(format!("{why}; nothing was changed")))
 }
 
-/// Moves `moves` (already in the order to start them) with the method `args` ask for:
+/// Moves `moves` (already in the order to start them) with `method` (from [`method_for`]):
 /// atomic migration, or key by key.
 pub async fn move_slots(
     context: &Context,
     ready: &Ready,
     moves: &[SlotMove],
+    method: Method,
     args: &MigrateArgs,
 ) -> Result<MigrationReport> {
     if moves.is_empty() {
         return Ok(MigrationReport::default());
     }
-    let method = method_for(ready.topology(), moves, args)?;
     if method == Method::Atomic {
         context.output.step(
             "Moving the slots with atomic slot migration: the servers move whole slots \

@@ -14,7 +14,8 @@ use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_
 use crate::cluster::plan::{Precondition, Steps};
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Ready, Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume, read_for_plan,
+    Ready, Resumed, finish, master_ids, method_for, move_slots, print_plan_only, read_and_resume,
+    read_for_plan,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -82,6 +83,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     if !output.is_json() {
         output.text(|out, _| write_moves_text(out, topology, &decision.moves))?;
     }
+    let method = method_for(topology, &decision.moves, &args.migrate)?;
     if args.simulate {
         return print_plan_only(context, &decision.moves, balance);
     }
@@ -90,7 +92,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
         return Err(Error::Declined);
     }
     let moves = interleave(decision.moves.clone());
-    let mut report = move_slots(context, &ready, &moves, &args.migrate).await?;
+    let mut report = move_slots(context, &ready, &moves, method, &args.migrate).await?;
     if let Some(earlier) = resumed {
         report.absorb(earlier);
     }

@@ -139,6 +139,11 @@ pub struct MigrationReport {
 }
 
 impl MigrationReport {
+    /// Whether every slot asked for moved: no failure, none left unstarted, no Ctrl-C.
+    pub fn is_complete(&self) -> bool {
+        self.failures.is_empty() && self.skipped == 0 && !self.interrupted
+    }
+
     /// Adds what an earlier migration of the same run did.
     pub fn absorb(&mut self, earlier: MigrationReport) {
         self.moved.splice(0..0, earlier.moved);
