@@ -40,6 +40,7 @@ pub fn run() -> ExitCode {
         }
     };
     init_logging(&cli.global);
+    net::notice::set_quiet(cli.global.quiet);
     // rustls needs one process-wide crypto provider; ring is the one compiled in.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_current_thread()

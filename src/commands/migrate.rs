@@ -214,9 +214,10 @@ async fn resume(
             running.len(),
             slots_word(slots)
         ))?;
-        let progress = Progress::new(slots);
-        let mut waited = atomic::follow_running(&ready.fetched, &running, &progress).await;
-        progress.finish();
+        let progress = Progress::slots(slots);
+        let mut waited = progress
+            .during(atomic::follow_running(&ready.fetched, &running, &progress))
+            .await;
         waited.method = Some(Method::Atomic);
         report = Some(waited);
     }
@@ -289,10 +290,10 @@ pub async fn move_slots(
             "Moving the slots with atomic slot migration: the servers move whole slots \
              (CLUSTER MIGRATESLOTS)",
         )?;
-        let progress = Progress::new(moves.len());
-        let report = atomic::execute(&ready.fetched, moves, &progress).await;
-        progress.finish();
-        let mut report = report?;
+        let progress = Progress::slots(moves.len());
+        let mut report = progress
+            .during(atomic::execute(&ready.fetched, moves, &progress))
+            .await?;
         report.method = Some(Method::Atomic);
         return Ok(report);
     }
@@ -323,10 +324,16 @@ pub async fn run_jobs(
         replace: args.replace,
         parallel: args.parallel as usize,
     };
-    let progress = Progress::new(jobs.len());
-    let report = execute(fetched, &context.connect, jobs, &settings, &progress).await;
-    progress.finish();
-    let mut report = report?;
+    let progress = Progress::slots(jobs.len());
+    let mut report = progress
+        .during(execute(
+            fetched,
+            &context.connect,
+            jobs,
+            &settings,
+            &progress,
+        ))
+        .await?;
     report.method = Some(Method::Keys);
     Ok(report)
 }

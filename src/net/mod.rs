@@ -10,6 +10,7 @@ pub mod fetch;
 pub mod form;
 pub mod load;
 pub mod migrate;
+pub mod notice;
 pub mod resolve;
 pub mod stats;
 

@@ -1,21 +1,19 @@
-//! What `reshard` and `rebalance` print: the plan, a progress bar while slots move (on stderr,
-//! only when it is a terminal), and the JSON document.
+//! What `reshard` and `rebalance` print: the plan, the summary and the JSON document (their
+//! progress on stderr is `output::progress`).
 
-use std::cell::Cell;
-use std::io::{self, IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::io::{self, Write};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use super::Style;
 use super::balance::BalanceDocument;
+use super::progress::keys_per_second;
 use crate::cluster::atomic::Method;
 use crate::cluster::check::Topology;
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
-use crate::net::migrate::{MigrationReport, Observer};
+use crate::net::migrate::MigrationReport;
 
 /// Writes the moves grouped by (source, destination), in the order the pairs first appear:
 /// `Moving 1365 slots (0-1364) from <id> (addr) to <id> (addr)`.
@@ -116,10 +114,6 @@ pub fn write_summary_text(
     Ok(())
 }
 
-fn keys_per_second(keys: u64, elapsed: Duration) -> f64 {
-    keys as f64 / elapsed.as_secs_f64().max(0.001)
-}
-
 /// `reshard` / `rebalance` with `-o json`.
 #[derive(Debug, Serialize)]
 pub struct MigrateDocument<'a> {
@@ -173,53 +167,5 @@ impl<'a> MigrateDocument<'a> {
                 .collect(),
             balance: None,
         }
-    }
-}
-
-/// A progress bar on stderr (slots done / total, keys moved, keys/s, ETA), drawn only when
-/// stderr is a terminal.
-pub struct Progress {
-    bar: ProgressBar,
-    keys: Cell<u64>,
-    started: Instant,
-}
-
-impl Progress {
-    /// A bar for `slots` slot moves.
-    pub fn new(slots: usize) -> Self {
-        let bar = if io::stderr().is_terminal() {
-            ProgressBar::with_draw_target(Some(slots as u64), ProgressDrawTarget::stderr())
-        } else {
-            ProgressBar::hidden()
-        };
-        if let Ok(style) = ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:30}] {pos}/{len} slots, {msg}, ETA {eta}",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        Self {
-            bar,
-            keys: Cell::new(0),
-            started: Instant::now(),
-        }
-    }
-
-    /// Removes the bar.
-    pub fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
-}
-
-impl Observer for Progress {
-    fn keys_moved(&self, count: u64) {
-        let keys = self.keys.get() + count;
-        self.keys.set(keys);
-        let rate = keys_per_second(keys, self.started.elapsed());
-        self.bar
-            .set_message(format!("{keys} keys, {rate:.0} keys/s"));
-    }
-
-    fn slot_moved(&self) {
-        self.bar.inc(1);
     }
 }
