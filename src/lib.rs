@@ -52,7 +52,11 @@ pub fn run() -> ExitCode {
     };
     let result = runtime.block_on(async {
         let context = Context::new(&cli.global)?;
-        commands::dispatch(&context, &cli.command).await
+        tokio::select! {
+            biased;
+            result = commands::dispatch(&context, &cli.command) => result,
+            () = net::interrupt::uncaught() => Err(Error::Interrupted),
+        }
     });
     match result {
         Ok(exit) => exit.into(),

@@ -1,17 +1,20 @@
 //! What long commands say while they run, on stderr: progress lines when stderr is not a
 //! terminal (a Job's log), none with `-q`; a wait for a name that does not resolve announced
-//! as it begins.
+//! as it begins; and Ctrl-C during a per-key reshard, which finishes the slots in flight,
+//! says what moved and leaves the rest to a re-run (exit 130), on every server.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde_json::Value as Json;
 
 use crate::converge::agreed_slot_counts;
-use crate::migrate::{reshard_line, run};
-use crate::support::cluster::{Nodes, NodesConfig};
+use crate::migrate::{STATE, expect, reshard_line, run, slot_counts};
+use crate::support::cluster::{Layout, Nodes, NodesConfig, wait_until};
 use crate::support::pods::Pods;
 use crate::support::rtrib;
+use crate::support::servers::on_every_server;
 
 /// `count` keys with values.
 fn pairs(count: usize) -> Vec<(String, String)> {
@@ -166,4 +169,71 @@ fn a_name_that_does_not_resolve_yet_is_announced_at_once() {
         "{rest}"
     );
     assert!(stdout.contains("[OK] All 16384 slots covered."), "{stdout}");
+}
+
+on_every_server! {
+    /// Ctrl-C during a per-key reshard of many slots: no new slot starts, the slots in flight
+    /// finish, the report says how many moved and that a re-run moves the rest (exit 130); no
+    /// slot is left open on any node and no key is lost. The re-run resumes exactly the rest.
+    fn ctrl_c_during_a_per_key_reshard_leaves_no_slot_open(server) {
+        const KEYS: usize = 20000;
+        const SLOTS: usize = 2000;
+        let nodes = Nodes::start(NodesConfig::on(server, 3, Layout::Ports));
+        nodes.form(3);
+        let pairs = pairs(KEYS);
+        nodes.set_keys(&pairs);
+        let (a, c) = (&nodes[0], &nodes[2]);
+        let before = agreed_slot_counts(&nodes)[&c.id()];
+        // One slot at a time, so that thousands are still to go when Ctrl-C comes.
+        let mut args = reshard_line(a, c, &SLOTS.to_string());
+        args.extend(["--migration", "keys", "--parallel", "1", "--pipeline", "10"].map(str::to_string));
+        let child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
+            .env("XDG_STATE_HOME", STATE)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let moving = wait_until(Duration::from_secs(30), || {
+            slot_counts(c).0.get(&c.id()).is_some_and(|&n| n > before)
+        });
+        assert!(moving, "no slot reached {}", c.addr());
+        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        let output = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{stdout}\n{stderr}");
+        assert!(stderr.contains("interrupted: no new slot starts"), "{stderr}");
+        let report = stdout
+            .lines()
+            .find_map(|line| line.strip_prefix("[WARNING] Interrupted (Ctrl-C): "))
+            .unwrap_or_else(|| panic!("{stdout}"));
+        let moved: usize = report.split(' ').next().unwrap().parse().unwrap();
+        assert!(
+            report.contains(&format!("{} not started; no slot is left open", SLOTS - moved)),
+            "{report}"
+        );
+        for node in &nodes {
+            assert!(!slot_counts(node).1, "{} has an open slot", node.addr());
+        }
+        assert_eq!(agreed_slot_counts(&nodes)[&c.id()], before + moved);
+        nodes.assert_values(&pairs);
+        assert_eq!(nodes.key_count(), KEYS);
+
+        // The re-run need not go one slot at a time: the journal holds the request, not how.
+        let args = reshard_line(a, c, &SLOTS.to_string());
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.extend(["--migration", "keys"]);
+        let out = expect(0, &args);
+        assert!(
+            out.contains(&format!(
+                "Resuming an interrupted reshard: {} of its {SLOTS} slots left",
+                SLOTS - moved
+            )),
+            "{out}"
+        );
+        assert_eq!(agreed_slot_counts(&nodes)[&c.id()], before + SLOTS);
+        nodes.assert_values(&pairs);
+        assert_eq!(nodes.key_count(), KEYS);
+    }
 }

@@ -70,16 +70,7 @@ pub fn write_summary_text(
         ))
     )?;
     if report.interrupted {
-        writeln!(
-            out,
-            "{}",
-            style.warn(&format!(
-                "Interrupted: the servers' migrations were cancelled; {} slots moved, {} did \
-                 not (they stay with their source, no key lost). Re-run the command to finish",
-                report.moved.len(),
-                report.failures.len()
-            ))
-        )?;
+        writeln!(out, "{}", style.warn(&interrupted_text(report)))?;
     }
     let mut failed: Vec<(&NodeId, &NodeId, &str, SlotSet)> = Vec::new();
     for failure in &report.failures {
@@ -101,7 +92,7 @@ pub fn write_summary_text(
         };
         writeln!(out, "{}", style.err(&format!("{what} not moved: {reason}")))?;
     }
-    if report.skipped > 0 {
+    if report.skipped > 0 && !report.interrupted {
         writeln!(
             out,
             "{}",
@@ -112,6 +103,30 @@ pub fn write_summary_text(
         )?;
     }
     Ok(())
+}
+
+/// What a Ctrl-C left: the servers' jobs cancelled (atomic), or the slots in flight finished
+/// (per key; after a second Ctrl-C, left open), and how to finish.
+fn interrupted_text(report: &MigrationReport) -> String {
+    let moved = report.moved.len();
+    let open = report.failures.len();
+    if report.method == Some(Method::Atomic) {
+        return format!(
+            "Interrupted: the servers' migrations were cancelled; {moved} slots moved, {open} did \
+             not (they stay with their source, no key lost). Re-run the command to finish"
+        );
+    }
+    let not_started = report.skipped;
+    match open {
+        0 => format!(
+            "Interrupted (Ctrl-C): {moved} slots moved, {not_started} not started; no slot is \
+             left open. Re-run the command to move the rest"
+        ),
+        _ => format!(
+            "Interrupted (Ctrl-C): {moved} slots moved, {open} not moved and possibly left open \
+             (below; no key lost), {not_started} not started. Re-run the command to finish them"
+        ),
+    }
 }
 
 /// `reshard` / `rebalance` with `-o json`.
@@ -126,6 +141,8 @@ pub struct MigrateDocument<'a> {
     pub moves: &'a [SlotMove],
     /// Slots moved.
     pub slots_moved: usize,
+    /// Slots not started: after a failure or a Ctrl-C (a re-run moves them).
+    pub slots_not_started: usize,
     /// Keys moved.
     pub keys_moved: u64,
     /// Time spent moving.
@@ -155,6 +172,7 @@ impl<'a> MigrateDocument<'a> {
             method: report.method,
             moves,
             slots_moved: report.moved.len(),
+            slots_not_started: report.skipped,
             keys_moved: report.keys,
             seconds: (report.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
             failures: report
