@@ -136,24 +136,49 @@ pub enum Resumed {
 }
 
 /// Reads the cluster from `seed`, finishes the moves an interrupted run left open, and reads it
-/// again when it did. A cluster with problems is refused in redis-cli's words for `activity`
-/// ("Please fix your cluster problems before resharding").
+/// again when it did: [`read_to_move`], then [`resume_open`].
 pub async fn read_and_resume(
     context: &Context,
     seed: &Endpoint,
     args: &MigrateArgs,
     activity: &str,
 ) -> Result<Resumed> {
+    let ready = read_to_move(context, seed, activity).await?;
+    resume_open(context, seed, ready, args, activity).await
+}
+
+/// Reads the cluster from `seed` to move slots, changing nothing: a cluster with problems is
+/// refused in redis-cli's words for `activity` ("Please fix your cluster problems before
+/// resharding"). The request is checked against this reading before [`resume_open`] changes
+/// anything.
+pub async fn read_to_move(context: &Context, seed: &Endpoint, activity: &str) -> Result<Ready> {
     context
         .output
         .step(&format!("Reading the cluster from {seed}"))?;
-    let problems = |error| match error {
+    prepare(context, seed)
+        .await
+        .map_err(|error| problems(error, activity))
+}
+
+/// `prepare`'s refusal in redis-cli's words for `activity`.
+fn problems(error: Error, activity: &str) -> Error {
+    match error {
         Error::Refused(reason) => Error::Refused(format!(
             "Please fix your cluster problems before {activity}: {reason}"
         )),
         other => other,
-    };
-    let ready = prepare(context, seed).await.map_err(problems)?;
+    }
+}
+
+/// Finishes the moves an interrupted run left open in `ready` (none: `ready` as it is), and
+/// reads the cluster again when it did.
+pub async fn resume_open(
+    context: &Context,
+    seed: &Endpoint,
+    ready: Ready,
+    args: &MigrateArgs,
+    activity: &str,
+) -> Result<Resumed> {
     if !ready.unfinished.is_empty() {
         // Finishing them is a change: a run `--migration atomic` refuses (the sources and
         // targets are not known yet, so any master lacking it) is refused before it.
@@ -168,24 +193,16 @@ pub async fn read_and_resume(
             finish(context, seed, args, "failed", &report, None).await?,
         ));
     }
-    Ok(Resumed::Ready(
-        prepare(context, seed).await.map_err(problems)?,
-        Some(report),
-    ))
+    let ready = prepare(context, seed)
+        .await
+        .map_err(|error| problems(error, activity))?;
+    Ok(Resumed::Ready(ready, Some(report)))
 }
 
 /// Reads the cluster from `seed` to plan on it without changing it (`--plan-out`): refused
 /// while an interrupted run has left slots open, as finishing them is a change.
 pub async fn read_for_plan(context: &Context, seed: &Endpoint, activity: &str) -> Result<Ready> {
-    context
-        .output
-        .step(&format!("Reading the cluster from {seed}"))?;
-    let ready = prepare(context, seed).await.map_err(|error| match error {
-        Error::Refused(reason) => Error::Refused(format!(
-            "Please fix your cluster problems before {activity}: {reason}"
-        )),
-        other => other,
-    })?;
+    let ready = read_to_move(context, seed, activity).await?;
     if !ready.unfinished.is_empty() {
         let open: SlotSet = ready.unfinished.iter().map(|u| u.slot_move.slot).collect();
         return Err(Error::Refused(format!(

@@ -14,8 +14,8 @@ use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_
 use crate::cluster::plan::{Precondition, Steps};
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Ready, Resumed, finish, master_ids, method_for, move_slots, print_plan_only, read_and_resume,
-    read_for_plan,
+    Ready, Resumed, finish, master_ids, method_for, move_slots, print_plan_only, read_for_plan,
+    read_to_move, resume_open,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -32,16 +32,21 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
     let plan_out = args.plan.plan_out.as_deref();
+    let read = match plan_out {
+        Some(_) => read_for_plan(context, &seed, "rebalancing").await?,
+        None => read_to_move(context, &seed, "rebalancing").await?,
+    };
+    // The weights are checked before open slots are finished: a refusal changes nothing.
+    let names: Vec<String> = args.weight.iter().map(|(name, _)| name.clone()).collect();
+    let ids = master_ids(context, read.topology(), &names, "--weight").await?;
     let (ready, resumed) = match plan_out {
-        Some(_) => (read_for_plan(context, &seed, "rebalancing").await?, None),
-        None => match read_and_resume(context, &seed, &args.migrate, "rebalancing").await? {
+        Some(_) => (read, None),
+        None => match resume_open(context, &seed, read, &args.migrate, "rebalancing").await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
         },
     };
     let topology = ready.topology();
-    let names: Vec<String> = args.weight.iter().map(|(name, _)| name.clone()).collect();
-    let ids = master_ids(context, topology, &names, "--weight").await?;
     let options = RebalanceOptions {
         weights: ids
             .into_iter()

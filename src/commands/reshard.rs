@@ -1,5 +1,6 @@
 //! `rtrib reshard NODE --from ID,...|all --to ID --slots N`: read the cluster → refuse one with
-//! problems → finish the moves an interrupted run left open → the rest of an interrupted
+//! problems, or a `--from`/`--to` that names no master → finish the moves an interrupted run
+//! left open → the rest of an interrupted
 //! reshard of the same request (from its journal), else a new plan of exactly N slots in
 //! redis-cli's proportions → print the plan → choose how the slots move (refuse a `--migration
 //! atomic` the nodes cannot do) → confirm → journal it → move → check.
@@ -23,8 +24,8 @@ use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::topology::NodeId;
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Resumed, finish, master_ids, method_for, move_slots, print_plan_only, read_and_resume,
-    read_for_plan, slots_word,
+    Resumed, finish, master_ids, method_for, move_slots, print_plan_only, read_for_plan,
+    read_to_move, resume_open, slots_word,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -37,19 +38,30 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
     let plan_out = args.plan.plan_out.as_deref();
+    let read = match plan_out {
+        Some(_) => read_for_plan(context, &seed, "resharding").await?,
+        None => read_to_move(context, &seed, "resharding").await?,
+    };
+    // The request is checked before open slots are finished: a refusal changes nothing.
+    let to = master_ids(
+        context,
+        read.topology(),
+        std::slice::from_ref(&args.to),
+        "--to",
+    )
+    .await?;
+    let from = match args.from.as_slice() {
+        [all] if all == "all" => Vec::new(),
+        names => master_ids(context, read.topology(), names, "--from").await?,
+    };
     let (ready, resumed) = match plan_out {
-        Some(_) => (read_for_plan(context, &seed, "resharding").await?, None),
-        None => match read_and_resume(context, &seed, &args.migrate, "resharding").await? {
+        Some(_) => (read, None),
+        None => match resume_open(context, &seed, read, &args.migrate, "resharding").await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
         },
     };
     let topology = ready.topology();
-    let to = master_ids(context, topology, std::slice::from_ref(&args.to), "--to").await?;
-    let from = match args.from.as_slice() {
-        [all] if all == "all" => Vec::new(),
-        names => master_ids(context, topology, names, "--from").await?,
-    };
     let request = Request {
         to: to[0].clone(),
         from,
