@@ -1160,6 +1160,11 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, help_heading = OUTPUT, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// No progress on stderr: neither the bar (on a terminal) nor the progress lines (without
+    /// one), nor the notices of what rtrib waits for. Errors and warnings still show.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
     /// Answer yes to the confirmation of create, reshard, rebalance and fix (also
     /// REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask.
     #[arg(

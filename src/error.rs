@@ -68,6 +68,12 @@ pub enum Error {
     /// The user answered no; nothing was changed.
     #[error("aborted: nothing was changed")]
     Declined,
+    /// Ctrl-C ended the command outside a slot migration (which reports what it did itself).
+    #[error(
+        "interrupted (Ctrl-C); what was done so far stays done: see rtrib check for where the \
+         cluster stands"
+    )]
+    Interrupted,
     /// Writing the output failed (a closed pipe is not reported).
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
@@ -92,6 +98,7 @@ impl Error {
             Error::Foreign(_) => Exit::ForeignCluster,
             Error::Wait(_) => Exit::Timeout,
             Error::Declined => Exit::Problems,
+            Error::Interrupted => Exit::Interrupted,
             Error::Resolve(ResolveError::Config { .. })
             | Error::Discover(DiscoverError::Resolve(ResolveError::Config { .. })) => Exit::Usage,
             Error::Resolve(ResolveError::NeverResolved { .. })

@@ -11,7 +11,7 @@
 /// | 4 | rtrib waited as long as allowed and gave up: a name did not resolve within --resolve-timeout, a node did not answer within --connect-timeout/--command-timeout, the cluster did not converge (or a replica did not take over) within --wait-timeout |
 /// | 5 | refused: a precondition does not hold (e.g. a node is not empty); nothing was changed |
 /// | 6 | the nodes belong to a different cluster than the one asked for; nothing was changed |
-/// | 130 | interrupted (Ctrl-C) while the servers moved slots: their jobs were cancelled, and the report says what moved |
+/// | 130 | interrupted (Ctrl-C): while slots move, no new slot starts and the ones in flight finish (atomic: the servers' jobs are cancelled); the report says what moved and what is open, and a re-run finishes |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// 0: success, or a healthy cluster.
@@ -57,8 +57,9 @@ Exit codes:
      in time, or the cluster did not converge in time
   5  refused: a precondition does not hold (e.g. node not empty); nothing changed
   6  the nodes belong to a different cluster; nothing changed
-  130  interrupted by Ctrl-C while the servers moved slots (atomic migration):
-     their jobs were cancelled; the report says which slots moved";
+  130  interrupted by Ctrl-C: while slots move, no new slot starts and the ones
+     in flight finish (atomic migration: the servers' jobs are cancelled); the
+     report says how many moved and how many are open; a re-run finishes them";
 
 /// The JSON documents printed with `--output json`, one per command, for `--help` and the man
 /// page. Field names are stable; new fields may be added.
@@ -93,11 +94,12 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                ready, waiting_for, ready_after_ms)
   reshard,     outcome (moved | resumed | balanced | dry_run | failed | interrupted),
   rebalance    method (atomic | keys), moves[] (slot, from, to), slots_moved,
-               keys_moved, seconds, failures[] (slot, from, to, reason), check; rebalance adds by, total_load, total_weight, masters[]
+               slots_not_started, keys_moved, seconds, failures[] (slot, from, to, reason), check; rebalance adds by, total_load, total_weight, masters[]
                (id, addr, weight, slots_before, slots_after, before, target, after),
                unsplittable[] (slot, owner, weight, percent, share_percent)
-  fix          outcome (fixed | nothing_to_fix | failed), open, uncovered,
-               multiple_owners, steps[], keys_moved, failures[] (slot, node, reason), check
+  fix          outcome (fixed | nothing_to_fix | failed | interrupted), open,
+               uncovered, multiple_owners, steps[], keys_moved, failures[] (slot,
+               node, reason), check
   import       outcome (imported | keys_not_imported | interrupted), source,
                imported, skipped, busy_keys (count, first), seconds, error, check
   call         command, ok, nodes[] (id, name, addr, role, reply, error)

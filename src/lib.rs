@@ -50,6 +50,7 @@ pub fn run() -> ExitCode {
         }
     };
     init_logging(&cli.global);
+    net::notice::set_quiet(cli.global.quiet);
     // rustls needs one process-wide crypto provider; ring is the one compiled in.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -61,7 +62,11 @@ pub fn run() -> ExitCode {
     };
     let result = runtime.block_on(async {
         let context = Context::new(&cli.global)?;
-        commands::dispatch(&context, &cli.command).await
+        tokio::select! {
+            biased;
+            result = commands::dispatch(&context, &cli.command) => result,
+            () = net::interrupt::uncaught() => Err(Error::Interrupted),
+        }
     });
     match result {
         Ok(exit) => exit.into(),

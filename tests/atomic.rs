@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde_json::Value as Json;
 
 use crate::converge::agreed_slot_counts;
-use crate::migrate::STATE;
+use crate::migrate::{STATE, reshard_line};
 use crate::support::cluster::{Layout, Nodes, NodesConfig, RedisNode, value_to_string, wait_until};
 use crate::support::expect_exit;
 use crate::support::pods::Pods;
@@ -157,19 +157,7 @@ fn spawn_reshard(
 }
 
 fn reshard_args(server: Server, a: &RedisNode, c: &RedisNode, slots: &str) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "reshard",
-        &a.addr(),
-        "--from",
-        &a.id(),
-        "--to",
-        &c.id(),
-        "--slots",
-        slots,
-        "--yes",
-    ]
-    .map(str::to_string)
-    .to_vec();
+    let mut args = reshard_line(a, c, slots);
     args.extend(atomic_args(server).iter().map(|s| s.to_string()));
     args
 }
@@ -361,13 +349,17 @@ on_atomic_servers! {
 }
 
 /// On Redis 7.0 `--migration atomic` (and valkey-cli's spelling) is refused before anything
-/// changes (exit 5); auto moves keys.
+/// changes (exit 5), the reshard's journal included (the next run is a plain one, not the
+/// resumption of a run that never started); auto moves keys.
 #[test]
 fn atomic_is_refused_where_the_servers_lack_it() {
     const KEYS: usize = 1000;
     let (nodes, pairs) = three_masters(Server::Redis7_0, KEYS);
     let (a, c) = (&nodes[0], &nodes[2]);
     let before = agreed_slot_counts(&nodes);
+    let journal = std::path::Path::new(STATE)
+        .join("rtrib")
+        .join(format!("reshard-{}.json", c.id()));
     for spelling in [
         &["--migration", "atomic"][..],
         &["--cluster-use-atomic-slot-migration"],
@@ -385,7 +377,18 @@ fn atomic_is_refused_where_the_servers_lack_it() {
         assert!(stderr.contains("runs redis 7.0.15"), "{stderr}");
         assert!(stderr.contains("nothing was changed"), "{stderr}");
         assert_eq!(agreed_slot_counts(&nodes), before);
+        assert!(
+            !journal.exists(),
+            "a refused reshard wrote {}",
+            journal.display()
+        );
     }
+    let args = reshard_args(Server::Redis7_0, a, c, "100");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let plain = expect(0, &args);
+    assert!(!plain.contains("Resuming"), "{plain}");
+    assert!(plain.contains("Moved 100 slots"), "{plain}");
+    assert!(!journal.exists());
     let mut args = reshard_args(Server::Redis7_0, a, c, "100");
     args.extend(["-o", "json"].map(str::to_string));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -492,18 +492,24 @@ impl Drop for SandboxGuard {
     }
 }
 
+/// A block of `count` ports whose client and bus ports are free; `salt` keeps two tests of
+/// one process apart.
+fn free_sandbox_ports(count: u16, salt: u16) -> u16 {
+    (0..50)
+        .map(|i| 20000 + (std::process::id() as u16 % 200) * 100 + i * 7 + salt * 3500)
+        .find(|&p| (0..count).all(|k| sandbox_port_free(p + k)))
+        .expect("free ports")
+}
+
+/// Whether nothing listens on `port` nor on its bus port (the sandbox's nodes are gone).
+fn sandbox_port_free(port: u16) -> bool {
+    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
+        && std::net::TcpListener::bind(("127.0.0.1", port + 10000)).is_ok()
+}
+
 #[test]
 fn sandbox_starts_a_healthy_cluster_and_stops_it() {
-    // A block of ports whose client and bus ports are free.
-    let base = (0..50)
-        .map(|i| 20000 + (std::process::id() as u16 % 200) * 100 + i * 7)
-        .find(|&p| {
-            (0..6).all(|k| {
-                std::net::TcpListener::bind(("127.0.0.1", p + k)).is_ok()
-                    && std::net::TcpListener::bind(("127.0.0.1", p + k + 10000)).is_ok()
-            })
-        })
-        .expect("free ports");
+    let base = free_sandbox_ports(6, 0);
     let dir = tempfile::tempdir().unwrap();
     let guard = SandboxGuard {
         port: base,
@@ -539,4 +545,50 @@ fn sandbox_starts_a_healthy_cluster_and_stops_it() {
         "the nodes are gone"
     );
     assert!(!guard.dir.exists());
+}
+
+/// A start that cannot finish leaves nothing behind: with a port of the block taken it starts
+/// nothing and creates no directory (exit 5); when the cluster cannot be formed from the
+/// nodes it started (two nodes, two replicas each: exit 2) it shuts them down and removes
+/// their directory.
+#[test]
+fn a_sandbox_that_cannot_start_leaves_no_server_and_no_directory() {
+    let base = free_sandbox_ports(3, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let guard = SandboxGuard {
+        port: base,
+        dir: dir.path().join("sandbox"),
+    };
+    let taken = std::net::TcpListener::bind(("127.0.0.1", base + 2)).unwrap();
+    let output = rtrib()
+        .args(["sandbox", "--nodes", "3", "--base-port", &base.to_string()])
+        .arg("--dir")
+        .arg(&guard.dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains(&format!("port {} is already in use", base + 2)),
+        "{stderr}"
+    );
+    assert!(!guard.dir.exists(), "no directory is created");
+    assert!(sandbox_port_free(base) && sandbox_port_free(base + 1));
+    drop(taken);
+
+    let output = rtrib()
+        .args(["sandbox", "--nodes", "2", "--replicas", "2"])
+        .args(["--base-port", &base.to_string()])
+        .arg("--dir")
+        .arg(&guard.dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot hold a master"), "{stderr}");
+    let gone = crate::support::cluster::wait_until(Duration::from_secs(10), || {
+        sandbox_port_free(base) && sandbox_port_free(base + 1)
+    });
+    assert!(gone, "the nodes it started are shut down");
+    assert!(!guard.dir.exists(), "their directory is removed");
 }

@@ -42,6 +42,23 @@ pub(crate) fn expect(code: i32, args: &[&str]) -> String {
     stdout
 }
 
+/// `reshard A --from <a's ID> --to <c's ID> --slots N --yes`: move N slots from a to c.
+pub(crate) fn reshard_line(a: &RedisNode, c: &RedisNode, slots: &str) -> Vec<String> {
+    [
+        "reshard",
+        &a.addr(),
+        "--from",
+        &a.id(),
+        "--to",
+        &c.id(),
+        "--slots",
+        slots,
+        "--yes",
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
 /// A formed cluster of `masters` masters holding `keys` keys.
 pub(crate) fn cluster(masters: usize, keys: usize) -> Nodes {
     let nodes = Nodes::on_ports(masters);
@@ -274,6 +291,63 @@ fn the_last_slot_of_a_master_moves_away() {
         "--yes",
     ]);
     assert!(matches!(code, Some(2 | 5)), "{stderr}");
+}
+
+/// A refused reshard or rebalance leaves the slot an interrupted run left open as it was: the
+/// request (a `--to` or `--weight` naming no node, `--migration atomic` on Redis) is judged
+/// before that move is finished. The plain re-run then finishes it, the key intact.
+#[test]
+fn a_refusal_does_not_finish_an_interrupted_move_first() {
+    let nodes = cluster(3, 0);
+    let (a, c) = (&nodes[0], &nodes[2]);
+    let (key, slot) = key_in_low_slots("open:", 100);
+    a.cmd(&["SET", &key, "kept"]);
+    c.cmd(&[
+        "CLUSTER",
+        "SETSLOT",
+        &slot.to_string(),
+        "IMPORTING",
+        &a.id(),
+    ]);
+    a.cmd(&[
+        "CLUSTER",
+        "SETSLOT",
+        &slot.to_string(),
+        "MIGRATING",
+        &c.id(),
+    ]);
+    let migrating = format!("[{slot}->-{}]", c.id());
+    let importing = format!("[{slot}-<-{}]", a.id());
+    let (to_c, to_nobody) = (reshard_line(a, c, "10"), {
+        let mut line = reshard_line(a, c, "10");
+        line[5] = "cafebabe00".to_string();
+        line
+    });
+    let mut atomic = to_c.clone();
+    atomic.extend(["--migration", "atomic"].map(str::to_string));
+    let weight = ["rebalance", &a.addr(), "--weight", "cafebabe00=2", "--yes"].map(str::to_string);
+    for (args, code) in [(&to_nobody[..], 2), (&weight[..], 2), (&atomic[..], 5)] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (actual, stdout, stderr) = run(&args);
+        assert_eq!(actual, Some(code), "{args:?}\n{stdout}\n{stderr}");
+        assert!(
+            a.cluster_nodes().contains(&migrating),
+            "{args:?}: {}",
+            a.cluster_nodes()
+        );
+        assert!(
+            c.cluster_nodes().contains(&importing),
+            "{args:?}: {}",
+            c.cluster_nodes()
+        );
+    }
+    let args: Vec<&str> = to_c.iter().map(String::as_str).collect();
+    let out = expect(0, &args);
+    assert!(out.contains("Finishing 1 slot moves"), "{out}");
+    nodes.assert_values(&[(key, "kept".to_string())]);
+    for node in &nodes {
+        assert!(!slot_counts(node).1, "{} has an open slot", node.addr());
+    }
 }
 
 #[test]

@@ -25,6 +25,7 @@ mod metrics;
 mod migrate;
 mod options;
 mod plans;
+mod progress;
 mod resolve;
 mod secrets;
 mod support;

@@ -22,7 +22,9 @@ use crate::cluster::plan::{Plan, Precondition, Standing, Steps, redacted, remain
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
 use crate::commands::check::{conclude, settle};
-use crate::commands::migrate::{Resumed, finish, move_slots, read_and_resume, slots_word};
+use crate::commands::migrate::{
+    Resumed, finish, method_for, move_slots, read_and_resume, slots_word,
+};
 use crate::commands::nodes::{connect_all, members, read_snapshots};
 use crate::commands::{create, del_node, fix, rebalance_roles};
 use crate::context::Context;
@@ -253,11 +255,12 @@ async fn apply_moves(
         Judged::Applied(exit) => return Ok(exit),
     };
     let output = &context.output;
-    if let Steps::Reshard { steps } | Steps::Rebalance { steps } = &left
-        && !output.is_json()
-    {
-        output.line(&format!("Ready to move {}.", slots_word(steps.len())))?;
-        output.text(|out, _| write_moves_text(out, &fetched.topology, steps))?;
+    if let Steps::Reshard { steps } | Steps::Rebalance { steps } = &left {
+        if !output.is_json() {
+            output.line(&format!("Ready to move {}.", slots_word(steps.len())))?;
+            output.text(|out, _| write_moves_text(out, &fetched.topology, steps))?;
+        }
+        method_for(&fetched.topology, steps, &args.migrate)?;
     }
     if args.dry_run {
         return dry_run(context, &left);
@@ -270,7 +273,8 @@ async fn apply_moves(
             Resumed::Failed(exit) => return Ok(exit),
         };
     let moves = still_to_do(ready.topology(), moves);
-    let mut report = move_slots(context, &ready, &moves, &args.migrate).await?;
+    let method = method_for(ready.topology(), &moves, &args.migrate)?;
+    let mut report = move_slots(context, &ready, &moves, method, &args.migrate).await?;
     if let Some(earlier) = resumed {
         report.absorb(earlier);
     }

@@ -266,10 +266,16 @@ pub async fn apply(
         failures.push(StepFailure {
             slot: moves.first().map_or(0, Step::slot),
             node: None,
-            reason: format!(
-                "{} slots were not moved after an earlier failure",
-                report.skipped
-            ),
+            reason: match report.interrupted {
+                true => format!(
+                    "{} slots were not started: interrupted (Ctrl-C)",
+                    report.skipped
+                ),
+                false => format!(
+                    "{} slots were not moved after an earlier failure",
+                    report.skipped
+                ),
+            },
         });
     }
     let mut unfinished: SlotSet = failures.iter().map(|f| f.slot).collect();
@@ -458,8 +464,8 @@ fn commands(step: &Step) -> Vec<(&NodeId, redis::Pipeline, Check)> {
 }
 
 /// Prints the summary, then waits for every node to agree and prints the final check
-/// (searching for keys in non-owners too with `--search-multiple-owners`); exits 0 only when
-/// nothing failed, every view agreed in time and the check is healthy.
+/// (searching for keys in non-owners too with `--search-multiple-owners`); exits 130 after a
+/// Ctrl-C, and 0 only when nothing failed, every view agreed in time and the check is healthy.
 pub async fn finish(
     context: &Context,
     seed: &Endpoint,
@@ -487,6 +493,7 @@ pub async fn finish(
         }
     }
     let outcome = match (plan.is_empty(), failures.is_empty()) {
+        _ if report.interrupted => "interrupted",
         (true, _) => "nothing_to_fix",
         (false, true) => "fixed",
         (false, false) => "failed",
@@ -504,6 +511,9 @@ pub async fn finish(
     let wait = migrate.wait_timeout;
     let concluded =
         conclude_with(context, seed, wait, search_multiple_owners, |_| document).await?;
+    if report.interrupted {
+        return Ok(Exit::Interrupted);
+    }
     if !failures.is_empty() {
         return Ok(Exit::Problems);
     }

@@ -26,6 +26,7 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::exit::Exit;
 use crate::net::form::{self, Member, WaitError, info_field};
+use crate::net::notice::{Awaited, so_far};
 
 /// How often the nodes are polled while waiting.
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
@@ -187,6 +188,10 @@ async fn wait_until_healed(
     deadline: Instant,
 ) -> Result<(), WaitError> {
     let mut last_retry = Instant::now();
+    let mut awaited = Awaited::new(
+        "every node to see every other at its current address",
+        deadline - started,
+    );
     loop {
         let observations = observe(members).await;
         let mut pending = Vec::new();
@@ -233,6 +238,7 @@ async fn wait_until_healed(
             }
         }
         if pending.is_empty() {
+            awaited.done();
             return Ok(());
         }
         if Instant::now() >= deadline {
@@ -241,6 +247,7 @@ async fn wait_until_healed(
                 pending,
             });
         }
+        awaited.not_yet(|| so_far(&pending));
         if last_retry.elapsed() >= RETRY_INTERVAL {
             if let Err(error) = form::meet(members, &retry_meets).await {
                 tracing::debug!("repeating MEETs: {error}");

@@ -20,7 +20,6 @@
 //! - Any other failure (a MIGRATE error such as `IOERR`, the source or a master going away)
 //!   stops the import; what was done so far is reported, with exit 1.
 
-use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
@@ -39,7 +38,7 @@ use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
 use crate::net::form::info_field;
 use crate::output::{
-    BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_check_text,
+    BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, Progress, write_check_text,
     write_import_summary,
 };
 
@@ -91,7 +90,8 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
             context.connect.pass.as_deref(),
         ),
     };
-    let tally = migration.run(total).await;
+    let progress = Progress::keys(total);
+    let tally = progress.during(migration.run(&progress)).await;
     let document = tally.document(args, started.elapsed());
     let json = serde_json::to_value(&document).map_err(std::io::Error::from)?;
     let concluded = conclude(context, &seed, args.wait_timeout, |_| json).await?;
@@ -281,9 +281,8 @@ struct Migration<'a> {
 impl Migration<'_> {
     /// Scans the source to the end (or the first failure), migrating each batch while the
     /// next one is scanned.
-    async fn run(&self, total: u64) -> Tally {
+    async fn run(&self, progress: &Progress) -> Tally {
         let mut tally = Tally::default();
-        let progress = Progress::new(total);
         let mut batch = self.scan(0).await;
         loop {
             let (cursor, keys) = match batch {
@@ -303,7 +302,7 @@ impl Migration<'_> {
             for counts in counts {
                 tally.add(counts);
             }
-            progress.show(tally.done());
+            progress.keys_done(tally.done());
             match (error, next) {
                 (Some(error), _) => {
                     tally.error = Some(error);
@@ -313,7 +312,6 @@ impl Migration<'_> {
                 (None, Some(next)) => batch = next,
             }
         }
-        progress.finish();
         tally
     }
 
@@ -446,33 +444,4 @@ fn exists_each<'a>(keys: impl IntoIterator<Item = &'a Vec<u8>>) -> Pipeline {
         pipe.cmd("EXISTS").arg(key);
     }
     pipe
-}
-
-/// `Importing: done/total keys` on stderr, rewritten in place, when stderr is a terminal.
-struct Progress {
-    total: u64,
-    shown: bool,
-}
-
-impl Progress {
-    fn new(total: u64) -> Self {
-        Self {
-            total,
-            shown: std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn show(&self, done: u64) {
-        if self.shown {
-            let mut stderr = std::io::stderr().lock();
-            let _ = write!(stderr, "\r\x1b[KImporting: {done}/{} keys", self.total);
-            let _ = stderr.flush();
-        }
-    }
-
-    fn finish(&self) {
-        if self.shown {
-            eprint!("\r\x1b[K");
-        }
-    }
 }

@@ -195,24 +195,55 @@ pub enum Resumed {
 }
 
 /// Reads the cluster from `seed`, finishes the moves an interrupted run left open, and reads it
-/// again when it did. A cluster with problems is refused in redis-cli's words for `activity`
-/// ("Please fix your cluster problems before resharding").
+/// again when it did: [`read_to_move`], then [`resume_open`].
 pub async fn read_and_resume(
     context: &Context,
     seed: &Endpoint,
     args: &MigrateArgs,
     activity: &str,
 ) -> Result<Resumed> {
+    let ready = read_to_move(context, seed, activity).await?;
+    resume_open(context, seed, ready, args, activity).await
+}
+
+/// Reads the cluster from `seed` to move slots, changing nothing: a cluster with problems is
+/// refused in redis-cli's words for `activity` ("Please fix your cluster problems before
+/// resharding"). The request is checked against this reading before [`resume_open`] changes
+/// anything.
+pub async fn read_to_move(context: &Context, seed: &Endpoint, activity: &str) -> Result<Ready> {
     context
         .output
         .step(&format!("Reading the cluster from {seed}"))?;
-    let problems = |error| match error {
+    prepare(context, seed)
+        .await
+        .map_err(|error| problems(error, activity))
+}
+
+/// `prepare`'s refusal in redis-cli's words for `activity`.
+fn problems(error: Error, activity: &str) -> Error {
+    match error {
         Error::Refused(reason) => Error::Refused(format!(
             "Please fix your cluster problems before {activity}: {reason}"
         )),
         other => other,
-    };
-    let ready = prepare(context, seed).await.map_err(problems)?;
+    }
+}
+
+/// Finishes the moves an interrupted run left open in `ready` (none: `ready` as it is), and
+/// reads the cluster again when it did.
+pub async fn resume_open(
+    context: &Context,
+    seed: &Endpoint,
+    ready: Ready,
+    args: &MigrateArgs,
+    activity: &str,
+) -> Result<Resumed> {
+    if !ready.unfinished.is_empty() {
+        // Finishing them is a change: a run `--migration atomic` refuses (the sources and
+        // targets are not known yet, so any master lacking it) is refused before it.
+        let masters = ready.topology().masters().map(|master| master.id());
+        method_of(ready.topology(), masters, args)?;
+    }
     let Some(report) = resume(context, &ready, args).await? else {
         return Ok(Resumed::Ready(ready, None));
     };
@@ -221,24 +252,16 @@ pub async fn read_and_resume(
             finish(context, seed, args, "failed", &report, None).await?,
         ));
     }
-    Ok(Resumed::Ready(
-        prepare(context, seed).await.map_err(problems)?,
-        Some(report),
-    ))
+    let ready = prepare(context, seed)
+        .await
+        .map_err(|error| problems(error, activity))?;
+    Ok(Resumed::Ready(ready, Some(report)))
 }
 
 /// Reads the cluster from `seed` to plan on it without changing it (`--plan-out`): refused
 /// while an interrupted run has left slots open, as finishing them is a change.
 pub async fn read_for_plan(context: &Context, seed: &Endpoint, activity: &str) -> Result<Ready> {
-    context
-        .output
-        .step(&format!("Reading the cluster from {seed}"))?;
-    let ready = prepare(context, seed).await.map_err(|error| match error {
-        Error::Refused(reason) => Error::Refused(format!(
-            "Please fix your cluster problems before {activity}: {reason}"
-        )),
-        other => other,
-    })?;
+    let ready = read_to_move(context, seed, activity).await?;
     if !ready.unfinished.is_empty() {
         let open: SlotSet = ready.unfinished.iter().map(|u| u.slot_move.slot).collect();
         return Err(Error::Refused(format!(
@@ -267,9 +290,10 @@ async fn resume(
             running.len(),
             slots_word(slots)
         ))?;
-        let progress = Progress::new(slots);
-        let mut waited = atomic::follow_running(&ready.fetched, &running, &progress).await;
-        progress.finish();
+        let progress = Progress::slots(slots);
+        let mut waited = progress
+            .during(atomic::follow_running(&ready.fetched, &running, &progress))
+            .await;
         waited.method = Some(Method::Atomic);
         report = Some(waited);
     }
@@ -296,10 +320,21 @@ async fn resume(
     Ok(Some(finished))
 }
 
-/// The method that moves `moves` on `topology` as `args` ask; refused (nothing changed) when
-/// `--migration atomic` cannot be had.
-fn method_for(topology: &Topology, moves: &[SlotMove], args: &MigrateArgs) -> Result<Method> {
-    let mut ids: Vec<&NodeId> = moves.iter().flat_map(|m| [&m.from, &m.to]).collect();
+/// The method that moves `moves` as `args` ask; refused (nothing changed) when `--migration
+/// atomic` cannot be had. Chosen before anything is changed: before the confirmation, the
+/// reshard's journal and the first move.
+pub fn method_for(topology: &Topology, moves: &[SlotMove], args: &MigrateArgs) -> Result<Method> {
+    let ends = moves.iter().flat_map(|m| [&m.from, &m.to]);
+    method_of(topology, ends, args)
+}
+
+/// The method of a run whose sources and targets are `ids`.
+fn method_of<'a>(
+    topology: &Topology,
+    ids: impl Iterator<Item = &'a NodeId>,
+    args: &MigrateArgs,
+) -> Result<Method> {
+    let mut ids: Vec<&NodeId> = ids.collect();
     ids.sort();
     ids.dedup();
     let ends: Vec<(String, Option<Server>)> = ids
@@ -314,27 +349,27 @@ fn method_for(topology: &Topology, moves: &[SlotMove], args: &MigrateArgs) -> Re
         .map_err(|why| Error::Refused(format!("{why}; nothing was changed")))
 }
 
-/// Moves `moves` (already in the order to start them) with the method `args` ask for:
+/// Moves `moves` (already in the order to start them) with `method` (from [`method_for`]):
 /// atomic migration, or key by key.
 pub async fn move_slots(
     context: &Context,
     ready: &Ready,
     moves: &[SlotMove],
+    method: Method,
     args: &MigrateArgs,
 ) -> Result<MigrationReport> {
     if moves.is_empty() {
         return Ok(MigrationReport::default());
     }
-    let method = method_for(ready.topology(), moves, args)?;
     if method == Method::Atomic {
         context.output.step(
             "Moving the slots with atomic slot migration: the servers move whole slots \
              (CLUSTER MIGRATESLOTS)",
         )?;
-        let progress = Progress::new(moves.len());
-        let report = atomic::execute(&ready.fetched, moves, &progress).await;
-        progress.finish();
-        let mut report = report?;
+        let progress = Progress::slots(moves.len());
+        let mut report = progress
+            .during(atomic::execute(&ready.fetched, moves, &progress))
+            .await?;
         report.method = Some(Method::Atomic);
         return Ok(report);
     }
@@ -365,10 +400,16 @@ pub async fn run_jobs(
         replace: args.replace,
         parallel: args.parallel as usize,
     };
-    let progress = Progress::new(jobs.len());
-    let report = execute(fetched, &context.connect, jobs, &settings, &progress).await;
-    progress.finish();
-    let mut report = report?;
+    let progress = Progress::slots(jobs.len());
+    let mut report = progress
+        .during(execute(
+            fetched,
+            &context.connect,
+            jobs,
+            &settings,
+            &progress,
+        ))
+        .await?;
     report.method = Some(Method::Keys);
     Ok(report)
 }

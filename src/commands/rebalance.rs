@@ -12,8 +12,8 @@ use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_
 use crate::cluster::plan::{Precondition, Steps};
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Ready, Resumed, finish, master_weights, move_slots, print_plan_only, read_and_resume,
-    read_for_plan,
+    Ready, Resumed, finish, master_weights, method_for, move_slots, print_plan_only,
+    read_for_plan, read_to_move, resume_open,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -30,16 +30,22 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
     let plan_out = args.plan.plan_out.as_deref();
+    let read = match plan_out {
+        Some(_) => read_for_plan(context, &seed, "rebalancing").await?,
+        None => read_to_move(context, &seed, "rebalancing").await?,
+    };
+    // The weights are checked before open slots are finished: a refusal changes nothing.
+    let weights = master_weights(context, read.topology(), &args.weight).await?;
     let (ready, resumed) = match plan_out {
-        Some(_) => (read_for_plan(context, &seed, "rebalancing").await?, None),
-        None => match read_and_resume(context, &seed, &args.migrate, "rebalancing").await? {
+        Some(_) => (read, None),
+        None => match resume_open(context, &seed, read, &args.migrate, "rebalancing").await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
         },
     };
     let topology = ready.topology();
     let options = RebalanceOptions {
-        weights: master_weights(context, topology, &args.weight).await?,
+        weights,
         use_empty_masters: args.use_empty_masters,
         threshold: args.threshold,
     };
@@ -76,6 +82,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     if !output.is_json() {
         output.text(|out, _| write_moves_text(out, topology, &decision.moves))?;
     }
+    let method = method_for(topology, &decision.moves, &args.migrate)?;
     if args.simulate {
         return print_plan_only(context, &decision.moves, balance);
     }
@@ -84,7 +91,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
         return Err(Error::Declined);
     }
     let moves = interleave(decision.moves.clone());
-    let mut report = move_slots(context, &ready, &moves, &args.migrate).await?;
+    let mut report = move_slots(context, &ready, &moves, method, &args.migrate).await?;
     if let Some(earlier) = resumed {
         report.absorb(earlier);
     }

@@ -1,12 +1,14 @@
 //! `rtrib reshard NODE --from ID,...|all --to ID --slots N`: read the cluster → refuse one with
-//! problems → finish the moves an interrupted run left open → the rest of an interrupted
+//! problems, or a `--from`/`--to` that names no master → finish the moves an interrupted run
+//! left open → the rest of an interrupted
 //! reshard of the same request (from its journal), else a new plan of exactly N slots in
-//! redis-cli's proportions → print the plan → confirm → journal it → move → check.
+//! redis-cli's proportions → print the plan → choose how the slots move (refuse a `--migration
+//! atomic` the nodes cannot do) → confirm → journal it → move → check.
 //!
 //! The journal, `$XDG_STATE_HOME/rtrib/reshard-<destination ID>.json` (or under
 //! `~/.local/state`), holds the request and the planned moves while they run, so that a re-run
-//! after a kill moves exactly the slots the first run had left, not N more. It is removed when
-//! every move succeeded. Without it (another machine, a new pod), a re-run finishes the open
+//! after a kill or a Ctrl-C moves exactly the slots the first run had left, not N more. It is
+//! written only once nothing can refuse any more, and removed when every move succeeded. Without it (another machine, a new pod), a re-run finishes the open
 //! slots and stops.
 //!
 //! With `--plan-out FILE` the moves are written to a plan file instead (see `cluster::plan`),
@@ -22,13 +24,13 @@ use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::topology::NodeId;
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume, read_for_plan,
-    slots_word,
+    Resumed, finish, master_ids, method_for, move_slots, print_plan_only, read_for_plan,
+    read_to_move, resume_open, slots_word,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::output::write_moves_text;
+use crate::output::{write_file_atomically, write_moves_text};
 use crate::prompt::confirm;
 
 /// Runs `reshard`; see the module docs for the steps.
@@ -36,19 +38,30 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
     let plan_out = args.plan.plan_out.as_deref();
+    let read = match plan_out {
+        Some(_) => read_for_plan(context, &seed, "resharding").await?,
+        None => read_to_move(context, &seed, "resharding").await?,
+    };
+    // The request is checked before open slots are finished: a refusal changes nothing.
+    let to = master_ids(
+        context,
+        read.topology(),
+        std::slice::from_ref(&args.to),
+        "--to",
+    )
+    .await?;
+    let from = match args.from.as_slice() {
+        [all] if all == "all" => Vec::new(),
+        names => master_ids(context, read.topology(), names, "--from").await?,
+    };
     let (ready, resumed) = match plan_out {
-        Some(_) => (read_for_plan(context, &seed, "resharding").await?, None),
-        None => match read_and_resume(context, &seed, &args.migrate, "resharding").await? {
+        Some(_) => (read, None),
+        None => match resume_open(context, &seed, read, &args.migrate, "resharding").await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
         },
     };
     let topology = ready.topology();
-    let to = master_ids(context, topology, std::slice::from_ref(&args.to), "--to").await?;
-    let from = match args.from.as_slice() {
-        [all] if all == "all" => Vec::new(),
-        names => master_ids(context, topology, names, "--from").await?,
-    };
     let request = Request {
         to: to[0].clone(),
         from,
@@ -91,6 +104,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
             steps,
         );
     }
+    let method = method_for(topology, &moves, &args.migrate)?;
     if args.dry_run {
         return print_plan_only(context, &moves, None);
     }
@@ -103,11 +117,12 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     if let Some(journal) = &journal {
         journal.save(&request, &moves);
     }
-    let mut report = move_slots(context, &ready, &interleave(moves), &args.migrate).await?;
+    let moves = interleave(moves);
+    let mut report = move_slots(context, &ready, &moves, method, &args.migrate).await?;
     if let Some(earlier) = resumed {
         report.absorb(earlier);
     }
-    if report.failures.is_empty()
+    if report.is_complete()
         && let Some(journal) = &journal
     {
         journal.remove();
@@ -155,8 +170,9 @@ impl Journal {
         (entry.request == *request).then_some(entry.moves)
     }
 
-    /// Records the moves about to run. A journal that cannot be written only costs the
-    /// ability to resume: a warning, not an error.
+    /// Records the moves about to run, atomically (a kill while it is written leaves the
+    /// previous journal or this one, never half of it). A journal that cannot be written only
+    /// costs the ability to resume: a warning, not an error.
     fn save(&self, request: &Request, moves: &[SlotMove]) {
         let entry = Entry {
             request: request.clone(),
@@ -168,7 +184,7 @@ impl Journal {
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| {
                 let text = serde_json::to_string(&entry).map_err(std::io::Error::from)?;
-                std::fs::write(&self.path, text)
+                write_file_atomically(&self.path, text.as_bytes())
             });
         if let Err(error) = written {
             tracing::warn!(

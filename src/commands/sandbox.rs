@@ -1,5 +1,8 @@
 //! `rtrib sandbox [start|stop]`: a local cluster to try rtrib on — redis-server processes on
-//! consecutive 127.0.0.1 ports, formed into a cluster by rtrib's own `create`.
+//! consecutive 127.0.0.1 ports, formed into a cluster by rtrib's own `create`. A start that
+//! fails (a port in use, a server that does not come up, a cluster that does not form) leaves
+//! nothing behind: ports are looked at before anything starts, and what was started is
+//! stopped again.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -34,6 +37,9 @@ pub async fn run(context: &Context, args: &SandboxArgs) -> Result<Exit> {
     }
 }
 
+/// Starts the nodes that are not running yet and forms the cluster. Every port is looked at
+/// before anything starts; when the start or the formation fails, the nodes this run started
+/// are shut down and the files it created removed: a failed start leaves nothing behind.
 async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16]) -> Result<Exit> {
     let server = find_on_path("redis-server").ok_or_else(|| {
         Error::Refused(
@@ -42,42 +48,101 @@ async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16])
                 .to_string(),
         )
     })?;
+    let running = survey(context, dir, ports).await?;
     let output = &context.output;
     output.step(&format!(
         "Starting {} redis-server nodes in {}",
         ports.len(),
         dir.display()
     ))?;
-    for &port in ports {
-        let endpoint = local(port);
-        let node_dir = dir.join(port.to_string());
-        if NodeClient::connect(&endpoint, &context.connect)
-            .await
-            .is_ok()
-        {
-            if !node_dir.exists() {
-                return Err(Error::Refused(format!(
-                    "port {port} is already in use by a server this sandbox did not start: \
-                     choose another --base-port"
-                )));
+    let mut started = Started {
+        dir_created: !dir.exists(),
+        ports: Vec::new(),
+    };
+    let formed = async {
+        for &port in ports {
+            if running.contains(&port) {
+                output.line(&format!("{} is already running", local(port)))?;
+                continue;
             }
-            output.line(&format!("{endpoint} is already running"))?;
+            started.ports.push(port);
+            start_node(&server, &dir.join(port.to_string()), port)?;
+        }
+        for &port in ports {
+            wait_for_ping(context, &local(port), &dir.join(port.to_string())).await?;
+        }
+        form(context, args, ports).await
+    }
+    .await;
+    match formed {
+        Ok(exit) => Ok(exit),
+        Err(error) => {
+            undo(context, dir, &started).await;
+            Err(error)
+        }
+    }
+}
+
+/// The ports whose node this sandbox already runs (a node directory under `dir` and a server
+/// answering); refused, before anything starts, when any other port or bus port is in use.
+async fn survey(context: &Context, dir: &Path, ports: &[u16]) -> Result<Vec<u16>> {
+    let mut running = Vec::new();
+    let mut taken = Vec::new();
+    for &port in ports {
+        let ours = dir.join(port.to_string()).exists();
+        if ours
+            && NodeClient::connect(&local(port), &context.connect)
+                .await
+                .is_ok()
+        {
+            running.push(port);
             continue;
         }
-        std::fs::create_dir_all(&node_dir)?;
-        let config = node_dir.join("redis.conf");
-        std::fs::write(&config, node_config(port, &node_dir))?;
-        let status = std::process::Command::new(&server).arg(&config).status()?;
-        if !status.success() {
-            return Err(Error::Refused(format!(
-                "redis-server failed to start on port {port}: see {}",
-                node_dir.join("redis.log").display()
-            )));
+        for probed in [port, port + 10000] {
+            if std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, probed)).is_err() {
+                taken.push(probed.to_string());
+            }
         }
     }
-    for &port in ports {
-        wait_for_ping(context, &local(port)).await?;
+    match taken.as_slice() {
+        [] => Ok(running),
+        [port] => Err(Error::Refused(format!(
+            "port {port} is already in use by a server this sandbox did not start: choose \
+             another --base-port; nothing was started"
+        ))),
+        _ => Err(Error::Refused(format!(
+            "ports {} are already in use by servers this sandbox did not start: choose another \
+             --base-port; nothing was started",
+            taken.join(", ")
+        ))),
     }
+}
+
+/// What a start did, to undo when it fails.
+struct Started {
+    /// The sandbox directory did not exist before.
+    dir_created: bool,
+    /// The nodes this run started (or tried to).
+    ports: Vec<u16>,
+}
+
+/// Writes a node's config in `node_dir` and starts its redis-server (it daemonizes).
+fn start_node(server: &Path, node_dir: &Path, port: u16) -> Result<()> {
+    std::fs::create_dir_all(node_dir)?;
+    let config = node_dir.join("redis.conf");
+    std::fs::write(&config, node_config(port, node_dir))?;
+    let status = std::process::Command::new(server).arg(&config).status()?;
+    if !status.success() {
+        return Err(Error::Refused(format!(
+            "redis-server failed to start on port {port}{}",
+            log_tail(node_dir)
+        )));
+    }
+    Ok(())
+}
+
+/// Forms the cluster with rtrib's own `create`, without asking.
+async fn form(context: &Context, args: &SandboxArgs, ports: &[u16]) -> Result<Exit> {
     let create = CreateArgs {
         nodes: ports.iter().map(|p| local(*p).addr.to_string()).collect(),
         discovery: DiscoveryArgs::default(),
@@ -90,7 +155,7 @@ async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16])
         plan: PlanOutArgs { plan_out: None },
     };
     let exit = super::create::create(context, &create, true).await?;
-    output.line(&format!(
+    context.output.line(&format!(
         "\nSandbox ready: 127.0.0.1:{}-{}. Try: rtrib check 127.0.0.1:{}\nStop it with: rtrib sandbox stop{}",
         ports[0],
         ports[ports.len() - 1],
@@ -100,17 +165,66 @@ async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16])
     Ok(exit)
 }
 
+/// Shuts down the nodes a failed start started and removes what it created: the whole
+/// directory when it made it, else the started nodes' directories. Failures here are
+/// warnings: the start's own error is the one to report.
+async fn undo(context: &Context, dir: &Path, started: &Started) {
+    for &port in &started.ports {
+        shut_down(context, port).await;
+    }
+    let created: Vec<PathBuf> = match started.dir_created {
+        true => vec![dir.to_path_buf()],
+        false => started
+            .ports
+            .iter()
+            .map(|port| dir.join(port.to_string()))
+            .collect(),
+    };
+    for path in created.iter().filter(|path| path.exists()) {
+        if let Err(error) = std::fs::remove_dir_all(path) {
+            tracing::warn!("cannot remove {}: {error}", path.display());
+        }
+    }
+    if !started.ports.is_empty() {
+        let _ = context.output.line(&format!(
+            "Shut down the {} node(s) this start began and removed their files",
+            started.ports.len()
+        ));
+    }
+}
+
+/// `SHUTDOWN NOSAVE` to the node on `port`; whether it answered the connection.
+async fn shut_down(context: &Context, port: u16) -> bool {
+    let Ok(client) = NodeClient::connect(&local(port), &context.connect).await else {
+        return false;
+    };
+    // The node closes the connection instead of replying: an error here is success.
+    let _ = client
+        .query::<()>(redis::cmd("SHUTDOWN").arg("NOSAVE"))
+        .await;
+    true
+}
+
+/// The last lines of a node's log, for an error message: `: its log ends: ...`.
+fn log_tail(node_dir: &Path) -> String {
+    let log = std::fs::read_to_string(node_dir.join("redis.log")).unwrap_or_default();
+    let lines: Vec<&str> = log.lines().filter(|line| !line.trim().is_empty()).collect();
+    match lines.len() {
+        0 => String::new(),
+        n => format!(
+            ": its log ends: {}",
+            lines[n.saturating_sub(3)..].join(" | ")
+        ),
+    }
+}
+
 /// Shuts down the nodes this sandbox started — those with a directory under `dir` — and
 /// removes `dir`. Whatever else listens on nearby ports is left alone.
 async fn stop(context: &Context, dir: &Path) -> Result<Exit> {
     let ports = sandbox_ports(dir)?;
     let mut stopped = Vec::new();
     for port in ports {
-        if let Ok(client) = NodeClient::connect(&local(port), &context.connect).await {
-            // The node closes the connection instead of replying: an error here is success.
-            let _ = client
-                .query::<()>(redis::cmd("SHUTDOWN").arg("NOSAVE"))
-                .await;
+        if shut_down(context, port).await {
             stopped.push(port.to_string());
         }
     }
@@ -156,21 +270,27 @@ fn node_config(port: u16, dir: &Path) -> String {
     )
 }
 
-async fn wait_for_ping(context: &Context, endpoint: &Endpoint) -> Result<()> {
+/// Waits until the node started in `node_dir` answers PING, up to [`START_TIMEOUT`]; else the
+/// last error, with the end of its log.
+async fn wait_for_ping(context: &Context, endpoint: &Endpoint, node_dir: &Path) -> Result<()> {
     let deadline = Instant::now() + START_TIMEOUT;
     loop {
-        match NodeClient::connect(endpoint, &context.connect).await {
-            Ok(client) if client.query::<String>(&redis::cmd("PING")).await.is_ok() => {
-                return Ok(());
-            }
-            Ok(_) | Err(_) if Instant::now() < deadline => {
+        let answer = match NodeClient::connect(endpoint, &context.connect).await {
+            Ok(client) => client.query::<String>(&redis::cmd("PING")).await,
+            Err(error) => Err(error),
+        };
+        match answer {
+            Ok(_) => return Ok(()),
+            Err(_) if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            Ok(client) => {
-                client.query::<String>(&redis::cmd("PING")).await?;
-                return Ok(());
+            Err(error) => {
+                return Err(Error::Refused(format!(
+                    "the redis-server started on {endpoint} did not answer within {}s ({error}){}",
+                    START_TIMEOUT.as_secs(),
+                    log_tail(node_dir)
+                )));
             }
-            Err(error) => return Err(error.into()),
         }
     }
 }

@@ -31,6 +31,7 @@ use crate::cluster::migrate::SlotMove;
 use crate::cluster::topology::NodeId;
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::fetch::Fetched;
+use crate::net::interrupt;
 use crate::net::migrate::{MigrationReport, Observer, SlotFailure};
 
 /// How often the sources are asked how their jobs stand (valkey-cli's interval).
@@ -214,8 +215,7 @@ async fn follow(
     observer: &dyn Observer,
 ) -> MigrationReport {
     let started = Instant::now();
-    let interrupt = tokio::signal::ctrl_c();
-    tokio::pin!(interrupt);
+    let mut interrupts = interrupt::catch();
     let mut interrupted = false;
     let mut unreadable: HashMap<NodeId, Instant> = HashMap::new();
     loop {
@@ -270,7 +270,7 @@ async fn follow(
         }
         tokio::select! {
             () = tokio::time::sleep(POLL) => {}
-            _ = &mut interrupt, if !interrupted => {
+            () = interrupts.next(), if !interrupted => {
                 interrupted = true;
                 cancel(fetched, &followed).await;
             }

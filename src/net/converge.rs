@@ -12,6 +12,10 @@
 //! a ping. The MEET names a node both already know, so nothing else changes (the handshake
 //! entry it creates is resolved by the first reply, a round trip later).
 //!
+//! A wait that lasts (more than `net::notice::GRACE`) is announced on stderr, with its bound
+//! and the first disagreement: a cluster that will not agree (a slot its owner dropped, which
+//! the others still list) is not ten seconds of silence.
+//!
 //! Nodes that refuse connections, or whose host accepts none at all, are left out of the
 //! judgment (they are dead; the final check reports them). A node that accepts the connection
 //! but does not answer (a frozen process) keeps the wait going and is named when the bound
@@ -29,6 +33,7 @@ use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
 use crate::net::Secs;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::form::WaitError;
+use crate::net::notice::{Awaited, so_far};
 
 /// How often the views are read while they disagree.
 const POLL_INTERVAL: Duration = Duration::from_millis(25);
@@ -73,6 +78,7 @@ pub async fn wait_until_converged(
     let mut targets: Vec<Endpoint> = vec![seed.clone()];
     let mut told_at: HashMap<(NodeId, NodeId), Instant> = HashMap::new();
     let mut told = 0;
+    let mut awaited = Awaited::new("every node's view of the cluster to agree", bound);
     loop {
         let budget = deadline
             .saturating_duration_since(Instant::now())
@@ -99,18 +105,23 @@ pub async fn wait_until_converged(
             .all(|member| targets.iter().any(|t| t.addr == member.addr));
         if found.is_empty() && silent.is_empty() && all_read {
             tracing::debug!(after = %Secs(&started.elapsed()), told, "every view agrees");
+            awaited.done();
             return Ok(Converged {
                 waited: started.elapsed(),
                 nodes: views.len(),
                 told,
             });
         }
-        if Instant::now() >= deadline {
+        let lagging = || {
             let names = Names::from_views(&views);
-            let mut lagging: Vec<String> = silent;
+            let mut lagging: Vec<String> = silent.clone();
             lagging.extend(found.iter().map(|lag| lag.describe(&|id| names.name(id))));
-            return Err(not_converged(started.elapsed(), lagging));
+            lagging
+        };
+        if Instant::now() >= deadline {
+            return Err(not_converged(started.elapsed(), lagging()));
         }
+        awaited.not_yet(|| so_far(&lagging()));
         tracing::trace!(lags = found.len(), silent = silent.len(), "views disagree");
         let due: Vec<(NodeId, NodeId)> = tellers(&found)
             .into_iter()

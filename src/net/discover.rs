@@ -9,6 +9,7 @@ use tokio::time::{Instant, sleep};
 use crate::cluster::endpoint::DiscoveryOrder;
 use crate::net::Secs;
 use crate::net::addr::{AddrError, Host, NodeAddr};
+use crate::net::notice::Awaited;
 use crate::net::resolve::{NameResolver, ResolveError};
 
 /// How long to wait before asking DNS again while fewer nodes than expected exist.
@@ -78,6 +79,7 @@ pub async fn discover(
     timeout: Duration,
 ) -> Result<Vec<NodeAddr>, DiscoverError> {
     let start = Instant::now();
+    let mut awaited = expect.map(|n| Awaited::new(format!("{n} nodes in DNS"), timeout));
     loop {
         let nodes = find(resolver, discovery).await?;
         let listed = || {
@@ -89,7 +91,12 @@ pub async fn discover(
         };
         match expect {
             None => return Ok(nodes),
-            Some(expected) if nodes.len() == expected => return Ok(nodes),
+            Some(expected) if nodes.len() == expected => {
+                if let Some(awaited) = &awaited {
+                    awaited.done();
+                }
+                return Ok(nodes);
+            }
             Some(expected) if nodes.len() > expected => {
                 return Err(DiscoverError::TooMany {
                     found: nodes.len(),
@@ -111,6 +118,9 @@ pub async fn discover(
                     expected,
                     "waiting for more nodes in DNS"
                 );
+                if let Some(awaited) = &mut awaited {
+                    awaited.not_yet(|| format!("{} so far", nodes.len()));
+                }
                 resolver.forget_answers();
                 sleep(RETRY_INTERVAL).await;
             }

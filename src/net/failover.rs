@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use crate::error::Result;
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::form::WaitError;
+use crate::net::notice::Awaited;
 
 /// How a replica takes over (`CLUSTER FAILOVER`'s option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -65,6 +66,10 @@ pub async fn promote(replica: &NodeClient, mode: Mode, deadline: Instant) -> Res
         command.arg(option);
     }
     let link_deadline = deadline.min(started + LINK_GRACE);
+    let mut awaited = Awaited::new(
+        format!("{} to take over", replica.endpoint()),
+        deadline.saturating_duration_since(started),
+    );
     loop {
         match replica.query::<()>(&command).await {
             Ok(()) => {}
@@ -80,8 +85,10 @@ pub async fn promote(replica: &NodeClient, mode: Mode, deadline: Instant) -> Res
         loop {
             tokio::time::sleep(POLL_INTERVAL).await;
             if replica.read_myself().await?.0.is_master() {
+                awaited.done();
                 return Ok(started.elapsed());
             }
+            awaited.not_yet(|| "so far it is still a replica".to_string());
             if Instant::now() >= deadline {
                 return Err(WaitError::NotPromoted {
                     replica: replica.endpoint().clone(),

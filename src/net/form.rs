@@ -28,6 +28,7 @@ use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::{NodeId, NodesView};
 use crate::net::Secs;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
+use crate::net::notice::{Awaited, so_far};
 
 /// How often the cluster is polled while waiting.
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
@@ -266,6 +267,7 @@ pub async fn wait_for_join(
     started: Instant,
     deadline: Instant,
 ) -> Result<(), WaitError> {
+    let mut awaited = Awaited::new("every node to know every other", deadline - started);
     loop {
         let views = read_views(members).await;
         let missing: Vec<(Endpoint, Vec<Endpoint>)> = members
@@ -287,6 +289,7 @@ pub async fn wait_for_join(
             .collect();
         if missing.is_empty() {
             tracing::debug!(after = %Secs(&started.elapsed()), "every node knows every other");
+            awaited.done();
             return Ok(());
         }
         if Instant::now() >= deadline {
@@ -296,6 +299,14 @@ pub async fn wait_for_join(
                 bus_probes: probe_bus_ports(members).await,
             });
         }
+        awaited.not_yet(|| {
+            let (node, unseen) = &missing[0];
+            format!(
+                "so far {} node(s) do not know them all: {node} does not know {}",
+                missing.len(),
+                unseen.len()
+            )
+        });
         tokio::time::sleep(POLL_INTERVAL).await;
     }
 }
@@ -363,6 +374,7 @@ pub async fn forget(
 ) -> Result<(), WaitError> {
     let mut failures: HashMap<usize, String> = HashMap::new();
     let mut clean_polls = 0;
+    let mut awaited = Awaited::new(format!("every node to forget {id}"), deadline - started);
     loop {
         let views = read_views(members).await;
         let knowing: Vec<usize> = (0..members.len())
@@ -375,6 +387,7 @@ pub async fn forget(
         if knowing.is_empty() {
             clean_polls += 1;
             if clean_polls >= FORGOTTEN_POLLS {
+                awaited.done();
                 return Ok(());
             }
         } else {
@@ -393,6 +406,7 @@ pub async fn forget(
                     known_by,
                 });
             }
+            awaited.not_yet(|| format!("so far {} node(s) still list it", knowing.len()));
             let mut cmd = redis::cmd("CLUSTER");
             cmd.arg("FORGET").arg(id.as_str());
             let replies =
@@ -426,6 +440,7 @@ pub async fn wait_until_usable(
     deadline: Instant,
 ) -> Result<(), WaitError> {
     let mut last_announce = Instant::now();
+    let mut awaited = Awaited::new("the cluster to become usable", deadline - started);
     loop {
         let views = read_views(members).await;
         let (pending, unseen_replicas) = usability_gaps(members, &views, expectation);
@@ -435,6 +450,7 @@ pub async fn wait_until_usable(
         }
         if pending.is_empty() {
             tracing::debug!(after = %Secs(&started.elapsed()), "the cluster is usable");
+            awaited.done();
             return Ok(());
         }
         tracing::trace!(?pending, "not usable yet");
@@ -444,6 +460,7 @@ pub async fn wait_until_usable(
                 pending,
             });
         }
+        awaited.not_yet(|| so_far(&pending));
         if !unseen_replicas.is_empty() && last_announce.elapsed() >= ANNOUNCE_INTERVAL {
             if let Err(error) = announce(members, &unseen_replicas).await {
                 tracing::debug!("announcing roles: {error}");

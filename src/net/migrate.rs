@@ -44,9 +44,16 @@
 //! in flight finish, and no new slot starts. Re-running the command finishes it. `TRYAGAIN`
 //! (a multi-key batch meeting a slot in flux) and `CLUSTERDOWN` (a destination that does not
 //! see the cluster ok yet) are retried for a while.
+//!
+//! # Ctrl-C
+//!
+//! The first Ctrl-C ([`interrupt`]) stops new slots from starting, as a failure does, and the
+//! slots in flight finish: no slot is left open, and the report counts the slots moved and the
+//! slots not started (a re-run moves them). A second Ctrl-C stops at once: the slots in flight
+//! are reported as possibly left open, which a re-run finishes.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -63,6 +70,7 @@ use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::fetch::Fetched;
+use crate::net::interrupt;
 
 /// How to move slots.
 #[derive(Debug, Clone)]
@@ -139,6 +147,11 @@ pub struct MigrationReport {
 }
 
 impl MigrationReport {
+    /// Whether every slot asked for moved: no failure, none left unstarted, no Ctrl-C.
+    pub fn is_complete(&self) -> bool {
+        self.failures.is_empty() && self.skipped == 0 && !self.interrupted
+    }
+
     /// Adds what an earlier migration of the same run did.
     pub fn absorb(&mut self, earlier: MigrationReport) {
         self.moved.splice(0..0, earlier.moved);
@@ -168,18 +181,49 @@ pub async fn execute(
     observer: &dyn Observer,
 ) -> Result<MigrationReport, NodeError> {
     let started = Instant::now();
+    let total = jobs.len();
     let executor = Executor::new(fetched, connect, &jobs, settings, observer).await?;
+    let mut interrupts = interrupt::catch();
+    let mut outcomes: Vec<(SlotMove, SlotOutcome)> = Vec::with_capacity(total);
+    let mut abandoned = false;
     let moving = async {
-        let outcomes: Vec<(SlotMove, SlotOutcome)> = futures_util::stream::iter(jobs)
+        let mut moves = futures_util::stream::iter(jobs)
             .map(|job| executor.move_slot(job))
-            .buffer_unordered(settings.parallel.max(1))
-            .collect()
-            .await;
+            .buffer_unordered(settings.parallel.max(1));
+        loop {
+            tokio::select! {
+                next = moves.next() => match next {
+                    Some(outcome) => outcomes.push(outcome),
+                    None => break,
+                },
+                () = interrupts.next() => {
+                    if executor.interrupted.replace(true) {
+                        abandoned = true;
+                        break;
+                    }
+                    executor.stop.set(true);
+                    let in_flight = match executor.in_flight.borrow().len() {
+                        1 => "the slot".to_string(),
+                        n => format!("the {n} slots"),
+                    };
+                    tracing::warn!(
+                        "interrupted: no new slot starts; finishing {in_flight} in flight \
+                         (Ctrl-C again to stop at once and leave them open)"
+                    );
+                }
+            }
+        }
         executor.announcer.close();
-        outcomes
     };
-    let (outcomes, ()) = join(moving, executor.announcer.run()).await;
-    let mut report = MigrationReport::default();
+    join(moving, executor.announcer.run()).await;
+    if abandoned {
+        outcomes.extend(executor.abandon());
+    }
+    let mut report = MigrationReport {
+        interrupted: executor.interrupted.get(),
+        skipped: total - outcomes.len(),
+        ..MigrationReport::default()
+    };
     for (slot_move, outcome) in outcomes {
         match outcome {
             SlotOutcome::Moved(keys) => {
@@ -240,8 +284,13 @@ struct Executor<'a> {
     /// `AUTH pass` or `AUTH2 user pass` for MIGRATE.
     auth: Vec<String>,
     observer: &'a dyn Observer,
-    /// Set by the first failure: no new slot starts.
+    /// Set by the first failure or Ctrl-C: no new slot starts.
     stop: Cell<bool>,
+    /// Set by Ctrl-C.
+    interrupted: Cell<bool>,
+    /// The slots in flight, and whether each may be open (its first `SETSLOT` sent, or it was
+    /// open before).
+    in_flight: RefCell<BTreeMap<u16, (SlotMove, bool)>>,
 }
 
 impl<'a> Executor<'a> {
@@ -315,7 +364,31 @@ impl<'a> Executor<'a> {
             auth,
             observer,
             stop: Cell::new(false),
+            interrupted: Cell::new(false),
+            in_flight: RefCell::default(),
         })
+    }
+
+    /// The outcomes of the slots in flight when a second Ctrl-C stopped the run: those that
+    /// may be open (their first `SETSLOT` was sent; some may even have finished, their last
+    /// reply unread) are reported as failed, a re-run finishes them; the others as not
+    /// started.
+    fn abandon(&self) -> Vec<(SlotMove, SlotOutcome)> {
+        std::mem::take(&mut *self.in_flight.borrow_mut())
+            .into_values()
+            .map(|(slot_move, opened)| {
+                let outcome = match opened {
+                    true => SlotOutcome::Failed(
+                        "interrupted by a second Ctrl-C while its keys moved: it may be left \
+                         open (MIGRATING/IMPORTING), each key on one side or the other; re-run \
+                         the command to finish it"
+                            .to_string(),
+                    ),
+                    false => SlotOutcome::Skipped,
+                };
+                (slot_move, outcome)
+            })
+            .collect()
     }
 
     /// Moves one slot over connections of its own, or reports why not.
@@ -323,7 +396,11 @@ impl<'a> Executor<'a> {
         if self.stop.get() {
             return (job.slot_move, SlotOutcome::Skipped);
         }
-        let SlotMove { from, to, .. } = &job.slot_move;
+        let SlotMove { slot, from, to } = &job.slot_move;
+        let open_before = job.cold || job.settled;
+        self.in_flight
+            .borrow_mut()
+            .insert(*slot, (job.slot_move.clone(), open_before));
         let (from_pool, to_pool) = (&self.ends[from].pool, &self.ends[to].pool);
         let result = match join(from_pool.take(), to_pool.take()).await {
             (Ok(source), Ok(target)) => {
@@ -346,6 +423,7 @@ impl<'a> Executor<'a> {
                 SlotOutcome::Failed(reason)
             }
         };
+        self.in_flight.borrow_mut().remove(slot);
         (job.slot_move, outcome)
     }
 
@@ -361,6 +439,9 @@ impl<'a> Executor<'a> {
         let first: Vec<Vec<u8>> = if job.cold || job.settled {
             source.query(&list).await
         } else {
+            if let Some((_, opened)) = self.in_flight.borrow_mut().get_mut(slot) {
+                *opened = true;
+            }
             target
                 .query::<()>(&setslot(*slot, "IMPORTING", from))
                 .await

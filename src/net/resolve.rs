@@ -4,7 +4,8 @@
 //! The resolver reads a resolv.conf (`/etc/resolv.conf`, or `RTRIB_RESOLV_CONF`) so that
 //! search domains and `options ndots:N` expand short names exactly as the pod's libc would,
 //! and it honours `/etc/hosts`. Pods show up in DNS some time after they start, so a name that
-//! does not resolve is retried, with a short backoff and an empty cache, until a deadline.
+//! does not resolve is retried, with a short backoff and an empty cache, until a deadline; the
+//! wait is announced on stderr at once (`net::notice`).
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -26,6 +27,7 @@ use tracing::{debug, warn};
 use super::addr::{AddrError, Host, NodeAddr};
 use crate::cluster::endpoint::Endpoint;
 use crate::net::Secs;
+use crate::net::notice::Awaited;
 
 /// The resolv.conf read when `RTRIB_RESOLV_CONF` is not set.
 const SYSTEM_RESOLV_CONF: &str = "/etc/resolv.conf";
@@ -238,7 +240,7 @@ impl NameResolver {
                 .resolver
                 .lookup_ip(name)
                 .await
-                .map_err(|e| describe(&e))?;
+                .map_err(|e| Miss::of(&e))?;
             let ips: Vec<IpAddr> = lookup.iter().filter(|ip| self.family.admits(ip)).collect();
             debug!(host, answered_as = %lookup.query().name(), ?ips, "resolved");
             Ok(ips)
@@ -255,7 +257,7 @@ impl NameResolver {
                     .resolver
                     .srv_lookup(query)
                     .await
-                    .map_err(|e| describe(&e))?;
+                    .map_err(|e| Miss::of(&e))?;
                 Ok(lookup
                     .answers()
                     .iter()
@@ -281,10 +283,12 @@ impl NameResolver {
 
     /// Runs `query` for `host` until it returns a non-empty answer or the deadline passes,
     /// retrying with a growing backoff and without the cache (negative answers are cached).
+    /// The first miss is announced on stderr at once, with the deadline
+    /// (`waiting up to 30s for NAME to resolve (NXDOMAIN so far)`).
     async fn until_answered<T, F, Fut>(&self, host: &str, query: F) -> Result<Vec<T>, ResolveError>
     where
         F: Fn(Name) -> Fut,
-        Fut: Future<Output = Result<Vec<T>, String>>,
+        Fut: Future<Output = Result<Vec<T>, Miss>>,
     {
         // Relaxed: Swarm names such as `tasks.stack_redis` have underscores, which hickory's
         // default (IDNA) conversion rejects.
@@ -296,16 +300,21 @@ impl NameResolver {
         let deadline = start + self.timeout;
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1u32;
-        let mut last_error: Option<String> = None;
+        let mut last_error: Option<Miss> = None;
+        let mut awaited = Awaited::new(format!("{} to resolve", trim_root(host)), self.timeout)
+            .after(Duration::ZERO);
         loop {
             debug!(host, attempt, "looking up");
             let left = deadline.saturating_duration_since(Instant::now());
             let error = match timeout(left, query(name.clone())).await {
-                Ok(Ok(answer)) if !answer.is_empty() => return Ok(answer),
-                Ok(Ok(_)) => "no record found".to_owned(),
+                Ok(Ok(answer)) if !answer.is_empty() => {
+                    awaited.done();
+                    return Ok(answer);
+                }
+                Ok(Ok(_)) => Miss::NoRecords,
                 Ok(Err(error)) => error,
                 // Cut off by the deadline: an earlier answer says more than this.
-                Err(_) => last_error.take().unwrap_or_else(|| "timed out".to_owned()),
+                Err(_) => last_error.take().unwrap_or(Miss::TimedOut),
             };
             debug!(host, attempt, %error, "lookup failed");
             let left = deadline.saturating_duration_since(Instant::now());
@@ -313,9 +322,10 @@ impl NameResolver {
                 return Err(ResolveError::NeverResolved {
                     host: trim_root(host).to_owned(),
                     waited: start.elapsed(),
-                    last_error: error,
+                    last_error: error.to_string(),
                 });
             }
+            awaited.not_yet(|| format!("{} so far", error.so_far()));
             last_error = Some(error);
             self.resolver.clear_cache();
             sleep(backoff.min(left)).await;
@@ -387,16 +397,52 @@ fn name_server(addr: &SocketAddr) -> NameServerConfig {
     NameServerConfig::new(addr.ip(), true, vec![udp, tcp])
 }
 
-/// A one-line description of a failed lookup, for the error message.
-fn describe(err: &NetError) -> String {
-    if err.is_nx_domain() {
-        "no such name (NXDOMAIN)".to_owned()
-    } else if err.is_no_records_found() {
-        "no record found".to_owned()
-    } else if matches!(err, NetError::Timeout) {
-        "timed out".to_owned()
-    } else {
-        err.to_string()
+/// Why one lookup gave no address.
+#[derive(Debug)]
+enum Miss {
+    /// The name does not exist (yet).
+    NxDomain,
+    /// The name exists without a record of the kind asked.
+    NoRecords,
+    /// No answer in time.
+    TimedOut,
+    /// Anything else, described.
+    Other(String),
+}
+
+impl Miss {
+    fn of(err: &NetError) -> Self {
+        if err.is_nx_domain() {
+            Miss::NxDomain
+        } else if err.is_no_records_found() {
+            Miss::NoRecords
+        } else if matches!(err, NetError::Timeout) {
+            Miss::TimedOut
+        } else {
+            Miss::Other(err.to_string())
+        }
+    }
+
+    /// In a wait's notice: `(NXDOMAIN so far)`.
+    fn so_far(&self) -> &str {
+        match self {
+            Miss::NxDomain => "NXDOMAIN",
+            Miss::NoRecords => "no record",
+            Miss::TimedOut => "no answer",
+            Miss::Other(text) => text,
+        }
+    }
+}
+
+/// One line, for the error message.
+impl std::fmt::Display for Miss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Miss::NxDomain => f.write_str("no such name (NXDOMAIN)"),
+            Miss::NoRecords => f.write_str("no record found"),
+            Miss::TimedOut => f.write_str("timed out"),
+            Miss::Other(text) => f.write_str(text),
+        }
     }
 }
 

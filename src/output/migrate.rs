@@ -1,21 +1,19 @@
-//! What `reshard` and `rebalance` print: the plan, a progress bar while slots move (on stderr,
-//! only when it is a terminal), and the JSON document.
+//! What `reshard` and `rebalance` print: the plan, the summary and the JSON document (their
+//! progress on stderr is `output::progress`).
 
-use std::cell::Cell;
-use std::io::{self, IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::io::{self, Write};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use super::Style;
 use super::balance::BalanceDocument;
+use super::progress::keys_per_second;
 use crate::cluster::atomic::Method;
 use crate::cluster::check::Topology;
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
-use crate::net::migrate::{MigrationReport, Observer};
+use crate::net::migrate::MigrationReport;
 
 /// Writes the moves grouped by (source, destination), in the order the pairs first appear:
 /// `Moving 1365 slots (0-1364) from <id> (addr) to <id> (addr)`.
@@ -72,16 +70,7 @@ pub fn write_summary_text(
         ))
     )?;
     if report.interrupted {
-        writeln!(
-            out,
-            "{}",
-            style.warn(&format!(
-                "Interrupted: the servers' migrations were cancelled; {} slots moved, {} did \
-                 not (they stay with their source, no key lost). Re-run the command to finish",
-                report.moved.len(),
-                report.failures.len()
-            ))
-        )?;
+        writeln!(out, "{}", style.warn(&interrupted_text(report)))?;
     }
     let mut failed: Vec<(&NodeId, &NodeId, &str, SlotSet)> = Vec::new();
     for failure in &report.failures {
@@ -103,7 +92,7 @@ pub fn write_summary_text(
         };
         writeln!(out, "{}", style.err(&format!("{what} not moved: {reason}")))?;
     }
-    if report.skipped > 0 {
+    if report.skipped > 0 && !report.interrupted {
         writeln!(
             out,
             "{}",
@@ -116,8 +105,28 @@ pub fn write_summary_text(
     Ok(())
 }
 
-fn keys_per_second(keys: u64, elapsed: Duration) -> f64 {
-    keys as f64 / elapsed.as_secs_f64().max(0.001)
+/// What a Ctrl-C left: the servers' jobs cancelled (atomic), or the slots in flight finished
+/// (per key; after a second Ctrl-C, left open), and how to finish.
+fn interrupted_text(report: &MigrationReport) -> String {
+    let moved = report.moved.len();
+    let open = report.failures.len();
+    if report.method == Some(Method::Atomic) {
+        return format!(
+            "Interrupted: the servers' migrations were cancelled; {moved} slots moved, {open} did \
+             not (they stay with their source, no key lost). Re-run the command to finish"
+        );
+    }
+    let not_started = report.skipped;
+    match open {
+        0 => format!(
+            "Interrupted (Ctrl-C): {moved} slots moved, {not_started} not started; no slot is \
+             left open. Re-run the command to move the rest"
+        ),
+        _ => format!(
+            "Interrupted (Ctrl-C): {moved} slots moved, {open} not moved and possibly left open \
+             (below; no key lost), {not_started} not started. Re-run the command to finish them"
+        ),
+    }
 }
 
 /// `reshard` / `rebalance` with `-o json`.
@@ -132,6 +141,8 @@ pub struct MigrateDocument<'a> {
     pub moves: &'a [SlotMove],
     /// Slots moved.
     pub slots_moved: usize,
+    /// Slots not started: after a failure or a Ctrl-C (a re-run moves them).
+    pub slots_not_started: usize,
     /// Keys moved.
     pub keys_moved: u64,
     /// Time spent moving.
@@ -161,6 +172,7 @@ impl<'a> MigrateDocument<'a> {
             method: report.method,
             moves,
             slots_moved: report.moved.len(),
+            slots_not_started: report.skipped,
             keys_moved: report.keys,
             seconds: (report.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
             failures: report
@@ -173,53 +185,5 @@ impl<'a> MigrateDocument<'a> {
                 .collect(),
             balance: None,
         }
-    }
-}
-
-/// A progress bar on stderr (slots done / total, keys moved, keys/s, ETA), drawn only when
-/// stderr is a terminal.
-pub struct Progress {
-    bar: ProgressBar,
-    keys: Cell<u64>,
-    started: Instant,
-}
-
-impl Progress {
-    /// A bar for `slots` slot moves.
-    pub fn new(slots: usize) -> Self {
-        let bar = if io::stderr().is_terminal() {
-            ProgressBar::with_draw_target(Some(slots as u64), ProgressDrawTarget::stderr())
-        } else {
-            ProgressBar::hidden()
-        };
-        if let Ok(style) = ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:30}] {pos}/{len} slots, {msg}, ETA {eta}",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        Self {
-            bar,
-            keys: Cell::new(0),
-            started: Instant::now(),
-        }
-    }
-
-    /// Removes the bar.
-    pub fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
-}
-
-impl Observer for Progress {
-    fn keys_moved(&self, count: u64) {
-        let keys = self.keys.get() + count;
-        self.keys.set(keys);
-        let rate = keys_per_second(keys, self.started.elapsed());
-        self.bar
-            .set_message(format!("{keys} keys, {rate:.0} keys/s"));
-    }
-
-    fn slot_moved(&self) {
-        self.bar.inc(1);
     }
 }

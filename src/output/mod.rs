@@ -15,6 +15,7 @@ mod metrics;
 mod migrate;
 mod picture;
 mod plan;
+mod progress;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -35,8 +36,9 @@ pub use failover::{
 pub use import::{BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_import_summary};
 pub use info::{InfoDocument, InfoReport, write_info_text};
 pub use metrics::{exposition, write_exposition};
-pub use migrate::{MigrateDocument, Progress, write_moves_text, write_summary_text};
+pub use migrate::{MigrateDocument, write_moves_text, write_summary_text};
 pub use plan::{PlannedDocument, write_planned};
+pub use progress::Progress;
 
 /// Decides how text is decorated.
 #[derive(Debug, Clone, Copy)]

@@ -63,9 +63,19 @@ impl Pods {
     /// rtrib, resolving through this DNS server with the pod's search domains.
     pub fn rtrib(&self) -> assert_cmd::Command {
         let mut command = super::rtrib();
+        command.envs(self.resolver_env());
         command
-            .env("RTRIB_RESOLV_CONF", &self.resolv_conf)
-            .env("RTRIB_DNS_SERVER", self.dns.addr().to_string());
-        command
+    }
+
+    /// The environment that makes rtrib resolve through this DNS server with the pod's
+    /// search domains (for a process the test spawns and reads while it runs).
+    pub fn resolver_env(&self) -> [(&'static str, String); 2] {
+        [
+            (
+                "RTRIB_RESOLV_CONF",
+                self.resolv_conf.to_string_lossy().into_owned(),
+            ),
+            ("RTRIB_DNS_SERVER", self.dns.addr().to_string()),
+        ]
     }
 }

@@ -1,0 +1,235 @@
+//! Progress on stderr while slots or keys move (`reshard`, `rebalance`, `fix`, `apply`,
+//! `import`).
+//!
+//! On a terminal, a bar redrawn in place. Without one (a Job's `kubectl logs`, a CI log, a
+//! pipe), a line every [`LINE_EVERY`] and one when the work ends, each a complete sentence a
+//! log keeps:
+//!
+//! ```text
+//! progress: 120/4096 slots, 35000 keys, 8200 keys/s, 2m10s left
+//! progress: 4096/4096 slots, 1000000 keys, 81300 keys/s, finished after 12.3s
+//! progress: 1509/8000 slots, 27634 keys, 9961 keys/s, stopped after 2.8s
+//! progress: 35000/100000 keys, 8200 keys/s, 8s left
+//! ```
+//!
+//! `-q` shows neither.
+
+use std::cell::Cell;
+use std::convert::Infallible;
+use std::io::{self, IsTerminal};
+use std::pin::pin;
+use std::time::{Duration, Instant};
+
+use futures_util::future::{Either, select};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::net::migrate::Observer;
+use crate::net::notice;
+
+/// How often a progress line is printed without a terminal.
+pub const LINE_EVERY: Duration = Duration::from_secs(5);
+
+/// What is counted against the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// Slot moves (keys are counted too, without a total).
+    Slots,
+    /// Keys (`import`).
+    Keys,
+}
+
+/// Progress of one batch of work; see the module docs.
+pub struct Progress {
+    unit: Unit,
+    total: u64,
+    /// The bar, on a terminal.
+    bar: Option<ProgressBar>,
+    /// Lines, without a terminal.
+    lines: bool,
+    slots: Cell<u64>,
+    keys: Cell<u64>,
+    started: Instant,
+}
+
+impl Progress {
+    /// Progress of `total` slot moves.
+    pub fn slots(total: usize) -> Self {
+        Self::new(
+            Unit::Slots,
+            total as u64,
+            "{elapsed_precise} [{bar:30}] {pos}/{len} slots, {msg}, ETA {eta}",
+        )
+    }
+
+    /// Progress of `total` keys.
+    pub fn keys(total: u64) -> Self {
+        Self::new(
+            Unit::Keys,
+            total,
+            "{elapsed_precise} [{bar:30}] {pos}/{len} keys, {msg}, ETA {eta}",
+        )
+    }
+
+    fn new(unit: Unit, total: u64, template: &str) -> Self {
+        let shown = !notice::is_quiet();
+        let terminal = io::stderr().is_terminal();
+        let bar = (shown && terminal).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template(template) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        });
+        Self {
+            unit,
+            total,
+            bar,
+            lines: shown && !terminal,
+            slots: Cell::new(0),
+            keys: Cell::new(0),
+            started: Instant::now(),
+        }
+    }
+
+    /// Runs `work`, showing its progress meanwhile; then removes the bar, or prints the last
+    /// line.
+    pub async fn during<T>(&self, work: impl Future<Output = T>) -> T {
+        let done = match select(pin!(work), pin!(self.tick())).await {
+            Either::Left((done, _)) => done,
+            Either::Right((never, _)) => match never {},
+        };
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if self.lines {
+            notice::say(&self.line(true));
+        }
+        done
+    }
+
+    /// Sets the keys done so far (for work counted in keys).
+    pub fn keys_done(&self, keys: u64) {
+        self.keys.set(keys);
+        self.redraw();
+    }
+
+    /// A line every [`LINE_EVERY`], without a terminal; forever.
+    async fn tick(&self) -> Infallible {
+        if !self.lines {
+            return std::future::pending().await;
+        }
+        loop {
+            tokio::time::sleep(LINE_EVERY).await;
+            notice::say(&self.line(false));
+        }
+    }
+
+    /// The work done so far, in the unit counted against the total.
+    fn done(&self) -> u64 {
+        match self.unit {
+            Unit::Slots => self.slots.get(),
+            Unit::Keys => self.keys.get(),
+        }
+    }
+
+    /// One progress line; `last`: the work has ended.
+    fn line(&self, last: bool) -> String {
+        let elapsed = self.started.elapsed();
+        let keys = self.keys.get();
+        let rate = keys_per_second(keys, elapsed);
+        let counted = match self.unit {
+            Unit::Slots => format!("{}/{} slots, {keys} keys", self.slots.get(), self.total),
+            Unit::Keys => format!("{keys}/{} keys", self.total),
+        };
+        let when = match (last, self.done()) {
+            (true, done) if done >= self.total => format!("finished after {}", Clock(elapsed)),
+            (true, _) => format!("stopped after {}", Clock(elapsed)),
+            (false, 0) => "time left not known yet".to_string(),
+            (false, done) => {
+                let left = elapsed.mul_f64(self.total.saturating_sub(done) as f64 / done as f64);
+                format!("{} left", Clock(left))
+            }
+        };
+        format!("progress: {counted}, {rate:.0} keys/s, {when}")
+    }
+
+    fn redraw(&self) {
+        let Some(bar) = &self.bar else { return };
+        let keys = self.keys.get();
+        let rate = keys_per_second(keys, self.started.elapsed());
+        match self.unit {
+            Unit::Slots => bar.set_message(format!("{keys} keys, {rate:.0} keys/s")),
+            Unit::Keys => {
+                bar.set_position(keys);
+                bar.set_message(format!("{rate:.0} keys/s"));
+            }
+        }
+    }
+}
+
+impl Observer for Progress {
+    fn keys_moved(&self, count: u64) {
+        self.keys.set(self.keys.get() + count);
+        self.redraw();
+    }
+
+    fn slot_moved(&self) {
+        self.slots.set(self.slots.get() + 1);
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+}
+
+/// Keys per second over `elapsed`.
+pub(super) fn keys_per_second(keys: u64, elapsed: Duration) -> f64 {
+    keys as f64 / elapsed.as_secs_f64().max(0.001)
+}
+
+/// A duration as a log line shows it: `12.3s`, `2m10s`, `1h05m`.
+struct Clock(Duration);
+
+impl std::fmt::Display for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let seconds = self.0.as_secs();
+        match seconds {
+            0..60 => write!(f, "{:.1}s", self.0.as_secs_f64()),
+            60..3600 => write!(f, "{}m{:02}s", seconds / 60, seconds % 60),
+            _ => write!(f, "{}h{:02}m", seconds / 3600, seconds % 3600 / 60),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_clocks() {
+        assert_eq!(Clock(Duration::from_millis(12_340)).to_string(), "12.3s");
+        assert_eq!(Clock(Duration::from_secs(130)).to_string(), "2m10s");
+        assert_eq!(Clock(Duration::from_secs(3900)).to_string(), "1h05m");
+    }
+
+    #[test]
+    fn a_line_counts_slots_and_keys_and_estimates_the_time_left() {
+        let progress = Progress::slots(4);
+        progress.keys_moved(10);
+        assert!(
+            progress
+                .line(false)
+                .starts_with("progress: 0/4 slots, 10 keys, ")
+        );
+        assert!(progress.line(false).ends_with(", time left not known yet"));
+        progress.slot_moved();
+        assert!(progress.line(false).ends_with(" left"));
+        assert!(progress.line(true).contains(", stopped after "));
+        for _ in 0..3 {
+            progress.slot_moved();
+        }
+        assert!(progress.line(true).contains(", finished after "));
+        let import = Progress::keys(100);
+        import.keys_done(40);
+        assert!(import.line(false).starts_with("progress: 40/100 keys, "));
+    }
+}
