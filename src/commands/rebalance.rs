@@ -12,8 +12,8 @@ use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_
 use crate::cluster::plan::{Precondition, Steps};
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Ready, Resumed, finish, master_weights, method_for, move_slots, print_plan_only,
-    read_for_plan, read_to_move, resume_open,
+    Ready, Resumed, finish, master_weights, method_for, move_slots, print_plan_only, read_for_plan,
+    read_to_move, resume_open,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
