@@ -34,7 +34,9 @@ use crate::exit::Exit;
 
 /// Runs rtrib with the process's arguments and returns its exit code.
 pub fn run() -> ExitCode {
-    let args = redis_cli::normalize_args(std::env::args_os().collect());
+    let given: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let redis_cli_line = redis_cli::is_redis_cli_line(&given);
+    let args = redis_cli::normalize_args(given);
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -50,7 +52,7 @@ pub fn run() -> ExitCode {
         }
     };
     init_logging(&cli.global);
-    net::notice::set_quiet(cli.global.quiet);
+    net::notice::set_quiet(cli.global.quiet || redis_cli_line);
     // rustls needs one process-wide crypto provider; ring is the one compiled in.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_current_thread()

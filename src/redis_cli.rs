@@ -349,6 +349,16 @@ fn subcommand_position(args: &[OsString], root: &clap::Command) -> Option<usize>
 /// The subcommands that take one node, which redis-cli also accepts as two words `HOST PORT`.
 const ONE_NODE_SUBCOMMANDS: &[&str] = &["check", "info", "fix", "reshard", "rebalance", "import"];
 
+/// Whether the line is spelled as redis-cli's, `--cluster SUB` (before `--`). Such a line
+/// writes nothing on stderr but warnings and errors, as redis-cli does: progress lines and
+/// wait notices stay off it, since the scripts and test suites that run it (tcl's `exec`)
+/// take any stderr output for a failure. rtrib's own spelling shows them.
+pub fn is_redis_cli_line(args: &[OsString]) -> bool {
+    args.iter()
+        .take_while(|word| *word != "--")
+        .any(|word| word == "--cluster")
+}
+
 /// Reads redis-cli's `--cluster SUB` (before `--`): `--cluster` goes, `--cluster info` becomes
 /// `info --summary` (redis-cli's lines), and a node given as `HOST PORT` after a subcommand
 /// that takes one node becomes `HOST:PORT`, as redis-cli reads it.
@@ -833,6 +843,10 @@ mod tests {
             "rtrib reshard [::1]:7000 --cluster-slots 5"
         );
         assert_eq!(normalized("rtrib info h:7000"), "rtrib info h:7000");
+        assert!(is_redis_cli_line(&words("rtrib --cluster check h:1")));
+        assert!(!is_redis_cli_line(&words(
+            "rtrib call h:1 -- ECHO --cluster"
+        )));
         assert_eq!(
             normalized("rtrib --cluster add-node h:1 h:2"),
             "rtrib add-node h:1 h:2"

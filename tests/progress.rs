@@ -16,6 +16,25 @@ use crate::support::pods::Pods;
 use crate::support::rtrib;
 use crate::support::servers::on_every_server;
 
+/// Progress lines every 20 ms instead of 5 s (`RTRIB_PROGRESS_EVERY`): the moves of these
+/// tests last less than 5 s, which prints no line at all.
+const OFTEN: (&str, &str) = ("RTRIB_PROGRESS_EVERY", "20ms");
+
+/// Runs rtrib as `run` does, with progress lines [`OFTEN`].
+fn run_reporting_often(args: &[&str]) -> (Option<i32>, String, String) {
+    let output = rtrib()
+        .env("XDG_STATE_HOME", STATE)
+        .env(OFTEN.0, OFTEN.1)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// `count` keys with values.
 fn pairs(count: usize) -> Vec<(String, String)> {
     (0..count)
@@ -76,7 +95,7 @@ fn a_reshard_without_a_terminal_prints_progress_lines_and_none_with_quiet() {
     let mut args = reshard_line(a, c, "500");
     args.extend(["-o", "json"].map(str::to_string));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, stderr) = run(&args);
+    let (code, stdout, stderr) = run_reporting_often(&args);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     let document: Json = serde_json::from_str(&stdout).unwrap();
     let lines = progress_lines(&stderr, "slots");
@@ -96,7 +115,7 @@ fn a_reshard_without_a_terminal_prints_progress_lines_and_none_with_quiet() {
     let mut args = reshard_line(a, c, "500");
     args.push("-q".to_string());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, stderr) = run(&args);
+    let (code, stdout, stderr) = run_reporting_often(&args);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(progress_lines(&stderr, "slots").is_empty(), "{stderr}");
     assert!(!stderr.contains("waiting up to"), "{stderr}");
@@ -122,6 +141,7 @@ fn an_import_without_a_terminal_prints_progress_lines() {
     }
     source[0].with_conn(|conn| pipe.exec(conn)).unwrap();
     let output = rtrib()
+        .env(OFTEN.0, OFTEN.1)
         .args(["import", &cluster[0].addr(), "--from", &source[0].addr()])
         .output()
         .unwrap();

@@ -2,8 +2,11 @@
 //! `import`).
 //!
 //! On a terminal, a bar redrawn in place. Without one (a Job's `kubectl logs`, a CI log, a
-//! pipe), a line every [`LINE_EVERY`] and one when the work ends, each a complete sentence a
-//! log keeps:
+//! pipe), a line every [`LINE_EVERY`] (or `RTRIB_PROGRESS_EVERY`) and, when at least one was
+//! printed, one when the work ends, each a complete sentence a log keeps. Shorter work prints
+//! nothing:
+//! scripts that treat any stderr output as a failure (the peers' tcl suites `exec` rtrib) see
+//! a quick move as redis-cli's, silent.
 //!
 //! ```text
 //! progress: 120/4096 slots, 35000 keys, 8200 keys/s, 2m10s left
@@ -26,8 +29,18 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::net::migrate::Observer;
 use crate::net::notice;
 
-/// How often a progress line is printed without a terminal.
-pub const LINE_EVERY: Duration = Duration::from_secs(5);
+/// How often a progress line is printed without a terminal, unless `RTRIB_PROGRESS_EVERY`
+/// says otherwise (a duration: `30s`, `500ms`).
+pub const LINE_EVERY: Duration = notice::GRACE;
+
+/// The interval between progress lines: `RTRIB_PROGRESS_EVERY`, else [`LINE_EVERY`].
+fn line_every() -> Duration {
+    std::env::var("RTRIB_PROGRESS_EVERY")
+        .ok()
+        .and_then(|text| crate::cli::parse_duration(&text).ok())
+        .filter(|every| !every.is_zero())
+        .unwrap_or(LINE_EVERY)
+}
 
 /// What is counted against the total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +59,8 @@ pub struct Progress {
     bar: Option<ProgressBar>,
     /// Lines, without a terminal.
     lines: bool,
+    /// Whether a periodic line was printed (then the last line follows).
+    said: Cell<bool>,
     slots: Cell<u64>,
     keys: Cell<u64>,
     started: Instant,
@@ -85,6 +100,7 @@ impl Progress {
             total,
             bar,
             lines: shown && !terminal,
+            said: Cell::new(false),
             slots: Cell::new(0),
             keys: Cell::new(0),
             started: Instant::now(),
@@ -101,7 +117,7 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        if self.lines {
+        if self.lines && self.said.get() {
             notice::say(&self.line(true));
         }
         done
@@ -118,9 +134,11 @@ impl Progress {
         if !self.lines {
             return std::future::pending().await;
         }
+        let every = line_every();
         loop {
-            tokio::time::sleep(LINE_EVERY).await;
+            tokio::time::sleep(every).await;
             notice::say(&self.line(false));
+            self.said.set(true);
         }
     }
 
