@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::Value as Json;
 
 use crate::converge::agreed_slot_counts;
-use crate::migrate::{STATE, expect, reshard_line, run, slot_counts};
+use crate::migrate::{STATE, expect, reshard_line, slot_counts};
 use crate::support::cluster::{Layout, Nodes, NodesConfig, wait_until};
 use crate::support::pods::Pods;
 use crate::support::rtrib;
