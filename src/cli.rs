@@ -1137,6 +1137,11 @@ pub struct GlobalArgs {
     /// without a terminal.
     #[arg(long, global = true, conflicts_with_all = ["pass", "pass_file"])]
     pub askpass: bool,
+
+    /// Go on although another rtrib holds the cluster's lease (it is changing the cluster),
+    /// with a warning naming it: only for a holder stopped for good.
+    #[arg(long, global = true)]
+    pub force_lease: bool,
 }
 
 /// How many words of the line a redis-cli option takes after its name.
