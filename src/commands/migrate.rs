@@ -135,25 +135,47 @@ pub enum Resumed {
     Failed(Exit),
 }
 
-/// Reads the cluster from `seed`, finishes the moves an interrupted run left open, and reads it
-/// again when it did. A cluster with problems is refused in redis-cli's words for `activity`
-/// ("Please fix your cluster problems before resharding").
+/// A run of `reshard`, `rebalance` or `apply`'s moves, as [`read_and_resume`] needs it.
+pub struct Run<'a> {
+    /// The command, as its lease names it (`reshard`).
+    pub command: &'static str,
+    /// What it does, for the refusal of a cluster with problems (`resharding`).
+    pub activity: &'a str,
+    /// `--dry-run` / `--simulate`: only finishing what an interrupted run left open changes
+    /// the cluster, so only then is the lease taken.
+    pub preview: bool,
+}
+
+/// Takes the cluster's lease (unless `run` is a preview), reads the cluster from `seed`,
+/// finishes the moves an interrupted run left open (a preview takes the lease first and reads
+/// again), and reads it again when it did. A cluster with problems is refused in redis-cli's
+/// words for the run's activity ("Please fix your cluster problems before resharding").
 pub async fn read_and_resume(
     context: &Context,
     seed: &Endpoint,
     args: &MigrateArgs,
-    activity: &str,
+    run: &Run<'_>,
 ) -> Result<Resumed> {
     context
         .output
         .step(&format!("Reading the cluster from {seed}"))?;
+    if !run.preview {
+        context.lease_cluster(run.command, seed).await?;
+    }
+    let activity = run.activity;
     let problems = |error| match error {
         Error::Refused(reason) => Error::Refused(format!(
             "Please fix your cluster problems before {activity}: {reason}"
         )),
         other => other,
     };
-    let ready = prepare(context, seed).await.map_err(problems)?;
+    let mut ready = prepare(context, seed).await.map_err(problems)?;
+    let leftovers =
+        !ready.unfinished.is_empty() || !atomic_method::running(ready.topology()).is_empty();
+    if run.preview && leftovers {
+        context.lease_cluster(run.command, seed).await?;
+        ready = prepare(context, seed).await.map_err(problems)?;
+    }
     let Some(report) = resume(context, &ready, args).await? else {
         return Ok(Resumed::Ready(ready, None));
     };

@@ -14,7 +14,8 @@ use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_
 use crate::cluster::plan::{Precondition, Steps};
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Ready, Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume, read_for_plan,
+    Ready, Resumed, Run, finish, master_ids, move_slots, print_plan_only, read_and_resume,
+    read_for_plan,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -31,9 +32,14 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
     let plan_out = args.plan.plan_out.as_deref();
+    let run = Run {
+        command: "rebalance",
+        activity: "rebalancing",
+        preview: args.simulate,
+    };
     let (ready, resumed) = match plan_out {
         Some(_) => (read_for_plan(context, &seed, "rebalancing").await?, None),
-        None => match read_and_resume(context, &seed, &args.migrate, "rebalancing").await? {
+        None => match read_and_resume(context, &seed, &args.migrate, &run).await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
         },

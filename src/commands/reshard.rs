@@ -22,7 +22,7 @@ use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::topology::NodeId;
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Resumed, finish, master_ids, move_slots, print_plan_only, read_and_resume, read_for_plan,
+    Resumed, Run, finish, master_ids, move_slots, print_plan_only, read_and_resume, read_for_plan,
     slots_word,
 };
 use crate::context::Context;
@@ -36,9 +36,14 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
     let plan_out = args.plan.plan_out.as_deref();
+    let run = Run {
+        command: "reshard",
+        activity: "resharding",
+        preview: args.dry_run,
+    };
     let (ready, resumed) = match plan_out {
         Some(_) => (read_for_plan(context, &seed, "resharding").await?, None),
-        None => match read_and_resume(context, &seed, &args.migrate, "resharding").await? {
+        None => match read_and_resume(context, &seed, &args.migrate, &run).await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
         },

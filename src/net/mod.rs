@@ -8,6 +8,7 @@ pub mod discover;
 pub mod failover;
 pub mod fetch;
 pub mod form;
+pub mod lease;
 pub mod load;
 pub mod migrate;
 pub mod resolve;
