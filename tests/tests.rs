@@ -17,6 +17,7 @@ mod fixture;
 mod generated;
 mod heal;
 mod import;
+mod lease;
 mod matrix;
 mod membership;
 mod messages;
