@@ -2,8 +2,8 @@
 //!
 //! Every rtrib that is about to change a cluster names a connection of its own to each of the
 //! cluster's nodes ([`LeaseName`]: `CLIENT SETNAME rtrib-lease.<token>.<stage>.<command>.<pid>.<host>`),
-//! and only then reads `CLIENT LIST` on each of them. The other `rtrib-lease.` names it sees
-//! are its contenders ([`sightings`]); [`judge`] says what to do about them:
+//! and reads each node's `CLIENT LIST` after it named itself there. The other `rtrib-lease.`
+//! names it sees are its contenders ([`sightings`]); [`judge`] says what to do about them:
 //!
 //! - none: it holds the lease (and renames its connections `held`);
 //! - one that holds it already, or one with a lower token: it loses (the command is refused,

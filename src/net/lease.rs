@@ -1,7 +1,9 @@
 //! Takes and holds the cluster-wide lease (its rules are [`crate::cluster::lease`]'s): a
-//! connection of its own to every node, named with `CLIENT SETNAME`; `CLIENT LIST` read on
-//! every node and judged until the lease is held or lost; then a `PING` on each connection
-//! every [`HEARTBEAT`] until the [`Lease`] is dropped, which closes them.
+//! connection of its own to every node, named with `CLIENT SETNAME` and its node's `CLIENT
+//! LIST` read in the same round trip; judged, and read again while it must wait, until the
+//! lease is held or lost; then renamed `held`, and a `PING` on each connection every
+//! [`HEARTBEAT`] until the [`Lease`] is dropped, which closes them. Taking it costs the seed's
+//! `CLUSTER NODES`, a connection to every node and one round trip on each.
 //!
 //! The connections live on a thread of their own, with a runtime of its own: the heartbeat
 //! goes on while the command waits for an answer at the terminal or plans, so a live holder's
@@ -116,10 +118,11 @@ pub async fn take(
                 }
             };
             runtime.block_on(async move {
-                match acquire(&settings, scope, ours, force).await {
+                match acquire(&settings, scope, &ours, force).await {
                     Ok((links, report)) => {
+                        let stale = report.stale.clone();
                         if taken_tx.send(Ok(report)).is_ok() {
-                            hold(links, release_rx).await;
+                            hold(links, &ours.held(), &stale, release_rx).await;
                         }
                     }
                     Err(error) => {
@@ -146,12 +149,14 @@ struct Link {
     client: NodeClient,
 }
 
-/// Connects to the nodes, names the connections, then reads and judges every node's
-/// `CLIENT LIST` until the lease is held (the connections renamed `held`) or lost.
+/// Connects to the nodes, names each connection and reads its node's `CLIENT LIST` in one
+/// round trip, then judges, reading again while it must wait, until the lease is held or lost.
+/// On a node, the name is set before the list is read: that order, per node, is all the rules
+/// need (see `cluster::lease`).
 async fn acquire(
     settings: &ConnectSettings,
     scope: Scope,
-    ours: LeaseName,
+    ours: &LeaseName,
     force: bool,
 ) -> Result<(Vec<Link>, Report), LeaseError> {
     let started = Instant::now();
@@ -175,10 +180,10 @@ async fn acquire(
             Err(error) => not_taken.push((node, error.reason())),
         }
     }
-    links = name_all(links, &ours, &mut not_taken).await;
     let deadline = Instant::now() + PATIENCE;
+    let mut naming = Some(ours);
     loop {
-        let (kept, seen) = read_lists(links, ours.token, &mut not_taken).await;
+        let (kept, seen) = read_lists(links, naming.take(), ours.token, &mut not_taken).await;
         links = kept;
         let judgement = judge(ours.token, &seen, Instant::now() < deadline);
         let forced_past = match judgement.verdict {
@@ -190,8 +195,6 @@ async fn acquire(
             Verdict::Lose(holder) => Some(holder),
             Verdict::Hold => None,
         };
-        links = name_all(links, &ours.held(), &mut not_taken).await;
-        close_stale(&links, &judgement.stale).await;
         let report = Report {
             held_on: links.len(),
             forced_past,
@@ -203,82 +206,67 @@ async fn acquire(
     }
 }
 
-/// Names every connection `name`; those that refuse are left out, with the reason.
-async fn name_all(
-    links: Vec<Link>,
-    name: &LeaseName,
-    not_taken: &mut Vec<(Endpoint, String)>,
-) -> Vec<Link> {
-    let text = name.client_name();
-    let named = join_all(links.into_iter().map(|link| async {
-        let mut setname = redis::cmd("CLIENT");
-        setname.arg("SETNAME").arg(&text);
-        let named = link.client.query::<()>(&setname).await;
-        (link, named)
-    }))
-    .await;
-    keep_answering(named, not_taken)
-}
-
-/// Every node's `CLIENT LIST`, as the other contenders seen; connections that fail are left
-/// out, with the reason.
+/// Every node's `CLIENT LIST` (after naming the connection `naming`, in the same round trip,
+/// when given), as the other contenders seen; connections that fail are left out, with the
+/// reason.
 async fn read_lists(
     links: Vec<Link>,
+    naming: Option<&LeaseName>,
     ours: Token,
     not_taken: &mut Vec<(Endpoint, String)>,
 ) -> (Vec<Link>, Vec<Sighting>) {
+    let mut pipe = redis::pipe();
+    if let Some(name) = naming {
+        pipe.cmd("CLIENT")
+            .arg("SETNAME")
+            .arg(name.client_name())
+            .ignore();
+    }
+    pipe.cmd("CLIENT").arg("LIST").arg("TYPE").arg("normal");
     let listed = join_all(links.into_iter().map(|link| async {
-        let mut list = redis::cmd("CLIENT");
-        list.arg("LIST").arg("TYPE").arg("normal");
-        let text = link.client.query::<String>(&list).await;
-        let seen = text.map(|text| sightings(&link.node, &text, ours));
+        let text = link.client.pipeline::<(String,)>(&pipe).await;
+        let seen = text.map(|(text,)| sightings(&link.node, &text, ours));
         (link, seen)
     }))
     .await;
     let mut seen = Vec::new();
-    let answers: Vec<(Link, Result<(), NodeError>)> = listed
-        .into_iter()
-        .map(|(link, found)| (link, found.map(|found| seen.extend(found))))
-        .collect();
-    (keep_answering(answers, not_taken), seen)
-}
-
-/// The links whose command succeeded; the others are reported in `not_taken` and closed.
-fn keep_answering(
-    answers: impl IntoIterator<Item = (Link, Result<(), NodeError>)>,
-    not_taken: &mut Vec<(Endpoint, String)>,
-) -> Vec<Link> {
-    answers
-        .into_iter()
-        .filter_map(|(link, answer)| match answer {
-            Ok(()) => Some(link),
-            Err(error) => {
-                not_taken.push((link.node, error.reason()));
-                None
+    let mut kept = Vec::with_capacity(listed.len());
+    for (link, found) in listed {
+        match found {
+            Ok(found) => {
+                seen.extend(found);
+                kept.push(link);
             }
-        })
-        .collect()
+            Err(error) => not_taken.push((link.node, error.reason())),
+        }
+    }
+    (kept, seen)
 }
 
-/// Closes dead holders' connections on the nodes they were seen on (best effort: one that
-/// cannot be closed is ignored anyway).
-async fn close_stale(links: &[Link], stale: &[Sighting]) {
-    join_all(stale.iter().filter_map(|sighting| {
+/// Holds the lease until `release` (the [`Lease`] dropped): renames the connections `held`
+/// and closes the dead holders' connections (both best effort: a contender judges a `want`
+/// name the same way, only waits longer for it, and ignores a stale one anyway), then sends a
+/// `PING` on every connection each [`HEARTBEAT`]. A connection that fails is reported once and
+/// left.
+async fn hold(
+    mut links: Vec<Link>,
+    held: &LeaseName,
+    stale: &[Sighting],
+    mut release: oneshot::Receiver<()>,
+) {
+    let mut rename = redis::cmd("CLIENT");
+    rename.arg("SETNAME").arg(held.client_name());
+    let renames = join_all(links.iter().map(|link| link.client.query::<()>(&rename)));
+    let kills = join_all(stale.iter().filter_map(|sighting| {
         let link = links.iter().find(|l| l.node == sighting.node)?;
         let mut kill = redis::cmd("CLIENT");
         kill.arg("KILL").arg("ID").arg(sighting.client);
-        Some(async move {
-            if let Err(error) = link.client.query::<i64>(&kill).await {
-                tracing::debug!(node = %link.node, "CLIENT KILL of a dead lease: {error}");
-            }
-        })
-    }))
-    .await;
-}
-
-/// Holds the lease: a `PING` on every connection each [`HEARTBEAT`], until `release` (the
-/// [`Lease`] dropped). A connection that fails is reported once and left.
-async fn hold(mut links: Vec<Link>, mut release: oneshot::Receiver<()>) {
+        Some(async move { link.client.query::<i64>(&kill).await })
+    }));
+    tokio::select! {
+        _ = &mut release => return,
+        _ = futures_util::future::join(renames, kills) => {}
+    }
     let ping = redis::cmd("PING");
     loop {
         tokio::select! {

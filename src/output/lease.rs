@@ -51,7 +51,7 @@ pub fn lease_warnings(report: &Report) -> Vec<String> {
     for dead in &report.stale {
         lines.push(format!(
             "ignored the lease of {}: its connection {} on {} was idle for {}s, a dead \
-             holder's; closed it",
+             holder's; closing it",
             who(&dead.lease),
             dead.client,
             dead.node,
