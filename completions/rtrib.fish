@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rtrib_global_optspecs
-    string join \n o/output= user= a/pass= pass-file= tls cacert= cert= key= sni= insecure connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose y/yes askpass h/help V/version
+    string join \n o/output= user= a/pass= pass-file= tls cacert= cert= key= sni= insecure connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose y/yes askpass force-lease h/help V/version
 end
 
 function __fish_rtrib_needs_command
@@ -46,6 +46,7 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -s 6 -d 'Resolve host names to
 complete -c rtrib -n "__fish_rtrib_needs_command" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_needs_command" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_needs_command" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
@@ -102,6 +103,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s 6 -d 'Resolve hos
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l master-addr -d 'The master to replicate' -r
@@ -129,6 +131,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s 6 -d 'Resolve 
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l from -d 'Hand this master\'s slots to its best replica; a replica or a master without slots: nothing to do' -r
@@ -159,6 +162,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s 6 -d 'Resolve h
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l host-of -d 'Failure domain of a node (e.g. the Kubernetes node a pod runs on), as for create. Repeatable; unlabelled nodes are grouped by IP address' -r
@@ -187,6 +191,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s 6 -d 'Re
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l master-id -l cluster-master-id -l cluster-primary-id -d 'The master to replicate: its ID, an ID prefix (6+ characters) or its address' -r
@@ -214,6 +219,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s 6 -d 'Resolve h
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l wait-timeout -d 'How long to keep forgetting it until gossip can no longer bring it back' -r
@@ -241,6 +247,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s 6 -d 'Resolve h
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l wait-timeout -d 'How long to keep forgetting it until gossip can no longer bring it back' -r
@@ -267,6 +274,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s 6 -d 'Resolve hos
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l from -l cluster-from -d 'The masters that give slots: IDs, ID prefixes (6+ characters) or addresses, comma-separated, or `all` (every master but the destination)' -r
@@ -305,6 +313,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s 6 -d 'Resolve ho
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l weight -l cluster-weight -d 'A master\'s weight (default 1): ID, ID prefix or address `=W`. 0 drains the master. Repeatable, or several after one flag as redis-cli takes them' -r
@@ -349,6 +358,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s 6 -d 'Resolve 
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
@@ -385,6 +395,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s 6 -d 'Resolve host n
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l node -d 'Read the cluster from this node instead of the one the plan was made from' -r
@@ -421,6 +432,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s 6 -d 'Resolve host
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
@@ -450,6 +462,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s 6 -d 'Resolve host 
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l for -d 'What to wait for' -r -f -a "ready\t'Every node answers PING and is cluster-enabled'
@@ -477,6 +490,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s 6 -d 'Resolve host 
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
@@ -506,6 +520,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s 6 -d 'Resolve host
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l textfile -d 'Write the metrics (implies -o prometheus) to this file instead of stdout, atomically' -r -F
@@ -538,6 +553,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s 6 -d 'Resolve host 
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -564,6 +580,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s 6 -d 'Resolve host 
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from -l cluster-from -d 'The standalone Redis to read the keys from, by name or address' -r
@@ -599,6 +616,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s 6 -d 'Resolve hos
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -623,6 +641,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s 6 -d 'Resolv
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l nodes -d 'How many nodes' -r
@@ -651,6 +670,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 6 -d 'Resolve ho
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -675,6 +695,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s 6 -d 'Resolv
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -699,6 +720,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 6 -d 'Resolv
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s v -l verbose -d 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
