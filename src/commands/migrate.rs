@@ -1,7 +1,8 @@
-//! What `reshard` and `rebalance` share: reading a cluster fit for moving slots (healthy but
-//! for the open slots or server-side migrations of an interrupted run), finishing those,
-//! choosing how slots move (the servers' atomic migration where every source and target has
-//! it, else key by key), moving them with a progress bar, and the report at the end.
+//! What `reshard` and `rebalance` share: the cluster's lease, taken before the cluster is read;
+//! reading a cluster fit for moving slots (healthy but for the open slots or server-side
+//! migrations of an interrupted run), finishing those, choosing how slots move (the servers'
+//! atomic migration where every source and target has it, else key by key), moving them with a
+//! progress bar, and the report at the end.
 
 use std::time::Duration;
 
