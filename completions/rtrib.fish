@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rtrib_global_optspecs
-    string join \n o/output= user= a/pass= pass-file= u/uri= tls cacert= cacertdir= cert= key= sni= insecure t/connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose q/quiet y/yes askpass h/help V/version
+    string join \n o/output= user= a/pass= pass-file= u/uri= tls cacert= cacertdir= cert= key= sni= insecure t/connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose q/quiet y/yes askpass force-lease h/help V/version
 end
 
 function __fish_rtrib_needs_command
@@ -49,6 +49,7 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -s v -l verbose -d 'Log more t
 complete -c rtrib -n "__fish_rtrib_needs_command" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_needs_command" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_needs_command" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_needs_command" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'
@@ -108,6 +109,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s v -l verbose -d '
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l master-addr -d 'The master to replicate' -r
@@ -138,6 +140,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s v -l verbose -
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l from -d 'Hand this master\'s slots to its best replica; a replica or a master without slots: nothing to do' -r
@@ -171,6 +174,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s v -l verbose -d
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l host-of -d 'Failure domain of a node (e.g. the Kubernetes node a pod runs on), as for create. Repeatable; unlabelled nodes are grouped by IP address' -r
@@ -202,6 +206,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s v -l ver
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l master-id -l cluster-master-id -l cluster-primary-id -d 'The master to replicate: its ID, an ID prefix (6+ characters) or its address' -r
@@ -232,6 +237,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s v -l verbose -d
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l wait-timeout -d 'How long to keep forgetting it until gossip can no longer bring it back' -r
@@ -262,6 +268,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s v -l verbose -d
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l wait-timeout -d 'How long to keep forgetting it until gossip can no longer bring it back' -r
@@ -292,6 +299,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s v -l verbose -d '
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l from -l cluster-from -d 'The masters that give slots: IDs, ID prefixes (6+ characters) or addresses, comma-separated, or `all` (every master but the destination)' -r
@@ -333,6 +341,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s v -l verbose -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l weight -l cluster-weight -d 'A master\'s weight (default 1): ID, ID prefix or address `=W`. 0 drains the master. Repeatable, or several after one flag as redis-cli takes them' -r
@@ -380,6 +389,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s v -l verbose -
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l plan-out -d 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`' -r -F
@@ -419,6 +429,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s v -l verbose -d 'Log
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l node -d 'Read the cluster from this node instead of the one the plan was made from' -r
@@ -458,6 +469,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s v -l verbose -d 'L
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
@@ -490,6 +502,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s v -l verbose -d 'Lo
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l for -d 'What to wait for' -r -f -a "ready\t'Every node answers PING and is cluster-enabled'
@@ -520,6 +533,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s v -l verbose -d 'Lo
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l from-dns -d 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm\'s tasks.<service>:6379' -r
@@ -552,6 +566,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s v -l verbose -d 'L
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l textfile -d 'Write the metrics (implies -o prometheus) to this file instead of stdout, atomically' -r -F
@@ -588,6 +603,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s v -l verbose -d 'Lo
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s X -d 'Send stdin in place of the argument TAG, as redis-cli\'s -X TAG' -r
@@ -619,6 +635,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s v -l verbose -d 'Lo
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from -l cluster-from -d 'The standalone Redis to read the keys from, by name or address' -r
@@ -657,6 +674,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s v -l verbose -d '
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -684,6 +702,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s v -l verbose
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l nodes -d 'How many nodes' -r
@@ -715,6 +734,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s v -l verbose -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -742,6 +762,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s v -l verbose
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
@@ -769,6 +790,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s v -l verbose
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s q -l quiet -d 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s y -l yes -l cluster-yes -d 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l askpass -d 'Ask for the password on the terminal, without echo (redis-cli\'s --askpass); an error without a terminal'
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l force-lease -d 'Go on although another rtrib holds the cluster\'s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c rtrib -n "__fish_rtrib_using_subcommand help; and not __fish_seen_subcommand_from create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help" -f -a "create" -d 'Create a cluster from empty nodes, given by name or address; safe to re-run'

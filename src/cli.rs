@@ -1162,7 +1162,7 @@ pub struct GlobalArgs {
 
     /// No progress on stderr: neither the bar (on a terminal) nor the progress lines (without
     /// one), nor the notices of what rtrib waits for. Errors and warnings still show.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = OUTPUT)]
     pub quiet: bool,
 
     /// Answer yes to the confirmation of create, reshard, rebalance and fix (also
@@ -1182,6 +1182,11 @@ pub struct GlobalArgs {
     /// without a terminal.
     #[arg(long, global = true, help_heading = CONNECTION, conflicts_with_all = ["pass", "pass_file"])]
     pub askpass: bool,
+
+    /// Go on although another rtrib holds the cluster's lease (it is changing the cluster),
+    /// with a warning naming it: only for a holder stopped for good.
+    #[arg(long, global = true, help_heading = CONNECTION)]
+    pub force_lease: bool,
 }
 
 /// What a duration option makes of a bare number, one without a unit.

@@ -1,7 +1,9 @@
 //! What every command needs, built once from the global options: the output, the name
-//! resolver and the connection settings.
+//! resolver and the connection settings; and the cluster's lease, once a changing command
+//! took it, held until the run ends.
 
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use crate::cli::GlobalArgs;
 use crate::cluster::endpoint::Endpoint;
@@ -9,9 +11,10 @@ use crate::cluster::lookup::{NodeRef, not_an_id};
 use crate::error::{Error, Result};
 use crate::net::addr::NodeAddr;
 use crate::net::conn::{ConnectSettings, TlsSettings};
+use crate::net::lease::{self, Lease, LeaseError, Scope};
 use crate::net::resolve::{AddressFamily, NameResolver, ResolverSettings};
 use crate::net::uri::ServerUri;
-use crate::output::Output;
+use crate::output::{Output, lease_warnings};
 
 /// The settings of one rtrib run.
 pub struct Context {
@@ -23,6 +26,10 @@ pub struct Context {
     pub connect: ConnectSettings,
     /// `--yes`: answer yes to every confirmation.
     pub assume_yes: bool,
+    /// `--force-lease`: go on past another rtrib's lease, with a warning.
+    force_lease: bool,
+    /// The cluster's lease, once taken; dropped (released) with the context, at the end.
+    lease: Mutex<Option<Lease>>,
 }
 
 impl Context {
@@ -55,7 +62,47 @@ impl Context {
                 tls: tls_settings(global)?,
             },
             assume_yes: global.yes,
+            force_lease: global.force_lease,
+            lease: Mutex::new(None),
         })
+    }
+
+    /// Takes the lease of the cluster of `seed` (on every node it knows) for `command`, before
+    /// the run's first change (see `net::lease`), and holds it until the run ends; refused
+    /// (exit 5, naming the holder) while another rtrib holds it, unless `--force-lease`. Once
+    /// held, a no-op.
+    pub async fn lease_cluster(&self, command: &str, seed: &Endpoint) -> Result<()> {
+        self.take_lease(command, Scope::Cluster(seed.clone())).await
+    }
+
+    /// [`Self::lease_cluster`] on the nodes given (`create`, `heal`: not a cluster yet, or not
+    /// one whose views can be trusted).
+    pub async fn lease_nodes(&self, command: &str, nodes: &[Endpoint]) -> Result<()> {
+        self.take_lease(command, Scope::Nodes(nodes.to_vec())).await
+    }
+
+    async fn take_lease(&self, command: &str, scope: Scope) -> Result<()> {
+        let held = |slot: &Option<Lease>| slot.is_some();
+        if held(&self.lease.lock().unwrap_or_else(PoisonError::into_inner)) {
+            return Ok(());
+        }
+        let (lease, report) = lease::take(&self.connect, scope, command, self.force_lease)
+            .await
+            .map_err(|error| match error {
+                LeaseError::Held(holder) => Error::LeaseHeld(holder),
+                LeaseError::Node(error) => Error::Node(error),
+                LeaseError::Thread(why) => Error::LeaseFailed(why),
+            })?;
+        for warning in lease_warnings(&report) {
+            tracing::warn!("{warning}");
+        }
+        tracing::info!(
+            "took the lease on {} nodes in {} ms",
+            report.held_on,
+            report.took.as_millis()
+        );
+        *self.lease.lock().unwrap_or_else(PoisonError::into_inner) = Some(lease);
+        Ok(())
     }
 
     /// Reads a reference to a node of the cluster: a node ID or ID prefix (6 to 40 hex digits),

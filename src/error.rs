@@ -4,6 +4,7 @@ use crate::cluster::allocate::AllocationError;
 use crate::cluster::create::CreateRefusal;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::HealRefusal;
+use crate::cluster::lease::Holder;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::JoinRefusal;
 use crate::cluster::migrate::PlanError;
@@ -59,6 +60,13 @@ pub enum Error {
     /// A precondition does not hold; nothing was changed.
     #[error("{0}")]
     Refused(String),
+    /// Another rtrib holds the cluster's lease (it is changing the cluster); nothing was
+    /// changed.
+    #[error("{}", crate::output::lease_refusal(.0))]
+    LeaseHeld(Box<Holder>),
+    /// The lease's own thread could not run.
+    #[error("cannot take the lease: {0}")]
+    LeaseFailed(String),
     /// The nodes belong to another cluster than the one asked for; nothing was changed.
     #[error("{0}")]
     Foreign(String),
@@ -94,10 +102,11 @@ impl Error {
             Error::CreateRefused(_)
             | Error::JoinRefused(_)
             | Error::HealRefused(_)
-            | Error::Refused(_) => Exit::Refused,
+            | Error::Refused(_)
+            | Error::LeaseHeld(_) => Exit::Refused,
             Error::Foreign(_) => Exit::ForeignCluster,
             Error::Wait(_) => Exit::Timeout,
-            Error::Declined => Exit::Problems,
+            Error::Declined | Error::LeaseFailed(_) => Exit::Problems,
             Error::Interrupted => Exit::Interrupted,
             Error::Resolve(ResolveError::Config { .. })
             | Error::Discover(DiscoverError::Resolve(ResolveError::Config { .. })) => Exit::Usage,

@@ -9,7 +9,7 @@
 /// | 2 | usage error: bad arguments or options |
 /// | 3 | a node could not be reached or used: connection refused, authentication failed, not cluster-enabled, loading, not a Redis server |
 /// | 4 | rtrib waited as long as allowed and gave up: a name did not resolve within --resolve-timeout, a node did not answer within --connect-timeout/--command-timeout, the cluster did not converge (or a replica did not take over) within --wait-timeout |
-/// | 5 | refused: a precondition does not hold (e.g. a node is not empty); nothing was changed |
+/// | 5 | refused: a precondition does not hold (e.g. a node is not empty), or another rtrib holds the cluster's lease; nothing was changed |
 /// | 6 | the nodes belong to a different cluster than the one asked for; nothing was changed |
 /// | 130 | interrupted (Ctrl-C): while slots move, no new slot starts and the ones in flight finish (atomic: the servers' jobs are cancelled); the report says what moved and what is open, and a re-run finishes |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,8 @@ Exit codes:
      failed, not cluster-enabled, loading, not a Redis server)
   4  a deadline passed: a name did not resolve in time, a node did not answer
      in time, or the cluster did not converge in time
-  5  refused: a precondition does not hold (e.g. node not empty); nothing changed
+  5  refused: a precondition does not hold (e.g. node not empty), or another
+     rtrib is changing the cluster (it holds the lease); nothing changed
   6  the nodes belong to a different cluster; nothing changed
   130  interrupted by Ctrl-C: while slots move, no new slot starts and the ones
      in flight finish (atomic migration: the servers' jobs are cancelled); the

@@ -18,6 +18,7 @@ mod generated;
 mod heal;
 mod health;
 mod import;
+mod lease;
 mod matrix;
 mod membership;
 mod messages;

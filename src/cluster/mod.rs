@@ -13,6 +13,7 @@ pub mod endpoint;
 pub mod failover;
 pub mod fix;
 pub mod heal;
+pub mod lease;
 pub mod load;
 pub mod lookup;
 pub mod membership;

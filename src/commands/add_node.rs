@@ -34,6 +34,7 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
             "{new} is given both as the node to add and as the cluster's node"
         )));
     }
+    context.lease_cluster("add-node", &existing).await?;
     let output = &context.output;
     output.step(&format!("Adding node {new} to cluster {existing}"))?;
     settle(context, &existing).await;

@@ -23,7 +23,7 @@ use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
 use crate::commands::check::{conclude, settle};
 use crate::commands::migrate::{
-    Resumed, finish, method_for, move_slots, read_and_resume, slots_word,
+    Resumed, Run, finish, method_for, move_slots, read_and_resume, slots_word,
 };
 use crate::commands::nodes::{connect_all, members, read_snapshots};
 use crate::commands::{create, del_node, fix, rebalance_roles};
@@ -78,6 +78,9 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> Result<Exit> {
         steps_word(plan.steps.len()),
         plan.command_line.join(" ")
     ))?;
+    if !args.dry_run {
+        take_lease(context, args, &plan).await?;
+    }
     match &plan.steps {
         Steps::Reshard { steps } | Steps::Rebalance { steps } => {
             apply_moves(context, args, &plan, steps).await
@@ -122,6 +125,36 @@ async fn seed_of(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result<End
             Error::Usage("the plan names no node to read the cluster from: give --node".into())
         })?;
     context.resolve_node(node).await
+}
+
+/// Takes the lease on the cluster of the plan's node, or on a create plan's nodes.
+async fn take_lease(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result<()> {
+    match plan.steps {
+        Steps::Create { .. } => {
+            let nodes = create_nodes(context, &plan.precondition).await?;
+            context.lease_nodes("apply", &nodes).await
+        }
+        _ => {
+            let seed = seed_of(context, args, plan).await?;
+            context.lease_cluster("apply", &seed).await
+        }
+    }
+}
+
+/// The nodes given to `create`, resolved again by the names given.
+async fn create_nodes(context: &Context, pre: &Precondition) -> Result<Vec<Endpoint>> {
+    let addrs = pre
+        .members
+        .iter()
+        .map(|m| {
+            let text = match &m.name {
+                Some(name) => format!("{name}:{}", m.addr.port()),
+                None => m.addr.to_string(),
+            };
+            text.parse::<NodeAddr>()
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(context.resolver.resolve_all(&addrs).await?)
 }
 
 /// Says where the cluster stands against the plan: `true` when steps are left to make,
@@ -267,11 +300,15 @@ async fn apply_moves(
     }
     proceed(context)?;
     drop(fetched);
-    let (ready, resumed) =
-        match read_and_resume(context, &seed, &args.migrate, "applying the plan").await? {
-            Resumed::Ready(ready, resumed) => (ready, resumed),
-            Resumed::Failed(exit) => return Ok(exit),
-        };
+    let run = Run {
+        command: "apply",
+        activity: "applying the plan",
+        preview: false,
+    };
+    let (ready, resumed) = match read_and_resume(context, &seed, &args.migrate, &run).await? {
+        Resumed::Ready(ready, resumed) => (ready, resumed),
+        Resumed::Failed(exit) => return Ok(exit),
+    };
     let moves = still_to_do(ready.topology(), moves);
     let method = method_for(ready.topology(), &moves, &args.migrate)?;
     let mut report = move_slots(context, &ready, &moves, method, &args.migrate).await?;
@@ -351,18 +388,7 @@ async fn apply_create(
     steps: &[CreateStep],
 ) -> Result<Exit> {
     let pre = &plan.precondition;
-    let addrs = pre
-        .members
-        .iter()
-        .map(|m| {
-            let text = match &m.name {
-                Some(name) => format!("{name}:{}", m.addr.port()),
-                None => m.addr.to_string(),
-            };
-            text.parse::<NodeAddr>()
-        })
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let endpoints = context.resolver.resolve_all(&addrs).await?;
+    let endpoints = create_nodes(context, pre).await?;
     let clients = connect_all(&endpoints, context).await?;
     let snapshots = read_snapshots(&clients).await?;
     let now = Precondition::of_nodes(&snapshots);

@@ -41,6 +41,9 @@ pub async fn create(context: &Context, args: &CreateArgs, assume_yes: bool) -> R
     let addrs = listed_or_discovered(context, &args.nodes, &args.discovery).await?;
     let endpoints = context.resolver.resolve_all(&addrs).await?;
     refuse_repeated_addresses(&endpoints)?;
+    if !args.dry_run && args.plan.plan_out.is_none() {
+        context.lease_nodes("create", &endpoints).await?;
+    }
     let clients = connect_all(&endpoints, context).await?;
     let snapshots = read_snapshots(&clients).await?;
 

@@ -30,6 +30,7 @@ use crate::output::NodeDocument;
 /// Runs `del-node`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &DelNodeArgs) -> Result<Exit> {
     let request = Removal {
+        command: "del-node",
         node: &args.node,
         target: &args.target,
         allow_dead: args.force,
@@ -44,6 +45,7 @@ pub async fn run(context: &Context, args: &DelNodeArgs) -> Result<Exit> {
 /// only with `--force`.
 pub async fn forget(context: &Context, args: &ForgetArgs) -> Result<Exit> {
     let request = Removal {
+        command: "forget",
         node: &args.node,
         target: &args.target,
         allow_dead: true,
@@ -56,6 +58,8 @@ pub async fn forget(context: &Context, args: &ForgetArgs) -> Result<Exit> {
 
 /// What `del-node` and `forget` are asked.
 struct Removal<'a> {
+    /// The command, as its lease names it.
+    command: &'static str,
     /// A node of the cluster, as given.
     node: &'a str,
     /// The node to remove, as given.
@@ -79,6 +83,9 @@ struct Removal<'a> {
 async fn remove(context: &Context, request: &Removal<'_>) -> Result<Exit> {
     let seed = context.resolve_node(request.node).await?;
     let reference = context.node_ref(request.target).await?;
+    if request.plan_out.is_none() {
+        context.lease_cluster(request.command, &seed).await?;
+    }
     settle(context, &seed).await;
     let topology = fetch_topology(&seed, &context.connect, FetchOptions::default()).await?;
     let victim = topology.find(&reference)?;

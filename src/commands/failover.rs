@@ -46,6 +46,7 @@ pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
         .or(args.to.as_deref())
         .unwrap_or_default();
     let seed = context.resolve_node(named).await?;
+    context.lease_cluster("failover", &seed).await?;
     if mode == Mode::Coordinated {
         // A forced failover is for a master that does not answer: no waiting on it.
         settle(context, &seed).await;

@@ -56,6 +56,9 @@ struct FixDocument<'a> {
 /// Runs `fix`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &FixArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
+    if args.plan.plan_out.is_none() {
+        context.lease_cluster("fix", &seed).await?;
+    }
     let output = &context.output;
     output.step(&format!("Performing Cluster Check (using node {seed})"))?;
     settle(context, &seed).await;

@@ -39,6 +39,7 @@ pub async fn run(context: &Context, args: &HealArgs) -> Result<Exit> {
     let addrs = listed_or_discovered(context, &args.nodes, &args.discovery).await?;
     let endpoints = context.resolver.resolve_all(&addrs).await?;
     refuse_repeated_addresses(&endpoints)?;
+    context.lease_nodes("heal", &endpoints).await?;
     let clients = connect_all(&endpoints, context).await?;
     let snapshots = read_snapshots(&clients).await?;
     let plan = plan_heal(&snapshots)?;

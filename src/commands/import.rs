@@ -52,6 +52,7 @@ const REPLY_MARGIN: Duration = Duration::from_secs(10);
 pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let from = context.resolve_node(&args.from).await?;
+    context.lease_cluster("import", &seed).await?;
     let output = &context.output;
     output.step(&format!("Importing data from {from} to cluster {seed}"))?;
     settle(context, &seed).await;

@@ -1,7 +1,8 @@
-//! What `reshard` and `rebalance` share: reading a cluster fit for moving slots (healthy but
-//! for the open slots or server-side migrations of an interrupted run), finishing those,
-//! choosing how slots move (the servers' atomic migration where every source and target has
-//! it, else key by key), moving them with a progress bar, and the report at the end.
+//! What `reshard` and `rebalance` share: the cluster's lease, taken before the cluster is read;
+//! reading a cluster fit for moving slots (healthy but for the open slots or server-side
+//! migrations of an interrupted run), finishing those, choosing how slots move (the servers'
+//! atomic migration where every source and target has it, else key by key), moving them with a
+//! progress bar, and the report at the end.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -194,29 +195,44 @@ pub enum Resumed {
     Failed(Exit),
 }
 
+/// A run of `reshard`, `rebalance` or `apply`'s moves, as [`read_to_move`] needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Run<'a> {
+    /// The command, as its lease names it (`reshard`).
+    pub command: &'static str,
+    /// What it does, for the refusal of a cluster with problems (`resharding`).
+    pub activity: &'a str,
+    /// `--dry-run` / `--simulate` / `--plan-out`: only finishing what an interrupted run left
+    /// open changes the cluster, so only then is the lease taken.
+    pub preview: bool,
+}
+
 /// Reads the cluster from `seed`, finishes the moves an interrupted run left open, and reads it
 /// again when it did: [`read_to_move`], then [`resume_open`].
 pub async fn read_and_resume(
     context: &Context,
     seed: &Endpoint,
     args: &MigrateArgs,
-    activity: &str,
+    run: &Run<'_>,
 ) -> Result<Resumed> {
-    let ready = read_to_move(context, seed, activity).await?;
-    resume_open(context, seed, ready, args, activity).await
+    let ready = read_to_move(context, seed, run).await?;
+    resume_open(context, seed, ready, args, run).await
 }
 
-/// Reads the cluster from `seed` to move slots, changing nothing: a cluster with problems is
-/// refused in redis-cli's words for `activity` ("Please fix your cluster problems before
-/// resharding"). The request is checked against this reading before [`resume_open`] changes
-/// anything.
-pub async fn read_to_move(context: &Context, seed: &Endpoint, activity: &str) -> Result<Ready> {
+/// Takes the cluster's lease (unless `run` is a preview), then reads the cluster from `seed` to
+/// move slots, changing nothing: a cluster with problems is refused in redis-cli's words for
+/// the run's activity ("Please fix your cluster problems before resharding"). The request is
+/// checked against this reading before [`resume_open`] changes anything.
+pub async fn read_to_move(context: &Context, seed: &Endpoint, run: &Run<'_>) -> Result<Ready> {
     context
         .output
         .step(&format!("Reading the cluster from {seed}"))?;
+    if !run.preview {
+        context.lease_cluster(run.command, seed).await?;
+    }
     prepare(context, seed)
         .await
-        .map_err(|error| problems(error, activity))
+        .map_err(|error| problems(error, run.activity))
 }
 
 /// `prepare`'s refusal in redis-cli's words for `activity`.
@@ -230,14 +246,23 @@ fn problems(error: Error, activity: &str) -> Error {
 }
 
 /// Finishes the moves an interrupted run left open in `ready` (none: `ready` as it is), and
-/// reads the cluster again when it did.
+/// reads the cluster again when it did. A preview that finds such moves takes the lease
+/// first and reads again: finishing them is a change.
 pub async fn resume_open(
     context: &Context,
     seed: &Endpoint,
-    ready: Ready,
+    mut ready: Ready,
     args: &MigrateArgs,
-    activity: &str,
+    run: &Run<'_>,
 ) -> Result<Resumed> {
+    let leftovers =
+        !ready.unfinished.is_empty() || !atomic_method::running(ready.topology()).is_empty();
+    if run.preview && leftovers {
+        context.lease_cluster(run.command, seed).await?;
+        ready = prepare(context, seed)
+            .await
+            .map_err(|error| problems(error, run.activity))?;
+    }
     if !ready.unfinished.is_empty() {
         // Finishing them is a change: a run `--migration atomic` refuses (the sources and
         // targets are not known yet, so any master lacking it) is refused before it.
@@ -254,14 +279,18 @@ pub async fn resume_open(
     }
     let ready = prepare(context, seed)
         .await
-        .map_err(|error| problems(error, activity))?;
+        .map_err(|error| problems(error, run.activity))?;
     Ok(Resumed::Ready(ready, Some(report)))
 }
 
-/// Reads the cluster from `seed` to plan on it without changing it (`--plan-out`): refused
-/// while an interrupted run has left slots open, as finishing them is a change.
-pub async fn read_for_plan(context: &Context, seed: &Endpoint, activity: &str) -> Result<Ready> {
-    let ready = read_to_move(context, seed, activity).await?;
+/// Reads the cluster from `seed` to plan on it without changing it (`--plan-out`, no lease):
+/// refused while an interrupted run has left slots open, as finishing them is a change.
+pub async fn read_for_plan(context: &Context, seed: &Endpoint, run: &Run<'_>) -> Result<Ready> {
+    let preview = Run {
+        preview: true,
+        ..*run
+    };
+    let ready = read_to_move(context, seed, &preview).await?;
     if !ready.unfinished.is_empty() {
         let open: SlotSet = ready.unfinished.iter().map(|u| u.slot_move.slot).collect();
         return Err(Error::Refused(format!(

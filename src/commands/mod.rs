@@ -1,5 +1,6 @@
 //! One module per subcommand, each reading like its algorithm:
-//! resolve → fetch → plan/judge → confirm → apply → verify → report.
+//! resolve → take the cluster's lease (a changing command, unless it only previews or plans:
+//! [`Context::lease_cluster`]) → fetch → plan/judge → confirm → apply → verify → report.
 
 mod add_node;
 mod apply;

@@ -12,8 +12,8 @@ use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_
 use crate::cluster::plan::{Precondition, Steps};
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Ready, Resumed, finish, master_weights, method_for, move_slots, print_plan_only, read_for_plan,
-    read_to_move, resume_open,
+    Ready, Resumed, Run, finish, master_weights, method_for, move_slots, print_plan_only,
+    read_for_plan, read_to_move, resume_open,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -30,15 +30,20 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
     let plan_out = args.plan.plan_out.as_deref();
+    let run = Run {
+        command: "rebalance",
+        activity: "rebalancing",
+        preview: args.simulate,
+    };
     let read = match plan_out {
-        Some(_) => read_for_plan(context, &seed, "rebalancing").await?,
-        None => read_to_move(context, &seed, "rebalancing").await?,
+        Some(_) => read_for_plan(context, &seed, &run).await?,
+        None => read_to_move(context, &seed, &run).await?,
     };
     // The weights are checked before open slots are finished: a refusal changes nothing.
     let weights = master_weights(context, read.topology(), &args.weight).await?;
     let (ready, resumed) = match plan_out {
         Some(_) => (read, None),
-        None => match resume_open(context, &seed, read, &args.migrate, "rebalancing").await? {
+        None => match resume_open(context, &seed, read, &args.migrate, &run).await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
         },

@@ -27,6 +27,9 @@ use crate::prompt::confirm;
 /// Runs `rebalance-roles`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
+    if !args.dry_run && args.plan.plan_out.is_none() {
+        context.lease_cluster("rebalance-roles", &seed).await?;
+    }
     settle(context, &seed).await;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
     let topology = &fetched.topology;

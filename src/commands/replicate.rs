@@ -25,6 +25,7 @@ pub async fn run(context: &Context, args: &ReplicateArgs) -> Result<Exit> {
     if master.addr == replica.addr {
         return Err(Error::Usage(format!("{master} cannot replicate itself")));
     }
+    context.lease_cluster("replicate", &master).await?;
     settle(context, &master).await;
     let topology = fetch_topology(&master, &context.connect, FetchOptions::default()).await?;
     let master_id = topology.seed.clone();

@@ -24,7 +24,7 @@ use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::topology::NodeId;
 use crate::commands::apply::save_plan;
 use crate::commands::migrate::{
-    Resumed, finish, master_ids, method_for, move_slots, print_plan_only, read_for_plan,
+    Resumed, Run, finish, master_ids, method_for, move_slots, print_plan_only, read_for_plan,
     read_to_move, resume_open, slots_word,
 };
 use crate::context::Context;
@@ -38,9 +38,14 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let output = &context.output;
     let plan_out = args.plan.plan_out.as_deref();
+    let run = Run {
+        command: "reshard",
+        activity: "resharding",
+        preview: args.dry_run,
+    };
     let read = match plan_out {
-        Some(_) => read_for_plan(context, &seed, "resharding").await?,
-        None => read_to_move(context, &seed, "resharding").await?,
+        Some(_) => read_for_plan(context, &seed, &run).await?,
+        None => read_to_move(context, &seed, &run).await?,
     };
     // The request is checked before open slots are finished: a refusal changes nothing.
     let to = master_ids(
@@ -56,7 +61,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
     };
     let (ready, resumed) = match plan_out {
         Some(_) => (read, None),
-        None => match resume_open(context, &seed, read, &args.migrate, "resharding").await? {
+        None => match resume_open(context, &seed, read, &args.migrate, &run).await? {
             Resumed::Ready(ready, resumed) => (ready, resumed),
             Resumed::Failed(exit) => return Ok(exit),
         },

@@ -9,6 +9,7 @@ pub mod failover;
 pub mod fetch;
 pub mod form;
 pub mod interrupt;
+pub mod lease;
 pub mod load;
 pub mod migrate;
 pub mod notice;

@@ -11,6 +11,7 @@ mod create;
 mod failover;
 mod import;
 mod info;
+mod lease;
 mod metrics;
 mod migrate;
 mod picture;
@@ -35,6 +36,7 @@ pub use failover::{
 };
 pub use import::{BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_import_summary};
 pub use info::{InfoDocument, InfoReport, write_info_text};
+pub use lease::{lease_refusal, lease_warnings};
 pub use metrics::{exposition, write_exposition};
 pub use migrate::{MigrateDocument, write_moves_text, write_summary_text};
 pub use plan::{PlannedDocument, write_planned};
