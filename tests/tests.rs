@@ -23,6 +23,7 @@ mod messages;
 mod metrics;
 mod migrate;
 mod plans;
+mod rdb;
 mod resolve;
 mod secrets;
 mod support;
