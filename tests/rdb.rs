@@ -11,12 +11,13 @@
 //! - every value carried to every server of the matrix (re-stamped, or converted where the
 //!   target cannot load the encoding: listpacks into Redis 6.2, stream encodings down, field
 //!   expiration between Redis and Valkey) `RESTORE`s and reads back equal there, and what
-//!   is refused is exactly what the target cannot hold;
+//!   is refused is exactly what the target cannot hold (and Redis 8's vector sets, a module
+//!   type);
 //! - a truncated or altered file is an error naming its offset;
 //! - a 128 MiB file is read in bounded memory.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use redis::Value;
 use rtrib::cluster::server::{Server as ServerModel, ServerKind, Version};
@@ -25,7 +26,9 @@ use rtrib::rdb::{
     functions_dump_payload, functions_from_dump_payload,
 };
 
-use crate::support::cluster::{Layout, Nodes, NodesConfig, RedisNode, value_to_string};
+use crate::support::cluster::{
+    Layout, Nodes, NodesConfig, RedisNode, key_slot, value_to_string, wait_until,
+};
 use crate::support::servers::{Server, on_every_server};
 
 /// The function library every server that has functions is given.
@@ -56,6 +59,8 @@ struct Features {
     field_expiry: bool,
     /// `PEXPIRETIME`, and streams' 7.0 counters (Redis 7.0+, Valkey).
     redis7: bool,
+    /// Vector sets, a module type built into Redis 8.
+    vector_sets: bool,
 }
 
 impl Features {
@@ -68,6 +73,7 @@ impl Features {
             functions: valkey || redis_from(7, 0),
             field_expiry: redis_from(7, 4) || (valkey && server.version >= Version(9, 0, 0)),
             redis7: valkey || redis_from(7, 0),
+            vector_sets: redis_from(8, 0),
         }
     }
 
@@ -76,6 +82,7 @@ impl Features {
             functions: self.functions && other.functions,
             field_expiry: self.field_expiry && other.field_expiry,
             redis7: self.redis7 && other.redis7,
+            vector_sets: self.vector_sets && other.vector_sets,
         }
     }
 }
@@ -197,6 +204,14 @@ fn populate(node: &RedisNode, features: Features) {
             "f1",
             "f7",
         ]);
+    }
+    if features.vector_sets {
+        for (element, vector) in [("e1", ["0.1", "0.2", "0.3"]), ("e2", ["-1", "0.5", "2"])] {
+            let mut args = vec!["VADD", "vs", "VALUES", "3"];
+            args.extend(vector);
+            args.push(element);
+            node.cmd(&args);
+        }
     }
 }
 
@@ -352,7 +367,11 @@ on_every_server! {
             }
         }
         let seen: BTreeSet<Encoding> = found.iter().map(|entry| entry.value.encoding).collect();
-        let missing: Vec<_> = expected_encodings(version).difference(&seen).copied().collect();
+        let mut expected = expected_encodings(version);
+        if features.vector_sets {
+            expected.insert(Encoding::Module2);
+        }
+        let missing: Vec<_> = expected.difference(&seen).copied().collect();
         assert!(missing.is_empty(), "RDB {version}: no {missing:?} among {seen:?}");
         assert!(found.iter().any(|e| e.expire_at_ms.is_some() && e.db == 1));
 
@@ -396,7 +415,8 @@ on_every_server! {
 
     /// Every value of the file, carried to every server of the matrix, restores and reads
     /// back equal (type, content, stream groups and pending entries, field expiration, TTL);
-    /// only hashes with field expiration are refused, by servers without it; the function
+    /// only hashes with field expiration are refused, by servers without it, and module values
+    /// (Redis 8's vector sets), naming the module type; the function
     /// library restores wherever there are functions; Redis 6.2 gets converted encodings.
     fn every_value_restores_on_every_server(server) {
         let nodes = standalone(server);
@@ -441,14 +461,18 @@ on_every_server! {
                         assert!(entry.value.encoding.has_field_expiry());
                         refused.insert((entry.db, entry.key.clone()));
                     }
+                    Err(rtrib::rdb::CarryError::Refused {
+                        refusal: Refusal::Module { name }, ..
+                    }) => {
+                        assert_eq!(name, "vectorset");
+                        refused.insert((entry.db, entry.key.clone()));
+                    }
                     Err(error) => panic!("{source_model} → {target_model}: {error}"),
                 }
             }
-            let expected_refused = if source_features.field_expiry && !target_features.field_expiry {
-                2
-            } else {
-                0
-            };
+            let field_expiry_lost = source_features.field_expiry && !target_features.field_expiry;
+            let expected_refused =
+                2 * usize::from(field_expiry_lost) + usize::from(source_features.vector_sets);
             assert_eq!(refused.len(), expected_refused, "{source_model} → {target_model}");
             if target_model.version < Version(7, 0, 0) && version >= 10 {
                 assert!(converted > 0, "{source_model} → {target_model}: nothing converted");
@@ -490,6 +514,62 @@ on_every_server! {
                 ),
             }
         }
+    }
+}
+
+on_every_server! {
+    /// A cluster node's file holds every key; the per-slot counts it carries (Redis 7.4+'s
+    /// slot-info opcode, Valkey's `slot-info` aux field) name the right slots and add up to
+    /// its keys.
+    fn a_cluster_node_s_slot_info_matches_its_keys(server) {
+        let nodes = Nodes::start(NodesConfig::on(server, 1, Layout::Ports));
+        let node = &nodes[0];
+        node.add_slots(0, 16383);
+        assert!(wait_until(Duration::from_secs(10), || {
+            node.cmd_str(&["CLUSTER", "INFO"]).contains("cluster_state:ok")
+        }));
+        let keys: Vec<String> = (0..300).map(|i| format!("key:{i}")).collect();
+        let mut pipe = redis::pipe();
+        for key in &keys {
+            pipe.cmd("SET").arg(key).arg("value").ignore();
+        }
+        pipe.cmd("PEXPIRE").arg(&keys[0]).arg(HOUR_MS).ignore();
+        node.with_conn(|conn| pipe.query::<()>(conn)).expect("SET");
+        let (_, items) = save_and_read(node);
+        let found: BTreeSet<String> = entries(&items)
+            .iter()
+            .map(|entry| String::from_utf8_lossy(&entry.key).into_owned())
+            .collect();
+        assert_eq!(found, keys.iter().cloned().collect());
+
+        let mut per_slot: BTreeMap<u64, u64> = BTreeMap::new();
+        for item in &items {
+            match item {
+                Item::SlotInfo { slot, keys, .. } => {
+                    per_slot.insert(*slot, *keys);
+                }
+                Item::Aux { name, value } if name == b"slot-info" => {
+                    let text = String::from_utf8_lossy(value).into_owned();
+                    let numbers: Vec<u64> =
+                        text.split(',').map(|n| n.parse().expect("slot-info number")).collect();
+                    per_slot.insert(numbers[0], numbers[1]);
+                }
+                _ => {}
+            }
+        }
+        // Written by Redis 7.4+ and Valkey 9.0+ (seen on 8.2.3, 9.0.0, 9.1.2; not 6.2, 7.0).
+        let server = model(node);
+        let writes_slot_info = match server.kind {
+            ServerKind::Redis => server.version >= Version(7, 4, 0),
+            ServerKind::Valkey => server.version >= Version(9, 0, 0),
+        };
+        let mut expected: BTreeMap<u64, u64> = BTreeMap::new();
+        if writes_slot_info {
+            for key in &keys {
+                *expected.entry(u64::from(key_slot(key.as_bytes()))).or_default() += 1;
+            }
+        }
+        assert_eq!(per_slot, expected, "{server}");
     }
 }
 
