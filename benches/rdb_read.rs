@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use rtrib::rdb::encode::put_string;
+use rtrib::rdb::write::put_string;
 use rtrib::rdb::{Item, RdbReader, crc64};
 
 const RUNS: usize = 5;

@@ -228,13 +228,7 @@ fn save_and_read(node: &RedisNode) -> (u16, Vec<Item>) {
 }
 
 fn entries(items: &[Item]) -> Vec<&Entry> {
-    items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Entry(entry) => Some(entry),
-            _ => None,
-        })
-        .collect()
+    items.iter().filter_map(Item::entry).collect()
 }
 
 fn libraries(items: &[Item]) -> Vec<FunctionLibrary> {
@@ -753,14 +747,14 @@ impl SyntheticRdb {
         self.chunk.clear();
         if self.next_key < self.keys {
             self.chunk.push(0);
-            rtrib::rdb::encode::put_string(
+            rtrib::rdb::write::put_string(
                 &mut self.chunk,
                 format!("key:{}", self.next_key).as_bytes(),
             );
             let value: Vec<u8> = (0..self.value_len)
                 .map(|i| (i as u64 * 31 + self.next_key) as u8)
                 .collect();
-            rtrib::rdb::encode::put_string(&mut self.chunk, &value);
+            rtrib::rdb::write::put_string(&mut self.chunk, &value);
             self.crc = rtrib::rdb::crc64_update(self.crc, &self.chunk);
             self.next_key += 1;
         } else if !self.ended {

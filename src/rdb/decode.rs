@@ -144,21 +144,16 @@ impl Decoder<'_> {
             Encoding::String => Elements::String(self.source.string("a string")?),
             Encoding::List => Elements::List(self.strings()?),
             Encoding::Set => Elements::Set(self.strings()?),
-            Encoding::SortedSet => {
+            Encoding::SortedSet | Encoding::SortedSet2 => {
                 let count = self.source.len("a member count")?;
                 let mut members = Vec::new();
                 for _ in 0..count {
                     let member = self.source.string("a member")?;
-                    members.push((member, self.text_score()?));
-                }
-                Elements::SortedSet(members)
-            }
-            Encoding::SortedSet2 => {
-                let count = self.source.len("a member count")?;
-                let mut members = Vec::new();
-                for _ in 0..count {
-                    let member = self.source.string("a member")?;
-                    let score = f64::from_le_bytes(self.source.array("a score")?);
+                    let score = if encoding == Encoding::SortedSet {
+                        self.text_score()?
+                    } else {
+                        f64::from_le_bytes(self.source.array("a score")?)
+                    };
                     members.push((member, score));
                 }
                 Elements::SortedSet(members)

@@ -1,35 +1,13 @@
 //! Writing values in the plain encodings every server loads (list 1, set 2, hash 4, sorted
 //! set 5), in either side's hash with field expiration (Redis 24, Valkey 22), and a stream's
-//! envelope in stream encodings 1 to 3 around its raw listpacks. Strings are written plainly
-//! (no integer or LZF encoding): longer, always valid.
+//! envelope in stream encodings 1 to 3 around its raw listpacks.
 
 use super::decode::{Elements, HashField, Stream, StreamId};
 use super::encoding::Encoding;
+use super::write::{put_len, put_string};
 
 /// Redis's greatest field expiration time (`EB_EXPIRE_TIME_MAX`, 2⁴⁸ - 1 ms).
 const REDIS_MAX_FIELD_EXPIRE_MS: i64 = (1 << 48) - 1;
-
-/// Appends an RDB length.
-pub fn put_len(out: &mut Vec<u8>, length: u64) {
-    if length < 1 << 6 {
-        out.push(length as u8);
-    } else if length < 1 << 14 {
-        out.push(0x40 | (length >> 8) as u8);
-        out.push(length as u8);
-    } else if let Ok(length) = u32::try_from(length) {
-        out.push(0x80);
-        out.extend_from_slice(&length.to_be_bytes());
-    } else {
-        out.push(0x81);
-        out.extend_from_slice(&length.to_be_bytes());
-    }
-}
-
-/// Appends a string, plainly.
-pub fn put_string(out: &mut Vec<u8>, bytes: &[u8]) {
-    put_len(out, bytes.len() as u64);
-    out.extend_from_slice(bytes);
-}
 
 impl Elements {
     /// The body of these elements in `encoding`; `None` when the encoding is not one this

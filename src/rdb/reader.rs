@@ -11,6 +11,7 @@ use std::io::{BufReader, Read};
 
 use super::encoding::{Encoding, FIRST_VALKEY_RDB_VERSION};
 use super::error::{Problem, RdbError};
+use super::functions::{FunctionLibrary, OPCODE_FUNCTION2};
 use super::source::Source;
 use super::value::Value;
 use super::walk::{walk_module_data, walk_value};
@@ -18,7 +19,6 @@ use super::walk::{walk_module_data, walk_value};
 /// Opcodes (Redis's and Valkey's `RDB_OPCODE_*`).
 const OPCODE_SLOT_IMPORT: u8 = 243;
 const OPCODE_SLOT_INFO: u8 = 244;
-const OPCODE_FUNCTION2: u8 = 245;
 const OPCODE_FUNCTION_PRE_GA: u8 = 246;
 const OPCODE_MODULE_AUX: u8 = 247;
 const OPCODE_IDLE: u8 = 248;
@@ -92,26 +92,6 @@ impl ModuleId {
     }
 }
 
-/// A function library, as `FUNCTION DUMP` carries it: its code, starting with its shebang line
-/// (`#!lua name=mylib`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FunctionLibrary {
-    /// The library's source code.
-    pub code: Vec<u8>,
-}
-
-impl FunctionLibrary {
-    /// The `name=` of the shebang line, when there is one.
-    pub fn name(&self) -> Option<String> {
-        let first_line = self.code.split(|&byte| byte == b'\n').next()?;
-        let shebang = std::str::from_utf8(first_line.strip_prefix(b"#!")?).ok()?;
-        shebang
-            .split_whitespace()
-            .find_map(|word| word.strip_prefix("name="))
-            .map(str::to_owned)
-    }
-}
-
 /// One key, with what precedes it in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -181,6 +161,16 @@ pub enum Item {
     Entry(Entry),
     /// The end of the file, its checksum verified; nothing follows.
     End(Checksum),
+}
+
+impl Item {
+    /// The key, when the item is one.
+    pub fn entry(&self) -> Option<&Entry> {
+        match self {
+            Item::Entry(entry) => Some(entry),
+            _ => None,
+        }
+    }
 }
 
 /// What the key being read has collected from the opcodes before it.
@@ -469,7 +459,7 @@ fn read_header<R: std::io::BufRead>(source: &mut Source<R>) -> Result<Header, Rd
 #[cfg(test)]
 mod tests {
     use super::super::crc64::crc64;
-    use super::super::encode::{put_len, put_string};
+    use super::super::write::{put_len, put_string};
     use super::*;
     use proptest::prelude::*;
 
@@ -529,13 +519,7 @@ mod tests {
     }
 
     fn entries(items: &[Item]) -> Vec<&Entry> {
-        items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Entry(entry) => Some(entry),
-                _ => None,
-            })
-            .collect()
+        items.iter().filter_map(Item::entry).collect()
     }
 
     #[test]

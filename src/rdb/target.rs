@@ -38,8 +38,9 @@ use crate::cluster::server::{Server, ServerKind, Version};
 
 use super::encoding::{Encoding, FIRST_VALKEY_RDB_VERSION, Kind};
 use super::error::RdbError;
+use super::functions::FIRST_FUNCTIONS_RDB_VERSION;
 use super::reader::ModuleId;
-use super::value::{FIRST_FUNCTIONS_RDB_VERSION, Value};
+use super::value::Value;
 
 /// The lowest version a payload is stamped with: the oldest any server of the matrix writes.
 pub const LOWEST_STAMP: u16 = 9;
@@ -404,7 +405,7 @@ mod tests {
         assert_eq!(ModuleId(id).name(), "ReJSON-RL");
         assert_eq!(ModuleId(id).encoding_version(), 3);
         let mut body = Vec::new();
-        super::super::encode::put_len(&mut body, id);
+        super::super::write::put_len(&mut body, id);
         body.push(0);
         let module = value(Encoding::Module2, body);
         let error = carry(&module, &valkey(9, 1)).unwrap_err();

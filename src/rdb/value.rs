@@ -2,23 +2,15 @@
 //! body, the RDB version (2 bytes, little endian) and the CRC64 of all that (8 bytes, little
 //! endian). `RESTORE` refuses a payload whose version is newer than its server's, or whose CRC
 //! does not match; the version also tells the server what a type byte above 21 means.
-//!
-//! `FUNCTION DUMP` payloads have the same footer after the libraries, each as the
-//! `FUNCTION2` opcode and its code.
 
 use super::crc64::crc64;
 use super::encoding::{Encoding, Kind};
 use super::error::{Problem, RdbError};
-use super::reader::FunctionLibrary;
 use super::source::Source;
 use super::walk::walk_value;
 
 /// Bytes after the body: version and CRC64.
 const FOOTER_LEN: usize = 10;
-/// The opcode before each library of a `FUNCTION DUMP` payload.
-const OPCODE_FUNCTION2: u8 = 245;
-/// The first RDB version with functions (Redis 7.0).
-pub const FIRST_FUNCTIONS_RDB_VERSION: u16 = 10;
 
 /// One value: its encoding and its serialized body, exactly as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,38 +86,8 @@ impl Value {
     }
 }
 
-/// A `FUNCTION RESTORE` payload of `libraries`, stamped with `rdb_version` (10 or later).
-pub fn functions_dump_payload(libraries: &[FunctionLibrary], rdb_version: u16) -> Vec<u8> {
-    let mut payload = Vec::new();
-    for library in libraries {
-        payload.push(OPCODE_FUNCTION2);
-        super::encode::put_string(&mut payload, &library.code);
-    }
-    seal(payload, rdb_version)
-}
-
-/// Reads a `FUNCTION DUMP` payload into its libraries.
-pub fn functions_from_dump_payload(payload: &[u8]) -> Result<Vec<FunctionLibrary>, RdbError> {
-    let (_, content) = open(payload)?;
-    let mut source = Source::new(content, 0, false);
-    let mut libraries = Vec::new();
-    while source.offset() < content.len() as u64 {
-        let opcode = source.byte("a function library")?;
-        if opcode != OPCODE_FUNCTION2 {
-            return Err(RdbError::corrupt(
-                source.offset() - 1,
-                format!("opcode {opcode} where a function library must start"),
-            ));
-        }
-        libraries.push(FunctionLibrary {
-            code: source.string("a function library")?,
-        });
-    }
-    Ok(libraries)
-}
-
 /// Appends the version and the CRC64.
-fn seal(mut payload: Vec<u8>, rdb_version: u16) -> Vec<u8> {
+pub(crate) fn seal(mut payload: Vec<u8>, rdb_version: u16) -> Vec<u8> {
     payload.extend_from_slice(&rdb_version.to_le_bytes());
     let crc = crc64(&payload);
     payload.extend_from_slice(&crc.to_le_bytes());
@@ -133,7 +95,7 @@ fn seal(mut payload: Vec<u8>, rdb_version: u16) -> Vec<u8> {
 }
 
 /// Checks the footer of a payload; returns its version and what precedes the footer.
-fn open(payload: &[u8]) -> Result<(u16, &[u8]), RdbError> {
+pub(crate) fn open(payload: &[u8]) -> Result<(u16, &[u8]), RdbError> {
     let Some(content_len) = payload.len().checked_sub(FOOTER_LEN) else {
         return Err(RdbError::new(
             payload.len() as u64,
@@ -211,16 +173,5 @@ mod tests {
         let error = Value::from_dump_payload(&value.native_dump_payload()).unwrap_err();
         assert_eq!(error.offset, 3);
         assert!(Value::from_dump_payload(b"short").is_err());
-    }
-
-    #[test]
-    fn function_payloads_round_trip() {
-        let libraries = vec![FunctionLibrary {
-            code: b"#!lua name=lib\nserver.register_function('f', function() return 1 end)"
-                .to_vec(),
-        }];
-        let payload = functions_dump_payload(&libraries, 10);
-        assert_eq!(functions_from_dump_payload(&payload).unwrap(), libraries);
-        assert_eq!(libraries[0].name().as_deref(), Some("lib"));
     }
 }
