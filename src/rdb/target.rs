@@ -286,7 +286,9 @@ fn rdb_version_of(server: &Server) -> u16 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::compact::build;
     use super::*;
+    use proptest::prelude::*;
 
     fn server(kind: ServerKind, major: u16, minor: u16, patch: u16) -> RdbTarget {
         RdbTarget::of(&Server {
@@ -391,6 +393,54 @@ mod tests {
                 version: 12
             }
         );
+    }
+
+    fn string_body(bytes: &[u8]) -> Vec<u8> {
+        let mut body = Vec::new();
+        super::super::write::put_string(&mut body, bytes);
+        body
+    }
+
+    proptest! {
+        #[test]
+        fn carrying_arbitrary_bodies_never_panics(
+            type_byte in 0u8..26,
+            body in proptest::collection::vec(any::<u8>(), 0..120),
+        ) {
+            for version in [9u16, 12, 80] {
+                let Some(encoding) = Encoding::from_type_byte(type_byte, version) else {
+                    continue;
+                };
+                let value = Value { encoding, body: body.clone(), rdb_version: version, offset: 0 };
+                for target in [redis(6, 2), redis(7, 0), redis(8, 2), valkey(8, 0), valkey(9, 1)] {
+                    let _ = carry(&value, &target);
+                }
+            }
+        }
+
+        #[test]
+        fn conversions_for_redis_6_2_keep_the_content(
+            items in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..30), 2..20),
+        ) {
+            let views: Vec<&[u8]> = items.iter().map(Vec::as_slice).collect();
+            let even = &views[..views.len() / 2 * 2];
+            let mut quicklist = Vec::new();
+            super::super::write::put_len(&mut quicklist, 1);
+            super::super::write::put_len(&mut quicklist, 2);
+            quicklist.extend(string_body(&build::listpack(&views)));
+            let values = [
+                value(Encoding::SetListpack, string_body(&build::listpack(&views))),
+                value(Encoding::HashListpack, string_body(&build::listpack(even))),
+                value(Encoding::ListQuicklist2, quicklist),
+            ];
+            for original in values {
+                let carried = carry(&original, &redis(6, 2)).unwrap();
+                prop_assert!(carried.converted);
+                prop_assert_eq!(carried.version, 9);
+                let back = Value::from_dump_payload(&carried.payload).unwrap();
+                prop_assert_eq!(back.elements().unwrap(), original.elements().unwrap());
+            }
+        }
     }
 
     #[test]
