@@ -8,6 +8,7 @@
 //! - every key is found, in its database, with its expire time, and its value's bytes with the
 //!   file's version and a CRC64 are byte for byte the server's own `DUMP` reply;
 //! - the function library is the one the server's `FUNCTION DUMP` holds;
+//! - each server's `RESTORE` accepts exactly the RDB versions the model says it does;
 //! - every value carried to every server of the matrix (re-stamped, or converted where the
 //!   target cannot load the encoding: listpacks into Redis 6.2, stream encodings down, field
 //!   expiration between Redis and Valkey) `RESTORE`s and reads back equal there, and what
@@ -463,6 +464,27 @@ on_every_server! {
                     }
                     Err(error) => panic!("{source_model} → {target_model}: {error}"),
                 }
+            }
+            // The target's RESTORE accepts exactly the versions the model says it does.
+            let probe = found
+                .iter()
+                .find(|entry| entry.value.encoding == Encoding::String)
+                .expect("a string");
+            for version in [9u16, 10, 11, 12, 13, 79, 80, 81] {
+                let payload = probe.value.dump_payload(version).expect("strings in any version");
+                let restored = target.with_conn(|conn| {
+                    redis::cmd("RESTORE")
+                        .arg(format!("probe:{version}"))
+                        .arg(0)
+                        .arg(payload)
+                        .query::<()>(conn)
+                });
+                assert_eq!(
+                    restored.is_ok(),
+                    rdb_target.accepts_version(version),
+                    "{target_model}, RDB {version}: {restored:?}"
+                );
+                target.cmd(&["DEL", &format!("probe:{version}")]);
             }
             let field_expiry_lost = source_features.field_expiry && !target_features.field_expiry;
             let expected_refused =
