@@ -18,7 +18,8 @@
 //! Redis after 8.2 writes newer versions whose additions this module does not know; it still
 //! loads everything up to 12, which is all it is sent.
 //!
-//! A payload is stamped with the lowest version, from 9 up, that the target accepts and in
+//! A payload is stamped with the lowest version, from 9 up (from its own for an older server),
+//! that the target accepts and in
 //! which its type byte means its encoding: 9, 10 or 11 for what Redis and Valkey share (so a
 //! Redis 8.2 list loads on Valkey 9.1 and back), 12 for Redis's hashes with field expiration,
 //! 80 for Valkey's. An encoding the target cannot load is converted:
@@ -43,7 +44,8 @@ use super::functions::FIRST_FUNCTIONS_RDB_VERSION;
 use super::reader::ModuleId;
 use super::value::Value;
 
-/// The lowest version a payload is stamped with: the oldest any server of the matrix writes.
+/// The lowest version a payload is stamped with (for a server that writes at least this): the
+/// oldest any server of the matrix writes.
 pub const LOWEST_STAMP: u16 = 9;
 /// Versions Valkey reserves for Redis's formats, which it refuses.
 const FOREIGN_VERSIONS: std::ops::RangeInclusive<u16> = 12..=79;
@@ -75,7 +77,8 @@ impl RdbTarget {
     /// The version to stamp a value of `encoding` with for this target; `None` when it cannot
     /// load that encoding.
     pub fn stamp(&self, encoding: Encoding) -> Option<u16> {
-        (encoding.min_rdb_version().max(LOWEST_STAMP)..=self.rdb_version)
+        let floor = LOWEST_STAMP.min(self.rdb_version);
+        (encoding.min_rdb_version().max(floor)..=self.rdb_version)
             .find(|&version| self.accepts_version(version) && encoding.is_meant_by(version))
     }
 
@@ -336,6 +339,8 @@ mod tests {
         assert_eq!(redis(8, 2).stamp(Encoding::HashListpack), Some(10));
         assert_eq!(redis(6, 2).stamp(Encoding::HashListpack), None);
         assert_eq!(redis(6, 2).stamp(Encoding::String), Some(9));
+        assert_eq!(redis(4, 0).stamp(Encoding::SortedSet2), Some(8));
+        assert_eq!(redis(4, 0).stamp(Encoding::StreamListpacks), None);
         assert_eq!(redis(7, 0).stamp(Encoding::StreamListpacks3), None);
         assert_eq!(valkey(9, 1).stamp(Encoding::StreamListpacks3), Some(11));
         assert_eq!(redis(8, 2).stamp(Encoding::HashListpackEx), Some(12));
