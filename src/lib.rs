@@ -3,6 +3,7 @@
 //!
 //! Layers, from the pure core outwards:
 //! - [`cluster`]: topology in, judgments and plans out. No I/O, no printing.
+//! - [`rdb`]: the RDB format (files, `DUMP` payloads, carrying values between servers). Pure.
 //! - [`net`]: name resolution, node connections, fetching the cluster's state.
 //! - `commands`: one module per subcommand, reading like its algorithm.
 //! - [`output`]: the only writer of stdout (human text or `--output json`).
@@ -16,6 +17,7 @@ pub mod exit;
 pub mod net;
 pub mod output;
 mod prompt;
+pub mod rdb;
 pub mod redis_cli;
 
 use std::ffi::OsString;

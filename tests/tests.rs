@@ -27,6 +27,7 @@ mod migrate;
 mod options;
 mod plans;
 mod progress;
+mod rdb;
 mod resolve;
 mod secrets;
 mod support;
