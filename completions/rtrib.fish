@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rtrib_global_optspecs
-    string join \n o/output= user= a/pass= pass-file= u/uri= tls cacert= cacertdir= cert= key= sni= insecure t/connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose q/quiet y/yes askpass force-lease h/help V/version
+    string join \n o/output= user= a/pass= pass-file= u/uri= tls cacert= cacertdir= cert= key= sni= insecure t/connect-timeout= command-timeout= resolve-timeout= dns-server= resolv-conf= 4 6 v/verbose q/quiet y/yes askpass force-lease lease-wait= h/help V/version
 end
 
 function __fish_rtrib_needs_command
@@ -41,6 +41,7 @@ complete -c rtrib -n "__fish_rtrib_needs_command" -l command-timeout -d 'How lon
 complete -c rtrib -n "__fish_rtrib_needs_command" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_needs_command" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_needs_command" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_needs_command" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -98,6 +99,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l command-timeout -
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l allow-few-masters -d 'Allow a cluster of fewer than 3 masters (no automatic failover)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand create" -l wait-sync -d 'Also wait until every replica has finished its first sync with its master'
@@ -132,6 +134,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l command-timeou
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand replicate" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -164,6 +167,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l command-timeout
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l force -d 'With --to: promote without the master (it is unreachable); writes it had not passed on are lost'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l takeover -d 'With --to: promote without the master and without an election (no majority reachable); risks two masters for the same slots in a partition'
 complete -c rtrib -n "__fish_rtrib_using_subcommand failover" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
@@ -197,6 +201,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l command-
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance-roles" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
@@ -228,6 +233,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l command-timeout
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l replica -l slave -l cluster-slave -l cluster-replica -d 'Add it as a replica (of --master-id, else of the master with the fewest replicas, preferring one on another host)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand add-node" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
@@ -259,6 +265,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l command-timeout
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l force -d 'Remove it even though it is dead, unreachable or has no address (it is only forgotten)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand del-node" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
@@ -290,6 +297,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l command-timeout -
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l force -d 'Forget it even though it is alive and healthy (as del-node removes it)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand forget" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
@@ -330,6 +338,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l command-timeout 
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l dry-run -d 'Print the plan and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand reshard" -l cluster-use-atomic-slot-migration -d 'valkey-cli\'s spelling of `--migration atomic`'
@@ -376,6 +385,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l command-timeou
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l use-empty-masters -l cluster-use-empty-masters -l cluster-use-empty-primaries -d 'Give slots to masters that serve none too'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l auto-weights -d 'Accepted for redis-trib.rb scripts and ignored (it never did anything there either)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand rebalance" -l simulate -l cluster-simulate -l dry-run -d 'Print the plan and change nothing'
@@ -417,6 +427,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l command-timeout -d '
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l search-multiple-owners -l cluster-search-multiple-owners -d 'Also repair slots in which a master that does not serve them holds keys (reads every master\'s key count in all 16384 slots, as always; this only widens what is repaired)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l force -l cluster-fix-with-unreachable-masters -l cluster-fix-with-unreachable-primaries -d 'Repair even while masters serving slots are unreachable: their slots are taken as uncovered and reassigned to reachable masters (their keys are not moved)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand fix" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
@@ -457,6 +468,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l command-timeout -d
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l dry-run -d 'Print where the cluster stands and the steps left, and change nothing'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l wait-sync -d 'Also wait, for a create plan, until every replica has finished its first sync'
 complete -c rtrib -n "__fish_rtrib_using_subcommand apply" -l replace -l cluster-replace -d 'Overwrite keys that already exist on the destination (otherwise such a slot is left open and the command exits 1)'
@@ -493,6 +505,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l command-timeout -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l forget-ghosts -d 'Also forget failed entries that match none of the nodes given (ghosts of old addresses or removed pods)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand heal" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
@@ -525,6 +538,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l command-timeout -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand wait" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -557,6 +571,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l command-timeout -d
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l search-multiple-owners -l cluster-search-multiple-owners -d 'Also look for slots that hold keys on more than one master (one pipelined scan of the 16384 slots per master)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand check" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
@@ -593,6 +608,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l command-timeout -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l by-slot -l slots -d 'Also list every slot\'s figures (keys, and memory, CPU and network when read); in JSON, `slots[]` holds all 16384'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l summary -d 'Print only redis-cli\'s lines: one per master (`ADDR (ID...) -> N keys | M slots | R slaves.`) and the totals; `rtrib --cluster info` prints these. Text output only'
 complete -c rtrib -n "__fish_rtrib_using_subcommand info" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
@@ -624,6 +640,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l command-timeout -d 
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l only-masters -l cluster-only-masters -l cluster-only-primaries -d 'Only masters'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -l only-replicas -l cluster-only-replicas -d 'Only replicas'
 complete -c rtrib -n "__fish_rtrib_using_subcommand call" -s x -d 'Read the command\'s last argument from stdin, as redis-cli\'s -x'
@@ -662,6 +679,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l command-timeout -
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l copy -l cluster-copy -d 'Copy the keys: the source keeps them (by default MIGRATE deletes them from the source)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l replace -l cluster-replace -d 'Overwrite keys that already exist in the cluster (by default they are left alone and reported)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand import" -l from-askpass -l cluster-from-askpass -d 'Ask for the source\'s password on the terminal, without echo; an error without a terminal'
@@ -694,6 +712,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l command-time
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand set-timeout" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -726,6 +745,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l command-timeout 
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand sandbox" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -754,6 +774,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l command-time
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand copy-binary" -s 4 -d 'Resolve host names to IPv4 addresses only'
@@ -782,6 +803,7 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l command-time
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolve-timeout -d 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l dns-server -d 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l resolv-conf -d 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf' -r -F
+complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l lease-wait -d 'While another rtrib holds the cluster\'s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods\' preStop failovers during a node drain, a reconcile Job and a rollout)' -r
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l tls -d 'Connect to the nodes with TLS (implied by the other TLS options)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -l insecure -d 'Do not verify the nodes\' certificates (testing only: anyone can pretend to be a node)'
 complete -c rtrib -n "__fish_rtrib_using_subcommand completions" -s 4 -d 'Resolve host names to IPv4 addresses only'

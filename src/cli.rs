@@ -1187,6 +1187,12 @@ pub struct GlobalArgs {
     /// with a warning naming it: only for a holder stopped for good.
     #[arg(long, global = true, help_heading = CONNECTION)]
     pub force_lease: bool,
+
+    /// While another rtrib holds the cluster's lease, wait for it up to this long (e.g. 2m)
+    /// instead of refusing at once: for hooks that may meet each other (two pods' preStop
+    /// failovers during a node drain, a reconcile Job and a rollout).
+    #[arg(long, global = true, help_heading = CONNECTION, value_name = "DURATION", value_parser = parse_duration, default_value = "0s")]
+    pub lease_wait: Duration,
 }
 
 /// What a duration option makes of a bare number, one without a unit.

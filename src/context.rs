@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use crate::cli::GlobalArgs;
 use crate::cluster::endpoint::Endpoint;
@@ -12,9 +13,13 @@ use crate::error::{Error, Result};
 use crate::net::addr::NodeAddr;
 use crate::net::conn::{ConnectSettings, TlsSettings};
 use crate::net::lease::{self, Lease, LeaseError, Scope};
+use crate::net::notice::Awaited;
 use crate::net::resolve::{AddressFamily, NameResolver, ResolverSettings};
 use crate::net::uri::ServerUri;
-use crate::output::{Output, lease_warnings};
+use crate::output::{Output, holder_text, lease_warnings};
+
+/// How often `--lease-wait` asks again for a lease another rtrib holds.
+const LEASE_RETRY: Duration = Duration::from_secs(1);
 
 /// The settings of one rtrib run.
 pub struct Context {
@@ -28,6 +33,8 @@ pub struct Context {
     pub assume_yes: bool,
     /// `--force-lease`: go on past another rtrib's lease, with a warning.
     force_lease: bool,
+    /// `--lease-wait`: how long to wait for another rtrib's lease before refusing.
+    lease_wait: Duration,
     /// The cluster's lease, once taken; dropped (released) with the context, at the end.
     lease: Mutex<Option<Lease>>,
 }
@@ -63,6 +70,7 @@ impl Context {
             },
             assume_yes: global.yes,
             force_lease: global.force_lease,
+            lease_wait: global.lease_wait,
             lease: Mutex::new(None),
         })
     }
@@ -86,13 +94,27 @@ impl Context {
         if held(&self.lease.lock().unwrap_or_else(PoisonError::into_inner)) {
             return Ok(());
         }
-        let (lease, report) = lease::take(&self.connect, scope, command, self.force_lease)
-            .await
-            .map_err(|error| match error {
+        let mut awaited =
+            Awaited::new("the cluster's lease", self.lease_wait).after(Duration::ZERO);
+        let deadline = Instant::now() + self.lease_wait;
+        let (lease, report) = loop {
+            let error =
+                match lease::take(&self.connect, scope.clone(), command, self.force_lease).await {
+                    Ok(taken) => break taken,
+                    Err(LeaseError::Held(holder)) if Instant::now() < deadline => {
+                        awaited.not_yet(|| format!("held by {}", holder_text(&holder)));
+                        tokio::time::sleep(LEASE_RETRY.min(deadline - Instant::now())).await;
+                        continue;
+                    }
+                    Err(error) => error,
+                };
+            return Err(match error {
                 LeaseError::Held(holder) => Error::LeaseHeld(holder),
                 LeaseError::Node(error) => Error::Node(error),
                 LeaseError::Thread(why) => Error::LeaseFailed(why),
-            })?;
+            });
+        };
+        awaited.done();
         for warning in lease_warnings(&report) {
             tracing::warn!("{warning}");
         }

@@ -355,3 +355,53 @@ impl FakeHolder {
         }
     }
 }
+
+/// `--lease-wait`: a command that meets a held lease waits for it, saying so at once on
+/// stderr, and goes on once the holder is gone; a bound that passes first ends in the usual
+/// refusal (exit 5), nothing changed.
+#[test]
+fn lease_wait_queues_behind_the_holder_instead_of_refusing() {
+    let nodes = Nodes::on_ports(3);
+    nodes.form(3);
+    nodes.fill_keys(1000);
+    let (seed, c) = (nodes[0].addr(), nodes[2].id());
+    let before = agreed_slot_counts(&nodes);
+    let reshard = [
+        "reshard", &seed, "--from", "all", "--to", &c, "--slots", "10", "--yes",
+    ];
+    let mut holder = FakeHolder::on(&nodes);
+
+    let (code, stdout, stderr) = migrate::run(&[&reshard[..], &["--lease-wait", "1s"]].concat());
+    assert_eq!(code, Some(5), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(
+            "waiting up to 1s for the cluster's lease (held by rtrib reshard on host web-1"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        agreed_slot_counts(&nodes),
+        before,
+        "a refused command changed slots"
+    );
+
+    let waiting = spawn(&[&reshard[..], &["--lease-wait", "60s"]].concat());
+    std::thread::sleep(Duration::from_secs(2));
+    holder.ping();
+    let moved = agreed_slot_counts(&nodes);
+    assert_eq!(
+        moved, before,
+        "the waiting command changed slots while the lease was held"
+    );
+    drop(holder);
+    let done = finish(waiting);
+    assert_eq!(done.code, Some(0), "{}\n{}", done.stdout, done.stderr);
+    assert!(
+        done.stderr
+            .contains("done waiting for the cluster's lease after"),
+        "{}",
+        done.stderr
+    );
+    assert_eq!(agreed_slot_counts(&nodes)[&c], before[&c] + 10);
+    assert_keys_where_owned(&nodes, 1000);
+}

@@ -36,7 +36,7 @@ pub use failover::{
 };
 pub use import::{BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_import_summary};
 pub use info::{InfoDocument, InfoReport, write_info_text};
-pub use lease::{lease_refusal, lease_warnings};
+pub use lease::{holder_text, lease_refusal, lease_warnings};
 pub use metrics::{exposition, write_exposition};
 pub use migrate::{MigrateDocument, write_moves_text, write_summary_text};
 pub use plan::{PlannedDocument, write_planned};
