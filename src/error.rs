@@ -12,8 +12,10 @@ use crate::exit::Exit;
 use crate::net::addr::AddrError;
 use crate::net::conn::NodeError;
 use crate::net::discover::DiscoverError;
+use crate::net::failover::PromoteError;
 use crate::net::form::WaitError;
 use crate::net::resolve::ResolveError;
+use crate::output::PlanOutError;
 
 /// Why a command stopped before finishing its job.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +41,9 @@ pub enum Error {
     /// The command line asks for something that cannot be done.
     #[error("{0}")]
     Usage(String),
+    /// `--plan-out`'s file could not be written.
+    #[error(transparent)]
+    PlanOut(#[from] PlanOutError),
     /// No cluster layout fits the nodes and options given.
     #[error(transparent)]
     Allocation(#[from] AllocationError),
@@ -91,9 +96,11 @@ impl Error {
     /// The exit code for this error (see [`Exit`]).
     pub fn exit(&self) -> Exit {
         match self {
-            Error::Addr(_) | Error::Usage(_) | Error::Allocation(_) | Error::Lookup(_) => {
-                Exit::Usage
-            }
+            Error::Addr(_)
+            | Error::Usage(_)
+            | Error::PlanOut(_)
+            | Error::Allocation(_)
+            | Error::Lookup(_) => Exit::Usage,
             Error::Plan(PlanError::TooFewSlots { .. }) => Exit::Refused,
             Error::Plan(_) => Exit::Usage,
             Error::CreateRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
@@ -129,6 +136,15 @@ impl Error {
     /// A closed stdout (`rtrib info | head -1`) ends the run quietly.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<PromoteError> for Error {
+    fn from(error: PromoteError) -> Self {
+        match error {
+            PromoteError::Node(error) => Error::Node(error),
+            PromoteError::Wait(error) => Error::Wait(error),
+        }
     }
 }
 

@@ -18,9 +18,9 @@ use std::fmt;
 use serde::Serialize;
 
 use super::allocate::{Domain, labelled};
-use super::check::{NodeReport, Topology};
 use super::metrics::NodeStats;
-use super::topology::NodeId;
+use super::topology::{NodeReport, Topology};
+use super::view::NodeId;
 
 /// Why a replica cannot take over now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -160,9 +160,9 @@ pub fn choose_replica(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::check::NodeState;
-    use crate::cluster::topology::NodesView;
-    use crate::cluster::topology::fixtures::*;
+    use crate::cluster::topology::NodeState;
+    use crate::cluster::view::NodesView;
+    use crate::cluster::view::fixtures::*;
     use proptest::prelude::*;
 
     /// A master with three replicas on 127.0.0.1:30740..30743, every one reachable.

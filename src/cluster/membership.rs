@@ -5,9 +5,9 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::{NodeEntry, NodeId, NodesView};
 
 /// Why a node may not join a cluster. Nothing has been changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -170,7 +170,7 @@ impl<'a> MasterPicker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::check::NodeState;
+    use crate::cluster::topology::NodeState;
 
     const M1: &str = "aaaaaa1111111111111111111111111111111111";
     const M2: &str = "aaaaaa2222222222222222222222222222222222";

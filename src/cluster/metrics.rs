@@ -10,9 +10,10 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use super::check::{CheckReport, Finding, NodeReport, NodeState, Topology};
+use super::check::{CheckReport, Finding};
 use super::slots::SlotSet;
-use super::topology::NodeId;
+use super::topology::{NodeReport, NodeState, Topology};
+use super::view::NodeId;
 
 /// The Prometheus metric types rtrib exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -407,8 +408,8 @@ fn replica_metrics(topology: &Topology, stats: &HashMap<NodeId, NodeStats>) -> V
 mod tests {
     use super::*;
     use crate::cluster::check::{CheckOptions, check};
-    use crate::cluster::topology::NodesView;
-    use crate::cluster::topology::fixtures::*;
+    use crate::cluster::view::NodesView;
+    use crate::cluster::view::fixtures::*;
 
     fn value(families: &[Family], name: &str, label: Option<(&str, &str)>) -> Option<f64> {
         let family = families.iter().find(|f| f.name == name)?;

@@ -22,14 +22,14 @@ use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
-use super::check::Topology;
 use super::create::{CreateStep, NodeSnapshot};
 use super::fix::{FixPlan, Step as FixStep};
 use super::membership::RemoveStep;
 use super::migrate::SlotMove;
 use super::placement::Move;
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
-use super::topology::{NodeEntry, NodeId};
+use super::topology::Topology;
+use super::view::{NodeEntry, NodeId};
 
 /// The `format` of every plan file.
 pub const FORMAT: &str = "rtrib-plan";
@@ -1274,9 +1274,9 @@ fn differences(before: &Precondition, now: &Precondition, footprint: &Footprint)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::check::Topology;
     use crate::cluster::migrate::reshard_table;
-    use crate::cluster::topology::NodesView;
+    use crate::cluster::topology::Topology;
+    use crate::cluster::view::NodesView;
 
     fn id(name: &str) -> NodeId {
         NodeId::new(name.repeat(40).get(..40).unwrap())

@@ -10,11 +10,11 @@ use redis::Value;
 use serde_json::json;
 
 use crate::cli::AddNodeArgs;
-use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::{MasterPicker, check_newcomer, is_flagged_failing};
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::NodeId;
 use crate::commands::check::{conclude, settle};
 use crate::commands::newcomer;
 use crate::context::Context;

@@ -4,8 +4,6 @@
 //! every step is made: say so and check → print the steps left → confirm → make them with the
 //! engines of the command that made the plan (slot moves, fix's repair, create's formation,
 //! del-node's removal, rebalance-roles' failovers and replica moves) → wait until every view agrees → check.
-//!
-//! Also home of `--plan-out`'s [`save_plan`], shared by every planning command.
 
 use std::path::Path;
 
@@ -18,9 +16,9 @@ use crate::cluster::endpoint::Endpoint;
 use crate::cluster::fix::{FixPlan, Step as FixStep};
 use crate::cluster::membership::RemoveStep;
 use crate::cluster::migrate::{SlotMove, still_to_do};
-use crate::cluster::plan::{Plan, Precondition, Standing, Steps, redacted, remaining, standing};
+use crate::cluster::plan::{Plan, Precondition, Standing, Steps, remaining, standing};
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::NodeId;
+use crate::cluster::view::NodeId;
 use crate::commands::check::{conclude, settle};
 use crate::commands::migrate::{
     Resumed, Run, finish, method_for, move_slots, read_and_resume, slots_word,
@@ -32,41 +30,11 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::addr::NodeAddr;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
-use crate::output::{
-    CreateOutcome, write_create_plan, write_moves_text, write_planned, write_role_moves,
-};
+use crate::output::{CreateOutcome, write_create_plan, write_moves_text, write_role_moves};
 use crate::prompt::confirm;
 
 /// Changes listed one per line before the refusal.
 const CHANGES_SHOWN: usize = 20;
-
-/// `--plan-out FILE`: writes the plan (the command line of this run, `precondition` and
-/// `steps`) and ends the command without changing anything.
-pub fn save_plan(
-    context: &Context,
-    path: &Path,
-    precondition: Precondition,
-    steps: Steps,
-) -> Result<Exit> {
-    let mut args: Vec<String> = std::env::args().collect();
-    if let Some(program) = args.first_mut() {
-        *program = Path::new(program.as_str())
-            .file_name()
-            .map_or_else(|| program.clone(), |n| n.to_string_lossy().into_owned());
-    }
-    let plan = Plan {
-        command_line: redacted(args),
-        precondition,
-        steps,
-    };
-    write_planned(&context.output, path, &plan).map_err(|error| {
-        Error::Usage(format!(
-            "cannot write --plan-out {}: {error}",
-            path.display()
-        ))
-    })?;
-    Ok(Exit::Ok)
-}
 
 /// Runs `apply`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &ApplyArgs) -> Result<Exit> {

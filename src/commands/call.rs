@@ -7,7 +7,7 @@
 use std::io::Read;
 
 use crate::cli::CallArgs;
-use crate::cluster::check::NodeReport;
+use crate::cluster::topology::NodeReport;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;

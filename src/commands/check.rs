@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::cli::CheckArgs;
+use crate::cluster::check::CheckReport;
 use crate::cluster::check::{CheckOptions, check};
-use crate::cluster::check::{CheckReport, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::metrics::{Family, NodeStats, metrics, unreadable};
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::Topology;
 use crate::cluster::verdict::change_held;
+use crate::cluster::view::NodeId;
 use crate::commands::nodes::listed_or_discovered;
 use crate::context::Context;
 use crate::error::{Error, Result};

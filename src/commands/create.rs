@@ -13,8 +13,7 @@ use crate::cluster::allocate::{Allocation, Domain, allocate, labelled};
 use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_create};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::plan::{Precondition, Steps};
-use crate::cluster::topology::NodeId;
-use crate::commands::apply::save_plan;
+use crate::cluster::view::NodeId;
 use crate::commands::check::conclude;
 use crate::commands::nodes::{
     connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
@@ -25,7 +24,7 @@ use crate::exit::Exit;
 use crate::net::addr::{Host, NodeAddr};
 use crate::net::conn::NodeError;
 use crate::net::form::{self, Expectation, Member};
-use crate::output::{CreateDocument, CreateOutcome, write_create_plan};
+use crate::output::{CreateDocument, CreateOutcome, save_plan, write_create_plan};
 use crate::prompt::confirm;
 
 /// Fewer masters than this cannot fail over automatically.
@@ -152,11 +151,12 @@ fn plan_out(
         }
     };
     save_plan(
-        context,
+        &context.output,
         path,
         Precondition::of_nodes(snapshots),
         Steps::Create { steps },
-    )
+    )?;
+    Ok(Exit::Ok)
 }
 
 /// Slots and epochs, MEETs, the join, replicas, and the wait until the cluster is usable

@@ -11,13 +11,12 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::cli::{DelNodeArgs, ForgetArgs};
-use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::membership::{RemoveStep, rehome_replicas};
 use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::NodeId;
-use crate::commands::apply::save_plan;
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::NodeId;
 use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -25,7 +24,7 @@ use crate::exit::Exit;
 use crate::net::conn::NodeClient;
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::net::form::{self, Expectation};
-use crate::output::NodeDocument;
+use crate::output::{NodeDocument, save_plan};
 
 /// Runs `del-node`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &DelNodeArgs) -> Result<Exit> {
@@ -146,7 +145,13 @@ async fn remove(context: &Context, request: &Removal<'_>) -> Result<Exit> {
             steps.push(RemoveStep::Reset { node: id });
         }
         let precondition = Precondition::of_cluster(&topology, request.node);
-        return save_plan(context, path, precondition, Steps::DelNode { steps });
+        save_plan(
+            &context.output,
+            path,
+            precondition,
+            Steps::DelNode { steps },
+        )?;
+        return Ok(Exit::Ok);
     }
     carry_out(
         context,

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::cli::FailoverArgs;
-use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::failover::{Chosen, choose_replica, flagged_failing, node_domain, unfit};
 use crate::cluster::metrics::NodeStats;
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::NodeId;
 use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};

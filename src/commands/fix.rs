@@ -11,14 +11,14 @@ use redis::Value;
 use serde::Serialize;
 
 use crate::cli::{FixArgs, MigrateArgs};
-use crate::cluster::check::{CheckOptions, Topology, check};
+use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::fix::{FixOptions, FixPlan, KeyCounts, Step, plan};
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet};
-use crate::cluster::topology::NodeId;
-use crate::commands::apply::save_plan;
+use crate::cluster::topology::Topology;
+use crate::cluster::view::NodeId;
 use crate::commands::check::{conclude_with, settle};
 use crate::commands::migrate::run_jobs;
 use crate::context::Context;
@@ -26,8 +26,9 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::NodeClient;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
-use crate::net::migrate::{Job, MigrationReport};
-use crate::output::{write_check_text, write_summary_text};
+use crate::net::migrate::MigrationReport;
+use crate::net::migrate::per_key::Job;
+use crate::output::{save_plan, write_check_text, write_summary_text};
 use crate::prompt::confirm;
 
 /// Steps listed one by one before the rest is summed up.
@@ -97,7 +98,8 @@ pub async fn run(context: &Context, args: &FixArgs) -> Result<Exit> {
             search_multiple_owners: wide,
             plan,
         };
-        return save_plan(context, path, precondition, steps);
+        save_plan(&context.output, path, precondition, steps)?;
+        return Ok(Exit::Ok);
     }
     if plan.is_empty() {
         let nothing = MigrationReport::default();

@@ -17,7 +17,7 @@ use crate::cli::HealArgs;
 use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::{Gap, Ghost, HealPlan, Sighting, gaps, plan_heal};
-use crate::cluster::topology::{NodeId, NodesView};
+use crate::cluster::view::{NodeId, NodesView};
 use crate::commands::check::conclude;
 use crate::commands::nodes::{
     connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,

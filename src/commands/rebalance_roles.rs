@@ -8,12 +8,11 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::cli::RebalanceRolesArgs;
-use crate::cluster::check::Topology;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::failover::{flagged_failing, node_domain};
 use crate::cluster::placement::{Member, Move, Placement, plan_placement};
 use crate::cluster::plan::{Precondition, Steps};
-use crate::commands::apply::save_plan;
+use crate::cluster::topology::Topology;
 use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -21,7 +20,7 @@ use crate::exit::Exit;
 use crate::net::converge::wait_until_converged;
 use crate::net::failover::{Mode, promote};
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
-use crate::output::{PlacementDocument, write_placement_text};
+use crate::output::{PlacementDocument, save_plan, write_placement_text};
 use crate::prompt::confirm;
 
 /// Runs `rebalance-roles`; see the module docs for the steps.
@@ -49,7 +48,8 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
         let steps = Steps::RebalanceRoles {
             steps: placement.moves,
         };
-        return save_plan(context, path, precondition, steps);
+        save_plan(&context.output, path, precondition, steps)?;
+        return Ok(Exit::Ok);
     }
     if let Some(outcome) = outcome {
         if output.is_json() {

@@ -18,7 +18,7 @@ use redis::{
 
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::server::Server;
-use crate::cluster::topology::{NodeEntry, NodesView};
+use crate::cluster::view::{NodeEntry, NodesView};
 use crate::net::Secs;
 
 /// How to open and use node connections.

@@ -21,11 +21,11 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 use redis::Cmd;
 
-use crate::cluster::check::NodeReport;
 use crate::cluster::converge::{Lag, lags};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::{NodeId, NodesView};
+use crate::cluster::topology::NodeReport;
+use crate::cluster::view::{NodeId, NodesView};
 use crate::net::Secs;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::notice::{Awaited, so_far};

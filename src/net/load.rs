@@ -18,14 +18,14 @@ use std::time::{Duration, Instant};
 use futures_util::future::{join, join_all};
 use redis::Value;
 
-use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::load::{
     Measure, SlotFigures, SlotWeights, estimate_slot_memory, representative_key,
 };
 use crate::cluster::server::Server;
 use crate::cluster::slots::{SLOT_COUNT, Slot};
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::NodeId;
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::fetch::Fetched;
 

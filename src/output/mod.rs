@@ -39,7 +39,7 @@ pub use info::{InfoDocument, InfoReport, write_info_text};
 pub use lease::{holder_text, lease_refusal, lease_warnings};
 pub use metrics::{exposition, write_exposition};
 pub use migrate::{MigrateDocument, write_moves_text, write_summary_text};
-pub use plan::{PlannedDocument, write_planned};
+pub use plan::{PlanOutError, PlannedDocument, save_plan};
 pub use progress::Progress;
 
 /// Decides how text is decorated.
