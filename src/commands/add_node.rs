@@ -15,8 +15,6 @@ use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::{MasterPicker, check_newcomer, is_flagged_failing};
 use crate::cluster::topology::{NodeReport, Topology};
 use crate::cluster::view::NodeId;
-use crate::commands::check::{conclude, settle};
-use crate::commands::newcomer;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -24,6 +22,8 @@ use crate::net::conn::{NodeClient, NodeError};
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::net::form::{self, Member};
 use crate::output::NodeDocument;
+use crate::steps::conclude::{conclude, settle};
+use crate::steps::newcomer;
 
 /// Runs `add-node`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {

@@ -19,12 +19,6 @@ use crate::cluster::migrate::{SlotMove, still_to_do};
 use crate::cluster::plan::{Plan, Precondition, Standing, Steps, remaining, standing};
 use crate::cluster::slots::SlotSet;
 use crate::cluster::view::NodeId;
-use crate::commands::check::{conclude, settle};
-use crate::commands::migrate::{
-    Resumed, Run, finish, method_for, move_slots, read_and_resume, slots_word,
-};
-use crate::commands::nodes::{connect_all, members, read_snapshots};
-use crate::commands::{create, del_node, fix, rebalance_roles};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -32,6 +26,12 @@ use crate::net::addr::NodeAddr;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
 use crate::output::{CreateOutcome, write_create_plan, write_moves_text, write_role_moves};
 use crate::prompt::confirm;
+use crate::steps::conclude::{conclude, settle};
+use crate::steps::migrate::{
+    Resumed, Run, finish, method_for, move_slots, read_and_resume, slots_word,
+};
+use crate::steps::nodes::{connect_all, members, read_snapshots};
+use crate::steps::{formation, removal, repair, roles};
 
 /// Changes listed one per line before the refusal.
 const CHANGES_SHOWN: usize = 20;
@@ -329,13 +329,13 @@ async fn apply_fix(
             .collect(),
         ..repair.clone()
     };
-    fix::print_plan(context, topology, &repair)?;
+    repair::print_plan(context, topology, &repair)?;
     if args.dry_run {
         return dry_run(context, &left);
     }
     proceed(context)?;
-    let (report, failures) = fix::apply(context, &fetched, &repair, &args.migrate).await?;
-    fix::finish(
+    let (report, failures) = repair::apply(context, &fetched, &repair, &args.migrate).await?;
+    repair::finish(
         context,
         &seed,
         search_multiple_owners,
@@ -401,7 +401,7 @@ async fn apply_create(
     }
     proceed(context)?;
     let members = members(clients, &snapshots);
-    create::apply(
+    formation::apply(
         context,
         args.migrate.wait_timeout,
         args.wait_sync,
@@ -414,7 +414,7 @@ async fn apply_create(
     } else {
         CreateOutcome::Completed
     };
-    create::verify(
+    formation::verify(
         context,
         &endpoints,
         &snapshots,
@@ -489,7 +489,7 @@ async fn apply_removal(
         return dry_run(context, &left);
     }
     proceed(context)?;
-    del_node::carry_out(
+    removal::carry_out(
         context,
         &seed,
         &topology,
@@ -508,7 +508,7 @@ async fn apply_roles(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result
         Judged::Left(read) => *read,
         Judged::Applied(exit) => return Ok(exit),
     };
-    rebalance_roles::refuse_unless_whole(&fetched.topology)?;
+    roles::refuse_unless_whole(&fetched.topology)?;
     let output = &context.output;
     let Steps::RebalanceRoles { steps: moves } = &left else {
         return Err(Error::Usage("not a rebalance-roles plan".into()));
@@ -521,7 +521,7 @@ async fn apply_roles(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result
     }
     proceed(context)?;
     let deadline = std::time::Instant::now() + args.migrate.wait_timeout;
-    rebalance_roles::carry_out(context, &seed, &fetched, moves, deadline).await?;
+    roles::carry_out(context, &seed, &fetched, moves, deadline).await?;
     let document = json!({
         "outcome": "placed",
         "command": plan.steps.command(),

@@ -4,28 +4,23 @@
 //! FILE`, the steps are written to a plan file instead, and nothing is changed.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
-
-use futures_util::future::join_all;
 
 use crate::cli::CreateArgs;
 use crate::cluster::allocate::{Allocation, Domain, allocate, labelled};
-use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_create};
+use crate::cluster::create::{CreateDecision, NodeSnapshot, plan_create};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::view::NodeId;
-use crate::commands::check::conclude;
-use crate::commands::nodes::{
-    connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
-};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::addr::{Host, NodeAddr};
-use crate::net::conn::NodeError;
-use crate::net::form::{self, Expectation, Member};
 use crate::output::{CreateDocument, CreateOutcome, save_plan, write_create_plan};
 use crate::prompt::confirm;
+use crate::steps::formation;
+use crate::steps::nodes::{
+    connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
+};
 
 /// Fewer masters than this cannot fail over automatically.
 const MIN_MASTERS: usize = 3;
@@ -69,7 +64,7 @@ pub async fn create(context: &Context, args: &CreateArgs, assume_yes: bool) -> R
                 "The cluster is already formed from these {} nodes: nothing to do.",
                 endpoints.len()
             ))?;
-            return verify(
+            return formation::verify(
                 context,
                 &endpoints,
                 &snapshots,
@@ -103,13 +98,13 @@ pub async fn create(context: &Context, args: &CreateArgs, assume_yes: bool) -> R
     }
 
     let members = members(clients, &snapshots);
-    apply(context, args.wait_timeout, args.wait_sync, &members, &plan).await?;
+    formation::apply(context, args.wait_timeout, args.wait_sync, &members, &plan).await?;
     let outcome = if plan.fresh {
         CreateOutcome::Created
     } else {
         CreateOutcome::Completed
     };
-    verify(
+    formation::verify(
         context,
         &endpoints,
         &snapshots,
@@ -157,75 +152,6 @@ fn plan_out(
         Steps::Create { steps },
     )?;
     Ok(Exit::Ok)
-}
-
-/// Slots and epochs, MEETs, the join, replicas, and the wait until the cluster is usable
-/// (within `wait_timeout`; with `wait_sync`, until every replica has synced too).
-pub async fn apply(
-    context: &Context,
-    wait_timeout: Duration,
-    wait_sync: bool,
-    members: &[Member],
-    plan: &CreatePlan,
-) -> Result<()> {
-    let output = &context.output;
-    let slot_results = join_all(
-        plan.add_slots
-            .iter()
-            .map(|(node, slots)| form::add_slots(&members[*node], slots)),
-    )
-    .await;
-    slot_results
-        .into_iter()
-        .collect::<Result<Vec<()>, NodeError>>()?;
-    output.step("Nodes configuration updated")?;
-    if !plan.config_epochs.is_empty() {
-        output.step("Assign a different config epoch to each node")?;
-        join_all(
-            plan.config_epochs
-                .iter()
-                .map(|(node, epoch)| form::set_config_epoch(&members[*node], *epoch)),
-        )
-        .await;
-    }
-    let started = Instant::now();
-    let deadline = started + wait_timeout;
-    if !plan.meets.is_empty() {
-        output.step("Sending CLUSTER MEET messages to join the cluster")?;
-        form::meet(members, &plan.meets).await?;
-    }
-    output.line("Waiting for the cluster to join")?;
-    form::wait_for_join(members, started, deadline).await?;
-    if !plan.replicate.is_empty() {
-        output.step("Configuring replicas")?;
-        form::replicate(members, &plan.replicate).await?;
-        let replicas: Vec<usize> = plan.replicate.iter().map(|(replica, _)| *replica).collect();
-        form::announce(members, &replicas).await?;
-    }
-    output.step("Waiting until every node reports the cluster usable")?;
-    let expectation = Expectation {
-        replica_of: plan.replicate.clone(),
-        wait_sync,
-    };
-    form::wait_until_usable(members, &expectation, started, deadline).await?;
-    Ok(())
-}
-
-/// Runs the full check from the first node, prints it (with the create document in JSON),
-/// and returns its exit code.
-pub async fn verify(
-    context: &Context,
-    endpoints: &[Endpoint],
-    snapshots: &[NodeSnapshot],
-    allocation: &Allocation,
-    plan: Option<&CreatePlan>,
-    outcome: CreateOutcome,
-    wait: Duration,
-) -> Result<Exit> {
-    let document = CreateDocument::new(snapshots, allocation, plan, outcome);
-    let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
-    let concluded = conclude(context, &endpoints[0], wait, |_| document).await?;
-    Ok(concluded.exit())
 }
 
 /// Each node's failure domain: its `--host-of` label, else its IP address.

@@ -11,7 +11,6 @@ use crate::cluster::failover::{Chosen, choose_replica, flagged_failing, node_dom
 use crate::cluster::metrics::NodeStats;
 use crate::cluster::topology::{NodeReport, Topology};
 use crate::cluster::view::NodeId;
-use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -20,6 +19,7 @@ use crate::net::failover::{Mode, promote};
 use crate::net::fetch::{FetchOptions, fetch_with_clients};
 use crate::net::stats::read_stats;
 use crate::output::{FailoverDocument, NodeName};
+use crate::steps::conclude::{conclude, settle};
 
 /// What the command found to do.
 enum Handover<'a> {

@@ -18,15 +18,15 @@ use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::{Gap, Ghost, HealPlan, Sighting, gaps, plan_heal};
 use crate::cluster::view::{NodeId, NodesView};
-use crate::commands::check::conclude;
-use crate::commands::nodes::{
-    connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
-};
 use crate::context::Context;
 use crate::error::Result;
 use crate::exit::Exit;
 use crate::net::form::{self, Member, WaitError, info_field};
 use crate::net::notice::{Awaited, so_far};
+use crate::steps::conclude::conclude;
+use crate::steps::nodes::{
+    connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
+};
 
 /// How often the nodes are polled while waiting.
 const POLL_INTERVAL: Duration = Duration::from_millis(20);

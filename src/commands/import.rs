@@ -30,7 +30,6 @@ use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::{SLOT_COUNT, SlotSet, key_slot};
 use crate::cluster::verdict::refusals;
-use crate::commands::check::{conclude, settle};
 use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -41,6 +40,7 @@ use crate::output::{
     BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, Progress, write_check_text,
     write_import_summary,
 };
+use crate::steps::conclude::{conclude, settle};
 
 /// Keys asked for per `SCAN` (its `COUNT`).
 const SCAN_COUNT: usize = 1000;

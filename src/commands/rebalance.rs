@@ -10,10 +10,6 @@ use crate::cluster::load::Measure;
 use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_plan};
 use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::topology::Topology;
-use crate::commands::migrate::{
-    Ready, Resumed, Run, finish, master_weights, method_for, move_slots, print_plan_only,
-    read_for_plan, read_to_move, resume_open,
-};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -22,6 +18,10 @@ use crate::output::{
     BalanceDocument, measure_noun, save_plan, write_moves_text, write_shares_text,
 };
 use crate::prompt::confirm_on_terminal;
+use crate::steps::migrate::{
+    Ready, Resumed, Run, finish, master_weights, method_for, move_slots, print_plan_only,
+    read_for_plan, read_to_move, resume_open,
+};
 
 /// Runs `rebalance`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {

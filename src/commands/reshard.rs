@@ -22,15 +22,15 @@ use crate::cli::ReshardArgs;
 use crate::cluster::migrate::{SlotMove, interleave, reshard_table, still_to_do};
 use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::view::NodeId;
-use crate::commands::migrate::{
-    Resumed, Run, finish, master_ids, method_for, move_slots, print_plan_only, read_for_plan,
-    read_to_move, resume_open, slots_word,
-};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::{save_plan, write_file_atomically, write_moves_text};
 use crate::prompt::confirm;
+use crate::steps::migrate::{
+    Resumed, Run, finish, master_ids, method_for, move_slots, print_plan_only, read_for_plan,
+    read_to_move, resume_open, slots_word,
+};
 
 /// Runs `reshard`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {

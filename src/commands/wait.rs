@@ -13,7 +13,6 @@ use tokio::time::timeout;
 
 use crate::cli::{WaitArgs, WaitFor};
 use crate::cluster::endpoint::Endpoint;
-use crate::commands::nodes::parse_nodes;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -22,6 +21,7 @@ use crate::net::addr::NodeAddr;
 use crate::net::conn::NodeClient;
 use crate::net::form::{WaitError, info_field};
 use crate::net::resolve::ResolveError;
+use crate::steps::nodes::parse_nodes;
 
 /// Pause between two attempts on the same node.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);

@@ -18,7 +18,6 @@ use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::{NodeReport, Topology};
 use crate::cluster::verdict::refusals;
 use crate::cluster::view::NodeId;
-use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -29,6 +28,7 @@ use crate::net::migrate::per_key::{self, Job, MigrateSettings};
 use crate::output::{
     BalanceDocument, MigrateDocument, Progress, write_check_text, write_summary_text,
 };
+use crate::steps::conclude::{conclude, settle};
 
 /// A cluster read from its seed and fit for moving slots.
 pub struct Ready {
