@@ -81,8 +81,9 @@ for my $file (@files) {
         my $tree = $1;
         push @paths, map { [$_, 0] } expand($tree);
     }
-    while ($text =~ /\bcrate((?:::[A-Za-z_][A-Za-z0-9_]*+)++)(?!::)/g) {
-        push @paths, ["crate$1", 0];
+    # Paths written in full in the code: crate::a::b, super::a::b, self::a.
+    while ($text =~ /(?<![\w:])((?:crate|super|self)(?:::[A-Za-z_][A-Za-z0-9_]*+)++)(?!::)/g) {
+        push @paths, [$1, 0];
     }
     for my $entry (@paths) {
         my $path = $entry->[0];

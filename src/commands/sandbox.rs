@@ -13,6 +13,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::NodeClient;
+use crate::steps::formation;
 
 /// How long a started redis-server may take to answer PING.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
@@ -154,7 +155,7 @@ async fn form(context: &Context, args: &SandboxArgs, ports: &[u16]) -> Result<Ex
         wait_sync: false,
         plan: PlanOutArgs { plan_out: None },
     };
-    let exit = super::create::create(context, &create, true).await?;
+    let exit = formation::create(context, &create, true).await?;
     context.output.line(&format!(
         "\nSandbox ready: 127.0.0.1:{}-{}. Try: rtrib check 127.0.0.1:{}\nStop it with: rtrib sandbox stop{}",
         ports[0],
