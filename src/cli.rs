@@ -4,8 +4,12 @@
 //! options into settings, and each subcommand's arguments go to its module in
 //! [`crate::commands`]. [`crate::redis_cli`] reads a `redis-cli --cluster` line into this shape.
 
+use std::convert::Infallible;
+use std::fmt;
 use std::net::SocketAddr;
+use std::ops::Deref;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -899,7 +903,7 @@ pub struct ImportArgs {
     /// Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are
     /// visible to other users of the machine.
     #[arg(long, visible_alias = "cluster-from-pass", value_name = "PASSWORD")]
-    pub from_pass: Option<String>,
+    pub from_pass: Option<Secret>,
     /// Read the source's password from this file; trailing CR/LF are removed.
     #[arg(long, value_name = "PATH", conflicts_with = "from_pass")]
     pub from_pass_file: Option<PathBuf>,
@@ -1057,6 +1061,32 @@ const TLS: &str = "TLS options";
 /// The help's heading of the global options about name resolution.
 const DNS: &str = "DNS options";
 
+/// A password given on the command line: the text as given, which `Debug` never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(text.to_string()))
+    }
+}
+
+impl Deref for Secret {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Options that apply to every subcommand; they may appear anywhere on the line. `--help`
 /// shows them after the subcommand's own options, under their headings.
 #[derive(Debug, Args)]
@@ -1073,7 +1103,7 @@ pub struct GlobalArgs {
     /// environment variables (in that order of precedence after this option and -u): arguments
     /// are visible to other users of the machine.
     #[arg(short = 'a', long, global = true, help_heading = CONNECTION, value_name = "PASSWORD")]
-    pub pass: Option<String>,
+    pub pass: Option<Secret>,
 
     /// Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are
     /// removed.
@@ -1306,6 +1336,14 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn passwords_on_the_command_line_are_kept_and_never_shown() {
+        let cli =
+            Cli::try_parse_from(["rtrib", "-a", "hunter2", "check", "127.0.0.1:7000"]).unwrap();
+        assert_eq!(cli.global.pass.as_deref(), Some("hunter2"));
+        assert!(!format!("{cli:?}").contains("hunter2"));
     }
 
     #[test]

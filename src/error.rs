@@ -15,7 +15,8 @@ use crate::net::discover::DiscoverError;
 use crate::net::failover::PromoteError;
 use crate::net::form::WaitError;
 use crate::net::resolve::ResolveError;
-use crate::output::PlanOutError;
+use crate::output::{OutputError, PlanOutError};
+use crate::prompt::ConfirmError;
 
 /// Why a command stopped before finishing its job.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +79,9 @@ pub enum Error {
     /// A wait ran out of time.
     #[error(transparent)]
     Wait(#[from] WaitError),
+    /// The question before a change could not be asked; nothing was changed.
+    #[error(transparent)]
+    Confirm(#[from] ConfirmError),
     /// The user answered no; nothing was changed.
     #[error("aborted: nothing was changed")]
     Declined,
@@ -87,9 +91,17 @@ pub enum Error {
          cluster stands"
     )]
     Interrupted,
-    /// Writing the output failed (a closed pipe is not reported).
-    #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
+    /// Writing to stdout failed (a closed pipe is not reported).
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A file or a program could not be used: `what` names it (the path, the program).
+    #[error("{what}: {source}")]
+    Io {
+        /// What failed, with its path or program: `cannot create directory /tmp/x`.
+        what: String,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -128,14 +140,14 @@ impl Error {
             | Error::Discover(DiscoverError::Resolve(_))
             | Error::Node(_)
             | Error::SourceAuthFailed { .. } => Exit::Unreachable,
-            Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
-            Error::Output(_) => Exit::Problems,
+            Error::Output(e) if e.is_broken_pipe() => Exit::Ok,
+            Error::Output(_) | Error::Io { .. } | Error::Confirm(_) => Exit::Problems,
         }
     }
 
     /// A closed stdout (`rtrib info | head -1`) ends the run quietly.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+        matches!(self, Error::Output(e) if e.is_broken_pipe())
     }
 }
 
@@ -144,6 +156,16 @@ impl From<PromoteError> for Error {
         match error {
             PromoteError::Node(error) => Error::Node(error),
             PromoteError::Wait(error) => Error::Wait(error),
+        }
+    }
+}
+
+impl Error {
+    /// An io failure with what failed named: `Error::io("cannot create directory /x", e)`.
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            what: what.into(),
+            source,
         }
     }
 }

@@ -64,7 +64,12 @@ pub fn run() -> ExitCode {
         .build()
     {
         Ok(runtime) => runtime,
-        Err(error) => return report(&cli.global, &Error::Output(error)),
+        Err(error) => {
+            return report(
+                &cli.global,
+                &Error::io("cannot start the async runtime", error),
+            );
+        }
     };
     let result = runtime.block_on(async {
         let context = Context::new(&cli.global)?;

@@ -18,7 +18,7 @@ use crate::net::Secs;
 use crate::net::failover::{Mode, promote};
 use crate::net::fetch::{FetchOptions, fetch_with_clients};
 use crate::net::stats::read_stats;
-use crate::output::{FailoverDocument, NodeName};
+use crate::output::{FailoverDocument, NodeName, OutputError};
 use crate::steps::conclude::{conclude, settle};
 
 /// What the command found to do.
@@ -64,7 +64,7 @@ pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
         Handover::Nothing(reason) => {
             if output.is_json() {
                 let document = FailoverDocument::nothing_to_do(&seed, reason);
-                output.json(&serde_json::to_value(document).map_err(std::io::Error::from)?)?;
+                output.json(&serde_json::to_value(document).map_err(OutputError::from)?)?;
             } else {
                 output.step(&reason)?;
             }
@@ -114,7 +114,7 @@ pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
         node: None,
         reason: None,
     };
-    let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
+    let document = serde_json::to_value(document).map_err(OutputError::from)?;
     let left = deadline.saturating_duration_since(Instant::now());
     let concluded = conclude(context, &replica.endpoint, left, |_| document).await?;
     Ok(concluded.exit())

@@ -37,8 +37,8 @@ use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
 use crate::net::form::info_field;
 use crate::output::{
-    BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, Progress, write_check_text,
-    write_import_summary,
+    BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, OutputError, Progress,
+    write_check_text, write_import_summary,
 };
 use crate::steps::conclude::{conclude, settle};
 
@@ -94,7 +94,7 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     let progress = Progress::keys(total);
     let tally = progress.during(migration.run(&progress)).await;
     let document = tally.document(args, started.elapsed());
-    let json = serde_json::to_value(&document).map_err(std::io::Error::from)?;
+    let json = serde_json::to_value(&document).map_err(OutputError::from)?;
     let concluded = conclude(context, &seed, args.wait_timeout, |_| json).await?;
     if !output.is_json() {
         output.text(|out, style| write_import_summary(out, style, &document))?;

@@ -16,7 +16,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::fetch::{FetchOptions, fetch_with_clients};
-use crate::output::{PlacementDocument, save_plan, write_placement_text};
+use crate::output::{OutputError, PlacementDocument, save_plan, write_placement_text};
 use crate::prompt::confirm;
 use crate::steps::conclude::{conclude, settle};
 use crate::steps::roles;
@@ -76,7 +76,7 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
 fn document(outcome: &'static str, placement: &Placement) -> Result<Value> {
     Ok(
         serde_json::to_value(PlacementDocument::new(outcome, placement))
-            .map_err(std::io::Error::from)?,
+            .map_err(OutputError::from)?,
     )
 }
 

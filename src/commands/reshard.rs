@@ -25,7 +25,7 @@ use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::output::{save_plan, write_file_atomically, write_moves_text};
+use crate::output::{OutputError, save_plan, write_file_atomically, write_moves_text};
 use crate::prompt::confirm;
 use crate::steps::migrate::{
     Resumed, Run, finish, master_ids, method_for, move_slots, print_plan_only, read_for_plan,
@@ -188,7 +188,7 @@ impl Journal {
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| {
-                let text = serde_json::to_string(&entry).map_err(std::io::Error::from)?;
+                let text = serde_json::to_string(&entry).map_err(OutputError::from)?;
                 write_file_atomically(&self.path, text.as_bytes())
             });
         if let Err(error) = written {

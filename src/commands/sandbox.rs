@@ -13,6 +13,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::NodeClient;
+use crate::output::write_file_atomically;
 use crate::steps::formation;
 
 /// How long a started redis-server may take to answer PING.
@@ -129,10 +130,19 @@ struct Started {
 
 /// Writes a node's config in `node_dir` and starts its redis-server (it daemonizes).
 fn start_node(server: &Path, node_dir: &Path, port: u16) -> Result<()> {
-    std::fs::create_dir_all(node_dir)?;
+    std::fs::create_dir_all(node_dir).map_err(|error| {
+        Error::io(
+            format!("cannot create directory {}", node_dir.display()),
+            error,
+        )
+    })?;
     let config = node_dir.join("redis.conf");
-    std::fs::write(&config, node_config(port, node_dir))?;
-    let status = std::process::Command::new(server).arg(&config).status()?;
+    write_file_atomically(&config, node_config(port, node_dir).as_bytes())
+        .map_err(|error| Error::io(format!("cannot write {}", config.display()), error))?;
+    let status = std::process::Command::new(server)
+        .arg(&config)
+        .status()
+        .map_err(|error| Error::io(format!("cannot run {}", server.display()), error))?;
     if !status.success() {
         return Err(Error::Refused(format!(
             "redis-server failed to start on port {port}{}",
@@ -230,7 +240,8 @@ async fn stop(context: &Context, dir: &Path) -> Result<Exit> {
         }
     }
     if dir.exists() {
-        std::fs::remove_dir_all(dir)?;
+        std::fs::remove_dir_all(dir)
+            .map_err(|error| Error::io(format!("cannot remove {}", dir.display()), error))?;
     }
     let ports = if stopped.is_empty() {
         "none".to_string()
@@ -250,7 +261,8 @@ fn sandbox_ports(dir: &Path) -> Result<Vec<u16>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
-    let mut ports: Vec<u16> = std::fs::read_dir(dir)?
+    let mut ports: Vec<u16> = std::fs::read_dir(dir)
+        .map_err(|error| Error::io(format!("cannot read directory {}", dir.display()), error))?
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
         .collect();
     ports.sort_unstable();

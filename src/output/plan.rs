@@ -70,20 +70,20 @@ fn write_planned(output: &Output, path: &Path, plan: &Plan) -> std::io::Result<(
     write_file_atomically(path, plan.to_json().as_bytes())?;
     let steps = plan.steps.len();
     if output.is_json() {
-        return output.json(&PlannedDocument {
+        return Ok(output.json(&PlannedDocument {
             outcome: "planned",
             command: plan.steps.command(),
             plan_file: path,
             steps,
-        });
+        })?);
     }
     output.step(&format!(
         "Plan written to {}: {steps} step{}. Nothing was changed.",
         path.display(),
         if steps == 1 { "" } else { "s" }
     ))?;
-    output.line(&format!(
+    Ok(output.line(&format!(
         "Review it, then carry it out with: rtrib apply {}",
         path.display()
-    ))
+    ))?)
 }

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::exit::Exit;
 use crate::net::converge::{Converged, wait_until_converged};
 use crate::net::form::WaitError;
-use crate::output::{CheckDocument, ConvergenceDocument, write_check_text};
+use crate::output::{CheckDocument, ConvergenceDocument, OutputError, write_check_text};
 use crate::steps::inspect::inspect;
 
 /// How a command that changed the cluster ended: the final check, and whether every node's
@@ -69,9 +69,9 @@ pub async fn conclude_with(
     if output.is_json() {
         let mut document = describe(&topology);
         let check = serde_json::to_value(CheckDocument::new(&topology, &report))
-            .map_err(std::io::Error::from)?;
+            .map_err(OutputError::from)?;
         let convergence = serde_json::to_value(ConvergenceDocument::new(&convergence))
-            .map_err(std::io::Error::from)?;
+            .map_err(OutputError::from)?;
         if let Value::Object(fields) = &mut document {
             fields.insert("convergence".to_string(), convergence);
             fields.insert("check".to_string(), check);

@@ -17,7 +17,7 @@ use crate::exit::Exit;
 use crate::net::addr::{Host, NodeAddr};
 use crate::net::conn::NodeError;
 use crate::net::form::{self, Expectation, Member};
-use crate::output::{CreateDocument, CreateOutcome, save_plan, write_create_plan};
+use crate::output::{CreateDocument, CreateOutcome, OutputError, save_plan, write_create_plan};
 use crate::prompt::confirm;
 use crate::steps::conclude::conclude;
 use crate::steps::nodes::{
@@ -90,7 +90,7 @@ pub async fn verify(
     wait: Duration,
 ) -> Result<Exit> {
     let document = CreateDocument::new(snapshots, allocation, plan, outcome);
-    let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
+    let document = serde_json::to_value(document).map_err(OutputError::from)?;
     let concluded = conclude(context, &endpoints[0], wait, |_| document).await?;
     Ok(concluded.exit())
 }

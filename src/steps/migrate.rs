@@ -26,7 +26,7 @@ use crate::net::migrate::MigrationReport;
 use crate::net::migrate::atomic;
 use crate::net::migrate::per_key::{self, Job, MigrateSettings};
 use crate::output::{
-    BalanceDocument, MigrateDocument, Progress, write_check_text, write_summary_text,
+    BalanceDocument, MigrateDocument, OutputError, Progress, write_check_text, write_summary_text,
 };
 use crate::steps::conclude::{conclude, settle};
 
@@ -469,7 +469,7 @@ pub async fn finish(
         balance,
         ..MigrateDocument::new(outcome, &report.moved, report)
     };
-    let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
+    let document = serde_json::to_value(document).map_err(OutputError::from)?;
     let concluded = conclude(context, seed, args.wait_timeout, |_| document).await?;
     if report.interrupted {
         return Ok(Exit::Interrupted);

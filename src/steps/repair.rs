@@ -15,7 +15,7 @@ use crate::net::conn::NodeClient;
 use crate::net::fetch::Fetched;
 use crate::net::migrate::MigrationReport;
 use crate::net::migrate::per_key::Job;
-use crate::output::write_summary_text;
+use crate::output::{OutputError, write_summary_text};
 use crate::steps::conclude::conclude_with;
 use crate::steps::migrate::run_jobs;
 use futures_util::future::join_all;
@@ -407,7 +407,7 @@ pub async fn finish(
         keys_moved: report.keys,
         failures,
     })
-    .map_err(std::io::Error::from)?;
+    .map_err(OutputError::from)?;
     let wait = migrate.wait_timeout;
     let concluded =
         conclude_with(context, seed, wait, search_multiple_owners, |_| document).await?;
