@@ -13,6 +13,7 @@ pub mod endpoint;
 pub mod failover;
 pub mod fix;
 pub mod heal;
+pub mod info;
 pub mod job;
 pub mod lease;
 pub mod load;

@@ -17,11 +17,12 @@ use crate::cli::HealArgs;
 use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::{Gap, Ghost, HealPlan, Sighting, gaps, plan_heal};
+use crate::cluster::info::info_field;
 use crate::cluster::view::{NodeId, NodesView};
 use crate::context::Context;
 use crate::error::Result;
 use crate::exit::Exit;
-use crate::net::form::{self, Member, WaitError, info_field};
+use crate::net::form::{self, Member, WaitError};
 use crate::net::notice::{Awaited, so_far};
 use crate::steps::conclude::conclude;
 use crate::steps::nodes::{

@@ -28,6 +28,7 @@ use redis::{Cmd, Pipeline, Value};
 use crate::cli::ImportArgs;
 use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::info::info_field;
 use crate::cluster::slots::{SLOT_COUNT, SlotSet, key_slot};
 use crate::cluster::verdict::refusals;
 use crate::context::{Context, ask_password, read_password};
@@ -35,7 +36,6 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
-use crate::net::form::info_field;
 use crate::output::{
     BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, OutputError, Progress,
     write_check_text, write_import_summary,

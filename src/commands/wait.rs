@@ -13,13 +13,14 @@ use tokio::time::timeout;
 
 use crate::cli::{WaitArgs, WaitFor};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::info::info_field;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::Secs;
 use crate::net::addr::NodeAddr;
 use crate::net::conn::NodeClient;
-use crate::net::form::{WaitError, info_field};
+use crate::net::form::WaitError;
 use crate::net::resolve::ResolveError;
 use crate::steps::nodes::parse_nodes;
 
