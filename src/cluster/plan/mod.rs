@@ -728,6 +728,28 @@ mod tests {
         assert!(Plan::parse(&impossible.to_json()).is_err());
     }
 
+    /// Version-1 plan files as rtrib wrote them (tests/plans/v1/, one per planning command,
+    /// made with `--plan-out` on a sandbox cluster): they must keep reading, and be written
+    /// back the same bytes, as long as version 1 is read.
+    #[test]
+    fn golden_version_1_plans_read_and_write_back_the_same_bytes() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/plans/v1");
+        for command in [
+            "create",
+            "del-node",
+            "fix",
+            "rebalance",
+            "rebalance-roles",
+            "reshard",
+        ] {
+            let path = folder.join(format!("{command}.json"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let plan = Plan::parse(&text).unwrap_or_else(|why| panic!("{command}: {why}"));
+            assert_eq!(plan.steps.command(), command);
+            assert_eq!(plan.to_json(), text, "{command}");
+        }
+    }
+
     #[test]
     fn passwords_are_left_out_of_command_lines() {
         let line = [
