@@ -69,14 +69,6 @@ pub fn check_newcomer(
     Ok(())
 }
 
-/// Whether some reachable node flags `id` failing (`fail` or `fail?`).
-pub fn is_flagged_failing(topology: &Topology, id: &NodeId) -> bool {
-    topology
-        .reachable()
-        .filter_map(|(_, view)| view.get(id))
-        .any(|entry| entry.flags.fail || entry.flags.pfail)
-}
-
 /// One step of removing a node from its cluster (`del-node`, `forget`), as plan files keep it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
@@ -143,11 +135,11 @@ impl<'a> MasterPicker<'a> {
         let candidates = topology
             .masters()
             .filter(|m| m.id() != excluded && m.is_reachable())
-            .filter(|m| !is_flagged_failing(topology, m.id()))
+            .filter(|m| !topology.is_flagged_failing(m.id()))
             .map(|m| {
                 let replicas = topology
                     .replicas_of(m.id())
-                    .filter(|r| r.id() != excluded && !is_flagged_failing(topology, r.id()))
+                    .filter(|r| r.id() != excluded && !topology.is_flagged_failing(r.id()))
                     .count();
                 (m, replicas)
             })

@@ -175,6 +175,14 @@ impl Topology {
         self.nodes.iter().filter_map(|n| n.view().map(|v| (n, v)))
     }
 
+    /// Whether some reachable node (the seed among them) flags `id` failing (`fail` or
+    /// `fail?`): the one test of "failing" that every refusal and choice uses.
+    pub fn is_flagged_failing(&self, id: &NodeId) -> bool {
+        self.reachable()
+            .filter_map(|(_, view)| view.get(id))
+            .any(|entry| entry.flags.fail || entry.flags.pfail)
+    }
+
     /// Where node `id` stands in topology order (`usize::MAX` when absent).
     pub fn position(&self, id: &NodeId) -> usize {
         self.nodes

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::cli::AddNodeArgs;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::lookup::LookupError;
-use crate::cluster::membership::{MasterPicker, check_newcomer, is_flagged_failing};
+use crate::cluster::membership::{MasterPicker, check_newcomer};
 use crate::cluster::topology::{NodeReport, Topology};
 use crate::cluster::view::NodeId;
 use crate::context::Context;
@@ -156,7 +156,7 @@ async fn choose_master<'t>(
             master.endpoint
         )));
     }
-    if !master.is_reachable() || is_flagged_failing(topology, master.id()) {
+    if !master.is_reachable() || topology.is_flagged_failing(master.id()) {
         return Err(Error::Refused(format!(
             "--master-id {text}: master {} ({}) is unreachable or failing; choose another master",
             master.id(),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::cli::FailoverArgs;
-use crate::cluster::failover::{Chosen, choose_replica, flagged_failing, node_domain, unfit};
+use crate::cluster::failover::{Chosen, choose_replica, node_domain, unfit};
 use crate::cluster::metrics::NodeStats;
 use crate::cluster::topology::{NodeReport, Topology};
 use crate::cluster::view::NodeId;
@@ -176,7 +176,7 @@ fn to_replica<'a>(
         .and_then(|id| topology.node(id))
         .ok_or_else(|| Error::Refused(format!("{name} replicates no known master")))?;
     if mode == Mode::Coordinated {
-        if !master.is_reachable() || flagged_failing(topology, master.id()) {
+        if !master.is_reachable() || topology.is_flagged_failing(master.id()) {
             return Err(Error::Refused(format!(
                 "its master {} is unreachable or failing: a coordinated failover needs it; \
                  --force promotes {name} without it (writes it had not received are lost); \

@@ -2,7 +2,6 @@
 //! whole, then make the failovers and replica moves of a placement.
 
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::failover::flagged_failing;
 use crate::cluster::placement::Move;
 use crate::cluster::topology::Topology;
 use crate::context::Context;
@@ -17,7 +16,7 @@ pub fn refuse_unless_whole(topology: &Topology) -> Result<()> {
     match topology
         .nodes
         .iter()
-        .find(|n| !n.is_reachable() || flagged_failing(topology, n.id()))
+        .find(|n| !n.is_reachable() || topology.is_flagged_failing(n.id()))
     {
         Some(node) => Err(Error::Refused(format!(
             "{} is unreachable or failing: roles are placed on a whole cluster only (rtrib \
