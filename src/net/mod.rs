@@ -13,6 +13,7 @@ pub mod lease;
 pub mod load;
 pub mod migrate;
 pub mod notice;
+pub mod replication;
 pub mod resolve;
 pub mod stats;
 pub mod uri;
