@@ -347,7 +347,15 @@ fn subcommand_position(args: &[OsString], root: &clap::Command) -> Option<usize>
 }
 
 /// The subcommands that take one node, which redis-cli also accepts as two words `HOST PORT`.
-const ONE_NODE_SUBCOMMANDS: &[&str] = &["check", "info", "fix", "reshard", "rebalance", "import"];
+const ONE_NODE_SUBCOMMANDS: &[&str] = &[
+    "check",
+    "info",
+    "fix",
+    "reshard",
+    "rebalance",
+    "import",
+    "backup",
+];
 
 /// Whether the line is spelled as redis-cli's, `--cluster SUB` (before `--`). Such a line
 /// writes nothing on stderr but warnings and errors, as redis-cli does: progress lines and
