@@ -159,7 +159,10 @@ dddd 127.0.0.1:7003@17003 master - 0 0 3 connected
         let shards = plan_shards(&topology, BackupFrom::Masters, false).unwrap();
         assert_eq!(
             ids(&shards),
-            [("aaaa".into(), "aaaa".into()), ("bbbb".into(), "bbbb".into())]
+            [
+                ("aaaa".into(), "aaaa".into()),
+                ("bbbb".into(), "bbbb".into())
+            ]
         );
         assert_eq!(shards[1].slots, SlotSet::from_range(8192, 16383));
     }
@@ -173,7 +176,10 @@ dddd 127.0.0.1:7003@17003 master - 0 0 3 connected
         let shards = plan_shards(&topology, BackupFrom::Replicas, true).unwrap();
         assert_eq!(
             ids(&shards),
-            [("aaaa".into(), "cccc".into()), ("bbbb".into(), "bbbb".into())]
+            [
+                ("aaaa".into(), "cccc".into()),
+                ("bbbb".into(), "bbbb".into())
+            ]
         );
     }
 
@@ -196,6 +202,10 @@ dddd 127.0.0.1:7003@17003 master - 0 0 3 connected
             reason: "connection refused".into(),
         };
         let refusal = plan_shards(&topology, BackupFrom::Masters, false).unwrap_err();
-        assert!(refusal.to_string().starts_with("master bbbb (127.0.0.1:7001)"));
+        assert!(
+            refusal
+                .to_string()
+                .starts_with("master bbbb (127.0.0.1:7001)")
+        );
     }
 }

@@ -51,7 +51,10 @@ pub async fn run(context: &Context, args: &BackupArgs) -> Result<Exit> {
         args.from.name(),
         args.dir.display()
     ))?;
-    let names: Vec<String> = shards.iter().map(|s| s.source.endpoint.to_string()).collect();
+    let names: Vec<String> = shards
+        .iter()
+        .map(|s| s.source.endpoint.to_string())
+        .collect();
     let progress = Progress::bytes(&names);
     let saving = shards
         .iter()
@@ -64,11 +67,12 @@ pub async fn run(context: &Context, args: &BackupArgs) -> Result<Exit> {
         "Saving cluster configuration to: {}",
         nodes_path.display()
     ))?;
-    write_file_atomically(&nodes_path, nodes_json(topology, problems.len()).as_bytes())
-        .map_err(|error| FileError::Io {
+    write_file_atomically(&nodes_path, nodes_json(topology, problems.len()).as_bytes()).map_err(
+        |error| FileError::Io {
             path: nodes_path.clone(),
             error,
-        })?;
+        },
+    )?;
     let manifest = Manifest {
         format: MANIFEST_FORMAT,
         version: MANIFEST_VERSION,
@@ -229,7 +233,11 @@ fn shape(topology: &Topology, seed: &str, healthy: bool) -> ClusterShape {
             .masters()
             .filter(|m| !m.entry.slots.is_empty())
             .count(),
-        replicas: topology.nodes.iter().filter(|n| n.entry.is_replica()).count(),
+        replicas: topology
+            .nodes
+            .iter()
+            .filter(|n| n.entry.is_replica())
+            .count(),
         slots_covered: covered.len(),
         healthy,
     }

@@ -79,7 +79,10 @@ pub struct Snapshot {
 impl Snapshot {
     /// Connects to `endpoint`, authenticates, asks for a full resynchronization and reads up
     /// to the first byte of the RDB.
-    pub async fn request(endpoint: &Endpoint, settings: &ConnectSettings) -> Result<Self, NodeError> {
+    pub async fn request(
+        endpoint: &Endpoint,
+        settings: &ConnectSettings,
+    ) -> Result<Self, NodeError> {
         if settings.tls.is_some() {
             return Err(NodeError::Command {
                 node: endpoint.clone(),
@@ -87,25 +90,23 @@ impl Snapshot {
                 detail: "a backup over TLS is not supported yet".into(),
             });
         }
-        let stream = tokio::time::timeout(
-            settings.connect_timeout,
-            TcpStream::connect(endpoint.addr),
-        )
-        .await
-        .map_err(|_| NodeError::Timeout {
-            node: endpoint.clone(),
-            during: "connecting",
-            after: settings.connect_timeout,
-        })?
-        .map_err(|error| match error.kind() {
-            io::ErrorKind::ConnectionRefused => NodeError::Refused {
-                node: endpoint.clone(),
-            },
-            _ => NodeError::Io {
-                node: endpoint.clone(),
-                detail: error.to_string(),
-            },
-        })?;
+        let stream =
+            tokio::time::timeout(settings.connect_timeout, TcpStream::connect(endpoint.addr))
+                .await
+                .map_err(|_| NodeError::Timeout {
+                    node: endpoint.clone(),
+                    during: "connecting",
+                    after: settings.connect_timeout,
+                })?
+                .map_err(|error| match error.kind() {
+                    io::ErrorKind::ConnectionRefused => NodeError::Refused {
+                        node: endpoint.clone(),
+                    },
+                    _ => NodeError::Io {
+                        node: endpoint.clone(),
+                        detail: error.to_string(),
+                    },
+                })?;
         let _ = stream.set_nodelay(true);
         let mut snapshot = Snapshot {
             reader: BufReader::with_capacity(BUFFER_SIZE, stream),
@@ -161,7 +162,9 @@ impl Snapshot {
             Framing::Sized(length) => {
                 let mut left = length;
                 while left > 0 {
-                    let want = buffer.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+                    let want = buffer
+                        .len()
+                        .min(usize::try_from(left).unwrap_or(usize::MAX));
                     let read = self.read_some(&mut buffer[..want]).await?;
                     sink(&buffer[..read]).map_err(CopyError::Sink)?;
                     left -= read as u64;
@@ -172,7 +175,10 @@ impl Snapshot {
                 let mut scanner = MarkScanner::new(mark);
                 loop {
                     let read = self.read_some(&mut buffer).await?;
-                    if scanner.feed(&buffer[..read], &mut sink).map_err(CopyError::Sink)? {
+                    if scanner
+                        .feed(&buffer[..read], &mut sink)
+                        .map_err(CopyError::Sink)?
+                    {
                         return Ok(scanner.copied);
                     }
                 }
@@ -392,7 +398,10 @@ mod tests {
 
     #[test]
     fn the_mark_is_found_and_not_passed_on() {
-        assert_eq!(scan(b"REDIS0011 payload", &[]), (b"REDIS0011 payload".to_vec(), 17));
+        assert_eq!(
+            scan(b"REDIS0011 payload", &[]),
+            (b"REDIS0011 payload".to_vec(), 17)
+        );
         assert_eq!(scan(b"", &[]), (Vec::new(), 0));
         assert_eq!(scan(b"abc", &[1, 2, 3, 10, 42]).0, b"abc");
     }

@@ -81,10 +81,16 @@ fn node_json(entry: &NodeEntry, cluster_errors: usize) -> String {
             .join(",")
     };
     if !entry.migrating.is_empty() {
-        json.push_str(&format!(",\n    \"migrating\": {{{}}}", open(&entry.migrating)));
+        json.push_str(&format!(
+            ",\n    \"migrating\": {{{}}}",
+            open(&entry.migrating)
+        ));
     }
     if !entry.importing.is_empty() {
-        json.push_str(&format!(",\n    \"importing\": {{{}}}", open(&entry.importing)));
+        json.push_str(&format!(
+            ",\n    \"importing\": {{{}}}",
+            open(&entry.importing)
+        ));
     }
     json.push_str("\n  }");
     json
