@@ -8,8 +8,9 @@
 //!   of the same version, holds exactly the keys of its master (type, value, TTL within 1 s);
 //! - `--from replicas` reads the replicas, and refuses (exit 5) a master without one unless
 //!   `--master-if-no-replica`; a directory that already holds a backup is refused;
-//! - a backup killed (SIGKILL) mid-transfer leaves no manifest and no `.rdb`, and a re-run (in
-//!   redis-cli's spelling) into the same directory completes.
+//! - a backup killed (SIGKILL) mid-transfer leaves no manifest and no `.rdb` that does not read
+//!   whole (the cut transfers are hidden `.part` files), and a re-run (in redis-cli's spelling)
+//!   into the same directory completes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,7 +39,10 @@ fn populate(nodes: &Nodes) -> usize {
     for i in 0..6 {
         // Each command's key is its second word, or the stream's (XGROUP, XREADGROUP).
         let run = |args: &[&str]| {
-            let key = args.iter().find(|a| a.starts_with("st:")).unwrap_or(&args[1]);
+            let key = args
+                .iter()
+                .find(|a| a.starts_with("st:"))
+                .unwrap_or(&args[1]);
             master(key).cmd(args);
         };
         let (s, l, set, z, h, st) = (
@@ -281,7 +285,9 @@ on_every_server! {
             let path = dir.join(&name);
             let (first, last) = formed.slots[index];
             assert_eq!(entry["slots"], serde_json::json!([[first, last]]));
-            assert_eq!(entry["transfer"], if index == 0 { "diskless" } else { "disk" });
+            // Valkey 9.1 streams every rdb-only snapshot from its fork, whatever the setting.
+            let diskless = index == 0 || server == Server::Valkey9_1;
+            assert_eq!(entry["transfer"], if diskless { "diskless" } else { "disk" });
             assert_eq!(entry["source_role"], "master");
             assert_eq!(entry["size"], std::fs::metadata(&path).unwrap().len());
             assert_eq!(entry["sha256"], sha256_hex(&path).as_str());
@@ -361,9 +367,9 @@ on_every_server! {
         let nodes = Nodes::start(NodesConfig::on(server, 3, Layout::Ports));
         nodes.form(3);
         for node in nodes.iter() {
-            node.cmd(&["DEBUG", "POPULATE", "20000", "bulk", "64"]);
+            node.cmd(&["DEBUG", "POPULATE", "10000", "bulk", "64"]);
             node.cmd(&["CONFIG", "SET", "repl-diskless-sync", "yes"]);
-            // 100 µs per key: 2 s of streaming, to be killed in.
+            // 100 µs per key: 1 s of streaming, to be killed in.
             node.cmd(&["CONFIG", "SET", "rdb-key-save-delay", "100"]);
         }
         let root = tempfile::tempdir().unwrap();
@@ -394,12 +400,16 @@ on_every_server! {
         assert!(streaming, "no transfer started: {:?}", names());
         unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
         child.wait().unwrap();
+        // No manifest, no nodes.json; what bears a final name (a shard that finished before
+        // the kill) reads whole; what was cut is a hidden .part file.
         let left = names();
-        assert!(!left.is_empty());
-        assert!(
-            left.iter().all(|n| n.starts_with(".redis-node-") && n.ends_with(".part")),
-            "{left:?}"
-        );
+        let (partial, finished): (Vec<&String>, Vec<&String>) =
+            left.iter().partition(|n| n.starts_with(".redis-node-") && n.ends_with(".part"));
+        assert!(!partial.is_empty(), "{left:?}");
+        for name in finished {
+            assert!(name.starts_with("redis-node-") && name.ends_with(".rdb"), "{left:?}");
+            read_rdb(&dir.join(name));
+        }
 
         for node in nodes.iter() {
             node.cmd(&["CONFIG", "SET", "rdb-key-save-delay", "0"]);
@@ -419,7 +429,7 @@ on_every_server! {
         assert!(left.iter().all(|n| !n.ends_with(".part")), "{left:?}");
         let manifest: Json =
             serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-        assert_eq!(manifest["keys"], 60_000);
+        assert_eq!(manifest["keys"], 30_000);
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         for file in manifest["files"].as_array().unwrap() {
             let name = file["file"].as_str().unwrap().to_string();
