@@ -637,6 +637,7 @@ mod tests {
         "info h:1",
         "call h:1 PING",
         "import h:1 --from h:2",
+        "backup h:1 /tmp/backup",
         "set-timeout h:1 5000",
         "sandbox",
         "completions bash",
@@ -851,6 +852,10 @@ mod tests {
             "rtrib reshard [::1]:7000 --cluster-slots 5"
         );
         assert_eq!(normalized("rtrib info h:7000"), "rtrib info h:7000");
+        assert_eq!(
+            normalized("rtrib --cluster backup h 7000 /backups/today"),
+            "rtrib backup h:7000 /backups/today"
+        );
         assert!(is_redis_cli_line(&words("rtrib --cluster check h:1")));
         assert!(!is_redis_cli_line(&words(
             "rtrib call h:1 -- ECHO --cluster"
