@@ -16,6 +16,7 @@ pub mod notice;
 pub mod replication;
 pub mod resolve;
 pub mod stats;
+pub mod tls;
 pub mod uri;
 
 use std::fmt;

@@ -17,16 +17,18 @@
 //! refuses with `NOMASTERLINK` while its own master link is down).
 //!
 //! No byte may wait longer than the idle limit, [`IDLE_FLOOR`] or `--command-timeout` if longer
-//! (a master sends a keep-alive every second while it saves); TLS is not spoken here yet.
+//! (a master sends a keep-alive every second while it saves). With TLS settings, the connection
+//! speaks TLS ([`super::tls`]).
 
 use std::io;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 use crate::cluster::endpoint::Endpoint;
 use crate::net::conn::{ConnectSettings, NodeError};
+use crate::net::tls;
 
 /// The shortest idle limit on a transfer, whatever `--command-timeout` says: a node under load
 /// may take a while to fork.
@@ -65,9 +67,14 @@ pub enum CopyError {
     Sink(io::Error),
 }
 
+/// A plain or TLS connection.
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<S: AsyncRead + AsyncWrite + Unpin + Send> Stream for S {}
+
 /// A connection that asked for a snapshot, positioned at the start of the RDB.
 pub struct Snapshot {
-    reader: BufReader<TcpStream>,
+    reader: BufReader<Box<dyn Stream>>,
     endpoint: Endpoint,
     idle: Duration,
     /// What the node said about the snapshot.
@@ -83,31 +90,32 @@ impl Snapshot {
         endpoint: &Endpoint,
         settings: &ConnectSettings,
     ) -> Result<Self, NodeError> {
-        if settings.tls.is_some() {
-            return Err(NodeError::Command {
+        let connecting = async {
+            let stream =
+                TcpStream::connect(endpoint.addr)
+                    .await
+                    .map_err(|error| match error.kind() {
+                        io::ErrorKind::ConnectionRefused => NodeError::Refused {
+                            node: endpoint.clone(),
+                        },
+                        _ => NodeError::Io {
+                            node: endpoint.clone(),
+                            detail: error.to_string(),
+                        },
+                    })?;
+            let _ = stream.set_nodelay(true);
+            Ok::<Box<dyn Stream>, NodeError>(match &settings.tls {
+                None => Box::new(stream),
+                Some(tls) => Box::new(tls::connect(stream, endpoint, tls).await?),
+            })
+        };
+        let stream = tokio::time::timeout(settings.connect_timeout, connecting)
+            .await
+            .map_err(|_| NodeError::Timeout {
                 node: endpoint.clone(),
-                command: "PSYNC".into(),
-                detail: "a backup over TLS is not supported yet".into(),
-            });
-        }
-        let stream =
-            tokio::time::timeout(settings.connect_timeout, TcpStream::connect(endpoint.addr))
-                .await
-                .map_err(|_| NodeError::Timeout {
-                    node: endpoint.clone(),
-                    during: "connecting",
-                    after: settings.connect_timeout,
-                })?
-                .map_err(|error| match error.kind() {
-                    io::ErrorKind::ConnectionRefused => NodeError::Refused {
-                        node: endpoint.clone(),
-                    },
-                    _ => NodeError::Io {
-                        node: endpoint.clone(),
-                        detail: error.to_string(),
-                    },
-                })?;
-        let _ = stream.set_nodelay(true);
+                during: "connecting",
+                after: settings.connect_timeout,
+            })??;
         let mut snapshot = Snapshot {
             reader: BufReader::with_capacity(BUFFER_SIZE, stream),
             endpoint: endpoint.clone(),
