@@ -7,7 +7,8 @@
 //!   has redis-cli's fields, and each file, loaded as `dump.rdb` by a fresh standalone server
 //!   of the same version, holds exactly the keys of its master (type, value, TTL within 1 s);
 //! - `--from replicas` reads the replicas, and refuses (exit 5) a master without one unless
-//!   `--master-if-no-replica`; a directory that already holds a backup is refused;
+//!   `--master-if-no-replica`; a directory that already holds a backup is refused; the
+//!   transfers authenticate with the cluster's password;
 //! - a backup killed (SIGKILL) mid-transfer leaves no manifest and no `.rdb` that does not read
 //!   whole (the cut transfers are hidden `.part` files), and a re-run (in redis-cli's spelling)
 //!   into the same directory completes.
@@ -437,4 +438,33 @@ on_every_server! {
             assert_eq!(file["keys"], counts[&name]);
         }
     }
+}
+
+/// The transfers authenticate as the other connections do; a wrong password is exit 3, before
+/// anything is written.
+#[test]
+fn a_backup_authenticates_with_the_cluster_s_password() {
+    let nodes = Nodes::start(NodesConfig {
+        password: Some("s3cret".into()),
+        ..NodesConfig::new(3, Layout::Ports)
+    });
+    nodes.form(3);
+    nodes.fill_keys(100);
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("with-password");
+    let dir_text = dir.display().to_string();
+    let mut wrong = rtrib();
+    wrong.env("REDISCLI_AUTH", "wrong");
+    let refused = expect_exit(wrong, 3, &["backup", &nodes[0].addr(), &dir_text]);
+    assert!(refused.is_empty());
+    assert!(!dir.exists());
+    let mut right = rtrib();
+    right.env("REDISCLI_AUTH", "s3cret");
+    let document: Json = serde_json::from_str(&expect_exit(
+        right,
+        0,
+        &["-o", "json", "backup", &nodes[0].addr(), &dir_text],
+    ))
+    .unwrap();
+    assert_eq!(document["keys"], 100);
 }
