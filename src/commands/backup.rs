@@ -63,10 +63,6 @@ pub async fn run(context: &Context, args: &BackupArgs) -> Result<Exit> {
     let files = progress.during(try_join_all(saving)).await?;
 
     let nodes_path = args.dir.join(NODES_FILE);
-    output.line(&format!(
-        "Saving cluster configuration to: {}",
-        nodes_path.display()
-    ))?;
     write_file_atomically(&nodes_path, nodes_json(topology, problems.len()).as_bytes()).map_err(
         |error| FileError::Io {
             path: nodes_path.clone(),

@@ -206,7 +206,8 @@ pub struct BackupDocument<'a> {
     pub manifest: &'a Manifest,
 }
 
-/// The text report: one line per file, then redis-cli's closing lines.
+/// The text report: one line per file, then redis-cli's closing lines (in the past tense: the
+/// files are written when it is printed).
 pub fn write_backup_text(
     out: &mut dyn Write,
     style: Style,
@@ -232,6 +233,12 @@ pub fn write_backup_text(
     for warning in &document.warnings {
         writeln!(out, "{}", style.warn(warning))?;
     }
+    let nodes_file = std::path::Path::new(&document.dir).join(NODES_FILE);
+    writeln!(
+        out,
+        "Saved cluster configuration to: {}",
+        nodes_file.display()
+    )?;
     writeln!(
         out,
         "{}",
@@ -316,6 +323,73 @@ mod tests {
         assert_eq!(
             rdb_file_name(&view.entries[0]),
             "redis-node-127.0.0.1-7000-aaaa.rdb"
+        );
+    }
+
+    #[test]
+    fn the_text_report_names_each_file_then_says_redis_cli_s_words() {
+        let file = FileEntry {
+            file: "redis-node-127.0.0.1-7000-aaaa.rdb".into(),
+            master: NodeRef {
+                id: "aaaa".into(),
+                addr: "127.0.0.1:7000".into(),
+            },
+            source: NodeRef {
+                id: "cccc".into(),
+                addr: "127.0.0.1:7002".into(),
+            },
+            source_role: "replica",
+            server: None,
+            slots: SlotSet::from_range(0, 8191),
+            slot_count: 8192,
+            magic: "REDIS",
+            rdb_version: 10,
+            written_by: Some("7.0.15".into()),
+            size: 2048,
+            sha256: "00".repeat(32),
+            crc64: None,
+            keys: 12,
+            functions: 0,
+            transfer: "disk",
+            replication_id: "r".into(),
+            replication_offset: 0,
+            started_at: utc(UNIX_EPOCH),
+            finished_at: utc(UNIX_EPOCH),
+        };
+        let manifest = Manifest {
+            format: MANIFEST_FORMAT,
+            version: MANIFEST_VERSION,
+            created_by: "rtrib".into(),
+            from: "replicas",
+            cluster: ClusterShape {
+                seed: "127.0.0.1:7000".into(),
+                masters: 1,
+                replicas: 1,
+                slots_covered: 8192,
+                healthy: false,
+            },
+            started_at: utc(UNIX_EPOCH),
+            finished_at: utc(UNIX_EPOCH),
+            keys: 12,
+            bytes: 2048,
+            files: vec![file],
+        };
+        let document = BackupDocument {
+            outcome: "backed_up",
+            dir: "/backups/today".into(),
+            seconds: 1.25,
+            warnings: vec!["Cluster seems to have some problems".into()],
+            manifest: &manifest,
+        };
+        let mut out = Vec::new();
+        write_backup_text(&mut out, Style::PLAIN, &document).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[OK] 127.0.0.1:7000 (slots [0-8191]) from replica 127.0.0.1:7002: 12 keys, 2.0 KiB, \
+             REDIS RDB 10, redis-node-127.0.0.1-7000-aaaa.rdb\n\
+             [WARNING] Cluster seems to have some problems\n\
+             Saved cluster configuration to: /backups/today/nodes.json\n\
+             [OK] Backup created into: /backups/today (1 files, 12 keys, 2.0 KiB, 1.2s)\n"
         );
     }
 
