@@ -7,8 +7,9 @@
 //!   has redis-cli's fields, and each file, loaded as `dump.rdb` by a fresh standalone server
 //!   of the same version, holds exactly the keys of its master (type, value, TTL within 1 s);
 //! - `--from replicas` reads the replicas, and refuses (exit 5) a master without one unless
-//!   `--master-if-no-replica`; a directory that already holds a backup is refused; the
-//!   transfers authenticate with the cluster's password;
+//!   `--master-if-no-replica`; a directory that already holds a backup is refused, and so is
+//!   a cluster with an unreachable master; the transfers authenticate with the cluster's
+//!   password;
 //! - a backup killed (SIGKILL) mid-transfer leaves no manifest and no `.rdb` that does not read
 //!   whole (the cut transfers are hidden `.part` files), and a re-run (in redis-cli's spelling)
 //!   into the same directory completes.
@@ -467,4 +468,23 @@ fn a_backup_authenticates_with_the_cluster_s_password() {
     ))
     .unwrap();
     assert_eq!(document["keys"], 100);
+}
+
+/// A master that cannot be read is refused by name (exit 5) before anything is written: a
+/// backup without its slots would be incomplete.
+#[test]
+fn an_unreachable_master_is_refused_before_anything_is_written() {
+    let mut nodes = Nodes::start(NodesConfig::new(3, Layout::Ports));
+    nodes.form(3);
+    let gone = nodes[2].id();
+    nodes[2].kill();
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("incomplete");
+    let mut command = rtrib();
+    command.args(["backup", &nodes[0].addr(), &dir.display().to_string()]);
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains(&format!("master {gone}")), "{stderr}");
+    assert!(!dir.exists());
 }
