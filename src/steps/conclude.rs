@@ -12,7 +12,7 @@ use crate::cluster::verdict::change_held;
 use crate::context::Context;
 use crate::error::Result;
 use crate::exit::Exit;
-use crate::net::converge::{Converged, wait_until_converged};
+use crate::net::converge::{Converged, wait_after_change, wait_until_converged};
 use crate::net::form::WaitError;
 use crate::output::{CheckDocument, ConvergenceDocument, OutputError, write_check_text};
 use crate::steps::inspect::inspect;
@@ -63,7 +63,7 @@ pub async fn conclude_with(
     search_multiple_owners: bool,
     describe: impl FnOnce(&Topology) -> Value,
 ) -> Result<Concluded> {
-    let convergence = wait_until_converged(seed, &context.connect, wait).await;
+    let convergence = wait_after_change(seed, &context.connect, wait).await;
     let (topology, report) = inspect(context, seed, search_multiple_owners).await?;
     let output = &context.output;
     if output.is_json() {

@@ -6,7 +6,7 @@ use crate::cluster::placement::Move;
 use crate::cluster::topology::Topology;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::net::converge::wait_until_converged;
+use crate::net::converge::wait_after_change;
 use crate::net::failover::{Mode, promote};
 use crate::net::fetch::Fetched;
 use std::time::Instant;
@@ -56,7 +56,7 @@ pub async fn carry_out(
             }
         }
         let left = deadline.saturating_duration_since(Instant::now());
-        wait_until_converged(seed, &context.connect, left).await?;
+        wait_after_change(seed, &context.connect, left).await?;
         output.line(&output.style().ok(&format!("{} done", client.endpoint())))?;
     }
     Ok(())

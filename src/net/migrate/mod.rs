@@ -23,13 +23,17 @@ pub trait Observer {
     fn slot_moved(&self);
 }
 
-/// A slot that could not be moved; it is left open.
+/// A slot that could not be moved.
 #[derive(Debug, Clone)]
 pub struct SlotFailure {
     /// The move.
     pub slot_move: SlotMove,
     /// Why.
     pub reason: String,
+    /// The slot may be left open (MIGRATING/IMPORTING), each key on one side or the other: a
+    /// re-run (or `fix`) finishes it. Otherwise it is stable with its source: never opened, or
+    /// opened by this run, none of its keys moved, and closed again.
+    pub left_open: bool,
 }
 
 /// What a migration did.
@@ -41,7 +45,7 @@ pub struct MigrationReport {
     pub keys: u64,
     /// How long it took.
     pub elapsed: Duration,
-    /// The slots that failed (left open).
+    /// The slots that failed (some may be left open: see [`SlotFailure::left_open`]).
     pub failures: Vec<SlotFailure>,
     /// Slots not started because an earlier one failed.
     pub skipped: usize,
