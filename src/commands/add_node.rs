@@ -6,7 +6,6 @@
 
 use std::time::{Duration, Instant};
 
-use redis::Value;
 use serde_json::json;
 
 use crate::cli::AddNodeArgs;
@@ -18,6 +17,7 @@ use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::net::admin::{dump_functions, function_libraries, restore_functions};
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::net::form::{self, Member};
@@ -216,12 +216,7 @@ fn already_added(
 /// cluster has none): a cluster's functions must be the same on every master, or calls fail
 /// depending on the slot. Servers older than Redis 7 have no functions; then nothing is done.
 async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) -> Result<()> {
-    let list = || {
-        let mut cmd = redis::cmd("FUNCTION");
-        cmd.arg("LIST");
-        cmd
-    };
-    let libraries: Vec<Value> = match seed.query(&list()).await {
+    let libraries = match function_libraries(seed).await {
         Err(NodeError::Command { detail, .. })
             if detail.to_lowercase().contains("unknown command") =>
         {
@@ -229,7 +224,7 @@ async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) 
         }
         other => other?,
     };
-    let own: Vec<Value> = new.query(&list()).await?;
+    let own = function_libraries(new).await?;
     if !own.is_empty() {
         return Err(Error::Refused(format!(
             "New node already contains functions and can not be added to the cluster. {} has \
@@ -242,17 +237,13 @@ async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) 
     if libraries.is_empty() {
         return Ok(());
     }
-    let mut dump = redis::cmd("FUNCTION");
-    dump.arg("DUMP");
-    let payload: Vec<u8> = seed.query(&dump).await?;
+    let payload = dump_functions(seed).await?;
     context.output.step(&format!(
         "Copying {} function libraries from {}",
         libraries.len(),
         seed.endpoint()
     ))?;
-    let mut restore = redis::cmd("FUNCTION");
-    restore.arg("RESTORE").arg(payload);
-    new.query::<()>(&restore).await?;
+    restore_functions(new, payload).await?;
     Ok(())
 }
 

@@ -10,10 +10,11 @@ use crate::cli::FixArgs;
 use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::fix::{FixOptions, KeyCounts, plan};
 use crate::cluster::plan::{Precondition, Steps};
-use crate::cluster::slots::{SLOT_COUNT, Slot};
+use crate::cluster::slots::Slot;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::net::admin::count_keys_in_every_slot;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
 use crate::net::migrate::MigrationReport;
 use crate::output::{save_plan, write_check_text};
@@ -91,13 +92,7 @@ pub async fn run(context: &Context, args: &FixArgs) -> Result<Exit> {
 /// Every reachable master's key count in each slot holding keys (`CLUSTER COUNTKEYSINSLOT`
 /// for all 16384 slots, one pipeline per master, all masters at once).
 async fn count_keys(fetched: &Fetched) -> Result<KeyCounts> {
-    let mut pipe = redis::pipe();
-    for slot in 0..SLOT_COUNT {
-        pipe.cmd("CLUSTER").arg("COUNTKEYSINSLOT").arg(slot);
-    }
-    let replies = fetched
-        .run_on::<Vec<u64>>(|n| n.entry.is_master() && n.is_reachable(), &pipe)
-        .await;
+    let replies = count_keys_in_every_slot(fetched).await;
     let mut keys = KeyCounts::new();
     for (node, reply) in replies {
         let counts = reply.map_err(|reason| {

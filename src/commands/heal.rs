@@ -22,6 +22,7 @@ use crate::cluster::view::{NodeId, NodesView};
 use crate::context::Context;
 use crate::error::Result;
 use crate::exit::Exit;
+use crate::net::admin::{forget, nodes_cluster_info_and_replication};
 use crate::net::form::{self, Member, WaitError};
 use crate::net::notice::{Awaited, so_far};
 use crate::steps::conclude::conclude;
@@ -155,15 +156,8 @@ struct Observation {
 /// trip each, concurrently; a member that does not answer gives `None`.
 async fn observe(members: &[Member]) -> Vec<Option<Observation>> {
     join_all(members.iter().map(|m| async move {
-        let mut pipe = redis::pipe();
-        pipe.cmd("CLUSTER")
-            .arg("NODES")
-            .cmd("CLUSTER")
-            .arg("INFO")
-            .cmd("INFO")
-            .arg("replication");
-        let (nodes, cluster_info, replication): (String, String, String) =
-            m.client.pipeline(&pipe).await.ok()?;
+        let (nodes, cluster_info, replication) =
+            nodes_cluster_info_and_replication(&m.client).await.ok()?;
         Some(Observation {
             snapshot: NodeSnapshot {
                 endpoint: m.client.endpoint().clone(),
@@ -347,10 +341,8 @@ async fn forget_everywhere(
             });
         }
         let results = join_all(forgets.iter().map(|&(index, id)| {
-            let mut cmd = redis::cmd("CLUSTER");
-            cmd.arg("FORGET").arg(id.as_str());
-            let client = members[index].client.clone();
-            async move { client.query::<()>(&cmd).await }
+            let client = &members[index].client;
+            async move { forget(client, id).await }
         }))
         .await;
         for error in results.into_iter().filter_map(Result::err) {

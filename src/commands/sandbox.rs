@@ -12,6 +12,7 @@ use crate::cluster::endpoint::Endpoint;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::net::admin::{ping, shut_down_without_saving};
 use crate::net::conn::NodeClient;
 use crate::output::write_file_atomically;
 use crate::steps::formation;
@@ -209,10 +210,7 @@ async fn shut_down(context: &Context, port: u16) -> bool {
     let Ok(client) = NodeClient::connect(&local(port), &context.connect).await else {
         return false;
     };
-    // The node closes the connection instead of replying: an error here is success.
-    let _ = client
-        .query::<()>(redis::cmd("SHUTDOWN").arg("NOSAVE"))
-        .await;
+    shut_down_without_saving(&client).await;
     true
 }
 
@@ -289,7 +287,7 @@ async fn wait_for_ping(context: &Context, endpoint: &Endpoint, node_dir: &Path) 
     let deadline = Instant::now() + START_TIMEOUT;
     loop {
         let answer = match NodeClient::connect(endpoint, &context.connect).await {
-            Ok(client) => client.query::<String>(&redis::cmd("PING")).await,
+            Ok(client) => ping(&client).await,
             Err(error) => Err(error),
         };
         match answer {
