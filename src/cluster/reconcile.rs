@@ -379,6 +379,65 @@ pub fn simulate(present: &[Present], plan: &ReconcilePlan) -> Vec<Present> {
     nodes
 }
 
+/// A master's memory, from `INFO memory`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Memory {
+    /// `used_memory`, in bytes.
+    pub used: u64,
+    /// `maxmemory`, in bytes; 0 for no limit.
+    pub max: u64,
+}
+
+/// A master that the moves would push past its `maxmemory`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemoryWarning {
+    /// The master.
+    pub node: NodeId,
+    /// What it uses now, in bytes.
+    pub used: u64,
+    /// What it would take in, estimated, in bytes.
+    pub incoming: u64,
+    /// Its `maxmemory`.
+    pub max: u64,
+}
+
+/// The masters with a `maxmemory` that `moves` would push past it, estimating that a giver's
+/// memory is spread evenly over its slots (a master without a reading is left out).
+pub fn memory_warnings(
+    present: &[Present],
+    moves: &[SlotMove],
+    memory: &HashMap<NodeId, Memory>,
+) -> Vec<MemoryWarning> {
+    let slots_of = |id: &NodeId| {
+        present
+            .iter()
+            .find(|p| &p.id == id)
+            .map_or(0, |p| p.slots.len() as u64)
+    };
+    let mut incoming: Vec<(&NodeId, u64)> = Vec::new();
+    for slot_move in moves {
+        let per_slot = memory
+            .get(&slot_move.from)
+            .map_or(0, |m| m.used / slots_of(&slot_move.from).max(1));
+        match incoming.iter_mut().find(|(id, _)| *id == &slot_move.to) {
+            Some((_, bytes)) => *bytes += per_slot,
+            None => incoming.push((&slot_move.to, per_slot)),
+        }
+    }
+    incoming
+        .into_iter()
+        .filter_map(|(id, bytes)| {
+            let now = memory.get(id)?;
+            (now.max > 0 && now.used + bytes > now.max).then(|| MemoryWarning {
+                node: id.clone(),
+                used: now.used,
+                incoming: bytes,
+                max: now.max,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -627,6 +686,24 @@ mod tests {
         assert!(plan.joins.is_empty());
         assert_eq!(plan.masters[3], id(6));
         assert_eq!(plan.attach[0].replica, id(7));
+    }
+
+    #[test]
+    fn a_drain_past_maxmemory_is_warned_about() {
+        let present = cluster(&[0, 1, 2, 6], &[]);
+        let plan = plan_reconcile(&present, &pods(0..3), &options(0)).unwrap();
+        let memory: HashMap<NodeId, Memory> = [
+            (id(0), Memory { used: 900, max: 1000 }),
+            (id(1), Memory { used: 100, max: 0 }),
+            (id(2), Memory { used: 100, max: 10_000 }),
+            (id(6), Memory { used: 4096, max: 0 }),
+        ]
+        .into_iter()
+        .collect();
+        let warnings = memory_warnings(&present, &plan.moves, &memory);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].node, id(0));
+        assert!(warnings[0].incoming > 1000, "{warnings:?}");
     }
 
     proptest! {

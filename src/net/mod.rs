@@ -14,6 +14,7 @@ pub mod load;
 pub mod migrate;
 pub mod notice;
 pub mod resolve;
+pub mod scale;
 pub mod stats;
 pub mod uri;
 
