@@ -26,6 +26,7 @@ mod metrics;
 mod migrate;
 mod options;
 mod plans;
+mod reconcile;
 mod progress;
 mod rdb;
 mod resolve;
