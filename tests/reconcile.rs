@@ -159,6 +159,7 @@ fn a_killed_scale_out_is_finished_by_running_it_again() {
 #[test]
 fn a_dead_leaving_master_is_forgotten_once_its_slots_are_served() {
     let mut pods = Pods::start_on(Server::Valkey9_1, 8);
+    reconcile(&pods, 6, 0);
     reconcile(&pods, 8, 0);
     let pairs = fill(&pods);
     let view = parse_nodes(&pods.nodes[0].cluster_nodes());
