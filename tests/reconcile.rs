@@ -46,7 +46,12 @@ fn assert_shape(pods: &Pods, members: usize, masters: usize, gone: &[usize]) {
     let ids: BTreeSet<String> = (0..members).map(|i| pods.nodes[i].id()).collect();
     for i in 0..members {
         let node = &pods.nodes[i];
-        assert_eq!(node.cluster_info_field("cluster_state"), "ok", "{}", node.addr());
+        assert_eq!(
+            node.cluster_info_field("cluster_state"),
+            "ok",
+            "{}",
+            node.addr()
+        );
         let lines = parse_nodes(&node.cluster_nodes());
         let known: BTreeSet<String> = lines.iter().map(|l| l.id.clone()).collect();
         assert_eq!(known, ids, "{} knows exactly the members", node.addr());
@@ -65,7 +70,10 @@ fn assert_shape(pods: &Pods, members: usize, masters: usize, gone: &[usize]) {
     assert_eq!(shares.values().sum::<usize>(), 16384);
     let even = 16384 / masters;
     for (id, slots) in &shares {
-        assert!(slots.abs_diff(even) <= even / 100, "{id}: {slots} slots, {shares:?}");
+        assert!(
+            slots.abs_diff(even) <= even / 100,
+            "{id}: {slots} slots, {shares:?}"
+        );
         let replicas: Vec<_> = view.iter().filter(|l| &l.master == id).collect();
         assert!(!replicas.is_empty(), "master {id} has no replica: {view:?}");
         for replica in replicas {
@@ -150,7 +158,10 @@ fn a_killed_scale_out_is_finished_by_running_it_again() {
     assert_shape(&pods, 8, 4, &[]);
     pods.nodes.assert_values(&pairs);
     let again = reconcile(&pods, 8, 0);
-    assert!(again.contains("The cluster matches the 8 nodes given"), "{again}");
+    assert!(
+        again.contains("The cluster matches the 8 nodes given"),
+        "{again}"
+    );
 }
 
 /// A leaving master that is already dead: once its replica has taken over, it is forgotten
@@ -167,7 +178,10 @@ fn a_dead_leaving_master_is_forgotten_once_its_slots_are_served() {
     let master6 = view.iter().find(|l| l.id == id6).unwrap();
     assert!(master6.has_flag("master"), "pod 6 is a master: {view:?}");
     let replica = (0..8)
-        .find(|&i| view.iter().any(|l| l.id == pods.nodes[i].id() && l.master == id6))
+        .find(|&i| {
+            view.iter()
+                .any(|l| l.id == pods.nodes[i].id() && l.master == id6)
+        })
         .unwrap();
     assert_eq!(replica, 7);
     pods.nodes[7].pause();

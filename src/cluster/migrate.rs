@@ -631,12 +631,7 @@ mod tests {
     #[test]
     fn an_empty_master_of_weight_zero_is_given_no_slot() {
         // 16384 / 3 leaves a surplus slot: it must not go to the empty master being drained.
-        let t = topology(&[
-            ("a", "0-8191"),
-            ("b", "8192-16383"),
-            ("d", ""),
-            ("c", ""),
-        ]);
+        let t = topology(&[("a", "0-8191"), ("b", "8192-16383"), ("d", ""), ("c", "")]);
         let plan = rebalance_plan(&t, &options(&[("d", 0.0)], true)).unwrap();
         assert!(!plan.moves.is_empty());
         assert!(plan.moves.iter().all(|m| m.to != id("d")), "{plan:?}");

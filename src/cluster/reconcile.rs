@@ -175,7 +175,10 @@ pub enum ReconcileRefusal {
          or give --force to forget them anyway and leave the slots to rtrib fix",
         nodes.iter().map(NodeId::to_string).collect::<Vec<_>>().join(", ")
     )]
-    UnservedSlots { nodes: Vec<NodeId>, slots: SlotSet },
+    UnservedSlots {
+        nodes: Vec<NodeId>,
+        slots: Box<SlotSet>,
+    },
 }
 
 /// Plans how to make `present` match `wanted` (see the module docs).
@@ -211,7 +214,7 @@ pub fn plan_reconcile(
     if !gone.is_empty() && !options.force {
         return Err(ReconcileRefusal::UnservedSlots {
             nodes: gone,
-            slots: unserved,
+            slots: Box::new(unserved),
         });
     }
 
@@ -515,7 +518,10 @@ mod tests {
         let total: usize = shape.iter().map(|s| s.1).sum();
         assert_eq!(total, SLOT_COUNT);
         let share = SLOT_COUNT / masters;
-        assert!(shape.iter().all(|s| s.1.abs_diff(share) <= share / 100), "{shape:?}");
+        assert!(
+            shape.iter().all(|s| s.1.abs_diff(share) <= share / 100),
+            "{shape:?}"
+        );
         assert!(shape.iter().all(|s| s.2 >= replicas), "{shape:?}");
         let again = plan_reconcile(&after, wanted, &options(replicas)).unwrap();
         assert!(again.is_empty(), "{again:?}");
@@ -612,7 +618,7 @@ mod tests {
             refusal,
             ReconcileRefusal::UnservedSlots {
                 nodes: vec![id(6)],
-                slots: present[3].slots.clone()
+                slots: Box::new(present[3].slots.clone())
             }
         );
         let forced = ReconcileOptions {
@@ -693,9 +699,21 @@ mod tests {
         let present = cluster(&[0, 1, 2, 6], &[]);
         let plan = plan_reconcile(&present, &pods(0..3), &options(0)).unwrap();
         let memory: HashMap<NodeId, Memory> = [
-            (id(0), Memory { used: 900, max: 1000 }),
+            (
+                id(0),
+                Memory {
+                    used: 900,
+                    max: 1000,
+                },
+            ),
             (id(1), Memory { used: 100, max: 0 }),
-            (id(2), Memory { used: 100, max: 10_000 }),
+            (
+                id(2),
+                Memory {
+                    used: 100,
+                    max: 10_000,
+                },
+            ),
             (id(6), Memory { used: 4096, max: 0 }),
         ]
         .into_iter()

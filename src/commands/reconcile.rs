@@ -153,7 +153,16 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
     }
 
     if !plan.joins.is_empty() {
-        join(context, &mut all_members, &clients, &snapshots, &plan, started, deadline).await?;
+        join(
+            context,
+            &mut all_members,
+            &clients,
+            &snapshots,
+            &plan,
+            started,
+            deadline,
+        )
+        .await?;
     }
     if !plan.attach.is_empty() {
         output.step("Attaching the new replicas and waiting for their first sync")?;
@@ -177,9 +186,11 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
         let method = method_for(ready.topology(), &moves, &migrate)?;
         let report = move_slots(context, &ready, &moves, method, &migrate).await?;
         if report.interrupted || !report.failures.is_empty() {
-            output.line(&output.style().err(
-                "Some slots did not move: no node was removed. Run the same command again",
-            ))?;
+            output.line(
+                &output.style().err(
+                    "Some slots did not move: no node was removed. Run the same command again",
+                ),
+            )?;
             return finish(context, &seed, &migrate, "failed", &report, None).await;
         }
     }
@@ -197,7 +208,10 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
             follow(&staying, &plan.repoint, false, started, deadline).await?;
         }
         for leaving in &plan.remove {
-            remove(context, &topology, &staying, leaving, &names, started, deadline).await?;
+            remove(
+                context, &topology, &staying, leaving, &names, started, deadline,
+            )
+            .await?;
         }
     }
     let reconciled = Ending {
