@@ -128,38 +128,68 @@ on_every_server! {
     }
 }
 
+/// Starts `reconcile` on pods `0..count` and SIGKILLs it once pod `watched` serves a number
+/// of slots (by its own view) for which `moving` holds.
+fn kill_midway(
+    pods: &Pods,
+    count: usize,
+    migration: &str,
+    watched: usize,
+    moving: fn(usize) -> bool,
+) {
+    let names: Vec<String> = pods.node_args().into_iter().take(count).collect();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rtrib"))
+        .envs(pods.resolver_env())
+        .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
+        .arg("reconcile")
+        .args(&names)
+        .args(["--replicas", "1", "--yes", "--migration", migration])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let midway = wait_until(Duration::from_secs(60), || {
+        parse_nodes(&pods.nodes[watched].cluster_nodes())
+            .iter()
+            .any(|l| l.has_flag("myself") && moving(slot_count(&l.slots)))
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(midway, "the run never moved a slot");
+}
+
 /// A run killed (SIGKILL) in the middle of a scale-out is finished by the same command.
 #[test]
 fn a_killed_scale_out_is_finished_by_running_it_again() {
     let pods = Pods::start_on(Server::Redis7_0, 8);
     reconcile(&pods, 6, 0);
     let pairs = fill(&pods);
-    let names: Vec<String> = pods.node_args();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rtrib"))
-        .envs(pods.resolver_env())
-        .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
-        .arg("reconcile")
-        .args(&names)
-        .args(["--replicas", "1", "--yes", "--migration", "keys"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Kill it once slots have started to move to the new master.
-    let moving = wait_until(Duration::from_secs(60), || {
-        parse_nodes(&pods.nodes[6].cluster_nodes())
-            .iter()
-            .any(|l| l.has_flag("myself") && !l.slots.is_empty())
-    });
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(moving, "the run never moved a slot");
+    kill_midway(&pods, 8, "keys", 6, |slots| slots > 0);
     reconcile(&pods, 8, 0);
     assert_shape(&pods, 8, 4, &[]);
     pods.nodes.assert_values(&pairs);
     let again = reconcile(&pods, 8, 0);
     assert!(
         again.contains("The cluster matches the 8 nodes given"),
+        "{again}"
+    );
+}
+
+/// A run killed (SIGKILL) in the middle of a scale-in, while the servers move slots
+/// atomically, is finished by the same command: the leaving nodes are removed only then.
+#[test]
+fn a_killed_scale_in_is_finished_by_running_it_again() {
+    let pods = Pods::start_on(Server::Valkey9_1, 8);
+    reconcile(&pods, 6, 0);
+    reconcile(&pods, 8, 0);
+    let pairs = fill(&pods);
+    kill_midway(&pods, 6, "atomic", 6, |slots| slots < 4096);
+    reconcile(&pods, 6, 0);
+    assert_shape(&pods, 6, 3, &[6, 7]);
+    pods.nodes.assert_values(&pairs);
+    let again = reconcile(&pods, 6, 0);
+    assert!(
+        again.contains("The cluster matches the 6 nodes given"),
         "{again}"
     );
 }
