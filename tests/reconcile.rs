@@ -9,6 +9,7 @@ use crate::support::cluster::{parse_nodes, wait_until};
 use crate::support::expect_exit;
 use crate::support::pods::Pods;
 use crate::support::servers::{Server, on_every_server};
+use crate::support::writer::Writer;
 
 /// Keys written once the cluster exists, checked after every step.
 const KEYS: usize = 2000;
@@ -253,4 +254,35 @@ fn a_dry_run_changes_nothing() {
         parse_nodes(&before).len(),
         parse_nodes(&pods.nodes[0].cluster_nodes()).len()
     );
+}
+
+/// 6 → 8 → 6 pods while a client writes throughout: every acknowledged write reads back.
+fn scaling_loses_no_acknowledged_write(server: Server) {
+    let pods = Pods::start_on(server, 8);
+    reconcile(&pods, 6, 0);
+    let staying: Vec<String> = pods.nodes.iter().take(6).map(|n| n.addr()).collect();
+    let writer = Writer::start(staying);
+    reconcile(&pods, 8, 0);
+    reconcile(&pods, 6, 0);
+    let written = writer.stop();
+    eprintln!(
+        "{} writes acknowledged, longest outage {:?}, {} failed attempts, {} redirects",
+        written.acked.len(),
+        written.longest_outage,
+        written.failures,
+        written.redirects
+    );
+    assert!(written.acked.len() > 100, "{written:?}");
+    assert_shape(&pods, 6, 3, &[6, 7]);
+    pods.nodes.assert_values(&written.acked);
+}
+
+#[test]
+fn scaling_loses_no_acknowledged_write_key_by_key() {
+    scaling_loses_no_acknowledged_write(Server::Redis7_0);
+}
+
+#[test]
+fn scaling_loses_no_acknowledged_write_with_atomic_migration() {
+    scaling_loses_no_acknowledged_write(Server::Valkey9_1);
 }
