@@ -497,6 +497,10 @@ pub struct ReconcileArgs {
     /// migration (Valkey 9.0+), else key by key; `atomic` insists; `keys` moves keys everywhere.
     #[arg(long, value_name = "METHOD", value_enum, default_value_t = MethodChoice::Auto)]
     pub migration: MethodChoice,
+    /// What each master should get its share of: the slot count, or what the slots hold (read
+    /// from every master, as rebalance --by reads it). Give the same on every run.
+    #[arg(long, value_name = "MEASURE", value_enum, default_value_t = Measure::Slots)]
+    pub by: Measure,
     /// Forget a leaving node that is gone even though it still serves slots no replica took
     /// over: they are left uncovered, for rtrib fix.
     #[arg(long)]

@@ -16,6 +16,9 @@
 //! other node serving slots 0, so a leaving master's slots go to the masters that stay by
 //! their share, never all onto one when several are short of it.
 //!
+//! With the load of every slot (`--by keys`), the masters get their share of the load instead,
+//! with `rebalance --by`'s planner ([`balance_by_weight`]), and only when the masters change.
+//!
 //! Re-planning on the cluster a plan leaves gives an empty plan: a cluster within
 //! [`BALANCE_THRESHOLD`] of its shares moves no slot.
 
@@ -24,7 +27,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::allocate::{Domain, MIN_MASTERS, master_count};
+use super::balance::balance_by_weight;
 use super::check::Topology;
+use super::load::SlotWeights;
 use super::migrate::{SlotMove, WeightedMaster, plan_by_weight};
 use super::slots::SlotSet;
 use super::topology::NodeId;
@@ -181,11 +186,14 @@ pub enum ReconcileRefusal {
     },
 }
 
-/// Plans how to make `present` match `wanted` (see the module docs).
+/// Plans how to make `present` match `wanted` (see the module docs). With `load` (what each
+/// slot holds, e.g. its keys), the slots are spread so that every master of the shape holds
+/// its share of the load ([`balance_by_weight`]) instead of its share of the slot count.
 pub fn plan_reconcile(
     present: &[Present],
     wanted: &[Wanted],
     options: &ReconcileOptions,
+    load: Option<&SlotWeights>,
 ) -> Result<ReconcilePlan, ReconcileRefusal> {
     let nodes = wanted.len();
     let replicas = options.replicas;
@@ -278,9 +286,26 @@ pub fn plan_reconcile(
                 slots: &p.slots,
             }),
     );
-    let moves = plan_by_weight(&holders, BALANCE_THRESHOLD)
-        .expect("the masters of the shape weigh 1 each")
-        .moves;
+    let moves = match load {
+        None => {
+            plan_by_weight(&holders, BALANCE_THRESHOLD)
+                .expect("the masters of the shape weigh 1 each")
+                .moves
+        }
+        // By load, only a change of masters moves slots: the load planner stops where no
+        // single move helps with the roles it started from, so planning again on its result
+        // may still find a move; a run that changes no master must change nothing.
+        Some(load)
+            if holders
+                .iter()
+                .any(|h| h.slots.is_empty() || h.weight == 0.0) =>
+        {
+            balance_by_weight(&holders, load, BALANCE_THRESHOLD)
+                .expect("the masters of the shape weigh 1 each")
+                .moves
+        }
+        Some(_) => Vec::new(),
+    };
 
     let mut remove: Vec<Leaving> = leaving
         .iter()
@@ -509,7 +534,7 @@ mod tests {
     /// Asserts the plan's end state: the shape, balanced slots, and that planning again does
     /// nothing.
     fn assert_reaches(present: &[Present], wanted: &[Wanted], replicas: usize) -> ReconcilePlan {
-        let plan = plan_reconcile(present, wanted, &options(replicas)).unwrap();
+        let plan = plan_reconcile(present, wanted, &options(replicas), None).unwrap();
         let after = simulate(present, &plan);
         let masters = master_count(wanted.len(), replicas);
         let shape = shape(&after);
@@ -523,7 +548,7 @@ mod tests {
             "{shape:?}"
         );
         assert!(shape.iter().all(|s| s.2 >= replicas), "{shape:?}");
-        let again = plan_reconcile(&after, wanted, &options(replicas)).unwrap();
+        let again = plan_reconcile(&after, wanted, &options(replicas), None).unwrap();
         assert!(again.is_empty(), "{again:?}");
         plan
     }
@@ -531,7 +556,7 @@ mod tests {
     #[test]
     fn a_matching_cluster_needs_nothing() {
         let present = cluster(&[0, 1, 2], &[(3, 0), (4, 1), (5, 2)]);
-        let plan = plan_reconcile(&present, &pods(0..6), &options(1)).unwrap();
+        let plan = plan_reconcile(&present, &pods(0..6), &options(1), None).unwrap();
         assert!(plan.is_empty(), "{plan:?}");
     }
 
@@ -596,7 +621,7 @@ mod tests {
         let mut wanted = pods(0..6);
         // The new node 5 is on host-2 with master 2: it goes to another master short of one.
         wanted[5].domain = "host-2".into();
-        let plan = plan_reconcile(&present, &wanted, &options(1)).unwrap();
+        let plan = plan_reconcile(&present, &wanted, &options(1), None).unwrap();
         assert_eq!(
             plan.attach,
             [Follow {
@@ -605,7 +630,7 @@ mod tests {
             }]
         );
         // Without a clash it goes to master 2, the one without a replica.
-        let plan = plan_reconcile(&present, &pods(0..6), &options(1)).unwrap();
+        let plan = plan_reconcile(&present, &pods(0..6), &options(1), None).unwrap();
         assert_eq!(plan.attach[0].master, id(2));
     }
 
@@ -613,7 +638,7 @@ mod tests {
     fn a_dead_leaving_master_is_refused_unless_its_replica_took_over() {
         let mut present = cluster(&[0, 1, 2, 6], &[(3, 0), (4, 1), (5, 2)]);
         present[3].alive = false;
-        let refusal = plan_reconcile(&present, &pods(0..6), &options(1)).unwrap_err();
+        let refusal = plan_reconcile(&present, &pods(0..6), &options(1), None).unwrap_err();
         assert_eq!(
             refusal,
             ReconcileRefusal::UnservedSlots {
@@ -625,7 +650,7 @@ mod tests {
             force: true,
             ..options(1)
         };
-        let plan = plan_reconcile(&present, &pods(0..6), &forced).unwrap();
+        let plan = plan_reconcile(&present, &pods(0..6), &forced, None).unwrap();
         assert_eq!(plan.left_to_fix, present[3].slots);
         assert!(plan.moves.iter().all(|m| m.from != id(6)));
         assert_eq!(
@@ -643,7 +668,7 @@ mod tests {
             slots: SlotSet::new(),
             alive: false,
         });
-        let plan = plan_reconcile(&promoted, &pods(0..6), &options(1)).unwrap();
+        let plan = plan_reconcile(&promoted, &pods(0..6), &options(1), None).unwrap();
         assert!(plan.moves.iter().all(|m| m.from == id(7)));
         assert!(plan.remove.contains(&Leaving {
             id: id(6),
@@ -655,7 +680,7 @@ mod tests {
     fn too_few_masters_are_refused() {
         let present = cluster(&[0, 1, 2], &[(3, 0), (4, 1), (5, 2)]);
         assert_eq!(
-            plan_reconcile(&present, &pods(0..4), &options(1)),
+            plan_reconcile(&present, &pods(0..4), &options(1), None),
             Err(ReconcileRefusal::TooFewMasters {
                 nodes: 4,
                 replicas: 1,
@@ -666,9 +691,9 @@ mod tests {
             allow_few_masters: true,
             ..options(1)
         };
-        assert!(plan_reconcile(&present, &pods(0..4), &allowed).is_ok());
+        assert!(plan_reconcile(&present, &pods(0..4), &allowed, None).is_ok());
         assert_eq!(
-            plan_reconcile(&present, &pods(0..6), &options(0)),
+            plan_reconcile(&present, &pods(0..6), &options(0), None),
             Err(ReconcileRefusal::NotEnoughMasters {
                 wanted: 6,
                 available: 3
@@ -695,9 +720,38 @@ mod tests {
     }
 
     #[test]
+    fn by_keys_the_new_master_takes_a_share_of_the_keys_and_a_rerun_does_nothing() {
+        // Master 0's first 100 slots hold 1000 keys each; every other slot one key.
+        let per_slot: Vec<u64> = (0..SLOT_COUNT)
+            .map(|s| if s < 100 { 1000 } else { 1 })
+            .collect();
+        let load = SlotWeights::new(crate::cluster::load::Measure::Keys, per_slot.clone());
+        let present = cluster(&[0, 1, 2], &[(3, 0), (4, 1), (5, 2)]);
+        let plan = plan_reconcile(&present, &pods(0..8), &options(1), Some(&load)).unwrap();
+        let after = simulate(&present, &plan);
+        let keys_of = |id: &NodeId| {
+            let node = after.iter().find(|n| &n.id == id).unwrap();
+            node.slots
+                .iter()
+                .map(|s| per_slot[usize::from(s)])
+                .sum::<u64>()
+        };
+        let total: u64 = per_slot.iter().sum();
+        for master in &plan.masters {
+            let keys = keys_of(master);
+            assert!(
+                keys.abs_diff(total / 4) <= 1000,
+                "{master}: {keys} of {total}"
+            );
+        }
+        let again = plan_reconcile(&after, &pods(0..8), &options(1), Some(&load)).unwrap();
+        assert!(again.is_empty(), "{again:?}");
+    }
+
+    #[test]
     fn a_drain_past_maxmemory_is_warned_about() {
         let present = cluster(&[0, 1, 2, 6], &[]);
-        let plan = plan_reconcile(&present, &pods(0..3), &options(0)).unwrap();
+        let plan = plan_reconcile(&present, &pods(0..3), &options(0), None).unwrap();
         let memory: HashMap<NodeId, Memory> = [
             (
                 id(0),
@@ -758,7 +812,7 @@ mod tests {
                 .collect();
             wanted.sort_by(|a, b| a.id.cmp(&b.id));
             let options = ReconcileOptions { replicas, allow_few_masters: true, force: false };
-            let plan = match plan_reconcile(&present, &wanted, &options) {
+            let plan = match plan_reconcile(&present, &wanted, &options, None) {
                 Ok(plan) => plan,
                 Err(refusal) => {
                     let expected = matches!(
@@ -777,7 +831,7 @@ mod tests {
             prop_assert_eq!(shape.iter().map(|s| s.1).sum::<usize>(), SLOT_COUNT);
             let share = SLOT_COUNT / shape.len();
             prop_assert!(shape.iter().all(|s| s.1.abs_diff(share) <= share / 100 + 1));
-            prop_assert!(plan_reconcile(&after, &wanted, &options).unwrap().is_empty());
+            prop_assert!(plan_reconcile(&after, &wanted, &options, None).unwrap().is_empty());
             for slot_move in &plan.moves {
                 prop_assert!(plan.masters.contains(&slot_move.to));
             }

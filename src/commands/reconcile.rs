@@ -19,6 +19,7 @@ use crate::cluster::check::Topology;
 use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::plan_heal;
+use crate::cluster::load::{Measure, SlotWeights};
 use crate::cluster::membership::check_newcomer;
 use crate::cluster::migrate::{interleave, still_to_do};
 use crate::cluster::reconcile::{
@@ -37,10 +38,11 @@ use crate::commands::nodes::{
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::net::fetch::{FetchOptions, fetch_topology};
+use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
 use crate::net::form::{self, Expectation, Member};
+use crate::net::load::{LoadRequest, read_load};
 use crate::net::scale::{read_memory, reset_soft};
-use crate::output::{ReconcileDocument, ReconcileOutcome, write_reconcile_plan};
+use crate::output::{ReconcileDocument, ReconcileOutcome, measure_noun, write_reconcile_plan};
 use crate::prompt::confirm;
 
 /// Runs `reconcile`; see the module docs for the steps.
@@ -75,7 +77,9 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
     heal_stale_addresses(context, &clients, &snapshots, started, deadline).await?;
 
     settle(context, &seed).await;
-    let topology = fetch_topology(&seed, &context.connect, FetchOptions::default()).await?;
+    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
+    let load = read_slot_load(context, &fetched, args.by).await?;
+    let topology = fetched.topology;
     for snapshot in snapshots
         .iter()
         .filter(|s| s.id().is_none_or(|id| topology.node(id).is_none()))
@@ -105,7 +109,7 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
         force: args.force,
     };
     let present = Present::of_topology(&topology);
-    let plan = plan_reconcile(&present, &wanted, &options)?;
+    let plan = plan_reconcile(&present, &wanted, &options, load.as_ref())?;
     let nodes = wanted.len();
     let names = Names::new(&topology, &snapshots);
     if plan.is_empty() {
@@ -288,6 +292,34 @@ async fn heal_stale_addresses(
     form::meet(&members, &meet_pairs(&plan.meets)).await?;
     wait_until_healed(&members, started, deadline).await?;
     Ok(())
+}
+
+/// With `--by` a measure other than slot counts, what every slot holds, read from the
+/// masters; `None` for slot counts, or when the slots hold nothing yet (an empty cluster is
+/// spread by slot count).
+async fn read_slot_load(
+    context: &Context,
+    fetched: &Fetched,
+    measure: Measure,
+) -> Result<Option<SlotWeights>> {
+    if measure == Measure::Slots {
+        return Ok(None);
+    }
+    context.output.step(&format!(
+        "Reading the {} of every slot from the masters",
+        measure_noun(measure)
+    ))?;
+    let request = LoadRequest {
+        memory: measure == Measure::Memory,
+    };
+    let mut load = read_load(fetched, request).await;
+    if let Some(error) = load.take_error() {
+        return Err(error.into());
+    }
+    let weights = load
+        .weights(measure)
+        .map_err(|why| Error::Refused(format!("reconcile --by {measure}: {why}")))?;
+    Ok((weights.total() > 0).then_some(weights))
 }
 
 /// A connection to every reachable node of `topology`.
