@@ -144,6 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the nodes to join and the cluster to become usable')
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`')
             [CompletionResult]::new('--migration', '--migration', [CompletionResultType]::ParameterName, 'How slots move: `auto` moves whole slots where every source and target has atomic slot migration (Valkey 9.0+), else key by key; `atomic` insists; `keys` moves keys everywhere')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'What each master should get its share of: the slot count, or what the slots hold (read from every master, as rebalance --by reads it). Give the same on every run')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')

@@ -2395,7 +2395,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__reconcile)
-            opts="-o -a -u -t -4 -6 -v -q -y -h -V --from-dns --from-srv --expect --cluster-replicas --replicas --host-of --allow-few-masters --dry-run --wait-timeout --wait-sync --plan-out --migration --force --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --quiet --cluster-yes --yes --askpass --force-lease --lease-wait --help --version"
+            opts="-o -a -u -t -4 -6 -v -q -y -h -V --from-dns --from-srv --expect --cluster-replicas --replicas --host-of --allow-few-masters --dry-run --wait-timeout --wait-sync --plan-out --migration --by --force --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --quiet --cluster-yes --yes --askpass --force-lease --lease-wait --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2435,6 +2435,10 @@ _rtrib() {
                     ;;
                 --migration)
                     COMPREPLY=($(compgen -W "auto atomic keys" -- "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "slots keys memory cpu network" -- "${cur}"))
                     return 0
                     ;;
                 --output)

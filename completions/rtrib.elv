@@ -139,6 +139,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --wait-timeout 'How long to wait for the nodes to join and the cluster to become usable'
             cand --plan-out 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`'
             cand --migration 'How slots move: `auto` moves whole slots where every source and target has atomic slot migration (Valkey 9.0+), else key by key; `atomic` insists; `keys` moves keys everywhere'
+            cand --by 'What each master should get its share of: the slot count, or what the slots hold (read from every master, as rebalance --by reads it). Give the same on every run'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --user 'ACL user name for AUTH (default: the default user)'

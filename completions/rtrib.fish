@@ -125,6 +125,11 @@ complete -c rtrib -n "__fish_rtrib_using_subcommand reconcile" -l plan-out -d 'W
 complete -c rtrib -n "__fish_rtrib_using_subcommand reconcile" -l migration -d 'How slots move: `auto` moves whole slots where every source and target has atomic slot migration (Valkey 9.0+), else key by key; `atomic` insists; `keys` moves keys everywhere' -r -f -a "auto\t'atomic where every source and target has it, else keys'
 atomic\t'the servers move whole slots (Valkey 9.0+)'
 keys\t'SETSLOT and MIGRATE of the keys in batches (every server)'"
+complete -c rtrib -n "__fish_rtrib_using_subcommand reconcile" -l by -d 'What each master should get its share of: the slot count, or what the slots hold (read from every master, as rebalance --by reads it). Give the same on every run' -r -f -a "slots\t'slot counts (redis-cli\'s rebalance)'
+keys\t'keys per slot (CLUSTER SLOT-STATS or COUNTKEYSINSLOT)'
+memory\t'bytes per slot, estimated by sampling MEMORY USAGE'
+cpu\t'CPU time per slot (Valkey 8+, cluster-slot-stats-enabled yes)'
+network\t'network bytes per slot (Valkey 8+, cluster-slot-stats-enabled yes)'"
 complete -c rtrib -n "__fish_rtrib_using_subcommand reconcile" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text, in the shape redis-cli prints'
 json\t'One JSON document on stdout'
 prometheus\t'Prometheus metrics in the text exposition format (check and info only)'"
