@@ -83,7 +83,7 @@ pub enum Command {
             the slots, and the masters that leave (or step down) give theirs to the masters that \
             stay, spread by share (atomically where the servers can, see --migration). Then the \
             replicas of leaving masters follow masters short of replicas, and every node not in \
-            the list is reset (CLUSTER RESET SOFT, so it cannot rejoin) and forgotten by every \
+            the list is reset (CLUSTER RESET HARD, so it cannot rejoin) and forgotten by every \
             other node. A leaving node that is already gone is only forgotten; if it still \
             serves slots no replica took over, reconcile refuses (exit 5) unless --force. When \
             every node given is empty, it does exactly what create does.\n\n\

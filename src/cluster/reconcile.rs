@@ -108,7 +108,7 @@ pub struct Follow {
 pub struct Leaving {
     /// The node.
     pub id: NodeId,
-    /// Whether it answers: it is then reset (`CLUSTER RESET SOFT`, so that it cannot rejoin
+    /// Whether it answers: it is then reset (`CLUSTER RESET HARD`, so that it cannot rejoin
     /// by gossip) before every other node forgets it; a dead one is only forgotten.
     pub reset: bool,
 }

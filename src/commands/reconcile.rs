@@ -23,8 +23,8 @@ use crate::cluster::load::{Measure, SlotWeights};
 use crate::cluster::membership::check_newcomer;
 use crate::cluster::migrate::{interleave, still_to_do};
 use crate::cluster::reconcile::{
-    Follow, MemoryWarning, Present, ReconcileOptions, ReconcilePlan, Wanted, memory_warnings,
-    plan_reconcile,
+    Follow, Leaving, MemoryWarning, Present, ReconcileOptions, ReconcilePlan, Wanted,
+    memory_warnings, plan_reconcile,
 };
 use crate::cluster::topology::NodeId;
 use crate::commands::add_node::copy_functions;
@@ -38,10 +38,11 @@ use crate::commands::nodes::{
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::net::conn::NodeClient;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
 use crate::net::form::{self, Expectation, Member};
 use crate::net::load::{LoadRequest, read_load};
-use crate::net::scale::{read_memory, reset_soft};
+use crate::net::scale::{read_memory, reset_hard};
 use crate::output::{ReconcileDocument, ReconcileOutcome, measure_noun, write_reconcile_plan};
 use crate::prompt::confirm;
 
@@ -269,7 +270,7 @@ impl Names {
 /// IP): the MEETs and the wait `heal` makes.
 async fn heal_stale_addresses(
     context: &Context,
-    clients: &[crate::net::conn::NodeClient],
+    clients: &[NodeClient],
     snapshots: &[NodeSnapshot],
     started: Instant,
     deadline: Instant,
@@ -346,7 +347,7 @@ async fn drain_warnings(
 async fn join(
     context: &Context,
     members: &mut Vec<Member>,
-    clients: &[crate::net::conn::NodeClient],
+    clients: &[NodeClient],
     snapshots: &[NodeSnapshot],
     plan: &ReconcilePlan,
     started: Instant,
@@ -416,7 +417,7 @@ async fn remove(
     context: &Context,
     topology: &Topology,
     staying: &[Member],
-    leaving: &crate::cluster::reconcile::Leaving,
+    leaving: &Leaving,
     names: &Names,
     started: Instant,
     deadline: Instant,
@@ -425,8 +426,8 @@ async fn remove(
     output.step(&format!("Removing node {}", names.of(&leaving.id)))?;
     if leaving.reset {
         if let Some(node) = topology.node(&leaving.id) {
-            match crate::net::conn::NodeClient::connect(&node.endpoint, &context.connect).await {
-                Ok(client) => reset_soft(&client, deadline).await?,
+            match NodeClient::connect(&node.endpoint, &context.connect).await {
+                Ok(client) => reset_hard(&client, deadline).await?,
                 Err(error) => tracing::warn!(
                     "{error}; the node is forgotten anyway, but it still knows the cluster"
                 ),

@@ -13,14 +13,16 @@ use crate::net::form::{Member, info_field};
 /// How often a reset refused while a drained master still deletes its keys is retried.
 const RESET_RETRY: Duration = Duration::from_millis(100);
 
-/// `CLUSTER RESET SOFT` on a node leaving the cluster: it forgets every other node, so gossip
-/// cannot bring it back in once they have forgotten it. Its ID stays, so a run interrupted
-/// right after can recognise it. A master must have no key left (its slots moved first): while
+/// `CLUSTER RESET HARD` on a node leaving the cluster: it forgets every other node, so gossip
+/// cannot bring it back in once they have forgotten it, and takes a new ID, so it can be added
+/// back at once (the others refuse a node ID they forgot for 60 s; a run interrupted right
+/// after finds another ID at the old address and only forgets the old one). A master must
+/// have no key left (its slots moved first): while
 /// it still holds some (a server deleting the keys of slots migrated atomically does so in the
 /// background), the reset is retried until `deadline`.
-pub async fn reset_soft(client: &NodeClient, deadline: Instant) -> Result<(), NodeError> {
+pub async fn reset_hard(client: &NodeClient, deadline: Instant) -> Result<(), NodeError> {
     let mut reset = redis::cmd("CLUSTER");
-    reset.arg("RESET").arg("SOFT");
+    reset.arg("RESET").arg("HARD");
     loop {
         match client.query::<()>(&reset).await {
             Err(NodeError::Command { detail, .. })
