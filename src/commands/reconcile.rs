@@ -38,6 +38,7 @@ use crate::commands::nodes::{
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::net::addr::NodeAddr;
 use crate::net::conn::NodeClient;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
 use crate::net::form::{self, Expectation, Member};
@@ -77,40 +78,12 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
     let deadline = started + layout.wait_timeout;
     heal_stale_addresses(context, &clients, &snapshots, started, deadline).await?;
 
-    settle(context, &seed).await;
-    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
-    let load = read_slot_load(context, &fetched, args.by).await?;
-    let topology = fetched.topology;
-    for snapshot in snapshots
-        .iter()
-        .filter(|s| s.id().is_none_or(|id| topology.node(id).is_none()))
-    {
-        if let Some(myself) = snapshot.view.myself() {
-            check_newcomer(
-                &topology,
-                &snapshot.endpoint,
-                myself,
-                &snapshot.view,
-                snapshot.keys,
-            )?;
-        }
-    }
-    let domains = failure_domains(&addrs, &endpoints, &layout.host_of)?;
-    let wanted: Vec<Wanted> = snapshots
-        .iter()
-        .zip(domains)
-        .map(|(snapshot, domain)| Wanted {
-            id: snapshot.id().cloned().unwrap_or_else(|| NodeId::new("")),
-            domain,
-        })
-        .collect();
-    let options = ReconcileOptions {
-        replicas: layout.replicas,
-        allow_few_masters: layout.allow_few_masters,
-        force: args.force,
-    };
-    let present = Present::of_topology(&topology);
-    let plan = plan_reconcile(&present, &wanted, &options, load.as_ref())?;
+    let Reading {
+        topology,
+        present,
+        wanted,
+        plan,
+    } = read_and_plan(context, args, &seed, &addrs, &endpoints, &snapshots).await?;
     let nodes = wanted.len();
     let names = Names::new(&topology, &snapshots);
     if plan.is_empty() {
@@ -128,8 +101,8 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
         return conclude_run(context, &seed, layout.wait_timeout, &matches).await;
     }
 
-    let mut all_members = connect_cluster(context, &topology).await?;
-    let warnings = drain_warnings(&all_members, &present, &plan).await;
+    let members = connect_cluster(context, &topology).await?;
+    let warnings = drain_warnings(&members, &present, &plan).await;
     output.step(&format!(
         "Reconciling the cluster with the {nodes} nodes given: {} masters, {} replica(s) each",
         plan.masters.len(),
@@ -157,21 +130,119 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
         return Err(Error::Declined);
     }
 
+    let newcomers = Newcomers {
+        clients: &clients,
+        snapshots: &snapshots,
+    };
+    let waits = (started, deadline);
+    if let Some(exit) = carry_out(
+        context, args, &seed, members, newcomers, &plan, &wanted, &names, waits,
+    )
+    .await?
+    {
+        return Ok(exit);
+    }
+    let reconciled = Ending {
+        outcome: ReconcileOutcome::Reconciled,
+        nodes,
+        plan: &plan,
+        warnings: &warnings,
+    };
+    conclude_run(context, &seed, layout.wait_timeout, &reconciled).await
+}
+
+/// The cluster as read before the plan, and the plan.
+struct Reading {
+    topology: Topology,
+    present: Vec<Present>,
+    wanted: Vec<Wanted>,
+    plan: ReconcilePlan,
+}
+
+/// Reads the cluster from `seed` (once the views agree) and what its slots hold (`--by`),
+/// refuses new nodes that hold data or belong to another cluster, and plans.
+async fn read_and_plan(
+    context: &Context,
+    args: &ReconcileArgs,
+    seed: &Endpoint,
+    addrs: &[NodeAddr],
+    endpoints: &[Endpoint],
+    snapshots: &[NodeSnapshot],
+) -> Result<Reading> {
+    let layout = &args.layout;
+    settle(context, seed).await;
+    let fetched = fetch_with_clients(seed, &context.connect, FetchOptions::default()).await?;
+    let load = read_slot_load(context, &fetched, args.by).await?;
+    let topology = fetched.topology;
+    for snapshot in snapshots
+        .iter()
+        .filter(|s| s.id().is_none_or(|id| topology.node(id).is_none()))
+    {
+        if let Some(myself) = snapshot.view.myself() {
+            check_newcomer(
+                &topology,
+                &snapshot.endpoint,
+                myself,
+                &snapshot.view,
+                snapshot.keys,
+            )?;
+        }
+    }
+    let domains = failure_domains(addrs, endpoints, &layout.host_of)?;
+    let wanted: Vec<Wanted> = snapshots
+        .iter()
+        .zip(domains)
+        .map(|(snapshot, domain)| Wanted {
+            id: snapshot.id().cloned().unwrap_or_else(|| NodeId::new("")),
+            domain,
+        })
+        .collect();
+    let options = ReconcileOptions {
+        replicas: layout.replicas,
+        allow_few_masters: layout.allow_few_masters,
+        force: args.force,
+    };
+    let present = Present::of_topology(&topology);
+    let plan = plan_reconcile(&present, &wanted, &options, load.as_ref())?;
+    Ok(Reading {
+        topology,
+        present,
+        wanted,
+        plan,
+    })
+}
+
+/// The nodes given, with their connections, for the ones that join.
+struct Newcomers<'a> {
+    clients: &'a [NodeClient],
+    snapshots: &'a [NodeSnapshot],
+}
+
+/// The plan's phases in order: join, attach (first sync), moves (after finishing what an
+/// interrupted run left open), re-point, remove. `None` once done; `Some(exit)` when slots
+/// did not move (then nothing is removed).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call, the run's state spelled out"
+)]
+async fn carry_out(
+    context: &Context,
+    args: &ReconcileArgs,
+    seed: &Endpoint,
+    mut members: Vec<Member>,
+    newcomers: Newcomers<'_>,
+    plan: &ReconcilePlan,
+    wanted: &[Wanted],
+    names: &Names,
+    (started, deadline): (Instant, Instant),
+) -> Result<Option<Exit>> {
+    let output = &context.output;
     if !plan.joins.is_empty() {
-        join(
-            context,
-            &mut all_members,
-            &clients,
-            &snapshots,
-            &plan,
-            started,
-            deadline,
-        )
-        .await?;
+        join(context, &mut members, &newcomers, plan, started, deadline).await?;
     }
     if !plan.attach.is_empty() {
         output.step("Attaching the new replicas and waiting for their first sync")?;
-        follow(&all_members, &plan.attach, true, started, deadline).await?;
+        follow(&members, &plan.attach, true, started, deadline).await?;
     }
 
     // The slots move on a fresh reading: the joined nodes are in it, and moves an interrupted
@@ -182,9 +253,9 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
         activity: "reconciling",
         preview: false,
     };
-    let ready = match read_and_resume(context, &seed, &migrate, &run).await? {
+    let ready = match read_and_resume(context, seed, &migrate, &run).await? {
         Resumed::Ready(ready, _) => ready,
-        Resumed::Failed(exit) => return Ok(exit),
+        Resumed::Failed(exit) => return Ok(Some(exit)),
     };
     let moves = interleave(still_to_do(ready.topology(), &plan.moves));
     if !moves.is_empty() {
@@ -196,36 +267,33 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
                     "Some slots did not move: no node was removed. Run the same command again",
                 ),
             )?;
-            return finish(context, &seed, &migrate, "failed", &report, None).await;
+            return Ok(Some(
+                finish(context, seed, &migrate, "failed", &report, None).await?,
+            ));
         }
     }
     drop(ready);
 
-    if !plan.repoint.is_empty() || !plan.remove.is_empty() {
-        let topology = fetch_topology(&seed, &context.connect, FetchOptions::default()).await?;
-        let staying = connect_cluster(context, &topology).await?;
-        let staying: Vec<Member> = staying
-            .into_iter()
-            .filter(|m| wanted.iter().any(|w| w.id == m.id))
-            .collect();
-        if !plan.repoint.is_empty() {
-            output.step("Re-pointing the replicas of the masters that leave or step down")?;
-            follow(&staying, &plan.repoint, false, started, deadline).await?;
-        }
-        for leaving in &plan.remove {
-            remove(
-                context, &topology, &staying, leaving, &names, started, deadline,
-            )
-            .await?;
-        }
+    if plan.repoint.is_empty() && plan.remove.is_empty() {
+        return Ok(None);
     }
-    let reconciled = Ending {
-        outcome: ReconcileOutcome::Reconciled,
-        nodes,
-        plan: &plan,
-        warnings: &warnings,
-    };
-    conclude_run(context, &seed, layout.wait_timeout, &reconciled).await
+    let topology = fetch_topology(seed, &context.connect, FetchOptions::default()).await?;
+    let staying: Vec<Member> = connect_cluster(context, &topology)
+        .await?
+        .into_iter()
+        .filter(|m| wanted.iter().any(|w| w.id == m.id))
+        .collect();
+    if !plan.repoint.is_empty() {
+        output.step("Re-pointing the replicas of the masters that leave or step down")?;
+        follow(&staying, &plan.repoint, false, started, deadline).await?;
+    }
+    for leaving in &plan.remove {
+        remove(
+            context, &topology, &staying, leaving, names, started, deadline,
+        )
+        .await?;
+    }
+    Ok(None)
 }
 
 /// The node to read the cluster from: the first node given that is a master serving slots,
@@ -347,12 +415,12 @@ async fn drain_warnings(
 async fn join(
     context: &Context,
     members: &mut Vec<Member>,
-    clients: &[NodeClient],
-    snapshots: &[NodeSnapshot],
+    newcomers: &Newcomers<'_>,
     plan: &ReconcilePlan,
     started: Instant,
     deadline: Instant,
 ) -> Result<()> {
+    let Newcomers { clients, snapshots } = newcomers;
     let output = &context.output;
     let first_new = members.len();
     for id in &plan.joins {
