@@ -316,3 +316,26 @@ fn by_keys_the_new_master_takes_its_share_of_the_keys() {
         "{again}"
     );
 }
+
+/// Every pod restarted on a new IP (nobody reaches anybody at the addresses they know): the
+/// same reconcile heals them as `heal` does, then finds nothing else to do.
+#[test]
+fn pods_back_on_new_ips_are_healed() {
+    let mut pods = Pods::start(6);
+    reconcile(&pods, 6, 0);
+    for i in 0..6 {
+        pods.nodes[i].kill();
+    }
+    for i in 0..6 {
+        let new_ip = pods.nodes.spare_ip();
+        pods.nodes[i].restart(Some(new_ip));
+        pods.dns.set(&Pods::fqdn(i), &[new_ip]);
+    }
+    let out = reconcile(&pods, 6, 0);
+    assert!(out.contains("Healing"), "{out}");
+    assert!(
+        out.contains("The cluster matches the 6 nodes given"),
+        "{out}"
+    );
+    assert_shape(&pods, 6, 3, &[]);
+}

@@ -44,7 +44,9 @@ use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_client
 use crate::net::form::{self, Expectation, Member};
 use crate::net::load::{LoadRequest, read_load};
 use crate::net::scale::{read_memory, reset_hard};
-use crate::output::{ReconcileDocument, ReconcileOutcome, measure_noun, write_reconcile_plan};
+use crate::output::{
+    ReconcileDocument, ReconcileOutcome, measure_noun, write_reconcile_plan, write_summary_text,
+};
 use crate::prompt::confirm;
 
 /// Runs `reconcile`; see the module docs for the steps.
@@ -270,6 +272,9 @@ async fn carry_out(
             return Ok(Some(
                 finish(context, seed, &migrate, "failed", &report, None).await?,
             ));
+        }
+        if !output.is_json() {
+            output.text(|out, style| write_summary_text(out, style, &report))?;
         }
     }
     drop(ready);
