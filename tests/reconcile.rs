@@ -339,3 +339,32 @@ fn pods_back_on_new_ips_are_healed() {
     );
     assert_shape(&pods, 6, 3, &[]);
 }
+
+/// A cluster created with 8 pods (4 masters: pods 0-3) shrunk to 6: pod 3 stays but steps
+/// down (its slots move, then it replicates a master short of a replica), pods 6 and 7 leave.
+fn a_master_beyond_the_shape_steps_down(server: Server) {
+    let pods = Pods::start_on(server, 8);
+    reconcile(&pods, 8, 0);
+    let pairs = fill(&pods);
+    reconcile(&pods, 6, 0);
+    assert_shape(&pods, 6, 3, &[6, 7]);
+    let view = parse_nodes(&pods.nodes[3].cluster_nodes());
+    let me = view.iter().find(|l| l.has_flag("myself")).unwrap();
+    assert!(me.has_flag("slave"), "pod 3 stepped down: {view:?}");
+    pods.nodes.assert_values(&pairs);
+    let again = reconcile(&pods, 6, 0);
+    assert!(
+        again.contains("The cluster matches the 6 nodes given"),
+        "{again}"
+    );
+}
+
+#[test]
+fn a_master_beyond_the_shape_steps_down_key_by_key() {
+    a_master_beyond_the_shape_steps_down(Server::Redis7_0);
+}
+
+#[test]
+fn a_master_beyond_the_shape_steps_down_with_atomic_migration() {
+    a_master_beyond_the_shape_steps_down(Server::Valkey9_1);
+}
