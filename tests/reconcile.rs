@@ -368,3 +368,21 @@ fn a_master_beyond_the_shape_steps_down_key_by_key() {
 fn a_master_beyond_the_shape_steps_down_with_atomic_migration() {
     a_master_beyond_the_shape_steps_down(Server::Valkey9_1);
 }
+
+/// The path, 6 → 8 → 10 → 6 → 8 pods, checked after each step.
+#[test]
+fn six_eight_ten_six_eight() {
+    let pods = Pods::start_on(Server::Valkey9_1, 10);
+    reconcile(&pods, 6, 0);
+    let pairs = fill(&pods);
+    for (count, masters, gone) in [
+        (8, 4, &[][..]),
+        (10, 5, &[][..]),
+        (6, 3, &[6, 7, 8, 9][..]),
+        (8, 4, &[8, 9][..]),
+    ] {
+        reconcile(&pods, count, 0);
+        assert_shape(&pods, count, masters, gone);
+        pods.nodes.assert_values(&pairs);
+    }
+}
