@@ -71,6 +71,37 @@ pub enum Command {
             belongs to another cluster."
     )]
     Create(CreateArgs),
+    /// Make the cluster match the nodes given: new ones join, missing ones leave; safe to re-run.
+    #[command(
+        long_about = "Make a running cluster match the list of nodes that should be in it, in \
+            one idempotent step: run it after scaling a StatefulSet up, and before scaling it \
+            down, with the new list.\n\n\
+            The shape is the one create would choose for the whole list (masters = nodes / \
+            (replicas + 1), at least 3 without --allow-few-masters). New nodes join; the masters \
+            still missing are taken from them (spread over failure domains), the others become \
+            replicas of the masters short of replicas, away from their master's failure domain, \
+            and each is waited for until its first sync. Then the new masters get their share of \
+            the slots, and the masters that leave (or step down) give theirs to the masters that \
+            stay, spread by share (atomically where the servers can, see --migration). Then the \
+            replicas of leaving masters follow masters short of replicas, and every node not in \
+            the list is reset (CLUSTER RESET HARD, so it cannot rejoin) and forgotten by every \
+            other node. A leaving node that is already gone is only forgotten; if it still \
+            serves slots no replica took over, reconcile refuses (exit 5) unless --force. When \
+            every node given is empty, it does exactly what create does.\n\n\
+            It prints its plan and asks (see Confirmation in rtrib --help; --yes skips it). A \
+            second run changes nothing (\"The cluster matches the N nodes given\"), and a run \
+            that was killed is finished by running the same command again.",
+        after_help = "Examples:\n  \
+            rtrib reconcile --replicas 1 redis-app-{0..7}.redis-service:6379 --yes   # 6 -> 8 pods\n  \
+            rtrib reconcile --replicas 1 --from-dns redis-service:6379 --expect 8 --yes\n  \
+            rtrib reconcile --replicas 1 redis-app-{0..5}.redis-service:6379 --dry-run -o json\n\n\
+            Exit status: 0 the cluster matches the nodes (changed or not) and is healthy, 1 a \
+            step failed, declined, or the check found problems, 2 bad arguments or too few \
+            masters, 3 a node is unreachable, 4 a wait ran out of time, 5 refused (nothing \
+            changed): a leaving node is gone with slots, the cluster has problems, or a new node \
+            holds data, 6 a new node belongs to another cluster."
+    )]
+    Reconcile(ReconcileArgs),
     /// Attach an empty node as a replica of a master (redis-trib.py's spelling).
     #[command(
         long_about = "Attach an empty node as a replica of a master, as `redis-trib.py replicate` \
@@ -482,6 +513,26 @@ pub struct CreateArgs {
     /// Write the plan instead.
     #[command(flatten)]
     pub plan: PlanOutArgs,
+}
+
+/// Arguments of `rtrib reconcile`.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The nodes the cluster should have, as create takes them.
+    #[command(flatten)]
+    pub layout: CreateArgs,
+    /// How slots move: `auto` moves whole slots where every source and target has atomic slot
+    /// migration (Valkey 9.0+), else key by key; `atomic` insists; `keys` moves keys everywhere.
+    #[arg(long, value_name = "METHOD", value_enum, default_value_t = MethodChoice::Auto)]
+    pub migration: MethodChoice,
+    /// What each master should get its share of: the slot count, or what the slots hold (read
+    /// from every master, as rebalance --by reads it). Give the same on every run.
+    #[arg(long, value_name = "MEASURE", value_enum, default_value_t = Measure::Slots)]
+    pub by: Measure,
+    /// Forget a leaving node that is gone even though it still serves slots no replica took
+    /// over: they are left uncovered, for rtrib fix.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `rtrib failover`.

@@ -79,6 +79,11 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
   create       outcome (created | completed | already_formed | dry_run), nodes[] (id,
                name, addr, role, slots, master_id), anti_affinity, steps (add_slots,
                config_epochs, meets, replicate, fresh), check
+  reconcile    outcome (matches | dry_run | reconciled), nodes, masters[], joins[],
+               attach[] (replica, master), moves[] (from, to, count, slots),
+               repoint[] (replica, master), remove[] (id, reset), left_to_fix,
+               memory_warnings[] (node, used, incoming, max), check; all nodes
+               empty: create's document
   replicate    outcome (attached | already_replica), master, replica, check
   failover     outcome (failed_over | nothing_to_do), mode, master, replica (id,
                addr), slots, other_domain, offset_gap, took_ms, check; nothing to

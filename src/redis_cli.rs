@@ -620,6 +620,7 @@ mod tests {
     /// One valid line per subcommand, `{}` where `--cluster-yes` goes after the subcommand.
     const MINIMAL_LINES: &[&str] = &[
         "create h:1 h:2 h:3",
+        "reconcile h:1 h:2 h:3",
         "replicate --master-addr h:1 --slave-addr h:2",
         "failover --from h:1",
         "rebalance-roles h:1",

@@ -29,6 +29,7 @@ mod options;
 mod plans;
 mod progress;
 mod rdb;
+mod reconcile;
 mod resolve;
 mod secrets;
 mod support;

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod migrate;
 pub mod placement;
 pub mod plan;
+pub mod reconcile;
 pub mod server;
 pub mod slots;
 pub mod topology;

@@ -21,6 +21,7 @@ mod newcomer;
 mod nodes;
 mod rebalance;
 mod rebalance_roles;
+mod reconcile;
 mod replicate;
 mod reshard;
 mod sandbox;
@@ -56,6 +57,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::SetTimeout(args) => set_timeout::run(context, args).await,
         Command::Wait(args) => wait::run(context, args).await,
         Command::Create(args) => create::run(context, args).await,
+        Command::Reconcile(args) => reconcile::run(context, args).await,
         Command::Info(args) => info::run(context, args).await,
         Command::Replicate(args) => replicate::run(context, args).await,
         Command::Reshard(args) => reshard::run(context, args).await,

@@ -15,6 +15,7 @@ pub mod migrate;
 pub mod notice;
 pub mod replication;
 pub mod resolve;
+pub mod scale;
 pub mod stats;
 pub mod tls;
 pub mod uri;

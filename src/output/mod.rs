@@ -19,6 +19,7 @@ mod picture;
 mod plan;
 mod progress;
 mod rdb_file;
+mod reconcile;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -48,6 +49,7 @@ pub use migrate::{MigrateDocument, write_moves_text, write_summary_text};
 pub use plan::{PlannedDocument, write_planned};
 pub use progress::Progress;
 pub use rdb_file::{FileError, PARTIAL_SUFFIX, PartialRdb, VerifiedRdb};
+pub use reconcile::{ReconcileDocument, ReconcileOutcome, write_reconcile_plan};
 
 /// Decides how text is decorated.
 #[derive(Debug, Clone, Copy)]
