@@ -316,6 +316,38 @@ pub enum Command {
             node (nothing changed)."
     )]
     Import(ImportArgs),
+    /// Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape.
+    #[command(
+        long_about = "Restore RDB files into the cluster of NODE, whatever its number of \
+            masters: a backup directory (every *.rdb file in it: rtrib backup's, or \
+            `redis-cli --cluster backup`'s redis-node-<ip>-<port>-<id>.rdb files), or one RDB \
+            file (a standalone's dump.rdb). Every key goes to the master serving its slot, as \
+            `RESTORE key ttl payload ABSTTL` (its expire time kept, absolute; keys already \
+            expired are skipped and counted), pipelined, every master at once. The function \
+            libraries are loaded on every master.\n\n\
+            Before writing anything it reads the whole source (streamed: memory stays \
+            bounded) and refuses, changing nothing: a truncated, corrupted or foreign file \
+            (exit 2, naming the file and the byte offset); a cluster that already holds keys, \
+            unless --replace or --skip-existing (exit 5); values the cluster cannot load, \
+            naming their type and count (exit 5).\n\n\
+            Redis and Valkey write different RDB versions and each refuses a newer one; each \
+            payload is stamped with the lowest version its encoding needs, so Redis data \
+            restores into Valkey and back. An encoding the target does not know (the \
+            listpacks of Redis 7+ for Redis 6.2, a newer stream format) is rewritten in one \
+            it knows, with the same content; what no form carries (a module's type, hash \
+            field expiration for a server without it) is refused before any write.\n\n\
+            Afterwards it counts the keys of every slot on the cluster and compares them with \
+            the source: a difference is named (slots and counts) and exits 1.",
+        after_help = "Examples:\n  \
+            rtrib restore /backups/2026-12-06 127.0.0.1:7000\n  \
+            rtrib restore /var/lib/redis/dump.rdb valkey-0.valkey:6379 --dry-run\n  \
+            rtrib restore ./backup redis-0.redis:6379 --skip-existing -o json\n\n\
+            Exit status: 0 every key restored and every slot's count matches, 1 a RESTORE \
+            failed or counts differ, 2 bad arguments or a bad file (nothing written), 3 a \
+            node cannot be reached, 5 refused (the cluster holds keys, values it cannot load, \
+            the check found problems; nothing written)."
+    )]
+    Restore(RestoreArgs),
     /// Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE).
     #[command(after_help = "Example:\n  rtrib set-timeout 127.0.0.1:7000 5000")]
     SetTimeout(SetTimeoutArgs),
@@ -932,6 +964,32 @@ pub struct ImportArgs {
     /// exits 4 naming the nodes that lag.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
+}
+
+/// Arguments of `rtrib restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup directory (every *.rdb file in it) or one RDB file.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// Any node of the cluster to restore into.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// Overwrite keys the cluster already has (RESTORE ... REPLACE), and function libraries
+    /// of the same name.
+    #[arg(long, conflicts_with = "skip_existing")]
+    pub replace: bool,
+    /// Keep the keys (and function libraries) the cluster already has; restore the others.
+    #[arg(long)]
+    pub skip_existing: bool,
+    /// The database of the source to restore (a cluster serves database 0); keys of other
+    /// databases are refused unless this picks one.
+    #[arg(long, value_name = "N")]
+    pub db: Option<u64>,
+    /// Read the source and report what would be restored, converted or refused; write
+    /// nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Arguments of `rtrib set-timeout`.

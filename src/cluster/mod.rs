@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod migrate;
 pub mod placement;
 pub mod plan;
+pub mod restore;
 pub mod server;
 pub mod slots;
 pub mod topology;

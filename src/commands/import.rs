@@ -26,20 +26,17 @@ use futures_util::future::join_all;
 use redis::{Cmd, Pipeline, Value};
 
 use crate::cli::ImportArgs;
-use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::slots::{SLOT_COUNT, SlotSet, key_slot};
-use crate::cluster::verdict::refusals;
-use crate::commands::check::{conclude, settle};
+use crate::cluster::slots::key_slot;
+use crate::commands::check::{conclude, fetch_for_keys};
 use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
-use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
+use crate::net::fetch::{SlotMaster, SlotMasters};
 use crate::net::form::info_field;
 use crate::output::{
-    BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, Progress, write_check_text,
-    write_import_summary,
+    BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, Progress, write_import_summary,
 };
 
 /// Keys asked for per `SCAN` (its `COUNT`).
@@ -55,23 +52,10 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     context.lease_cluster("import", &seed).await?;
     let output = &context.output;
     output.step(&format!("Importing data from {from} to cluster {seed}"))?;
-    settle(context, &seed).await;
-    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
-    let report = check(&fetched.topology, &CheckOptions::default());
-    let none = SlotSet::new();
-    if !refusals(&report, &none, &none).is_empty() {
-        if !output.is_json() {
-            output.text(|out, style| {
-                write_check_text(out, style, &fetched.topology, &report, false)
-            })?;
-        }
-        return Err(Error::Refused(format!(
-            "the cluster of {seed} does not pass the check (see `rtrib check {seed}`): every \
-             slot needs one reachable owner, and no slot may be open, before keys can be \
-             imported; nothing was changed"
-        )));
-    }
-    let destinations = destinations(&fetched)?;
+    let fetched = fetch_for_keys(context, &seed, "imported").await?;
+    let destinations = fetched
+        .slot_masters()
+        .map_err(|why| Error::Refused(format!("{why}; nothing was changed")))?;
     let source = connect_source(context, args, &from, destinations.masters.len()).await?;
     let total: u64 = source.query(&redis::cmd("DBSIZE")).await?;
     output.line(&format!(
@@ -168,50 +152,6 @@ async fn connect_source(
     Ok(source)
 }
 
-/// A master receiving keys: the connection rtrib checks keys on, and the address the source
-/// sends them to.
-struct Master {
-    client: NodeClient,
-    host: String,
-    port: u16,
-}
-
-/// The masters and, for each slot, the index of its owner.
-struct Destinations {
-    masters: Vec<Master>,
-    owner: Vec<usize>,
-}
-
-/// Every slot's owner, from a topology that passed the check: each master's own view of its
-/// slots, and the address it announces (which the source, too, should be able to reach).
-fn destinations(fetched: &Fetched) -> Result<Destinations> {
-    let mut masters = Vec::new();
-    let mut owner = vec![usize::MAX; SLOT_COUNT];
-    for node in fetched.topology.masters() {
-        if node.entry.slots.is_empty() {
-            continue;
-        }
-        let client = fetched.clients.get(node.id()).ok_or_else(|| {
-            Error::Refused(format!("{} owns slots but is not reachable", node.endpoint))
-        })?;
-        let addr = node.entry.addr().unwrap_or(node.endpoint.addr);
-        for slot in node.entry.slots.iter() {
-            owner[usize::from(slot)] = masters.len();
-        }
-        masters.push(Master {
-            client: client.clone(),
-            host: addr.ip().to_string(),
-            port: addr.port(),
-        });
-    }
-    if owner.contains(&usize::MAX) {
-        return Err(Error::Refused(
-            "some slots have no owner; nothing was changed".into(),
-        ));
-    }
-    Ok(Destinations { masters, owner })
-}
-
 /// What happened to the keys of one destination's share of a batch.
 #[derive(Default)]
 struct Counts {
@@ -271,7 +211,7 @@ impl Tally {
 /// The import's fixed parts: where keys come from and go, and how MIGRATE is called.
 struct Migration<'a> {
     source: &'a NodeClient,
-    destinations: &'a Destinations,
+    destinations: &'a SlotMasters,
     timeout_ms: u64,
     copy: bool,
     replace: bool,
@@ -357,7 +297,7 @@ impl Migration<'_> {
     /// key moved (to count those gone meanwhile), the MIGRATE.
     async fn migrate_share(
         &self,
-        master: &Master,
+        master: &SlotMaster,
         keys: Vec<Vec<u8>>,
     ) -> Result<Counts, NodeError> {
         let (keys, busy) = if self.replace {
@@ -407,11 +347,11 @@ impl Migration<'_> {
     }
 
     /// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH pass | AUTH2 user pass] KEYS …`.
-    fn migrate(&self, master: &Master, keys: &[Vec<u8>]) -> Cmd {
+    fn migrate(&self, master: &SlotMaster, keys: &[Vec<u8>]) -> Cmd {
         let mut migrate = redis::cmd("MIGRATE");
         migrate
-            .arg(&master.host)
-            .arg(master.port)
+            .arg(master.announced.ip().to_string())
+            .arg(master.announced.port())
             .arg("")
             .arg(0)
             .arg(self.timeout_ms);

@@ -22,6 +22,7 @@ mod rebalance;
 mod rebalance_roles;
 mod replicate;
 mod reshard;
+mod restore;
 mod sandbox;
 mod set_timeout;
 mod wait;
@@ -56,6 +57,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::Create(args) => create::run(context, args).await,
         Command::Info(args) => info::run(context, args).await,
         Command::Replicate(args) => replicate::run(context, args).await,
+        Command::Restore(args) => restore::run(context, args).await,
         Command::Reshard(args) => reshard::run(context, args).await,
         Command::Rebalance(args) => rebalance::run(context, args).await,
         Command::RebalanceRoles(args) => rebalance_roles::run(context, args).await,

@@ -13,7 +13,9 @@ pub mod lease;
 pub mod load;
 pub mod migrate;
 pub mod notice;
+pub mod rdb_files;
 pub mod resolve;
+pub mod restore;
 pub mod stats;
 pub mod uri;
 

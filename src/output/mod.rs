@@ -17,6 +17,7 @@ mod migrate;
 mod picture;
 mod plan;
 mod progress;
+mod restore;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -41,6 +42,9 @@ pub use metrics::{exposition, write_exposition};
 pub use migrate::{MigrateDocument, write_moves_text, write_summary_text};
 pub use plan::{PlannedDocument, write_planned};
 pub use progress::Progress;
+pub use restore::{
+    RestoreDocument, RestoreOutcome, SourceDocument, write_restore_summary, write_source_text,
+};
 
 /// Decides how text is decorated.
 #[derive(Debug, Clone, Copy)]
