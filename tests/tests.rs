@@ -29,6 +29,7 @@ mod plans;
 mod progress;
 mod rdb;
 mod resolve;
+mod restore;
 mod secrets;
 mod support;
 mod swarm;
