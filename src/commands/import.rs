@@ -20,6 +20,7 @@
 //! - Any other failure (a MIGRATE error such as `IOERR`, the source or a master going away)
 //!   stops the import; what was done so far is reported, with exit 1.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
@@ -27,17 +28,20 @@ use redis::{Cmd, Pipeline, Value};
 
 use crate::cli::ImportArgs;
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::server::Server;
 use crate::cluster::slots::key_slot;
 use crate::commands::check::{conclude, fetch_for_keys};
 use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
+use crate::net::copy::{Copier, reasons};
 use crate::net::fetch::{SlotMaster, SlotMasters};
 use crate::net::form::info_field;
 use crate::output::{
     BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, Progress, write_import_summary,
 };
+use crate::rdb::RdbTarget;
 
 /// Keys asked for per `SCAN` (its `COUNT`).
 const SCAN_COUNT: usize = 1000;
@@ -62,6 +66,18 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
         "*** Importing {total} keys from DB {}",
         args.from_db
     ))?;
+    let info: String = source.query(redis::cmd("INFO").arg("server")).await?;
+    let routes = routes(Server::from_info(&info), &destinations);
+    let copier = if routes.iter().any(Option::is_some) {
+        output.line(&format!(
+            "*** Some masters refuse {from}'s MIGRATE payloads (a newer or foreign RDB version): \
+             their keys are copied with DUMP and a re-versioned RESTORE, and deleted from the \
+             source only when unchanged since"
+        ))?;
+        Some(Copier::new(&source, args.copy, args.replace).await?)
+    } else {
+        None
+    };
 
     let started = Instant::now();
     let migration = Migration {
@@ -70,6 +86,8 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
         timeout_ms: args.timeout,
         copy: args.copy,
         replace: args.replace,
+        routes: &routes,
+        copier: copier.as_ref(),
         auth: (
             context.connect.user.as_deref(),
             context.connect.pass.as_deref(),
@@ -152,12 +170,30 @@ async fn connect_source(
     Ok(source)
 }
 
+/// Per master: `None` when its `RESTORE` accepts the source's RDB version (MIGRATE carries
+/// the keys), else what it loads (the keys go by DUMP and a re-versioned RESTORE). A server
+/// that did not say what it is gets MIGRATE, as before.
+fn routes(source: Option<Server>, destinations: &SlotMasters) -> Vec<Option<RdbTarget>> {
+    destinations
+        .masters
+        .iter()
+        .map(|master| {
+            let (source, server) = (source?, master.server?);
+            let target = RdbTarget::of(&server);
+            (!target.accepts_version(RdbTarget::of(&source).rdb_version)).then_some(target)
+        })
+        .collect()
+}
+
 /// What happened to the keys of one destination's share of a batch.
 #[derive(Default)]
 struct Counts {
     imported: u64,
     skipped: u64,
     busy: Vec<Vec<u8>>,
+    uncarried: Vec<(Vec<u8>, String)>,
+    changing: Vec<Vec<u8>>,
+    copied_again: u64,
 }
 
 /// The running totals of the import.
@@ -166,6 +202,10 @@ struct Tally {
     imported: u64,
     skipped: u64,
     busy: BusyKeys,
+    uncarried: BusyKeys,
+    reasons: BTreeMap<String, u64>,
+    changing: BusyKeys,
+    copied_again: u64,
     error: Option<NodeError>,
 }
 
@@ -173,25 +213,24 @@ impl Tally {
     fn add(&mut self, counts: Counts) {
         self.imported += counts.imported;
         self.skipped += counts.skipped;
-        self.busy.count += counts.busy.len() as u64;
-        let room = BUSY_KEYS_SHOWN.saturating_sub(self.busy.first.len());
-        self.busy.first.extend(
-            counts
-                .busy
-                .iter()
-                .take(room)
-                .map(|key| String::from_utf8_lossy(key).into_owned()),
-        );
+        self.copied_again += counts.copied_again;
+        for (reason, count) in reasons(&counts.uncarried) {
+            *self.reasons.entry(reason).or_default() += count;
+        }
+        add_keys(&mut self.busy, &counts.busy);
+        let uncarried: Vec<Vec<u8>> = counts.uncarried.into_iter().map(|(k, _)| k).collect();
+        add_keys(&mut self.uncarried, &uncarried);
+        add_keys(&mut self.changing, &counts.changing);
     }
 
     fn done(&self) -> u64 {
-        self.imported + self.skipped + self.busy.count
+        self.imported + self.skipped + self.busy.count + self.uncarried.count + self.changing.count
     }
 
     fn document(self, args: &ImportArgs, elapsed: Duration) -> ImportDocument {
         let outcome = if self.error.is_some() {
             ImportOutcome::Interrupted
-        } else if self.busy.count > 0 {
+        } else if self.busy.count + self.uncarried.count + self.changing.count > 0 {
             ImportOutcome::KeysNotImported
         } else {
             ImportOutcome::Imported
@@ -202,10 +241,25 @@ impl Tally {
             imported: self.imported,
             skipped: self.skipped,
             busy_keys: self.busy,
+            uncarried_keys: self.uncarried,
+            uncarried_reasons: self.reasons,
+            changing_keys: self.changing,
+            copied_again: self.copied_again,
             seconds: elapsed.as_secs_f64(),
             error: self.error.map(|error| error.to_string()),
         }
     }
+}
+
+/// Counts `keys` into `listed`, naming the first few.
+fn add_keys(listed: &mut BusyKeys, keys: &[Vec<u8>]) {
+    listed.count += keys.len() as u64;
+    let room = BUSY_KEYS_SHOWN.saturating_sub(listed.first.len());
+    listed.first.extend(
+        keys.iter()
+            .take(room)
+            .map(|key| String::from_utf8_lossy(key).into_owned()),
+    );
 }
 
 /// The import's fixed parts: where keys come from and go, and how MIGRATE is called.
@@ -215,6 +269,10 @@ struct Migration<'a> {
     timeout_ms: u64,
     copy: bool,
     replace: bool,
+    /// Per master, what it loads when MIGRATE's payloads would be refused ([`routes`]).
+    routes: &'a [Option<RdbTarget>],
+    /// Copies by DUMP and RESTORE, where a route says so.
+    copier: Option<&'a Copier>,
     /// The cluster's user and password, for MIGRATE's AUTH / AUTH2.
     auth: (Option<&'a str>, Option<&'a str>),
 }
@@ -274,8 +332,9 @@ impl Migration<'_> {
             masters
                 .iter()
                 .zip(shares)
-                .filter(|(_, share)| !share.is_empty())
-                .map(|(master, share)| self.migrate_share(master, share)),
+                .zip(self.routes)
+                .filter(|((_, share), _)| !share.is_empty())
+                .map(|((master, share), route)| self.migrate_share(master, route, share)),
         )
         .await;
         let mut counts = Vec::with_capacity(results.len());
@@ -298,6 +357,7 @@ impl Migration<'_> {
     async fn migrate_share(
         &self,
         master: &SlotMaster,
+        route: &Option<RdbTarget>,
         keys: Vec<Vec<u8>>,
     ) -> Result<Counts, NodeError> {
         let (keys, busy) = if self.replace {
@@ -313,6 +373,9 @@ impl Migration<'_> {
         };
         if keys.is_empty() && busy.is_empty() {
             return Ok(Counts::default());
+        }
+        if let (Some(target), Some(copier)) = (route, self.copier) {
+            return self.copy_share(copier, master, target, keys, busy).await;
         }
         let mut pipe = exists_each(busy.iter().chain(&keys));
         if !keys.is_empty() {
@@ -343,6 +406,39 @@ impl Migration<'_> {
             imported: present,
             skipped: keys.len() as u64 - present,
             busy,
+            ..Counts::default()
+        })
+    }
+
+    /// [`Self::migrate_share`] by DUMP and RESTORE ([`Copier`]): the keys left out as busy
+    /// are looked up on the source first (those it no longer has were moved already).
+    async fn copy_share(
+        &self,
+        copier: &Copier,
+        master: &SlotMaster,
+        target: &RdbTarget,
+        keys: Vec<Vec<u8>>,
+        busy: Vec<Vec<u8>>,
+    ) -> Result<Counts, NodeError> {
+        let on_source: Vec<bool> = if busy.is_empty() {
+            Vec::new()
+        } else {
+            self.source.pipeline(&exists_each(&busy)).await?
+        };
+        let mut busy: Vec<Vec<u8>> = busy
+            .into_iter()
+            .zip(on_source)
+            .filter_map(|(key, there)| there.then_some(key))
+            .collect();
+        let copied = copier.copy(&master.client, target, keys).await?;
+        busy.extend(copied.busy);
+        Ok(Counts {
+            imported: copied.imported,
+            skipped: copied.skipped,
+            busy,
+            uncarried: copied.uncarried,
+            changing: copied.changing,
+            copied_again: copied.copied_again,
         })
     }
 

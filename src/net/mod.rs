@@ -4,6 +4,7 @@ pub mod addr;
 pub mod atomic;
 pub mod conn;
 pub mod converge;
+pub mod copy;
 pub mod discover;
 pub mod failover;
 pub mod fetch;
