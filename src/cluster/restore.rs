@@ -288,7 +288,7 @@ pub fn compare_slot_counts(
         .filter_map(|index| {
             let (expected, found) = (expected[index], found[index]);
             let lowest = expected.saturating_sub(may_have_expired[index]);
-            (found > expected || found < lowest).then(|| SlotDifference {
+            (found > expected || found < lowest).then_some(SlotDifference {
                 slot: index as Slot,
                 expected,
                 found,
