@@ -74,7 +74,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show each master''s keys, memory, slots and replicas, and where the keys pile up')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Run a command on every node concurrently and print each node''s reply')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis into the cluster''s masters')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis, or of another cluster, into the cluster')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape')
             [CompletionResult]::new('set-timeout', 'set-timeout', [CompletionResultType]::ParameterValue, 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
@@ -859,8 +859,8 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;import' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The standalone Redis to read the keys from, by name or address')
-            [CompletionResult]::new('--cluster-from', '--cluster-from', [CompletionResultType]::ParameterName, 'The standalone Redis to read the keys from, by name or address')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The standalone Redis to read the keys from, by name or address; or any node of another cluster, whose masters are all read')
+            [CompletionResult]::new('--cluster-from', '--cluster-from', [CompletionResultType]::ParameterName, 'The standalone Redis to read the keys from, by name or address; or any node of another cluster, whose masters are all read')
             [CompletionResult]::new('--from-user', '--from-user', [CompletionResultType]::ParameterName, 'ACL user name for the source (the cluster''s --user is not used for it)')
             [CompletionResult]::new('--cluster-from-user', '--cluster-from-user', [CompletionResultType]::ParameterName, 'ACL user name for the source (the cluster''s --user is not used for it)')
             [CompletionResult]::new('--from-pass', '--from-pass', [CompletionResultType]::ParameterName, 'Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are visible to other users of the machine')
@@ -1141,7 +1141,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show each master''s keys, memory, slots and replicas, and where the keys pile up')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Run a command on every node concurrently and print each node''s reply')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis into the cluster''s masters')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis, or of another cluster, into the cluster')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape')
             [CompletionResult]::new('set-timeout', 'set-timeout', [CompletionResultType]::ParameterValue, 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')

@@ -71,7 +71,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
             cand info 'Show each master''s keys, memory, slots and replicas, and where the keys pile up'
             cand call 'Run a command on every node concurrently and print each node''s reply'
-            cand import 'Move (or copy) the keys of a standalone Redis into the cluster''s masters'
+            cand import 'Move (or copy) the keys of a standalone Redis, or of another cluster, into the cluster'
             cand restore 'Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape'
             cand set-timeout 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
             cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
@@ -839,8 +839,8 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --version 'Print version'
         }
         &'rtrib;import'= {
-            cand --from 'The standalone Redis to read the keys from, by name or address'
-            cand --cluster-from 'The standalone Redis to read the keys from, by name or address'
+            cand --from 'The standalone Redis to read the keys from, by name or address; or any node of another cluster, whose masters are all read'
+            cand --cluster-from 'The standalone Redis to read the keys from, by name or address; or any node of another cluster, whose masters are all read'
             cand --from-user 'ACL user name for the source (the cluster''s --user is not used for it)'
             cand --cluster-from-user 'ACL user name for the source (the cluster''s --user is not used for it)'
             cand --from-pass 'Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are visible to other users of the machine'
@@ -1115,7 +1115,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand check 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes'
             cand info 'Show each master''s keys, memory, slots and replicas, and where the keys pile up'
             cand call 'Run a command on every node concurrently and print each node''s reply'
-            cand import 'Move (or copy) the keys of a standalone Redis into the cluster''s masters'
+            cand import 'Move (or copy) the keys of a standalone Redis, or of another cluster, into the cluster'
             cand restore 'Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape'
             cand set-timeout 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
             cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'

@@ -297,23 +297,29 @@ pub enum Command {
             rtrib call 127.0.0.1:7000 INFO server\n  \
             rtrib call 127.0.0.1:7000 CONFIG GET maxmemory --only-masters -o json")]
     Call(CallArgs),
-    /// Move (or copy) the keys of a standalone Redis into the cluster's masters.
+    /// Move (or copy) the keys of a standalone Redis, or of another cluster, into the cluster.
     #[command(
         long_about = "Move (or copy, with --copy) every key of a standalone Redis into the \
             masters of the cluster, as `redis-cli --cluster import` does, but fast: each SCAN \
             batch of the source is split by destination master and sent as one \
             `MIGRATE ... KEYS k1 k2 ...` per master, run on the source, several masters at a \
-            time. The cluster must pass the check and the source must not be a cluster node; \
-            otherwise nothing is changed. Keys that already exist in the cluster are left alone \
-            and reported (the import goes on), unless --replace overwrites them.",
+            time. --from may name a node of another cluster: every master of it is read, one \
+            after the other. The cluster must pass the check; otherwise nothing is changed. \
+            Keys that already exist in the cluster are left alone and reported (the import \
+            goes on), unless --replace overwrites them.\n\n\
+            Between servers whose RDB versions differ (Redis 7.4+ into Valkey, Valkey into \
+            Redis), a master refuses MIGRATE's payload; there the keys are copied with DUMP \
+            and a re-versioned RESTORE instead, and deleted from the source only when still \
+            unchanged (an atomic compare-and-delete): a write made meanwhile is never lost.",
         after_help = "Examples:\n  \
             rtrib import 127.0.0.1:7000 --from 127.0.0.1:6379\n  \
             rtrib import redis-app-0.redis-service:6379 --from legacy-redis:6379 --copy \\\n      \
             --from-pass-file /secrets/legacy\n\n\
             Exit status: 0 every key imported (or gone before its turn), 1 some keys were not \
-            imported (already present, or a MIGRATE failed), 3 the cluster or the source cannot \
-            be reached or used, 5 the cluster check found problems or the source is a cluster \
-            node (nothing changed)."
+            imported (already present, not loadable by the target, written on the source each \
+            time they were copied, or a MIGRATE failed), 3 the cluster or the source cannot be \
+            reached or used, 5 the cluster check found problems, or the source is the cluster \
+            itself or has a master unreachable (nothing changed)."
     )]
     Import(ImportArgs),
     /// Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape.
@@ -915,7 +921,8 @@ pub struct ImportArgs {
     /// Any node of the cluster.
     #[arg(value_name = "NODE")]
     pub node: String,
-    /// The standalone Redis to read the keys from, by name or address.
+    /// The standalone Redis to read the keys from, by name or address; or any node of another
+    /// cluster, whose masters are all read.
     #[arg(long, visible_alias = "cluster-from", value_name = "HOST:PORT")]
     pub from: String,
     /// Copy the keys: the source keeps them (by default MIGRATE deletes them from the source).

@@ -1,9 +1,12 @@
 //! `rtrib import NODE --from HOST:PORT`: resolve both → fetch the cluster and judge it (refuse
-//! when a slot is in doubt; node-health warnings do not stop it) → connect to the source
-//! (refuse a cluster node) → SCAN the source in batches; split each batch by destination master
-//! and run, on the source, one `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH…] KEYS
-//! k1 k2 …` per master, all masters at once, while the next SCAN is already on its way →
-//! summary → check.
+//! when a slot is in doubt; node-health warnings do not stop it) → connect to the source (a
+//! standalone; or, for a node of another cluster, every master of that cluster, one after the
+//! other) → per source, decide per master whether it loads the source's MIGRATE payloads (its
+//! RDB version) → SCAN the source in batches; split each batch by destination master and run,
+//! on the source, one `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH…] KEYS k1 k2 …`
+//! per master, or copy by DUMP and a re-versioned RESTORE where the master would refuse it
+//! ([`Copier`]: deleted from the source only when unchanged since), all masters at once, while
+//! the next SCAN is already on its way → summary → check.
 //!
 //! redis-cli migrates one key per round trip and stops at the first error. Here:
 //! - Without `--replace`, each destination's share of a batch is first looked up on that
@@ -36,7 +39,7 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
 use crate::net::copy::{Copier, reasons};
-use crate::net::fetch::{SlotMaster, SlotMasters};
+use crate::net::fetch::{FetchOptions, Fetched, SlotMaster, SlotMasters, fetch_with_clients};
 use crate::net::form::info_field;
 use crate::output::{
     BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, Progress, write_import_summary,
@@ -60,41 +63,61 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     let destinations = fetched
         .slot_masters()
         .map_err(|why| Error::Refused(format!("{why}; nothing was changed")))?;
-    let source = connect_source(context, args, &from, destinations.masters.len()).await?;
-    let total: u64 = source.query(&redis::cmd("DBSIZE")).await?;
+    let sources =
+        connect_sources(context, args, &from, &fetched, destinations.masters.len()).await?;
+    let mut total = 0;
+    for source in &sources {
+        total += source.query::<u64>(&redis::cmd("DBSIZE")).await?;
+    }
+    if sources.len() > 1 {
+        output.line(&format!(
+            "*** {from} is a node of a cluster: importing from its {} masters",
+            sources.len()
+        ))?;
+    }
     output.line(&format!(
         "*** Importing {total} keys from DB {}",
         args.from_db
     ))?;
-    let info: String = source.query(redis::cmd("INFO").arg("server")).await?;
-    let routes = routes(Server::from_info(&info), &destinations);
-    let copier = if routes.iter().any(Option::is_some) {
-        output.line(&format!(
-            "*** Some masters refuse {from}'s MIGRATE payloads (a newer or foreign RDB version): \
-             their keys are copied with DUMP and a re-versioned RESTORE, and deleted from the \
-             source only when unchanged since"
-        ))?;
-        Some(Copier::new(&source, args.copy, args.replace).await?)
-    } else {
-        None
-    };
 
     let started = Instant::now();
-    let migration = Migration {
-        source: &source,
-        destinations: &destinations,
-        timeout_ms: args.timeout,
-        copy: args.copy,
-        replace: args.replace,
-        routes: &routes,
-        copier: copier.as_ref(),
-        auth: (
-            context.connect.user.as_deref(),
-            context.connect.pass.as_deref(),
-        ),
-    };
     let progress = Progress::keys(total);
-    let tally = progress.during(migration.run(&progress)).await;
+    let mut tally = Tally::default();
+    let mut announced = false;
+    for source in &sources {
+        let info: String = source.query(redis::cmd("INFO").arg("server")).await?;
+        let routes = routes(Server::from_info(&info), &destinations);
+        let copier = if routes.iter().any(Option::is_some) {
+            if !announced {
+                output.line(&format!(
+                    "*** Some masters refuse {from}'s MIGRATE payloads (a newer or foreign RDB \
+                     version): their keys are copied with DUMP and a re-versioned RESTORE, and \
+                     deleted from the source only when unchanged since"
+                ))?;
+                announced = true;
+            }
+            Some(Copier::new(source, args.copy, args.replace).await?)
+        } else {
+            None
+        };
+        let migration = Migration {
+            source,
+            destinations: &destinations,
+            timeout_ms: args.timeout,
+            copy: args.copy,
+            replace: args.replace,
+            routes: &routes,
+            copier: copier.as_ref(),
+            auth: (
+                context.connect.user.as_deref(),
+                context.connect.pass.as_deref(),
+            ),
+        };
+        progress.during(migration.run(&progress, &mut tally)).await;
+        if tally.error.is_some() {
+            break;
+        }
+    }
     let document = tally.document(args, started.elapsed());
     let json = serde_json::to_value(&document).map_err(std::io::Error::from)?;
     let concluded = conclude(context, &seed, args.wait_timeout, |_| json).await?;
@@ -107,15 +130,18 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     })
 }
 
-/// Connects to the source with its own credentials (and TLS only with `--from-tls`), refuses a
-/// cluster node, and selects `--from-db`. Replies may take as long as every destination's
-/// MIGRATE queued before them, each bounded by `--timeout`.
-async fn connect_source(
+/// Connects to the source with its own credentials (and TLS only with `--from-tls`): a
+/// standalone, with `--from-db` selected, or every master of the cluster it is a node of
+/// (refused when one is unreachable, or when it is the cluster imported into). Replies may
+/// take as long as every destination's MIGRATE queued before them, each bounded by
+/// `--timeout`.
+async fn connect_sources(
     context: &Context,
     args: &ImportArgs,
     from: &Endpoint,
+    target: &Fetched,
     masters: usize,
-) -> Result<NodeClient> {
+) -> Result<Vec<NodeClient>> {
     let tls = args.from_tls.then(|| {
         context.connect.tls.clone().unwrap_or(TlsSettings {
             root_cert: None,
@@ -158,16 +184,46 @@ async fn connect_source(
         .query(redis::cmd("INFO").arg("cluster"))
         .await
         .map_err(source_error)?;
-    if info_field(&info, "cluster_enabled") == Some("1") {
-        return Err(Error::Refused(format!(
-            "the source {from} is a cluster node (cluster_enabled:1); import reads a standalone \
-             Redis (to move keys between masters, reshard); nothing was changed"
-        )));
+    if info_field(&info, "cluster_enabled") != Some("1") {
+        if args.from_db != 0 {
+            let () = source.query(redis::cmd("SELECT").arg(args.from_db)).await?;
+        }
+        return Ok(vec![source]);
     }
     if args.from_db != 0 {
-        let () = source.query(redis::cmd("SELECT").arg(args.from_db)).await?;
+        return Err(Error::Usage(format!(
+            "--from-db {}: {from} is a cluster node, and a cluster serves database 0 only",
+            args.from_db
+        )));
     }
-    Ok(source)
+    let cluster = fetch_with_clients(from, &settings, FetchOptions::default())
+        .await
+        .map_err(source_error)?;
+    if cluster
+        .topology
+        .nodes
+        .iter()
+        .any(|node| target.topology.node(node.id()).is_some())
+    {
+        return Err(Error::Refused(format!(
+            "the source {from} is a node of the cluster imported into (to move keys between \
+             masters, reshard); nothing was changed"
+        )));
+    }
+    cluster
+        .topology
+        .masters()
+        .filter(|master| !master.entry.slots.is_empty())
+        .map(|master| {
+            cluster.clients.get(master.id()).cloned().ok_or_else(|| {
+                Error::Refused(format!(
+                    "the source cluster's master {} is unreachable: its keys would be missed; \
+                     nothing was changed",
+                    master.endpoint
+                ))
+            })
+        })
+        .collect()
 }
 
 /// Per master: `None` when its `RESTORE` accepts the source's RDB version (MIGRATE carries
@@ -280,8 +336,7 @@ struct Migration<'a> {
 impl Migration<'_> {
     /// Scans the source to the end (or the first failure), migrating each batch while the
     /// next one is scanned.
-    async fn run(&self, progress: &Progress) -> Tally {
-        let mut tally = Tally::default();
+    async fn run(&self, progress: &Progress, tally: &mut Tally) {
         let mut batch = self.scan(0).await;
         loop {
             let (cursor, keys) = match batch {
@@ -311,7 +366,6 @@ impl Migration<'_> {
                 (None, Some(next)) => batch = next,
             }
         }
-        tally
     }
 
     async fn scan(&self, cursor: u64) -> Result<(u64, Vec<Vec<u8>>), NodeError> {
