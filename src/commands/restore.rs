@@ -45,8 +45,9 @@ pub async fn run(context: &Context, args: &RestoreArgs) -> Result<Exit> {
         context.lease_cluster("restore", &seed).await?;
     }
     let output = &context.output;
+    let plural = if files.len() == 1 { "" } else { "s" };
     output.step(&format!(
-        "Restoring {} ({} files) into the cluster of {seed}",
+        "Restoring {} ({} RDB file{plural}) into the cluster of {seed}",
         args.source.display(),
         files.len()
     ))?;
