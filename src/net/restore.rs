@@ -249,6 +249,8 @@ impl Batch {
 /// What the restore wrote, tallied from the replies.
 #[derive(Debug)]
 pub struct Written {
+    /// Keys answered, whatever the answer (for progress).
+    pub answered: u64,
     /// Keys restored (new or replacing).
     pub restored: u64,
     /// Per slot, keys the cluster had already that were skipped (`--skip-existing`) or
@@ -270,6 +272,7 @@ pub struct Written {
 impl Written {
     fn new() -> Self {
         Self {
+            answered: 0,
             restored: 0,
             existing: vec![0; SLOT_COUNT],
             expired: vec![0; SLOT_COUNT],
@@ -476,6 +479,7 @@ async fn write_master(
                 [restored] => (false, restored),
                 _ => continue,
             };
+            written.answered += 1;
             match restored {
                 Value::ServerError(error) if error.code() == "BUSYKEY" => {
                     if existing == Existing::Skip {
@@ -511,7 +515,7 @@ async fn write_master(
                 }
             }
         }
-        progress.keys_done(written.restored);
+        progress.keys_done(written.answered);
     }
 }
 
