@@ -629,6 +629,7 @@ mod tests {
         "info h:1",
         "call h:1 PING",
         "import h:1 --from h:2",
+        "restore dir h:1",
         "set-timeout h:1 5000",
         "sandbox",
         "completions bash",
