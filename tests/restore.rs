@@ -428,3 +428,70 @@ fn restores_across_servers_both_ways() {
         assert_same(&keys, &router(&source), &router(&target), &label);
     }
 }
+
+/// What no master can load is refused before any write, named with its type and count: Redis
+/// 8.2's vector sets (a module type) anywhere, its hashes with field expiration for Redis 7.0;
+/// keys of another database unless `--db` picks one.
+#[test]
+fn what_cannot_be_carried_is_refused_by_type_and_count() {
+    let source = standalone(Server::Redis8_2);
+    source[0].cmd(&["SET", "plain", "v"]);
+    for (element, vector) in [("e1", ["0.1", "0.2", "0.3"]), ("e2", ["-1", "0.5", "2"])] {
+        let mut args = vec!["VADD", "vectors", "VALUES", "3"];
+        args.extend(vector);
+        args.push(element);
+        source[0].cmd(&args);
+    }
+    source[0].cmd(&["HSET", "fields", "a", "1", "b", "2"]);
+    source[0].cmd(&["HPEXPIRE", "fields", "3600000", "FIELDS", "1", "a"]);
+    source[0].cmd(&["SAVE"]);
+    let file = source[0].dir().join("dump.rdb");
+    let file = file.to_str().unwrap();
+
+    let redis82 = cluster(Server::Redis8_2, 2);
+    let (code, all, _) = restore(&[file, &redis82[0].addr()]);
+    assert_eq!(code, Some(5), "{all}");
+    assert!(
+        all.contains("1 × module-value (type 7)") && all.contains("'vectorset'"),
+        "{all}"
+    );
+    assert!(all.contains("nothing was written"), "{all}");
+    assert_eq!(redis82.key_count(), 0);
+
+    let redis70 = cluster(Server::Redis7_0, 2);
+    let (code, all, _) = restore(&[file, &redis70[0].addr()]);
+    assert_eq!(code, Some(5), "{all}");
+    assert!(all.contains("a hash with field expiration"), "{all}");
+    assert_eq!(redis70.key_count(), 0);
+
+    source[0].cmd(&["DEL", "vectors", "fields"]);
+    source[0]
+        .with_conn(|conn| {
+            redis::cmd("SELECT").arg(1).query::<()>(conn)?;
+            redis::cmd("SET")
+                .arg("elsewhere")
+                .arg("v")
+                .query::<()>(conn)
+        })
+        .unwrap();
+    source[0].cmd(&["SAVE"]);
+    let (code, all, _) = restore(&[file, &redis70[0].addr()]);
+    assert_eq!(code, Some(5), "{all}");
+    assert!(
+        all.contains("database 1: 1 keys") && all.contains("--db N"),
+        "{all}"
+    );
+    let (code, all, _) = restore(&[file, &redis70[0].addr(), "--db", "1"]);
+    assert_eq!(code, Some(0), "{all}");
+    assert!(
+        all.contains("1 keys of database 0 are not restored"),
+        "{all}"
+    );
+    assert_eq!(redis70.key_count(), 1);
+    assert_eq!(
+        router(&redis70)
+            .node("elsewhere")
+            .cmd_str(&["GET", "elsewhere"]),
+        "v"
+    );
+}
