@@ -66,6 +66,10 @@ pub async fn run(context: &Context, args: &RestoreArgs) -> Result<Exit> {
     };
     let state = target_state(&fetched, &slot_masters, &placement).await?;
     let db = args.db.unwrap_or(0);
+    let bytes: u64 = files.iter().map(|file| file.bytes).sum();
+    output.line(&format!(
+        "*** Reading the source whole before writing anything ({bytes} bytes)"
+    ))?;
     let (census, files_read) = take_census(files.clone(), Arc::clone(&placement), db)
         .await
         .map_err(|e| Error::Usage(e.to_string()))?;
