@@ -30,8 +30,8 @@ use tokio::sync::mpsc;
 use crate::cluster::restore::{Census, Existing, is_expired};
 use crate::cluster::slots::{SLOT_COUNT, Slot, key_slot};
 use crate::net::conn::{NodeClient, NodeError};
+use crate::net::migrate::Observer;
 use crate::net::rdb_files::{SourceError, SourceFile, read_file};
-use crate::output::Progress;
 use crate::rdb::{Entry, FunctionLibrary, Item, Magic, RdbTarget, carry, functions_dump_payload};
 
 /// Keys per batch (one pipeline).
@@ -249,8 +249,6 @@ impl Batch {
 /// What the restore wrote, tallied from the replies.
 #[derive(Debug)]
 pub struct Written {
-    /// Keys answered, whatever the answer (for progress).
-    pub answered: u64,
     /// Keys restored (new or replacing).
     pub restored: u64,
     /// Per slot, keys the cluster had already that were skipped (`--skip-existing`) or
@@ -272,7 +270,6 @@ pub struct Written {
 impl Written {
     fn new() -> Self {
         Self {
-            answered: 0,
             restored: 0,
             existing: vec![0; SLOT_COUNT],
             expired: vec![0; SLOT_COUNT],
@@ -296,15 +293,15 @@ struct ReaderTally {
 }
 
 /// Restores the keys of database `db` of every file into the masters (`clients`, indexed
-/// as in `placement`), reporting progress in keys; returns the tally, its `error` set when
-/// something stopped it.
+/// as in `placement`), telling `observer` of every batch answered; returns the tally, its
+/// `error` set when something stopped it.
 pub async fn restore_keys(
     files: Vec<SourceFile>,
     placement: Arc<Placement>,
     clients: &[NodeClient],
     db: u64,
     existing: Existing,
-    progress: &Progress,
+    observer: &dyn Observer,
 ) -> Written {
     let (senders, receivers): (Vec<_>, Vec<_>) =
         clients.iter().map(|_| mpsc::channel(QUEUED)).unzip();
@@ -316,7 +313,7 @@ pub async fn restore_keys(
     let written = RefCell::new(Written::new());
     let writers =
         join_all(clients.iter().zip(receivers).map(|(client, receiver)| {
-            write_master(client, receiver, existing, &written, progress)
+            write_master(client, receiver, existing, &written, observer)
         }));
     let (read, ()) = tokio::join!(readers, async {
         writers.await;
@@ -447,7 +444,7 @@ async fn write_master(
     receiver: mpsc::Receiver<Batch>,
     existing: Existing,
     written: &RefCell<Written>,
-    progress: &Progress,
+    observer: &dyn Observer,
 ) {
     let batches = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|batch| (batch, receiver))
@@ -473,13 +470,14 @@ async fn write_master(
             }
         };
         let per_key = if existing == Existing::Replace { 2 } else { 1 };
+        let mut answered = 0;
         for (sent, reply) in keys.iter().zip(replies.chunks(per_key)) {
             let (was_there, restored) = match reply {
                 [Value::Int(exists), restored] => (*exists == 1, restored),
                 [restored] => (false, restored),
                 _ => continue,
             };
-            written.answered += 1;
+            answered += 1;
             match restored {
                 Value::ServerError(error) if error.code() == "BUSYKEY" => {
                     if existing == Existing::Skip {
@@ -515,7 +513,7 @@ async fn write_master(
                 }
             }
         }
-        progress.keys_done(written.answered);
+        observer.keys_moved(answered);
     }
 }
 
