@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::fetch::{Fetched, SlotMasters};
 use crate::net::load::{LoadRequest, read_load};
-use crate::net::rdb_files::source_files;
+use crate::net::rdb_files::{SourceFile, source_files};
 use crate::net::restore::{
     FileSummary, Placement, Written, library_names, now_ms, restore_functions, restore_keys,
     take_census,
@@ -101,17 +101,15 @@ pub async fn run(context: &Context, args: &RestoreArgs) -> Result<Exit> {
         error: None,
     };
     if !args.dry_run {
-        write(
-            &fetched,
-            &slot_masters,
-            &placement,
-            &census,
-            &state,
+        let judged = Judged {
+            fetched: &fetched,
+            slot_masters: &slot_masters,
+            placement: &placement,
+            census: &census,
+            state: &state,
             existing,
-            files,
-            &mut document,
-        )
-        .await?;
+        };
+        judged.write(files, &mut document).await?;
     }
     if output.is_json() {
         output.json(&document)?;
@@ -216,93 +214,102 @@ fn source_document(args: &RestoreArgs, census: &Census, files: Vec<FileSummary>)
     }
 }
 
-/// Loads the libraries, restores the keys, counts them per slot and fills in `document`.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the steps before it, each passed on as it was made"
-)]
-async fn write(
-    fetched: &Fetched,
-    slot_masters: &SlotMasters,
-    placement: &Arc<Placement>,
-    census: &Census,
-    state: &State,
+/// The cluster and the source as read and judged: what writing needs.
+struct Judged<'a> {
+    fetched: &'a Fetched,
+    slot_masters: &'a SlotMasters,
+    placement: &'a Arc<Placement>,
+    census: &'a Census,
+    state: &'a State,
     existing: Existing,
-    files: Vec<crate::net::rdb_files::SourceFile>,
-    document: &mut RestoreDocument,
-) -> Result<()> {
-    let before = match existing {
-        Existing::Refuse => vec![0; SLOT_COUNT],
-        Existing::Replace | Existing::Skip => keys_per_slot(fetched).await?,
-    };
-    let libraries: Vec<_> = census.libraries.values().cloned().collect();
-    for ((master, target), present) in slot_masters
-        .masters
-        .iter()
-        .zip(&placement.targets)
-        .zip(&state.libraries)
-    {
-        let wanted: Vec<_> = libraries
-            .iter()
-            .filter(|library| {
-                existing != Existing::Skip || !present.contains(&library.name().unwrap_or_default())
-            })
-            .cloned()
-            .collect();
-        restore_functions(
-            &master.client,
-            &wanted,
-            target,
-            existing == Existing::Replace,
-        )
-        .await?;
-    }
-    let clients: Vec<_> = slot_masters
-        .masters
-        .iter()
-        .map(|m| m.client.clone())
-        .collect();
-    let started = Instant::now();
-    let progress = Progress::keys(census.keys());
-    let written = progress
-        .during(restore_keys(
-            files,
-            Arc::clone(placement),
-            &clients,
-            census.db,
+}
+
+impl Judged<'_> {
+    /// Loads the libraries, restores the keys of `files`, counts them per slot and fills in
+    /// `document`.
+    async fn write(&self, files: Vec<SourceFile>, document: &mut RestoreDocument) -> Result<()> {
+        let Judged {
+            fetched,
+            slot_masters,
+            placement,
+            census,
+            state,
             existing,
-            &progress,
-        ))
-        .await;
-    let seconds = started.elapsed().as_secs_f64();
-    let found = keys_per_slot(fetched).await?;
-    let counted_at = now_ms();
-    let expected = expected_counts(&before, census, &written);
-    let mut may_have_expired = vec![0; SLOT_COUNT];
-    for &(slot, at) in &written.expiring {
-        if at <= counted_at {
-            may_have_expired[usize::from(slot)] += 1;
+        } = *self;
+        let before = match existing {
+            Existing::Refuse => vec![0; SLOT_COUNT],
+            Existing::Replace | Existing::Skip => keys_per_slot(fetched).await?,
+        };
+        let libraries: Vec<_> = census.libraries.values().cloned().collect();
+        for ((master, target), present) in slot_masters
+            .masters
+            .iter()
+            .zip(&placement.targets)
+            .zip(&state.libraries)
+        {
+            let wanted: Vec<_> = libraries
+                .iter()
+                .filter(|library| {
+                    existing != Existing::Skip
+                        || !present.contains(&library.name().unwrap_or_default())
+                })
+                .cloned()
+                .collect();
+            restore_functions(
+                &master.client,
+                &wanted,
+                target,
+                existing == Existing::Replace,
+            )
+            .await?;
         }
+        let clients: Vec<_> = slot_masters
+            .masters
+            .iter()
+            .map(|m| m.client.clone())
+            .collect();
+        let started = Instant::now();
+        let progress = Progress::keys(census.keys());
+        let written = progress
+            .during(restore_keys(
+                files,
+                Arc::clone(placement),
+                &clients,
+                census.db,
+                existing,
+                &progress,
+            ))
+            .await;
+        let seconds = started.elapsed().as_secs_f64();
+        let found = keys_per_slot(fetched).await?;
+        let counted_at = now_ms();
+        let expected = expected_counts(&before, census, &written);
+        let mut may_have_expired = vec![0; SLOT_COUNT];
+        for &(slot, at) in &written.expiring {
+            if at <= counted_at {
+                may_have_expired[usize::from(slot)] += 1;
+            }
+        }
+        document.slots_differing = compare_slot_counts(&expected, &found, &may_have_expired);
+        document.restored = written.restored;
+        document.existing_keys = written.existing.iter().sum();
+        document.expired_meanwhile = written.expired.iter().sum();
+        document.busy_keys = BusyKeys {
+            count: written.busy.0,
+            first: written.busy.1.clone(),
+        };
+        document.seconds = seconds;
+        document.keys_per_second = written.restored as f64 / seconds.max(0.001);
+        document.outcome = if written.error.is_some() {
+            RestoreOutcome::Failed
+        } else if !document.slots_differing.is_empty() || written.busy.0 > 0 {
+            RestoreOutcome::CountsDiffer
+        } else {
+            RestoreOutcome::Restored
+        };
+        document.error = written.error;
+        Ok(())
     }
-    document.slots_differing = compare_slot_counts(&expected, &found, &may_have_expired);
-    document.restored = written.restored;
-    document.existing_keys = written.existing.iter().sum();
-    document.expired_meanwhile = written.expired.iter().sum();
-    document.busy_keys = BusyKeys {
-        count: written.busy.0,
-        first: written.busy.1.clone(),
-    };
-    document.seconds = seconds;
-    document.keys_per_second = written.restored as f64 / seconds.max(0.001);
-    document.outcome = if written.error.is_some() {
-        RestoreOutcome::Failed
-    } else if !document.slots_differing.is_empty() || written.busy.0 > 0 {
-        RestoreOutcome::CountsDiffer
-    } else {
-        RestoreOutcome::Restored
-    };
-    document.error = written.error;
-    Ok(())
 }
 
 /// Per slot: what it held before, plus the source's keys, less those it had already and
