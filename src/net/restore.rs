@@ -556,3 +556,50 @@ pub async fn library_names(client: &NodeClient) -> Result<Vec<String>, NodeError
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(cmd: &Cmd) -> Vec<String> {
+        cmd.args_iter()
+            .map(|arg| match arg {
+                redis::Arg::Simple(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+                _ => "<not simple>".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn restore_commands_carry_the_expire_time_and_the_hints() {
+        let payload = b"\x00\x01v\x0a\x00crc-here";
+        assert_eq!(
+            words(&restore_cmd(
+                b"k",
+                Expire::Never,
+                payload,
+                false,
+                (None, None)
+            ))[..3],
+            ["RESTORE", "k", "0"]
+        );
+        let absolute = words(&restore_cmd(
+            b"k",
+            Expire::At(1_900_000_000_000),
+            payload,
+            true,
+            (Some(30), None),
+        ));
+        assert_eq!(absolute[2], "1900000000000");
+        assert_eq!(absolute[4..], ["ABSTTL", "REPLACE", "IDLETIME", "30"]);
+        let relative = words(&restore_cmd(
+            b"k",
+            Expire::In(0),
+            payload,
+            false,
+            (None, Some(5)),
+        ));
+        assert_eq!(relative[2], "1", "a TTL of 0 would mean none");
+        assert_eq!(relative[4..], ["FREQ", "5"]);
+    }
+}
