@@ -107,7 +107,8 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                uncovered, multiple_owners, steps[], keys_moved, failures[] (slot,
                node, reason), check
   import       outcome (imported | keys_not_imported | interrupted), source,
-               imported, skipped, busy_keys (count, first), seconds, error, check
+               imported, skipped, busy_keys (count, first), uncarried_keys,
+               uncarried_reasons, changing_keys, copied_again, seconds, error, check
   backup       outcome (backed_up), dir, seconds, warnings[], and the manifest's fields:
                format, version, created_by, from, cluster (seed, masters, replicas,
                slots_covered, healthy), started_at, finished_at, keys, bytes, files[]
@@ -115,6 +116,11 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                slot_count, magic, rdb_version, written_by, size, sha256, crc64, keys,
                functions, transfer, replication_id, replication_offset, started_at,
                finished_at)
+  restore      outcome (restored | dry_run | counts_differ | failed), cluster, masters,
+               source (path, files[], db, keys_read, keys, expired, other_databases, raw,
+               converted, libraries, module_aux), existing, restored, existing_keys,
+               expired_meanwhile, busy_keys, slots_differing[] (slot, expected, found),
+               seconds, keys_per_second, error
   call         command, ok, nodes[] (id, name, addr, role, reply, error)
   set-timeout  milliseconds, ok, nodes[] (id, name, addr, set, persisted, error)
   --plan-out   outcome (planned), command, plan_file, steps

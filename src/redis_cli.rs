@@ -639,6 +639,7 @@ mod tests {
         "call h:1 PING",
         "import h:1 --from h:2",
         "backup h:1 /tmp/backup",
+        "restore dir h:1",
         "set-timeout h:1 5000",
         "sandbox",
         "completions bash",

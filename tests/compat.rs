@@ -480,6 +480,13 @@ fn cluster_yes_is_accepted_by_every_subcommand_before_and_after_it() {
     );
     assert_eq!(n.key_count(), 520);
     assert_eq!(source[0].cmd_str(&["DBSIZE"]), "20");
+    source[0].cmd(&["SAVE"]);
+    let dump = source[0].dir().join("dump.rdb").display().to_string();
+    for before in [true, false] {
+        let out = step(before, &["restore", &dump, &a[0], "--skip-existing"], 0);
+        assert!(out.contains("[OK] Restored 0 keys"), "{out}");
+    }
+    assert_eq!(n.key_count(), 520);
 
     let backups = tempfile::tempdir().unwrap();
     for before in [true, false] {

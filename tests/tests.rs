@@ -31,6 +31,7 @@ mod progress;
 mod rdb;
 mod reconcile;
 mod resolve;
+mod restore;
 mod secrets;
 mod support;
 mod swarm;

@@ -23,6 +23,7 @@ pub mod migrate;
 pub mod placement;
 pub mod plan;
 pub mod reconcile;
+pub mod restore;
 pub mod server;
 pub mod slots;
 pub mod topology;

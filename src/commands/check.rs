@@ -12,14 +12,15 @@ use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::check::{CheckReport, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::metrics::{Family, NodeStats, metrics, unreadable};
+use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeId;
-use crate::cluster::verdict::change_held;
+use crate::cluster::verdict::{change_held, refusals};
 use crate::commands::nodes::listed_or_discovered;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::converge::{Converged, wait_after_change, wait_until_converged};
-use crate::net::fetch::{FetchOptions, fetch_topology, fetch_with_clients};
+use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
 use crate::net::form::WaitError;
 use crate::net::stats::read_stats;
 use crate::output::{
@@ -250,6 +251,30 @@ pub async fn settle(context: &Context, seed: &Endpoint) {
         Ok(_) => {}
         Err(error) => tracing::info!("{error}"),
     }
+}
+
+/// The cluster of `seed`, with connections to its nodes, for a command about to write keys
+/// to it (`import`, `restore`): refused, the check's findings shown, unless every slot has
+/// one reachable owner and no slot is open. `writing` says what would have been done:
+/// "imported", "restored".
+pub async fn fetch_for_keys(context: &Context, seed: &Endpoint, writing: &str) -> Result<Fetched> {
+    settle(context, seed).await;
+    let fetched = fetch_with_clients(seed, &context.connect, FetchOptions::default()).await?;
+    let report = check(&fetched.topology, &CheckOptions::default());
+    let none = SlotSet::new();
+    if refusals(&report, &none, &none).is_empty() {
+        return Ok(fetched);
+    }
+    let output = &context.output;
+    if !output.is_json() {
+        output
+            .text(|out, style| write_check_text(out, style, &fetched.topology, &report, false))?;
+    }
+    Err(Error::Refused(format!(
+        "the cluster of {seed} does not pass the check (see `rtrib check {seed}`): every slot \
+         needs one reachable owner, and no slot may be open, before keys can be {writing}; \
+         nothing was changed"
+    )))
 }
 
 /// Fetches the topology from `seed` and every node it knows, and judges it.

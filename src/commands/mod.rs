@@ -24,6 +24,7 @@ mod rebalance_roles;
 mod reconcile;
 mod replicate;
 mod reshard;
+mod restore;
 mod sandbox;
 mod set_timeout;
 mod wait;
@@ -60,6 +61,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::Reconcile(args) => reconcile::run(context, args).await,
         Command::Info(args) => info::run(context, args).await,
         Command::Replicate(args) => replicate::run(context, args).await,
+        Command::Restore(args) => restore::run(context, args).await,
         Command::Reshard(args) => reshard::run(context, args).await,
         Command::Rebalance(args) => rebalance::run(context, args).await,
         Command::RebalanceRoles(args) => rebalance_roles::run(context, args).await,

@@ -20,6 +20,7 @@ mod plan;
 mod progress;
 mod rdb_file;
 mod reconcile;
+mod restore;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -50,6 +51,9 @@ pub use plan::{PlannedDocument, write_planned};
 pub use progress::Progress;
 pub use rdb_file::{FileError, PARTIAL_SUFFIX, PartialRdb, VerifiedRdb};
 pub use reconcile::{ReconcileDocument, ReconcileOutcome, write_reconcile_plan};
+pub use restore::{
+    RestoreDocument, RestoreOutcome, SourceDocument, write_restore_summary, write_source_text,
+};
 
 /// Decides how text is decorated.
 #[derive(Debug, Clone, Copy)]
