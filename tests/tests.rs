@@ -4,6 +4,7 @@ mod atomic;
 mod bad_input;
 mod balance;
 mod calls;
+mod campaign;
 mod check;
 mod compat;
 mod confirmation;

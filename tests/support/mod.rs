@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod dns;
+pub mod faults;
 pub mod docker;
 pub mod pods;
 pub mod prometheus;
