@@ -45,7 +45,7 @@ fn suite_seeds(server: Server) -> &'static [u64] {
         Server::Redis6_2 => &[1002],
         Server::Redis7_0 => &[2001, 2003, 2006],
         Server::Redis8_2 => &[3004],
-        Server::Valkey9_0 => &[4003],
+        Server::Valkey9_0 => &[4000],
         Server::Valkey9_1 => &[5000, 5001, 5008],
     }
 }
