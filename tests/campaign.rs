@@ -31,9 +31,7 @@ use crate::migrate::slot_counts;
 use crate::support::cluster::{
     Layout, Nodes, NodesConfig, SLOTS, key_slot, parse_nodes, value_to_string, wait_until,
 };
-use crate::support::faults::{
-    Change, Fault, MASTERS, Migration, NODE_TIMEOUT, NODES, Schedule,
-};
+use crate::support::faults::{Change, Fault, MASTERS, Migration, NODE_TIMEOUT, NODES, Schedule};
 use crate::support::servers::{Server, on_every_server};
 use crate::support::writer::{Writer, Written};
 
@@ -72,10 +70,10 @@ fn migrations(server: Server) -> &'static [Migration] {
 /// The seeds to run on `server`, from the environment (module docs).
 fn seeds(server: Server) -> Vec<u64> {
     let number = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .map(|v| v.parse::<u64>().unwrap_or_else(|e| panic!("{name}={v}: {e}")))
+        std::env::var(name).ok().filter(|v| !v.is_empty()).map(|v| {
+            v.parse::<u64>()
+                .unwrap_or_else(|e| panic!("{name}={v}: {e}"))
+        })
     };
     if let Some(seed) = number("RTRIB_CAMPAIGN_SEED") {
         return vec![seed];
@@ -191,7 +189,10 @@ fn run(server: Server, schedule: &Schedule) -> Outcome {
     nodes.set_keys(&loaded);
     for master in 0..MASTERS {
         let replicas = nodes[master].cmd_str(&["WAIT", "1", "10000"]);
-        assert_eq!(replicas, "1", "the loaded keys reached no replica of node {master}");
+        assert_eq!(
+            replicas, "1",
+            "the loaded keys reached no replica of node {master}"
+        );
     }
     let state = tempfile::tempdir().unwrap();
     let writer = Writer::overwriting(nodes.addrs(), WRITER_KEYS);
@@ -380,7 +381,11 @@ fn outputs(state: &Path, name: &str) -> String {
     let read = |ext: &str| {
         std::fs::read_to_string(state.join(format!("{name}.{ext}"))).unwrap_or_default()
     };
-    format!("--- rtrib {name} stdout ---\n{}--- stderr ---\n{}", read("out"), read("err"))
+    format!(
+        "--- rtrib {name} stdout ---\n{}--- stderr ---\n{}",
+        read("out"),
+        read("err")
+    )
 }
 
 /// Waits (at most [`SETTLE_LIMIT`]) until every node answers and none sees any node failing or
@@ -397,8 +402,11 @@ fn settle(nodes: &Nodes) {
     });
 }
 
-/// Every node's slot owners, as one map per node: slot → owner ID; and whether any is open.
-fn slot_owner_views(nodes: &Nodes) -> Vec<(String, Result<(Vec<Option<String>>, bool), String>)> {
+/// One node's view: each slot's owner ID and whether any slot is open, or why it did not answer.
+type View = Result<(Vec<Option<String>>, bool), String>;
+
+/// Every node's address and [`View`].
+fn slot_owner_views(nodes: &Nodes) -> Vec<(String, View)> {
     nodes
         .iter()
         .map(|node| {
@@ -415,8 +423,9 @@ fn slot_owner_views(nodes: &Nodes) -> Vec<(String, Result<(Vec<Option<String>>, 
                                 continue;
                             }
                             let (a, b) = field.split_once('-').unwrap_or((field, field));
-                            for slot in a.parse::<usize>().unwrap()..=b.parse::<usize>().unwrap() {
-                                owners[slot] = Some(line.id.clone());
+                            let (a, b) = (a.parse::<usize>().unwrap(), b.parse::<usize>().unwrap());
+                            for owner in &mut owners[a..=b] {
+                                *owner = Some(line.id.clone());
                             }
                         }
                     }
@@ -430,15 +439,14 @@ fn slot_owner_views(nodes: &Nodes) -> Vec<(String, Result<(Vec<Option<String>>, 
 /// Every node answers, says `cluster_state:ok`, names the same owner for every slot, covers
 /// all 16384 and has none open (within 10 s: a node restarted by the fault may still be catching up).
 fn assert_views_agree(nodes: &Nodes) {
-    let agreed = |views: &[(String, Result<(Vec<Option<String>>, bool), String>)]| {
+    let agreed = |views: &[(String, View)]| {
         let Ok((first, _)) = &views[0].1 else {
             return false;
         };
         first.iter().all(Option::is_some)
             && nodes.iter().all(|node| {
-                node.try_cmd(&["CLUSTER", "INFO"]).is_ok_and(|info| {
-                    value_to_string(&info).contains("cluster_state:ok")
-                })
+                node.try_cmd(&["CLUSTER", "INFO"])
+                    .is_ok_and(|info| value_to_string(&info).contains("cluster_state:ok"))
             })
             && views
                 .iter()
@@ -453,7 +461,7 @@ fn assert_views_agree(nodes: &Nodes) {
                 Err(e) => format!("--- {} --- {e}\n", n.addr()),
             })
             .collect();
-        let counts: Vec<_> = nodes.iter().map(|n| slot_counts(n)).collect();
+        let counts: Vec<_> = nodes.iter().map(slot_counts).collect();
         panic!("the views disagree, a slot is uncovered or open: {counts:?}\n{views}");
     }
 }
@@ -531,9 +539,10 @@ fn lost_writes(nodes: &Nodes, written: &Written, failover: bool) -> Vec<String> 
         .filter_map(|(value, (key, at_least))| {
             let at_least: u64 = at_least.parse().unwrap();
             let index: u64 = key.strip_prefix("c:").unwrap().parse().unwrap();
-            let ok = value.as_deref().and_then(|v| v.parse::<u64>().ok()).is_some_and(|n| {
-                n % WRITER_KEYS == index && n >= at_least && n < written.sent
-            });
+            let ok = value
+                .as_deref()
+                .and_then(|v| v.parse::<u64>().ok())
+                .is_some_and(|n| n % WRITER_KEYS == index && n >= at_least && n < written.sent);
             (!ok).then(|| format!("{key}: {value:?}, expected at least {at_least}"))
         })
         .collect()

@@ -202,7 +202,12 @@ impl fmt::Display for Schedule {
                 write!(f, "rebalance --weight node {heavy}={weight}")?
             }
         }
-        write!(f, " --migration {}, at {:?}: ", self.migration.name(), self.at)?;
+        write!(
+            f,
+            " --migration {}, at {:?}: ",
+            self.migration.name(),
+            self.at
+        )?;
         match self.fault {
             Fault::KillRtrib => write!(f, "SIGKILL rtrib"),
             Fault::StopNode { node, stopped } => {
@@ -210,7 +215,10 @@ impl fmt::Display for Schedule {
             }
             Fault::RestartMaster { node } => write!(f, "SIGKILL master node {node}, restart it"),
             Fault::KillReplica { node } => {
-                write!(f, "SIGKILL replica node {node}, restart it once flagged fail")
+                write!(
+                    f,
+                    "SIGKILL replica node {node}, restart it once flagged fail"
+                )
             }
         }
     }

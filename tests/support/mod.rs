@@ -2,8 +2,8 @@
 
 pub mod cluster;
 pub mod dns;
-pub mod faults;
 pub mod docker;
+pub mod faults;
 pub mod pods;
 pub mod prometheus;
 pub mod servers;

@@ -158,10 +158,8 @@ fn replicated(conns: &mut HashMap<String, redis::Connection>, addr: &str) -> boo
     let Some(conn) = conns.get_mut(addr) else {
         return false;
     };
-    let replicas: redis::RedisResult<i64> = redis::cmd("WAIT")
-        .arg(1)
-        .arg(REPLICA_WAIT_MS)
-        .query(conn);
+    let replicas: redis::RedisResult<i64> =
+        redis::cmd("WAIT").arg(1).arg(REPLICA_WAIT_MS).query(conn);
     if replicas.is_err() {
         conns.remove(addr);
     }
