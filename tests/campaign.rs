@@ -547,3 +547,45 @@ fn lost_writes(nodes: &Nodes, written: &Written, failover: bool) -> Vec<String> 
         })
         .collect()
 }
+
+on_every_server! {
+    /// Found by the campaign (Valkey 9.0, seed 4003): a per-key reshard SIGKILLed in the middle
+    /// of a slot on a cluster with replicas. Valkey 8 and later replicate `SETSLOT`, so the
+    /// replicas show their masters' MIGRATING and IMPORTING markers too; the re-run still takes
+    /// the open slot for the interrupted move it is, finishes it and the rest (exit 0), with
+    /// every view agreeing and every key in place.
+    fn a_killed_per_key_reshard_is_finished_by_a_rerun_with_replicas(server) {
+        const KEYS: usize = 20_000;
+        let nodes = Nodes::start(NodesConfig::on(server, NODES, Layout::Ports));
+        nodes.form(MASTERS);
+        let keys = nodes.fill_keys(KEYS);
+        let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+        let args = [
+            "reshard",
+            &a.addr(),
+            "--from",
+            "all",
+            "--to",
+            &c.id(),
+            "--slots",
+            "3000",
+            "--migration",
+            "keys",
+            "--yes",
+        ];
+        let before = slot_counts(c).0[&c.id()];
+        crate::migrate::kill_mid_slot(&args, &[a, b], c, || {
+            slot_counts(c).0.get(&c.id()).copied().unwrap_or(0) > before + 50
+        });
+        crate::migrate::expect(0, &args);
+        assert_views_agree(&nodes);
+        assert_keys_with_their_owners(&nodes);
+        let pairs: Vec<(String, String)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| (key.clone(), format!("value:{i}")))
+            .collect();
+        nodes.assert_values(&pairs);
+        assert_eq!(slot_counts(c).0[&c.id()], before + 3000);
+    }
+}
