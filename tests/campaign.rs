@@ -41,10 +41,10 @@ use crate::support::writer::{Writer, Written};
 fn suite_seeds(server: Server) -> &'static [u64] {
     match server {
         Server::Redis6_2 => &[1002],
-        Server::Redis7_0 => &[2001, 2003, 2006],
+        Server::Redis7_0 => &[2003, 2006],
         Server::Redis8_2 => &[3004],
         Server::Valkey9_0 => &[4000],
-        Server::Valkey9_1 => &[5000, 5001, 5008],
+        Server::Valkey9_1 => &[5001, 5008],
     }
 }
 /// Keys loaded before the run (`key:<i>` = `value:<i>`).
