@@ -92,11 +92,13 @@ fn seeds(server: Server) -> Vec<u64> {
 struct Outcome {
     /// rtrib's first exit code (None: killed).
     first_exit: Option<i32>,
-    /// Re-runs until exit 0, and what was re-run.
+    /// Re-runs until exit 0.
     reruns: usize,
+    /// What the last re-run was: `same` command, `fix`, or `-` (none).
     rerun_with: &'static str,
     /// Whether a replica took over from a master.
     failover: bool,
+    /// What the client wrote.
     written: Written,
 }
 
@@ -107,6 +109,7 @@ on_every_server! {
     }
 }
 
+/// Runs the seeds of `server` ([`seeds`]), one `campaign:` line each; fails listing the failed.
 fn campaign(server: Server) {
     let mut failed = Vec::new();
     for seed in seeds(server) {
