@@ -75,6 +75,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show each master''s keys, memory, slots and replicas, and where the keys pile up')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Run a command on every node concurrently and print each node''s reply')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis into the cluster''s masters')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Save an RDB of every shard into a directory, all shards at once, each file verified')
             [CompletionResult]::new('set-timeout', 'set-timeout', [CompletionResultType]::ParameterValue, 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
             [CompletionResult]::new('copy-binary', 'copy-binary', [CompletionResultType]::ParameterValue, 'Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md)')
@@ -915,6 +916,48 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'rtrib;backup' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read each shard from its master, or from one of its replicas (keeps the fork and the transfer off the masters; a master without a healthy, reachable replica is refused)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass-file', '--pass-file', [CompletionResultType]::ParameterName, 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'redis-cli''s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command''s arguments), as by redis-cli with --cluster; --user and --pass take precedence')
+            [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'redis-cli''s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command''s arguments), as by redis-cli with --cluster; --user and --pass take precedence')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots')
+            [CompletionResult]::new('--cacertdir', '--cacertdir', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The client certificate''s private key (PEM)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli''s -t, and 0 no limit)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli''s -t, and 0 no limit)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--lease-wait', '--lease-wait', [CompletionResultType]::ParameterName, 'While another rtrib holds the cluster''s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods'' preStop failovers during a node drain, a reconcile Job and a rollout)')
+            [CompletionResult]::new('--master-if-no-replica', '--master-if-no-replica', [CompletionResultType]::ParameterName, 'With --from replicas: read a master that has no usable replica from the master itself instead of refusing')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--cluster-yes', '--cluster-yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal')
+            [CompletionResult]::new('--force-lease', '--force-lease', [CompletionResultType]::ParameterName, 'Go on although another rtrib holds the cluster''s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'rtrib;set-timeout' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -1097,6 +1140,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show each master''s keys, memory, slots and replicas, and where the keys pile up')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Run a command on every node concurrently and print each node''s reply')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis into the cluster''s masters')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Save an RDB of every shard into a directory, all shards at once, each file verified')
             [CompletionResult]::new('set-timeout', 'set-timeout', [CompletionResultType]::ParameterValue, 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
             [CompletionResult]::new('copy-binary', 'copy-binary', [CompletionResultType]::ParameterValue, 'Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md)')
@@ -1153,6 +1197,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;help;import' {
+            break
+        }
+        'rtrib;help;backup' {
             break
         }
         'rtrib;help;set-timeout' {

@@ -22,6 +22,9 @@ _rtrib() {
             rtrib,apply)
                 cmd="rtrib__subcmd__apply"
                 ;;
+            rtrib,backup)
+                cmd="rtrib__subcmd__backup"
+                ;;
             rtrib,call)
                 cmd="rtrib__subcmd__call"
                 ;;
@@ -87,6 +90,9 @@ _rtrib() {
                 ;;
             rtrib__subcmd__help,apply)
                 cmd="rtrib__subcmd__help__subcmd__apply"
+                ;;
+            rtrib__subcmd__help,backup)
+                cmd="rtrib__subcmd__help__subcmd__backup"
                 ;;
             rtrib__subcmd__help,call)
                 cmd="rtrib__subcmd__help__subcmd__call"
@@ -155,7 +161,7 @@ _rtrib() {
 
     case "${cmd}" in
         rtrib)
-            opts="-o -a -u -t -4 -6 -v -q -y -h -V --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --quiet --cluster-yes --yes --askpass --force-lease --lease-wait --help --version create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help"
+            opts="-o -a -u -t -4 -6 -v -q -y -h -V --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --quiet --cluster-yes --yes --askpass --force-lease --lease-wait --help --version create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import backup set-timeout sandbox copy-binary completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -395,6 +401,104 @@ _rtrib() {
                     ;;
                 --migration)
                     COMPREPLY=($(compgen -W "auto atomic keys" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolv-conf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lease-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rtrib__subcmd__backup)
+            opts="-o -a -u -t -4 -6 -v -q -y -h -V --from --master-if-no-replica --output --user --pass --pass-file --uri --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --command-timeout --resolve-timeout --dns-server --resolv-conf --verbose --quiet --cluster-yes --yes --askpass --force-lease --lease-wait --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -W "masters replicas" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1557,7 +1661,7 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__help)
-            opts="create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import set-timeout sandbox copy-binary completions help"
+            opts="create replicate failover rebalance-roles add-node del-node forget reshard rebalance fix apply heal wait check info call import backup set-timeout sandbox copy-binary completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1585,6 +1689,20 @@ _rtrib() {
             return 0
             ;;
         rtrib__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rtrib__subcmd__help__subcmd__backup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cluster::atomic::MethodChoice;
+use crate::cluster::backup::BackupFrom;
 use crate::cluster::load::Measure;
 use crate::exit::{EXIT_CODES_HELP, JSON_HELP};
 use crate::net::uri::ServerUri;
@@ -316,6 +317,33 @@ pub enum Command {
             node (nothing changed)."
     )]
     Import(ImportArgs),
+    /// Save an RDB of every shard into a directory, all shards at once, each file verified.
+    #[command(
+        long_about = "Save an RDB snapshot of every shard of the cluster into DIR, as \
+            `redis-cli --cluster backup` does, but all shards at once: each master (or, with \
+            --from replicas, one replica of each master) is asked for a full resynchronization \
+            over the replication protocol, and streams its RDB (disk-based or diskless) \
+            straight into DIR.\n\n\
+            Every file is written under a temporary name, read back from disk whole (header, \
+            every entry, the CRC64 trailer, its SHA-256) and only then renamed to redis-cli's \
+            name, redis-node-<ip>-<port>-<master id>.rdb. Then nodes.json (redis-cli's) and, \
+            last, manifest.json (rtrib's: the cluster's shape and, per file, the master, the \
+            node read, its server, slots, RDB version, size, SHA-256, key count and times). A \
+            directory without manifest.json does not hold a complete backup: a failure, Ctrl-C \
+            or a kill leaves none, and no file with a final name that was not verified.\n\n\
+            DIR is created when missing; one that already holds a backup is refused. The check \
+            runs first; its problems are reported as warnings and the backup is made anyway, as \
+            redis-cli does. See docs/backup.md.",
+        after_help = "Examples:\n  \
+            rtrib backup 127.0.0.1:7000 /backups/$(date +%F)\n  \
+            rtrib backup redis-app-0.redis-service:6379 /backups/today --from replicas\n  \
+            rtrib --cluster backup 127.0.0.1:7000 /backups/today      # redis-cli's spelling\n\n\
+            Exit status: 0 every shard saved and verified, 1 a file could not be written or did \
+            not verify, 3 a node could not be reached or refused the transfer, 4 a node sent \
+            nothing for too long, 5 refused before any transfer (a master cannot be read, has \
+            no replica with --from replicas, or DIR holds a backup)."
+    )]
+    Backup(BackupArgs),
     /// Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE).
     #[command(after_help = "Example:\n  rtrib set-timeout 127.0.0.1:7000 5000")]
     SetTimeout(SetTimeoutArgs),
@@ -932,6 +960,39 @@ pub struct ImportArgs {
     /// exits 4 naming the nodes that lag.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
+}
+
+/// Arguments of `rtrib backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Any node of the cluster.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// The directory to save into (created when missing; it must not hold a backup yet).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Read each shard from its master, or from one of its replicas (keeps the fork and the
+    /// transfer off the masters; a master without a healthy, reachable replica is refused).
+    #[arg(long, value_name = "NODES", value_enum, default_value_t = BackupFrom::Masters)]
+    pub from: BackupFrom,
+    /// With --from replicas: read a master that has no usable replica from the master itself
+    /// instead of refusing.
+    #[arg(long)]
+    pub master_if_no_replica: bool,
+}
+
+impl ValueEnum for BackupFrom {
+    fn value_variants<'a>() -> &'a [Self] {
+        &BackupFrom::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            BackupFrom::Masters => "each master, as redis-cli does",
+            BackupFrom::Replicas => "one replica of each master",
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
 /// Arguments of `rtrib set-timeout`.

@@ -1,6 +1,7 @@
 //! The error every command can end with, and the exit code each kind maps to.
 
 use crate::cluster::allocate::AllocationError;
+use crate::cluster::backup::BackupRefusal;
 use crate::cluster::create::CreateRefusal;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::HealRefusal;
@@ -14,6 +15,7 @@ use crate::net::conn::NodeError;
 use crate::net::discover::DiscoverError;
 use crate::net::form::WaitError;
 use crate::net::resolve::ResolveError;
+use crate::output::FileError;
 
 /// Why a command stopped before finishing its job.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +62,12 @@ pub enum Error {
     /// A precondition does not hold; nothing was changed.
     #[error("{0}")]
     Refused(String),
+    /// `backup` will not start; nothing was transferred.
+    #[error(transparent)]
+    BackupRefused(#[from] BackupRefusal),
+    /// A file could not be written, or did not verify.
+    #[error(transparent)]
+    File(#[from] FileError),
     /// Another rtrib holds the cluster's lease (it is changing the cluster); nothing was
     /// changed.
     #[error("{}", crate::output::lease_refusal(.0))]
@@ -103,10 +111,11 @@ impl Error {
             | Error::JoinRefused(_)
             | Error::HealRefused(_)
             | Error::Refused(_)
+            | Error::BackupRefused(_)
             | Error::LeaseHeld(_) => Exit::Refused,
             Error::Foreign(_) => Exit::ForeignCluster,
             Error::Wait(_) => Exit::Timeout,
-            Error::Declined | Error::LeaseFailed(_) => Exit::Problems,
+            Error::Declined | Error::LeaseFailed(_) | Error::File(_) => Exit::Problems,
             Error::Interrupted => Exit::Interrupted,
             Error::Resolve(ResolveError::Config { .. })
             | Error::Discover(DiscoverError::Resolve(ResolveError::Config { .. })) => Exit::Usage,

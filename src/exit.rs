@@ -103,6 +103,13 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                node, reason), check
   import       outcome (imported | keys_not_imported | interrupted), source,
                imported, skipped, busy_keys (count, first), seconds, error, check
+  backup       outcome (backed_up), dir, seconds, warnings[], and the manifest's fields:
+               format, version, created_by, from, cluster (seed, masters, replicas,
+               slots_covered, healthy), started_at, finished_at, keys, bytes, files[]
+               (file, master, source (id, addr), source_role, server, slots,
+               slot_count, magic, rdb_version, written_by, size, sha256, crc64, keys,
+               functions, transfer, replication_id, replication_offset, started_at,
+               finished_at)
   call         command, ok, nodes[] (id, name, addr, role, reply, error)
   set-timeout  milliseconds, ok, nodes[] (id, name, addr, set, persisted, error)
   --plan-out   outcome (planned), command, plan_file, steps

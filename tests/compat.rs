@@ -127,6 +127,8 @@ fn json_documents_carry_the_documented_fields() {
         .map(|n| n.addr())
         .unwrap();
     let all = nodes.addrs();
+    let backups = tempfile::tempdir().unwrap();
+    let backup_dir = backups.path().join("backup").display().to_string();
     let mut create = vec!["create", "--allow-few-masters"];
     create.extend(all.iter().map(String::as_str));
     let cases: Vec<(Vec<&str>, &[&str])> = vec![
@@ -178,6 +180,12 @@ fn json_documents_carry_the_documented_fields() {
             &["outcome", "for", "waited_ms", "nodes"],
         ),
         (vec!["call", &seed, "PING"], &["command", "ok", "nodes"]),
+        (
+            vec!["backup", &seed, &backup_dir],
+            &[
+                "outcome", "dir", "format", "version", "cluster", "files", "keys",
+            ],
+        ),
         (
             vec!["set-timeout", &seed, "2000"],
             &["milliseconds", "ok", "nodes"],
@@ -450,6 +458,16 @@ fn cluster_yes_is_accepted_by_every_subcommand_before_and_after_it() {
     );
     assert_eq!(n.key_count(), 520);
     assert_eq!(source[0].cmd_str(&["DBSIZE"]), "20");
+
+    let backups = tempfile::tempdir().unwrap();
+    for before in [true, false] {
+        let dir = backups
+            .path()
+            .join(before.to_string())
+            .display()
+            .to_string();
+        step(before, &["backup", &a[0], &dir], 0);
+    }
 
     let nowhere = tempfile::tempdir().unwrap();
     let nowhere = nowhere.path().join("none").display().to_string();

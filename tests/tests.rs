@@ -1,6 +1,7 @@
 //! Integration tests: the real `rtrib` binary against real `redis-server` processes.
 
 mod atomic;
+mod backup;
 mod bad_input;
 mod balance;
 mod calls;

@@ -5,6 +5,7 @@
 
 pub mod allocate;
 pub mod atomic;
+pub mod backup;
 pub mod balance;
 pub mod check;
 pub mod converge;

@@ -4,6 +4,7 @@
 
 mod add_node;
 mod apply;
+mod backup;
 mod call;
 mod check;
 mod completions;
@@ -41,6 +42,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
     match command {
         Command::AddNode(args) => add_node::run(context, args).await,
         Command::Apply(args) => apply::run(context, args).await,
+        Command::Backup(args) => backup::run(context, args).await,
         Command::Call(args) => call::run(context, args).await,
         Command::Check(args) => check::run(context, args).await,
         Command::Completions(args) => completions::run(context, args),

@@ -13,8 +13,10 @@ pub mod lease;
 pub mod load;
 pub mod migrate;
 pub mod notice;
+pub mod replication;
 pub mod resolve;
 pub mod stats;
+pub mod tls;
 pub mod uri;
 
 use std::fmt;
