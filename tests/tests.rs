@@ -5,6 +5,7 @@ mod backup;
 mod bad_input;
 mod balance;
 mod calls;
+mod campaign;
 mod check;
 mod compat;
 mod confirmation;

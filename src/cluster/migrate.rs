@@ -347,7 +347,9 @@ pub struct Unfinished {
 /// The open slots of `topology` that rtrib's own protocol explains: the source `MIGRATING` to
 /// the destination and/or the destination `IMPORTING` from the source, both reachable masters,
 /// with the slot served by one of the two. Returns these moves (by slot) and the open slots
-/// nothing explains (another tool's, or a broken state, for `fix`).
+/// nothing explains (another tool's, or a broken state, for `fix`). Only the masters' markers
+/// count: since Valkey 8.0 `SETSLOT` is replicated, and a replica's `myself` line repeats its
+/// master's markers under its own ID.
 pub fn unfinished_moves(topology: &Topology) -> (Vec<Unfinished>, SlotSet) {
     let master = |id: &NodeId| {
         topology
@@ -357,6 +359,9 @@ pub fn unfinished_moves(topology: &Topology) -> (Vec<Unfinished>, SlotSet) {
     let mut claims: BTreeMap<Slot, Vec<(NodeId, NodeId)>> = BTreeMap::new();
     for (node, _) in topology.reachable() {
         let entry = &node.entry;
+        if !entry.is_master() {
+            continue;
+        }
         for (&slot, to) in &entry.migrating {
             claims
                 .entry(slot)
@@ -696,6 +701,24 @@ mod tests {
         );
         // 9: migrating to a node that is not in the cluster.
         assert_eq!(foreign.to_string(), "9");
+    }
+
+    #[test]
+    fn replicas_repeating_their_masters_markers_change_nothing() {
+        let (a, b) = (id("a"), id("b"));
+        let text = format!(
+            "{a} 127.0.0.1:7000@17000 master - 0 0 1 connected 0-5460 [1->-{b}]\n\
+             {b} 127.0.0.1:7001@17001 master - 0 0 2 connected 5461-16383 [1-<-{a}] [2-<-{a}]\n\
+             {r} 127.0.0.1:7002@17002 slave {a} 0 0 1 connected [1->-{b}]\n\
+             {s} 127.0.0.1:7003@17003 slave {b} 0 0 2 connected [1-<-{a}] [2-<-{a}]\n",
+            r = id("r"),
+            s = id("s"),
+        );
+        let t = Topology::all_reporting(&NodesView::parse(&text).unwrap());
+        let (moves, foreign) = unfinished_moves(&t);
+        let slots: Vec<Slot> = moves.iter().map(|m| m.slot_move.slot).collect();
+        assert_eq!(slots, [1, 2]);
+        assert!(foreign.is_empty(), "{foreign}");
     }
 
     #[test]
