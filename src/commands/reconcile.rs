@@ -220,9 +220,8 @@ struct Newcomers<'a> {
     snapshots: &'a [NodeSnapshot],
 }
 
-/// The plan's phases in order: join, attach (first sync), moves (after finishing what an
-/// interrupted run left open), re-point, remove. `None` once done; `Some(exit)` when slots
-/// did not move (then nothing is removed).
+/// The plan's phases in order: join, attach (first sync), moves, re-point, remove. `None`
+/// once done; `Some(exit)` when slots did not move (then nothing is removed).
 #[expect(
     clippy::too_many_arguments,
     reason = "one call, the run's state spelled out"
@@ -247,38 +246,11 @@ async fn carry_out(
         follow(&members, &plan.attach, true, started, deadline).await?;
     }
 
-    // The slots move on a fresh reading: the joined nodes are in it, and moves an interrupted
-    // run left open are finished first.
-    let migrate = migrate_args(args);
-    let run = Run {
-        command: "reconcile",
-        activity: "reconciling",
-        preview: false,
-    };
-    let ready = match read_and_resume(context, seed, &migrate, &run).await? {
-        Resumed::Ready(ready, _) => ready,
-        Resumed::Failed(exit) => return Ok(Some(exit)),
-    };
-    let moves = interleave(still_to_do(ready.topology(), &plan.moves));
-    if !moves.is_empty() {
-        let method = method_for(ready.topology(), &moves, &migrate)?;
-        let report = move_slots(context, &ready, &moves, method, &migrate).await?;
-        if report.interrupted || !report.failures.is_empty() {
-            output.line(
-                &output.style().err(
-                    "Some slots did not move: no node was removed. Run the same command again",
-                ),
-            )?;
-            return Ok(Some(
-                finish(context, seed, &migrate, "failed", &report, None).await?,
-            ));
-        }
-        if !output.is_json() {
-            output.text(|out, style| write_summary_text(out, style, &report))?;
+    if !plan.moves.is_empty() {
+        if let Some(exit) = move_planned_slots(context, args, seed, plan).await? {
+            return Ok(Some(exit));
         }
     }
-    drop(ready);
-
     if plan.repoint.is_empty() && plan.remove.is_empty() {
         return Ok(None);
     }
@@ -297,6 +269,47 @@ async fn carry_out(
             context, &topology, &staying, leaving, names, started, deadline,
         )
         .await?;
+    }
+    Ok(None)
+}
+
+/// Moves the plan's slots on a fresh reading (the joined nodes are in it), after finishing the
+/// moves an interrupted run left open. `Some(exit)` when some slot did not move.
+async fn move_planned_slots(
+    context: &Context,
+    args: &ReconcileArgs,
+    seed: &Endpoint,
+    plan: &ReconcilePlan,
+) -> Result<Option<Exit>> {
+    let output = &context.output;
+    let migrate = migrate_args(args);
+    let run = Run {
+        command: "reconcile",
+        activity: "reconciling",
+        preview: false,
+    };
+    let ready = match read_and_resume(context, seed, &migrate, &run).await? {
+        Resumed::Ready(ready, _) => ready,
+        Resumed::Failed(exit) => return Ok(Some(exit)),
+    };
+    let moves = interleave(still_to_do(ready.topology(), &plan.moves));
+    if moves.is_empty() {
+        return Ok(None);
+    }
+    let method = method_for(ready.topology(), &moves, &migrate)?;
+    let report = move_slots(context, &ready, &moves, method, &migrate).await?;
+    if report.interrupted || !report.failures.is_empty() {
+        output.line(
+            &output
+                .style()
+                .err("Some slots did not move: no node was removed. Run the same command again"),
+        )?;
+        return Ok(Some(
+            finish(context, seed, &migrate, "failed", &report, None).await?,
+        ));
+    }
+    if !output.is_json() {
+        output.text(|out, style| write_summary_text(out, style, &report))?;
     }
     Ok(None)
 }

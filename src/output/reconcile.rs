@@ -149,8 +149,6 @@ pub enum ReconcileOutcome {
     DryRun,
     /// The plan was carried out.
     Reconciled,
-    /// A slot could not be moved (left open); nothing was removed.
-    Failed,
 }
 
 /// The JSON document of `rtrib reconcile` (a created cluster's is `create`'s).
