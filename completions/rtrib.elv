@@ -56,6 +56,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Create a cluster from empty nodes, given by name or address; safe to re-run'
+            cand reconcile 'Make the cluster match the nodes given: new ones join, missing ones leave; safe to re-run'
             cand replicate 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)'
             cand failover 'Hand a master''s slots to a replica before the master stops (coordinated, no write lost)'
             cand rebalance-roles 'Restore create''s role placement after failovers: masters spread, replicas off their host'
@@ -72,6 +73,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand info 'Show each master''s keys, memory, slots and replicas, and where the keys pile up'
             cand call 'Run a command on every node concurrently and print each node''s reply'
             cand import 'Move (or copy) the keys of a standalone Redis, or of another cluster, into the cluster'
+            cand backup 'Save an RDB of every shard into a directory, all shards at once, each file verified'
             cand restore 'Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape'
             cand set-timeout 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
             cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
@@ -111,6 +113,59 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand --allow-few-masters 'Allow a cluster of fewer than 3 masters (no automatic failover)'
             cand --dry-run 'Print the plan and change nothing'
             cand --wait-sync 'Also wait until every replica has finished its first sync with its master'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -q 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
+            cand --quiet 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
+            cand -y 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --cluster-yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --askpass 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal'
+            cand --force-lease 'Go on although another rtrib holds the cluster''s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rtrib;reconcile'= {
+            cand --from-dns 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm''s tasks.<service>:6379'
+            cand --from-srv 'The nodes are the targets of this name''s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports'
+            cand --expect 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error'
+            cand --replicas 'Replicas per master; masters = nodes / (replicas + 1)'
+            cand --cluster-replicas 'Replicas per master; masters = nodes / (replicas + 1)'
+            cand --host-of 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master''s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address'
+            cand --wait-timeout 'How long to wait for the nodes to join and the cluster to become usable'
+            cand --plan-out 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`'
+            cand --migration 'How slots move: `auto` moves whole slots where every source and target has atomic slot migration (Valkey 9.0+), else key by key; `atomic` insists; `keys` moves keys everywhere'
+            cand --by 'What each master should get its share of: the slot count, or what the slots hold (read from every master, as rebalance --by reads it). Give the same on every run'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand -u 'redis-cli''s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command''s arguments), as by redis-cli with --cluster; --user and --pass take precedence'
+            cand --uri 'redis-cli''s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command''s arguments), as by redis-cli with --cluster; --user and --pass take precedence'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cacertdir 'Verify the nodes'' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand -t 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli''s -t, and 0 no limit)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli''s -t, and 0 no limit)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --lease-wait 'While another rtrib holds the cluster''s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods'' preStop failovers during a node drain, a reconcile Job and a rollout)'
+            cand --allow-few-masters 'Allow a cluster of fewer than 3 masters (no automatic failover)'
+            cand --dry-run 'Print the plan and change nothing'
+            cand --wait-sync 'Also wait until every replica has finished its first sync with its master'
+            cand --force 'Forget a leaving node that is gone even though it still serves slots no replica took over: they are left uncovered, for rtrib fix'
             cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
             cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
             cand -4 'Resolve host names to IPv4 addresses only'
@@ -895,6 +950,47 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rtrib;backup'= {
+            cand --from 'Read each shard from its master, or from one of its replicas (keeps the fork and the transfer off the masters; a master without a healthy, reachable replica is refused)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --user 'ACL user name for AUTH (default: the default user)'
+            cand -a 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine'
+            cand --pass 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine'
+            cand --pass-file 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed'
+            cand -u 'redis-cli''s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command''s arguments), as by redis-cli with --cluster; --user and --pass take precedence'
+            cand --uri 'redis-cli''s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command''s arguments), as by redis-cli with --cluster; --user and --pass take precedence'
+            cand --cacert 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots'
+            cand --cacertdir 'Verify the nodes'' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both'
+            cand --cert 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)'
+            cand --key 'The client certificate''s private key (PEM)'
+            cand --sni 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)'
+            cand -t 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli''s -t, and 0 no limit)'
+            cand --connect-timeout 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli''s -t, and 0 no limit)'
+            cand --command-timeout 'How long to wait for each command''s reply'
+            cand --resolve-timeout 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)'
+            cand --dns-server 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given'
+            cand --resolv-conf 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf'
+            cand --lease-wait 'While another rtrib holds the cluster''s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods'' preStop failovers during a node drain, a reconcile Job and a rollout)'
+            cand --master-if-no-replica 'With --from replicas: read a master that has no usable replica from the master itself instead of refusing'
+            cand --tls 'Connect to the nodes with TLS (implied by the other TLS options)'
+            cand --insecure 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)'
+            cand -4 'Resolve host names to IPv4 addresses only'
+            cand -6 'Resolve host names to IPv6 addresses only'
+            cand -v 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand --verbose 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides'
+            cand -q 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
+            cand --quiet 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show'
+            cand -y 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --cluster-yes 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask'
+            cand --askpass 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal'
+            cand --force-lease 'Go on although another rtrib holds the cluster''s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rtrib;restore'= {
             cand --db 'The database of the source to restore (a cluster serves database 0); keys of other databases are refused unless this picks one'
             cand -o 'Output format'
@@ -1100,6 +1196,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         }
         &'rtrib;help'= {
             cand create 'Create a cluster from empty nodes, given by name or address; safe to re-run'
+            cand reconcile 'Make the cluster match the nodes given: new ones join, missing ones leave; safe to re-run'
             cand replicate 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)'
             cand failover 'Hand a master''s slots to a replica before the master stops (coordinated, no write lost)'
             cand rebalance-roles 'Restore create''s role placement after failovers: masters spread, replicas off their host'
@@ -1116,6 +1213,7 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand info 'Show each master''s keys, memory, slots and replicas, and where the keys pile up'
             cand call 'Run a command on every node concurrently and print each node''s reply'
             cand import 'Move (or copy) the keys of a standalone Redis, or of another cluster, into the cluster'
+            cand backup 'Save an RDB of every shard into a directory, all shards at once, each file verified'
             cand restore 'Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape'
             cand set-timeout 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)'
             cand sandbox 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)'
@@ -1124,6 +1222,8 @@ set edit:completion:arg-completer[rtrib] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rtrib;help;create'= {
+        }
+        &'rtrib;help;reconcile'= {
         }
         &'rtrib;help;replicate'= {
         }
@@ -1156,6 +1256,8 @@ set edit:completion:arg-completer[rtrib] = {|@words|
         &'rtrib;help;call'= {
         }
         &'rtrib;help;import'= {
+        }
+        &'rtrib;help;backup'= {
         }
         &'rtrib;help;restore'= {
         }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cluster::atomic::MethodChoice;
+use crate::cluster::backup::BackupFrom;
 use crate::cluster::load::Measure;
 use crate::exit::{EXIT_CODES_HELP, JSON_HELP};
 use crate::net::uri::ServerUri;
@@ -70,6 +71,37 @@ pub enum Command {
             belongs to another cluster."
     )]
     Create(CreateArgs),
+    /// Make the cluster match the nodes given: new ones join, missing ones leave; safe to re-run.
+    #[command(
+        long_about = "Make a running cluster match the list of nodes that should be in it, in \
+            one idempotent step: run it after scaling a StatefulSet up, and before scaling it \
+            down, with the new list.\n\n\
+            The shape is the one create would choose for the whole list (masters = nodes / \
+            (replicas + 1), at least 3 without --allow-few-masters). New nodes join; the masters \
+            still missing are taken from them (spread over failure domains), the others become \
+            replicas of the masters short of replicas, away from their master's failure domain, \
+            and each is waited for until its first sync. Then the new masters get their share of \
+            the slots, and the masters that leave (or step down) give theirs to the masters that \
+            stay, spread by share (atomically where the servers can, see --migration). Then the \
+            replicas of leaving masters follow masters short of replicas, and every node not in \
+            the list is reset (CLUSTER RESET HARD, so it cannot rejoin) and forgotten by every \
+            other node. A leaving node that is already gone is only forgotten; if it still \
+            serves slots no replica took over, reconcile refuses (exit 5) unless --force. When \
+            every node given is empty, it does exactly what create does.\n\n\
+            It prints its plan and asks (see Confirmation in rtrib --help; --yes skips it). A \
+            second run changes nothing (\"The cluster matches the N nodes given\"), and a run \
+            that was killed is finished by running the same command again.",
+        after_help = "Examples:\n  \
+            rtrib reconcile --replicas 1 redis-app-{0..7}.redis-service:6379 --yes   # 6 -> 8 pods\n  \
+            rtrib reconcile --replicas 1 --from-dns redis-service:6379 --expect 8 --yes\n  \
+            rtrib reconcile --replicas 1 redis-app-{0..5}.redis-service:6379 --dry-run -o json\n\n\
+            Exit status: 0 the cluster matches the nodes (changed or not) and is healthy, 1 a \
+            step failed, declined, or the check found problems, 2 bad arguments or too few \
+            masters, 3 a node is unreachable, 4 a wait ran out of time, 5 refused (nothing \
+            changed): a leaving node is gone with slots, the cluster has problems, or a new node \
+            holds data, 6 a new node belongs to another cluster."
+    )]
+    Reconcile(ReconcileArgs),
     /// Attach an empty node as a replica of a master (redis-trib.py's spelling).
     #[command(
         long_about = "Attach an empty node as a replica of a master, as `redis-trib.py replicate` \
@@ -322,6 +354,33 @@ pub enum Command {
             itself or has a master unreachable (nothing changed)."
     )]
     Import(ImportArgs),
+    /// Save an RDB of every shard into a directory, all shards at once, each file verified.
+    #[command(
+        long_about = "Save an RDB snapshot of every shard of the cluster into DIR, as \
+            `redis-cli --cluster backup` does, but all shards at once: each master (or, with \
+            --from replicas, one replica of each master) is asked for a full resynchronization \
+            over the replication protocol, and streams its RDB (disk-based or diskless) \
+            straight into DIR.\n\n\
+            Every file is written under a temporary name, read back from disk whole (header, \
+            every entry, the CRC64 trailer, its SHA-256) and only then renamed to redis-cli's \
+            name, redis-node-<ip>-<port>-<master id>.rdb. Then nodes.json (redis-cli's) and, \
+            last, manifest.json (rtrib's: the cluster's shape and, per file, the master, the \
+            node read, its server, slots, RDB version, size, SHA-256, key count and times). A \
+            directory without manifest.json does not hold a complete backup: a failure, Ctrl-C \
+            or a kill leaves none, and no file with a final name that was not verified.\n\n\
+            DIR is created when missing; one that already holds a backup is refused. The check \
+            runs first; its problems are reported as warnings and the backup is made anyway, as \
+            redis-cli does. See docs/backup.md.",
+        after_help = "Examples:\n  \
+            rtrib backup 127.0.0.1:7000 /backups/$(date +%F)\n  \
+            rtrib backup redis-app-0.redis-service:6379 /backups/today --from replicas\n  \
+            rtrib --cluster backup 127.0.0.1:7000 /backups/today      # redis-cli's spelling\n\n\
+            Exit status: 0 every shard saved and verified, 1 a file could not be written or did \
+            not verify, 3 a node could not be reached or refused the transfer, 4 a node sent \
+            nothing for too long, 5 refused before any transfer (a master cannot be read, has \
+            no replica with --from replicas, or DIR holds a backup)."
+    )]
+    Backup(BackupArgs),
     /// Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape.
     #[command(
         long_about = "Restore RDB files into the cluster of NODE, whatever its number of \
@@ -492,6 +551,26 @@ pub struct CreateArgs {
     /// Write the plan instead.
     #[command(flatten)]
     pub plan: PlanOutArgs,
+}
+
+/// Arguments of `rtrib reconcile`.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The nodes the cluster should have, as create takes them.
+    #[command(flatten)]
+    pub layout: CreateArgs,
+    /// How slots move: `auto` moves whole slots where every source and target has atomic slot
+    /// migration (Valkey 9.0+), else key by key; `atomic` insists; `keys` moves keys everywhere.
+    #[arg(long, value_name = "METHOD", value_enum, default_value_t = MethodChoice::Auto)]
+    pub migration: MethodChoice,
+    /// What each master should get its share of: the slot count, or what the slots hold (read
+    /// from every master, as rebalance --by reads it). Give the same on every run.
+    #[arg(long, value_name = "MEASURE", value_enum, default_value_t = Measure::Slots)]
+    pub by: Measure,
+    /// Forget a leaving node that is gone even though it still serves slots no replica took
+    /// over: they are left uncovered, for rtrib fix.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `rtrib failover`.
@@ -971,6 +1050,39 @@ pub struct ImportArgs {
     /// exits 4 naming the nodes that lag.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub wait_timeout: Duration,
+}
+
+/// Arguments of `rtrib backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Any node of the cluster.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// The directory to save into (created when missing; it must not hold a backup yet).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Read each shard from its master, or from one of its replicas (keeps the fork and the
+    /// transfer off the masters; a master without a healthy, reachable replica is refused).
+    #[arg(long, value_name = "NODES", value_enum, default_value_t = BackupFrom::Masters)]
+    pub from: BackupFrom,
+    /// With --from replicas: read a master that has no usable replica from the master itself
+    /// instead of refusing.
+    #[arg(long)]
+    pub master_if_no_replica: bool,
+}
+
+impl ValueEnum for BackupFrom {
+    fn value_variants<'a>() -> &'a [Self] {
+        &BackupFrom::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            BackupFrom::Masters => "each master, as redis-cli does",
+            BackupFrom::Replicas => "one replica of each master",
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
 }
 
 /// Arguments of `rtrib restore`.

@@ -1,6 +1,7 @@
 //! The error every command can end with, and the exit code each kind maps to.
 
 use crate::cluster::allocate::AllocationError;
+use crate::cluster::backup::BackupRefusal;
 use crate::cluster::create::CreateRefusal;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::HealRefusal;
@@ -8,12 +9,14 @@ use crate::cluster::lease::Holder;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::JoinRefusal;
 use crate::cluster::migrate::PlanError;
+use crate::cluster::reconcile::ReconcileRefusal;
 use crate::exit::Exit;
 use crate::net::addr::AddrError;
 use crate::net::conn::NodeError;
 use crate::net::discover::DiscoverError;
 use crate::net::form::WaitError;
 use crate::net::resolve::ResolveError;
+use crate::output::FileError;
 
 /// Why a command stopped before finishing its job.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +54,9 @@ pub enum Error {
     /// `heal` will not touch these nodes; nothing was changed.
     #[error(transparent)]
     HealRefused(#[from] HealRefusal),
+    /// `reconcile` will not change the cluster; nothing was changed.
+    #[error(transparent)]
+    ReconcileRefused(#[from] ReconcileRefusal),
     /// A node reference names no single node of the cluster.
     #[error(transparent)]
     Lookup(#[from] LookupError),
@@ -60,6 +66,12 @@ pub enum Error {
     /// A precondition does not hold; nothing was changed.
     #[error("{0}")]
     Refused(String),
+    /// `backup` will not start; nothing was transferred.
+    #[error(transparent)]
+    BackupRefused(#[from] BackupRefusal),
+    /// A file could not be written, or did not verify.
+    #[error(transparent)]
+    File(#[from] FileError),
     /// Another rtrib holds the cluster's lease (it is changing the cluster); nothing was
     /// changed.
     #[error("{}", crate::output::lease_refusal(.0))]
@@ -96,6 +108,10 @@ impl Error {
             }
             Error::Plan(PlanError::TooFewSlots { .. }) => Exit::Refused,
             Error::Plan(_) => Exit::Usage,
+            Error::ReconcileRefused(
+                ReconcileRefusal::TooFewNodes { .. } | ReconcileRefusal::TooFewMasters { .. },
+            ) => Exit::Usage,
+            Error::ReconcileRefused(_) => Exit::Refused,
             Error::CreateRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
             Error::JoinRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
             Error::HealRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
@@ -103,10 +119,11 @@ impl Error {
             | Error::JoinRefused(_)
             | Error::HealRefused(_)
             | Error::Refused(_)
+            | Error::BackupRefused(_)
             | Error::LeaseHeld(_) => Exit::Refused,
             Error::Foreign(_) => Exit::ForeignCluster,
             Error::Wait(_) => Exit::Timeout,
-            Error::Declined | Error::LeaseFailed(_) => Exit::Problems,
+            Error::Declined | Error::LeaseFailed(_) | Error::File(_) => Exit::Problems,
             Error::Interrupted => Exit::Interrupted,
             Error::Resolve(ResolveError::Config { .. })
             | Error::Discover(DiscoverError::Resolve(ResolveError::Config { .. })) => Exit::Usage,

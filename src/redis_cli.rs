@@ -347,7 +347,15 @@ fn subcommand_position(args: &[OsString], root: &clap::Command) -> Option<usize>
 }
 
 /// The subcommands that take one node, which redis-cli also accepts as two words `HOST PORT`.
-const ONE_NODE_SUBCOMMANDS: &[&str] = &["check", "info", "fix", "reshard", "rebalance", "import"];
+const ONE_NODE_SUBCOMMANDS: &[&str] = &[
+    "check",
+    "info",
+    "fix",
+    "reshard",
+    "rebalance",
+    "import",
+    "backup",
+];
 
 /// Whether the line is spelled as redis-cli's, `--cluster SUB` (before `--`). Such a line
 /// writes nothing on stderr but warnings and errors, as redis-cli does: progress lines and
@@ -612,6 +620,7 @@ mod tests {
     /// One valid line per subcommand, `{}` where `--cluster-yes` goes after the subcommand.
     const MINIMAL_LINES: &[&str] = &[
         "create h:1 h:2 h:3",
+        "reconcile h:1 h:2 h:3",
         "replicate --master-addr h:1 --slave-addr h:2",
         "failover --from h:1",
         "rebalance-roles h:1",
@@ -629,6 +638,7 @@ mod tests {
         "info h:1",
         "call h:1 PING",
         "import h:1 --from h:2",
+        "backup h:1 /tmp/backup",
         "restore dir h:1",
         "set-timeout h:1 5000",
         "sandbox",
@@ -844,6 +854,10 @@ mod tests {
             "rtrib reshard [::1]:7000 --cluster-slots 5"
         );
         assert_eq!(normalized("rtrib info h:7000"), "rtrib info h:7000");
+        assert_eq!(
+            normalized("rtrib --cluster backup h 7000 /backups/today"),
+            "rtrib backup h:7000 /backups/today"
+        );
         assert!(is_redis_cli_line(&words("rtrib --cluster check h:1")));
         assert!(!is_redis_cli_line(&words(
             "rtrib call h:1 -- ECHO --cluster"

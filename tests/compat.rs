@@ -127,9 +127,26 @@ fn json_documents_carry_the_documented_fields() {
         .map(|n| n.addr())
         .unwrap();
     let all = nodes.addrs();
+    let backups = tempfile::tempdir().unwrap();
+    let backup_dir = backups.path().join("backup").display().to_string();
     let mut create = vec!["create", "--allow-few-masters"];
     create.extend(all.iter().map(String::as_str));
+    // 4 nodes with a replica each are 2 masters: the plan steps one of the 3 down.
+    let mut reconcile = vec![
+        "reconcile",
+        "--allow-few-masters",
+        "--replicas",
+        "1",
+        "--dry-run",
+    ];
+    reconcile.extend(all.iter().map(String::as_str));
     let cases: Vec<(Vec<&str>, &[&str])> = vec![
+        (
+            reconcile,
+            &[
+                "outcome", "nodes", "masters", "joins", "attach", "moves", "repoint", "remove",
+            ],
+        ),
         (
             vec!["check", &seed],
             &[
@@ -178,6 +195,12 @@ fn json_documents_carry_the_documented_fields() {
             &["outcome", "for", "waited_ms", "nodes"],
         ),
         (vec!["call", &seed, "PING"], &["command", "ok", "nodes"]),
+        (
+            vec!["backup", &seed, &backup_dir],
+            &[
+                "outcome", "dir", "format", "version", "cluster", "files", "keys",
+            ],
+        ),
         (
             vec!["set-timeout", &seed, "2000"],
             &["milliseconds", "ok", "nodes"],
@@ -440,6 +463,13 @@ fn cluster_yes_is_accepted_by_every_subcommand_before_and_after_it() {
         let out = step(before, &["heal", &a[0], &a[1], &a[2], &a[3]], 0);
         assert!(out.contains("nothing to heal"), "{out}");
     }
+    for before in [true, false] {
+        let out = step(before, &["reconcile", &a[0], &a[1], &a[2], &a[3]], 0);
+        assert!(
+            out.contains("The cluster matches the 4 nodes given"),
+            "{out}"
+        );
+    }
 
     let from = source[0].addr();
     step(true, &["import", &a[0], "--from", &from, "--copy"], 0);
@@ -457,6 +487,16 @@ fn cluster_yes_is_accepted_by_every_subcommand_before_and_after_it() {
         assert!(out.contains("[OK] Restored 0 keys"), "{out}");
     }
     assert_eq!(n.key_count(), 520);
+
+    let backups = tempfile::tempdir().unwrap();
+    for before in [true, false] {
+        let dir = backups
+            .path()
+            .join(before.to_string())
+            .display()
+            .to_string();
+        step(before, &["backup", &a[0], &dir], 0);
+    }
 
     let nowhere = tempfile::tempdir().unwrap();
     let nowhere = nowhere.path().join("none").display().to_string();

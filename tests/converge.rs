@@ -302,3 +302,80 @@ fn a_vanished_host_is_left_out_of_the_wait() {
     }
     drop(hole);
 }
+
+/// Redis before 7.2 can leave a slot served by nobody after a move: a late gossip message
+/// makes its owner drop its own claim while every other node lists it as the owner, and
+/// nothing in the cluster bus ever gives it back (redis/redis#12344). The state is made here
+/// with `CLUSTER SETSLOT s NODE <another master>` on the owner of an empty slot while a
+/// reshard runs: the reshard's final wait finds the dropped claim, has the owner claim the
+/// slot again, says so, and ends converged with exit 0.
+#[test]
+fn an_owner_that_dropped_its_claim_during_a_change_claims_it_again() {
+    const KEYS: usize = 20_000;
+    let nodes = Nodes::on_ports(3);
+    nodes.form(3);
+    nodes.fill_keys(KEYS);
+    let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+    let empty = (5461u16..10923)
+        .find(|slot| b.cmd_str(&["CLUSTER", "COUNTKEYSINSLOT", &slot.to_string()]) == "0")
+        .expect("an empty slot on the second master")
+        .to_string();
+    let child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
+        .env("XDG_STATE_HOME", STATE)
+        .args([
+            "reshard",
+            &a.addr(),
+            "--from",
+            &c.id(),
+            "--to",
+            &a.id(),
+            "--slots",
+            "1500",
+            "--yes",
+            "--pipeline",
+            "10",
+            "--parallel",
+            "2",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let moving = wait_until(Duration::from_secs(30), || {
+        slot_counts(a).0.get(&a.id()).copied().unwrap_or(0) > 5461 + 50
+    });
+    b.cmd(&["CLUSTER", "SETSLOT", &empty, "NODE", &a.id()]);
+    let output = child.wait_with_output().unwrap();
+    assert!(moving, "the reshard did not get going");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{} had dropped its own claim to slots {empty}",
+            b.addr()
+        )),
+        "{stderr}"
+    );
+    for node in [a, b, c] {
+        let line = node
+            .cluster_nodes()
+            .lines()
+            .find(|line| line.starts_with(&b.id()))
+            .unwrap()
+            .to_string();
+        assert!(
+            line.split_whitespace().skip(8).any(|range| {
+                let (start, end) = range.split_once('-').unwrap_or((range, range));
+                (start.parse::<u16>().unwrap()..=end.parse().unwrap())
+                    .contains(&empty.parse::<u16>().unwrap())
+            }),
+            "{} does not see slot {empty} on {}:\n{}",
+            node.addr(),
+            b.addr(),
+            node.cluster_nodes()
+        );
+    }
+    let all: Vec<&RedisNode> = nodes.iter().collect();
+    assert_keys(&all, KEYS);
+}

@@ -93,6 +93,73 @@ fn lease_names(nodes: &Nodes) -> Vec<String> {
 }
 
 on_every_server! {
+    /// Another actor mid-run: while a per-key reshard moves 1500 slots from C to A, someone
+    /// moves by hand (as redis-cli does) one of the slots the reshard has yet to move, to B.
+    /// When the reshard reaches it, the move fails: the slot it opened on A is closed again
+    /// (none of its keys had moved), no new slot starts, the command says the cluster changed
+    /// under it and what to run, and exits 1. No slot is open anywhere, the hand-moved slot is
+    /// B's in every view, every key is where its slot is, and a check passes.
+    fn another_actor_moving_a_slot_mid_reshard_stops_it_cleanly(server) {
+        let nodes = Nodes::start(NodesConfig::on(server, 3, Layout::Ports));
+        nodes.form(3);
+        nodes.fill_keys(KEYS);
+        let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+        let reshard = [
+            "reshard", &a.addr(), "--from", &c.id(), "--to", &a.id(), "--slots", "1500",
+            "--migration", "keys", "--pipeline", "10", "--parallel", "2", "--yes",
+        ];
+        let planned = expect(0, &[&reshard[..], &["--dry-run", "-o", "json"]].concat());
+        let planned: Json = serde_json::from_str(&planned).unwrap();
+        let moves = planned["moves"].as_array().unwrap();
+        let slot = moves[moves.len() - 100]["slot"].as_u64().unwrap().to_string();
+        let run = spawn(&reshard);
+        let moving = wait_until(Duration::from_secs(30), || {
+            migrate::slot_counts(a).0.get(&a.id()).copied().unwrap_or(0) > 5461 + 50
+        });
+        // The other actor: redis-cli's steps for one slot, C -> B.
+        b.cmd(&["CLUSTER", "SETSLOT", &slot, "IMPORTING", &c.id()]);
+        c.cmd(&["CLUSTER", "SETSLOT", &slot, "MIGRATING", &b.id()]);
+        loop {
+            let keys = c.cmd(&["CLUSTER", "GETKEYSINSLOT", &slot, "100"]);
+            let keys: Vec<String> = redis::from_redis_value(keys).unwrap();
+            if keys.is_empty() {
+                break;
+            }
+            let (ip, port) = (b.ip().to_string(), b.port().to_string());
+            let mut migrate = vec!["MIGRATE", &ip, &port, "", "0", "5000", "KEYS"];
+            migrate.extend(keys.iter().map(String::as_str));
+            c.cmd(&migrate);
+        }
+        for node in [b, c, a] {
+            node.cmd(&["CLUSTER", "SETSLOT", &slot, "NODE", &b.id()]);
+        }
+        let run = finish(run);
+        assert!(moving, "the reshard did not get going");
+        assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains(&format!("Slot {slot} ("))
+                && run.stdout.contains("the cluster changed under this move")
+                && run.stdout.contains("it stays with its source, none of its keys moved")
+                && run.stdout.contains("The cluster changed while this command ran")
+                && run.stdout.contains("run `rtrib check`"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            wait_until(Duration::from_secs(10), || nodes
+                .iter()
+                .all(|node| !node.cluster_nodes().contains('['))),
+            "a slot is left open:\n{}\n{}\n{}",
+            a.cluster_nodes(),
+            b.cluster_nodes(),
+            c.cluster_nodes()
+        );
+        let owners = nodes.slot_owners();
+        assert_eq!(owners[slot.parse::<usize>().unwrap()], Some(1));
+        assert_keys_where_owned(&nodes, KEYS);
+        expect(0, &["check", &a.addr()]);
+    }
+
     /// The case: on 4 masters holding 20k keys, `reshard --from all --to D` and
     /// `rebalance --weight B=3` (B=1 every other round, so that it always has work) started
     /// at the same moment, three rounds: each time one exits 0 and the other exits 5 naming

@@ -105,6 +105,8 @@ fn rtrib_says_what_redis_cli_says_for_the_same_condition() {
     let ids: Vec<String> = c.iter().map(|n| n.id()).collect();
     let unknown = "f".repeat(40);
     let nobody = format!("127.0.0.1:{}", free_port());
+    let backups = tempfile::tempdir().unwrap();
+    let backup_dir = backups.path().display().to_string();
     let mut wrong = Vec::new();
     let mut verify = |cases: &[Case]| check_cases(cases, &mut wrong);
 
@@ -194,6 +196,16 @@ fn rtrib_says_what_redis_cli_says_for_the_same_condition() {
         case(&["check", &c0], "[OK] All 16384 slots covered.", 0),
         case(&["check", &nobody], "Could not connect to Redis at", 3),
         case(&["check", &plain], "is not configured as a cluster node", 3),
+        case(
+            &["backup", &nobody, &backup_dir],
+            "Could not connect to Redis at",
+            3,
+        ),
+        case(
+            &["backup", &plain, &backup_dir],
+            "is not configured as a cluster node",
+            3,
+        ),
     ]);
 
     // A single master serving every slot: nothing to take slots from.

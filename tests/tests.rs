@@ -1,9 +1,11 @@
 //! Integration tests: the real `rtrib` binary against real `redis-server` processes.
 
 mod atomic;
+mod backup;
 mod bad_input;
 mod balance;
 mod calls;
+mod campaign;
 mod check;
 mod compat;
 mod confirmation;
@@ -28,6 +30,7 @@ mod options;
 mod plans;
 mod progress;
 mod rdb;
+mod reconcile;
 mod resolve;
 mod restore;
 mod secrets;

@@ -1,5 +1,6 @@
 //! TLS on every connection: nodes that speak only TLS to clients and on the cluster bus
-//! (`tls-port`, `tls-cluster yes`), with certificates made for the test by openssl.
+//! (`tls-port`, `tls-cluster yes`), with certificates made for the test by openssl; `backup`'s
+//! replication connections included.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -188,6 +189,35 @@ fn create_and_check_speak_tls_and_verify_certificates() {
         stderr.contains(&addrs[0]) && stderr.to_lowercase().contains("certificate"),
         "{stderr}"
     );
+
+    // backup's own replication connections speak TLS too, to masters and to replicas.
+    let backups = tempfile::tempdir().unwrap();
+    for from in ["masters", "replicas"] {
+        let dir = backups.path().join(from);
+        let output = rtrib()
+            .args([
+                "backup",
+                &addrs[0],
+                &dir.display().to_string(),
+                "--from",
+                from,
+            ])
+            .args(tls_args(&certs.path("ca.crt")))
+            .args(["-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let files = doc["files"].as_array().unwrap();
+        assert_eq!(files.len(), 3, "{doc:#}");
+        for file in files {
+            assert!(file["source"]["addr"].as_str().unwrap().ends_with(":6380"));
+            assert_eq!(file["source_role"], from.trim_end_matches('s'));
+            let path = dir.join(file["file"].as_str().unwrap());
+            let reader = rtrib::rdb::RdbReader::new(std::fs::File::open(path).unwrap()).unwrap();
+            assert!(reader.last().unwrap().is_ok());
+        }
+    }
 
     // --insecure skips verification.
     rtrib()

@@ -302,10 +302,59 @@ pub fn tellers(lags: &[Lag]) -> Vec<(NodeId, NodeId)> {
             Lag::Role { observer, node, .. } => Some((node.clone(), observer.clone())),
             _ => None,
         })
+        // An owner that lags about its own slots has dropped its claim: telling it its own
+        // header changes nothing (see [`dropped_claims`]).
+        .filter(|(teller, observer)| teller != observer)
         .collect();
     pairs.sort();
     pairs.dedup();
     pairs
+}
+
+/// Slots that a reachable master has dropped from its own view while every other view still
+/// lists it as their owner and no reachable master claims them: nobody serves them, and
+/// nothing in the cluster bus will ever give them back (the owner would have to claim them,
+/// and it believes another node does; that node does not claim them either). Redis before
+/// 7.2 can end up here when a late `UPDATE` or ping from a slot's previous owner reaches the
+/// new owner after its `SETSLOT NODE` (redis/redis#12344). A slot open (migrating or
+/// importing) in any view is left alone: a move is still under way. By owner, in ID order.
+pub fn dropped_claims(views: &[&NodesView]) -> BTreeMap<NodeId, SlotSet> {
+    let views: Vec<&NodesView> = views
+        .iter()
+        .copied()
+        .filter(|view| view.myself().is_some())
+        .collect();
+    let mut settled = SlotSet::new();
+    for view in &views {
+        let Some(me) = view.myself() else { continue };
+        if me.is_master() {
+            for slot in me.slots.iter() {
+                settled.insert(slot);
+            }
+        }
+        for slot in me.migrating.keys().chain(me.importing.keys()) {
+            settled.insert(*slot);
+        }
+    }
+    let seen: Vec<Vec<Option<&NodeId>>> = views.iter().map(|view| owners_in(view)).collect();
+    let mut dropped: BTreeMap<NodeId, SlotSet> = BTreeMap::new();
+    for slot in settled.complement().iter() {
+        let at = usize::from(slot);
+        for (index, view) in views.iter().enumerate() {
+            let Some(me) = view.myself().filter(|me| me.is_master()) else {
+                continue;
+            };
+            let others = views.len() - 1;
+            let naming_me = (0..views.len())
+                .filter(|other| *other != index && seen[*other][at] == Some(&me.id))
+                .count();
+            if others > 0 && naming_me == others {
+                dropped.entry(me.id.clone()).or_default().insert(slot);
+                break;
+            }
+        }
+    }
+    dropped
 }
 
 #[cfg(test)]
@@ -334,6 +383,49 @@ mod tests {
 
     fn id(text: &str) -> NodeId {
         NodeId::new(text)
+    }
+
+    #[test]
+    fn a_master_that_dropped_its_own_slot_is_found() {
+        // Everyone else lists 0-99 on B; B itself believes A serves them, and A does not
+        // claim them: nobody serves 0-99.
+        let views = [
+            view(A, "100-8191", "0-99 8192-16383", A, ""),
+            view(B, "0-8191", "8192-16383", A, ""),
+            view(R, "100-8191", "0-99 8192-16383", A, ""),
+        ];
+        let refs: Vec<&NodesView> = views.iter().collect();
+        let dropped = dropped_claims(&refs);
+        assert_eq!(dropped.len(), 1);
+        assert_eq!(dropped[&id(B)].to_string(), "0-99");
+    }
+
+    #[test]
+    fn a_claimed_an_open_or_a_disputed_slot_is_not_a_dropped_claim() {
+        // A lagging replica only: B claims its slots.
+        let views = [
+            view(A, "100-8191", "0-99 8192-16383", A, ""),
+            view(B, "100-8191", "0-99 8192-16383", A, ""),
+            view(R, "0-8191", "8192-16383", A, ""),
+        ];
+        let refs: Vec<&NodesView> = views.iter().collect();
+        assert!(dropped_claims(&refs).is_empty());
+        // Not every other view names B.
+        let views = [
+            view(A, "100-8191", "8192-16383", A, ""),
+            view(B, "0-8191", "8192-16383", A, ""),
+            view(R, "100-8191", "0-99 8192-16383", A, ""),
+        ];
+        let refs: Vec<&NodesView> = views.iter().collect();
+        assert!(dropped_claims(&refs).is_empty());
+        // Slot 5 is being imported by B: a move is under way.
+        let views = [
+            view(A, "100-8191", "0-99 8192-16383", A, ""),
+            view(B, "0-8191", &format!("8192-16383 [5-<-{A}]"), A, ""),
+            view(R, "100-8191", "0-99 8192-16383", A, ""),
+        ];
+        let refs: Vec<&NodesView> = views.iter().collect();
+        assert_eq!(dropped_claims(&refs)[&id(B)].len(), 99);
     }
 
     #[test]

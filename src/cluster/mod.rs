@@ -5,6 +5,7 @@
 
 pub mod allocate;
 pub mod atomic;
+pub mod backup;
 pub mod balance;
 pub mod check;
 pub mod converge;
@@ -21,6 +22,7 @@ pub mod metrics;
 pub mod migrate;
 pub mod placement;
 pub mod plan;
+pub mod reconcile;
 pub mod restore;
 pub mod server;
 pub mod slots;

@@ -215,7 +215,7 @@ fn already_added(
 /// the new master, which must have none of its own (as redis-cli requires, even when the
 /// cluster has none): a cluster's functions must be the same on every master, or calls fail
 /// depending on the slot. Servers older than Redis 7 have no functions; then nothing is done.
-async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) -> Result<()> {
+pub async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) -> Result<()> {
     let list = || {
         let mut cmd = redis::cmd("FUNCTION");
         cmd.arg("LIST");

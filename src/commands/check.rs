@@ -19,7 +19,7 @@ use crate::commands::nodes::listed_or_discovered;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::net::converge::{Converged, wait_until_converged};
+use crate::net::converge::{Converged, wait_after_change, wait_until_converged};
 use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
 use crate::net::form::WaitError;
 use crate::net::stats::read_stats;
@@ -207,7 +207,7 @@ pub async fn conclude_with(
     search_multiple_owners: bool,
     describe: impl FnOnce(&Topology) -> Value,
 ) -> Result<Concluded> {
-    let convergence = wait_until_converged(seed, &context.connect, wait).await;
+    let convergence = wait_after_change(seed, &context.connect, wait).await;
     let (topology, report) = inspect(context, seed, search_multiple_owners).await?;
     let output = &context.output;
     if output.is_json() {

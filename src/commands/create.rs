@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 
 use crate::cli::CreateArgs;
-use crate::cluster::allocate::{Allocation, Domain, allocate, labelled};
+use crate::cluster::allocate::{Allocation, Domain, MIN_MASTERS, allocate, labelled};
 use crate::cluster::create::{CreateDecision, CreatePlan, NodeSnapshot, plan_create};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::plan::{Precondition, Steps};
@@ -27,9 +27,6 @@ use crate::net::conn::NodeError;
 use crate::net::form::{self, Expectation, Member};
 use crate::output::{CreateDocument, CreateOutcome, write_create_plan};
 use crate::prompt::confirm;
-
-/// Fewer masters than this cannot fail over automatically.
-const MIN_MASTERS: usize = 3;
 
 /// Runs `create`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &CreateArgs) -> Result<Exit> {
@@ -229,7 +226,7 @@ pub async fn verify(
 }
 
 /// Each node's failure domain: its `--host-of` label, else its IP address.
-fn failure_domains(
+pub fn failure_domains(
     addrs: &[NodeAddr],
     endpoints: &[Endpoint],
     labels: &[(String, String)],

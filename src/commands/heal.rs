@@ -139,7 +139,7 @@ fn describe_sightings(snapshots: &[NodeSnapshot], plan: &HealPlan) -> Vec<String
         .collect()
 }
 
-fn meet_pairs(sightings: &[Sighting]) -> Vec<(usize, usize)> {
+pub fn meet_pairs(sightings: &[Sighting]) -> Vec<(usize, usize)> {
     sightings.iter().map(|s| (s.observer, s.target)).collect()
 }
 
@@ -183,7 +183,7 @@ async fn observe(members: &[Member]) -> Vec<Option<Observation>> {
 /// While waiting, MEETs still needed are repeated, and a replica whose link stays down while
 /// pointing at its master's old address is told `CLUSTER REPLICATE` again, each at most once
 /// per [`RETRY_INTERVAL`].
-async fn wait_until_healed(
+pub async fn wait_until_healed(
     members: &[Member],
     started: Instant,
     deadline: Instant,

@@ -4,6 +4,7 @@
 
 mod add_node;
 mod apply;
+mod backup;
 mod call;
 mod check;
 mod completions;
@@ -20,6 +21,7 @@ mod newcomer;
 mod nodes;
 mod rebalance;
 mod rebalance_roles;
+mod reconcile;
 mod replicate;
 mod reshard;
 mod restore;
@@ -42,6 +44,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
     match command {
         Command::AddNode(args) => add_node::run(context, args).await,
         Command::Apply(args) => apply::run(context, args).await,
+        Command::Backup(args) => backup::run(context, args).await,
         Command::Call(args) => call::run(context, args).await,
         Command::Check(args) => check::run(context, args).await,
         Command::Completions(args) => completions::run(context, args),
@@ -55,6 +58,7 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::SetTimeout(args) => set_timeout::run(context, args).await,
         Command::Wait(args) => wait::run(context, args).await,
         Command::Create(args) => create::run(context, args).await,
+        Command::Reconcile(args) => reconcile::run(context, args).await,
         Command::Info(args) => info::run(context, args).await,
         Command::Replicate(args) => replicate::run(context, args).await,
         Command::Restore(args) => restore::run(context, args).await,

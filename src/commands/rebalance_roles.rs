@@ -18,7 +18,7 @@ use crate::commands::check::{conclude, settle};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::net::converge::wait_until_converged;
+use crate::net::converge::wait_after_change;
 use crate::net::failover::{Mode, promote};
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
 use crate::output::{PlacementDocument, write_placement_text};
@@ -119,7 +119,7 @@ pub async fn carry_out(
             }
         }
         let left = deadline.saturating_duration_since(Instant::now());
-        wait_until_converged(seed, &context.connect, left).await?;
+        wait_after_change(seed, &context.connect, left).await?;
         output.line(&output.style().ok(&format!("{} done", client.endpoint())))?;
     }
     Ok(())

@@ -294,6 +294,7 @@ async fn follow(
             Some(Err(reason)) => report.failures.extend(moves.map(|slot_move| SlotFailure {
                 slot_move,
                 reason: reason.clone(),
+                left_open: false,
             })),
             None => {}
         }

@@ -21,24 +21,28 @@
 //! but does not answer (a frozen process) keeps the wait going and is named when the bound
 //! passes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
-use crate::cluster::converge::{lags, tellers};
+use crate::cluster::converge::{dropped_claims, lags, tellers};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
 use crate::net::Secs;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::form::WaitError;
-use crate::net::notice::{Awaited, so_far};
+use crate::net::notice::{Awaited, say, so_far};
 
 /// How often the views are read while they disagree.
 const POLL_INTERVAL: Duration = Duration::from_millis(25);
 /// How often the same lagging node is told again by the same node.
 const RETELL_INTERVAL: Duration = Duration::from_millis(300);
+/// How long a slot may go unserved because its owner dropped its own claim before the owner
+/// is told to claim it again: longer than any move's own `SETSLOT NODE` round trips.
+const RECLAIM_AFTER: Duration = Duration::from_secs(1);
 /// Bound on the TCP probe that tells a silent node from a vanished host.
 const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
 /// At most this many disagreements are listed when the bound passes.
@@ -72,12 +76,35 @@ pub async fn wait_until_converged(
     settings: &ConnectSettings,
     bound: Duration,
 ) -> Result<Converged, WaitError> {
+    wait(seed, settings, bound, false).await
+}
+
+/// [`wait_until_converged`] at the end of a change, which may also repair what the change's
+/// gossip broke: an owner that dropped its own claim to slots nobody else claims is told to
+/// claim them again (see `cluster::converge::dropped_claims`). Only a command that changes the
+/// cluster (and holds its lease) waits this way; a read, a preview or a wait before a change
+/// never writes.
+pub async fn wait_after_change(
+    seed: &Endpoint,
+    settings: &ConnectSettings,
+    bound: Duration,
+) -> Result<Converged, WaitError> {
+    wait(seed, settings, bound, true).await
+}
+
+async fn wait(
+    seed: &Endpoint,
+    settings: &ConnectSettings,
+    bound: Duration,
+    reclaim: bool,
+) -> Result<Converged, WaitError> {
     let started = Instant::now();
     let deadline = started + bound;
     let mut nodes = Nodes::new(settings);
     let mut targets: Vec<Endpoint> = vec![seed.clone()];
     let mut told_at: HashMap<(NodeId, NodeId), Instant> = HashMap::new();
     let mut told = 0;
+    let mut reclaimed_at: Option<Instant> = None;
     let mut awaited = Awaited::new("every node's view of the cluster to agree", bound);
     loop {
         let budget = deadline
@@ -132,6 +159,17 @@ pub async fn wait_until_converged(
             })
             .collect();
         told += nodes.tell(&views, &due).await;
+        if reclaim
+            && started.elapsed() >= RECLAIM_AFTER
+            && reclaimed_at.is_none_or(|at| at.elapsed() >= RETELL_INTERVAL)
+        {
+            let dropped = dropped_claims(&views);
+            if !dropped.is_empty() {
+                let names = Names::from_views(&views);
+                nodes.reclaim(&views, &dropped, &names).await;
+                reclaimed_at = Some(Instant::now());
+            }
+        }
         for pair in due {
             told_at.insert(pair, Instant::now());
         }
@@ -296,6 +334,47 @@ impl<'a> Nodes<'a> {
             .into_iter()
             .filter(|sent| *sent)
             .count()
+    }
+}
+
+impl Nodes<'_> {
+    /// Has each owner in `dropped` claim its dropped slots again (`CLUSTER SETSLOT s NODE
+    /// itself`, in one pipeline), saying so on stderr. No node claims those slots and every
+    /// other node already lists the owner, so the claim takes no slot from anyone; without
+    /// it they would stay unserved. Failures only leave the wait to report the lag.
+    async fn reclaim(
+        &self,
+        views: &[&NodesView],
+        dropped: &BTreeMap<NodeId, SlotSet>,
+        names: &Names,
+    ) {
+        let sends = dropped.iter().filter_map(|(owner, slots)| {
+            let own = views
+                .iter()
+                .find_map(|v| v.myself().filter(|me| &me.id == owner))?;
+            let client = self.clients.get(&own.addr()?)?;
+            let mut pipe = redis::pipe();
+            for slot in slots.iter() {
+                pipe.cmd("CLUSTER")
+                    .arg("SETSLOT")
+                    .arg(slot)
+                    .arg("NODE")
+                    .arg(owner.as_str())
+                    .ignore();
+            }
+            say(&format!(
+                "{} had dropped its own claim to slots {slots}, which every other node lists \
+                 as its own and no node serves (a gossip race of Redis before 7.2): it claims \
+                 them again",
+                names.name(owner)
+            ));
+            Some(async move {
+                if let Err(error) = client.pipeline::<()>(&pipe).await {
+                    tracing::debug!("reclaiming dropped slots: {error}");
+                }
+            })
+        });
+        join_all(sends).await;
     }
 }
 

@@ -39,9 +39,12 @@
 //!
 //! # Failures
 //!
-//! When a slot fails (a key exists on the destination without `--replace`, a node error), it
-//! is left open (MIGRATING/IMPORTING, no key lost: each key is on one side), the slots already
-//! in flight finish, and no new slot starts. Re-running the command finishes it. `TRYAGAIN`
+//! When a slot fails (a key exists on the destination without `--replace`, a node error, the
+//! cluster changed under the move: another actor moved the slot or a failover changed its
+//! master), the slots already in flight finish and no new slot starts. A failed slot this run
+//! opened and moved no key of is closed again (`SETSLOT STABLE` on both sides: it stays with its
+//! source as if never touched); one with keys on both sides is left open (MIGRATING/IMPORTING,
+//! no key lost: each key is on one side), which re-running the command (or `fix`) finishes. `TRYAGAIN`
 //! (a multi-key batch meeting a slot in flux) and `CLUSTERDOWN` (a destination that does not
 //! see the cluster ok yet) are retried for a while.
 //!
@@ -118,13 +121,17 @@ pub trait Observer {
     fn slot_moved(&self);
 }
 
-/// A slot that could not be moved; it is left open.
+/// A slot that could not be moved.
 #[derive(Debug, Clone)]
 pub struct SlotFailure {
     /// The move.
     pub slot_move: SlotMove,
     /// Why.
     pub reason: String,
+    /// The slot may be left open (MIGRATING/IMPORTING), each key on one side or the other: a
+    /// re-run (or `fix`) finishes it. Otherwise it is stable with its source: never opened, or
+    /// opened by this run, none of its keys moved, and closed again.
+    pub left_open: bool,
 }
 
 /// What a migration did.
@@ -136,7 +143,7 @@ pub struct MigrationReport {
     pub keys: u64,
     /// How long it took.
     pub elapsed: Duration,
-    /// The slots that failed (left open).
+    /// The slots that failed (some may be left open: see [`SlotFailure::left_open`]).
     pub failures: Vec<SlotFailure>,
     /// Slots not started because an earlier one failed.
     pub skipped: usize,
@@ -167,8 +174,19 @@ impl MigrationReport {
 /// How one slot ended.
 enum SlotOutcome {
     Moved(u64),
-    Failed(String),
+    Failed { reason: String, left_open: bool },
     Skipped,
+}
+
+/// How far one slot's move got, for what a failure leaves behind.
+#[derive(Default)]
+struct Progress {
+    /// This run set the destination IMPORTING.
+    opened: Cell<bool>,
+    /// Keys of the slot that reached the destination.
+    keys: Cell<u64>,
+    /// The destination took the slot (`SETSLOT NODE`): there is no going back.
+    assigned: Cell<bool>,
 }
 
 /// Moves the slots of `jobs`; see the module docs. Fails before moving anything when a node
@@ -230,8 +248,12 @@ pub async fn execute(
                 report.keys += keys;
                 report.moved.push(slot_move);
             }
-            SlotOutcome::Failed(reason) => {
-                report.failures.push(SlotFailure { slot_move, reason });
+            SlotOutcome::Failed { reason, left_open } => {
+                report.failures.push(SlotFailure {
+                    slot_move,
+                    reason,
+                    left_open,
+                });
             }
             SlotOutcome::Skipped => report.skipped += 1,
         }
@@ -378,12 +400,13 @@ impl<'a> Executor<'a> {
             .into_values()
             .map(|(slot_move, opened)| {
                 let outcome = match opened {
-                    true => SlotOutcome::Failed(
-                        "interrupted by a second Ctrl-C while its keys moved: it may be left \
-                         open (MIGRATING/IMPORTING), each key on one side or the other; re-run \
-                         the command to finish it"
+                    true => SlotOutcome::Failed {
+                        reason: "interrupted by a second Ctrl-C while its keys moved: it may be \
+                                 left open (MIGRATING/IMPORTING), each key on one side or the \
+                                 other; re-run the command to finish it"
                             .to_string(),
-                    ),
+                        left_open: true,
+                    },
                     false => SlotOutcome::Skipped,
                 };
                 (slot_move, outcome)
@@ -402,9 +425,10 @@ impl<'a> Executor<'a> {
             .borrow_mut()
             .insert(*slot, (job.slot_move.clone(), open_before));
         let (from_pool, to_pool) = (&self.ends[from].pool, &self.ends[to].pool);
+        let progress = Progress::default();
         let result = match join(from_pool.take(), to_pool.take()).await {
             (Ok(source), Ok(target)) => {
-                let result = self.try_move(&job, &source, &target).await;
+                let result = self.try_move(&job, &source, &target, &progress).await;
                 if result.is_ok() {
                     from_pool.give_back(source);
                     to_pool.give_back(target);
@@ -420,7 +444,15 @@ impl<'a> Executor<'a> {
             }
             Err(reason) => {
                 self.stop.set(true);
-                SlotOutcome::Failed(reason)
+                let left_open = match progress.opened.get() {
+                    false => open_before,
+                    true if progress.keys.get() > 0 || progress.assigned.get() => true,
+                    true => !self.close_again(&job.slot_move).await,
+                };
+                SlotOutcome::Failed {
+                    reason: explain(reason),
+                    left_open,
+                }
             }
         };
         self.in_flight.borrow_mut().remove(slot);
@@ -432,6 +464,7 @@ impl<'a> Executor<'a> {
         job: &Job,
         source: &NodeClient,
         target: &NodeClient,
+        progress: &Progress,
     ) -> Result<u64, String> {
         let SlotMove { slot, from, to } = &job.slot_move;
         let list = self.list_keys(*slot);
@@ -446,6 +479,7 @@ impl<'a> Executor<'a> {
                 .query::<()>(&setslot(*slot, "IMPORTING", from))
                 .await
                 .map_err(|e| e.to_string())?;
+            progress.opened.set(true);
             // MIGRATING and the first GETKEYSINSLOT in one round trip.
             let mut pipe = redis::pipe();
             pipe.add_command(setslot(*slot, "MIGRATING", to))
@@ -458,7 +492,7 @@ impl<'a> Executor<'a> {
         }
         .map_err(|e| e.to_string())?;
         let keys = self
-            .migrate_keys(source, self.ends[to].addr, *slot, first)
+            .migrate_keys(source, self.ends[to].addr, *slot, first, progress)
             .await?;
         if job.cold {
             return Ok(keys);
@@ -468,6 +502,7 @@ impl<'a> Executor<'a> {
             .query::<()>(&assign)
             .await
             .map_err(|e| e.to_string())?;
+        progress.assigned.set(true);
         // The destination owns the slot now, with a bumped epoch: the source learns it at
         // once, the other masters with their next batch.
         match source.query::<()>(&assign).await {
@@ -486,6 +521,7 @@ impl<'a> Executor<'a> {
         to: SocketAddr,
         slot: u16,
         first: Vec<Vec<u8>>,
+        progress: &Progress,
     ) -> Result<u64, String> {
         let mut moved = 0;
         let mut keys = first;
@@ -518,8 +554,8 @@ impl<'a> Executor<'a> {
                         if !self.settings.replace || replace {
                             return Err(format!(
                                 "{error}: a key of slot {slot} already exists on the \
-                                 destination; the slot is left open. Re-run with --replace to \
-                                 overwrite the destination's keys"
+                                 destination. Re-run with --replace to overwrite the \
+                                 destination's keys"
                             ));
                         }
                         replace = true;
@@ -533,14 +569,53 @@ impl<'a> Executor<'a> {
                         }
                         tokio::time::sleep(TRYAGAIN_PAUSE).await;
                     }
-                    Err(error) => return Err(format!("{error}; slot {slot} is left open")),
+                    Err(error) => return Err(error.to_string()),
                 }
             };
             moved += keys.len() as u64;
+            progress.keys.set(moved);
             self.observer.keys_moved(keys.len() as u64);
             keys = next;
         }
         Ok(moved)
+    }
+
+    /// Closes a slot this run opened and moved no key of (its move failed): `SETSLOT STABLE`
+    /// on the destination — only if it holds no key of the slot (a client may have written
+    /// one there after `ASKING`) — then on the source. Over fresh connections: the failed
+    /// ones may still owe a reply. Whether both were closed.
+    async fn close_again(&self, slot_move: &SlotMove) -> bool {
+        let SlotMove { slot, from, to } = slot_move;
+        let stable = {
+            let mut cmd = redis::cmd("CLUSTER");
+            cmd.arg("SETSLOT").arg(*slot).arg("STABLE");
+            cmd
+        };
+        let mut count = redis::cmd("CLUSTER");
+        count.arg("COUNTKEYSINSLOT").arg(*slot);
+        let attempt = async {
+            let target =
+                NodeClient::connect(&self.ends[to].pool.endpoint, &self.ends[to].pool.settings)
+                    .await?;
+            if target.query::<u64>(&count).await? != 0 {
+                return Ok(false);
+            }
+            target.query::<()>(&stable).await?;
+            let source = NodeClient::connect(
+                &self.ends[from].pool.endpoint,
+                &self.ends[from].pool.settings,
+            )
+            .await?;
+            source.query::<()>(&stable).await?;
+            Ok::<_, NodeError>(true)
+        };
+        match attempt.await {
+            Ok(closed) => closed,
+            Err(error) => {
+                tracing::debug!("closing slot {slot} again: {error}");
+                false
+            }
+        }
     }
 
     /// `CLUSTER GETKEYSINSLOT slot pipeline`.
@@ -677,6 +752,27 @@ impl Announcer {
 /// `ERR Target instance replied with error: BUSYKEY ...`).
 fn detail_has(error: &NodeError, word: &str) -> bool {
     matches!(error, NodeError::Command { detail, .. } if detail.contains(word))
+}
+
+/// A failure's reason, saying so when the cluster changed under the move: another actor
+/// (redis-cli, an operator, a person) moved the slot, or a failover changed its master.
+fn explain(reason: String) -> String {
+    const CHANGED: [&str; 7] = [
+        "not the owner",
+        "already the owner",
+        "MOVED",
+        "only with masters",
+        "only with primaries",
+        "don't know about node",
+        "Unknown node",
+    ];
+    match CHANGED.iter().any(|text| reason.contains(text)) {
+        true => format!(
+            "the cluster changed under this move (another actor moved the slot, or a failover \
+             changed its master): {reason}"
+        ),
+        false => reason,
+    }
 }
 
 /// The answers of a node that is no longer a master (it gave its last slot away and became a

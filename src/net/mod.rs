@@ -15,9 +15,12 @@ pub mod load;
 pub mod migrate;
 pub mod notice;
 pub mod rdb_files;
+pub mod replication;
 pub mod resolve;
 pub mod restore;
+pub mod scale;
 pub mod stats;
+pub mod tls;
 pub mod uri;
 
 use std::fmt;

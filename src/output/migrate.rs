@@ -72,25 +72,64 @@ pub fn write_summary_text(
     if report.interrupted {
         writeln!(out, "{}", style.warn(&interrupted_text(report)))?;
     }
-    let mut failed: Vec<(&NodeId, &NodeId, &str, SlotSet)> = Vec::new();
+    let mut failed: Vec<(&NodeId, &NodeId, &str, bool, SlotSet)> = Vec::new();
     for failure in &report.failures {
         let SlotMove { slot, from, to } = &failure.slot_move;
+        let (reason, open) = (failure.reason.as_str(), failure.left_open);
         match failed
             .iter_mut()
-            .find(|(f, t, r, _)| *f == from && *t == to && *r == failure.reason)
+            .find(|(f, t, r, o, _)| *f == from && *t == to && *r == reason && *o == open)
         {
-            Some((_, _, _, slots)) => {
+            Some((_, _, _, _, slots)) => {
                 slots.insert(*slot);
             }
-            None => failed.push((from, to, &failure.reason, [*slot].into_iter().collect())),
+            None => failed.push((from, to, reason, open, [*slot].into_iter().collect())),
         }
     }
-    for (from, to, reason, slots) in failed {
-        let what = match slots.len() {
-            1 => format!("Slot {slots} ({from} -> {to}) was"),
-            _ => format!("Slots {slots} ({from} -> {to}) were"),
+    for (from, to, reason, open, slots) in failed {
+        let (what, state) = match (slots.len(), open) {
+            (1, true) => (
+                format!("Slot {slots} ({from} -> {to}) was"),
+                "it is left open, each key on one side or the other",
+            ),
+            (_, true) => (
+                format!("Slots {slots} ({from} -> {to}) were"),
+                "they are left open, each key on one side or the other",
+            ),
+            (1, false) => (
+                format!("Slot {slots} ({from} -> {to}) was"),
+                "it stays with its source, none of its keys moved",
+            ),
+            (_, false) => (
+                format!("Slots {slots} ({from} -> {to}) were"),
+                "they stay with their source, none of their keys moved",
+            ),
         };
-        writeln!(out, "{}", style.err(&format!("{what} not moved: {reason}")))?;
+        writeln!(
+            out,
+            "{}",
+            style.err(&format!("{what} not moved: {reason}; {state}"))
+        )?;
+    }
+    if report
+        .failures
+        .iter()
+        .any(|f| f.reason.starts_with("the cluster changed under this move"))
+    {
+        let open = report.failures.iter().filter(|f| f.left_open).count();
+        let next = match open {
+            0 => "then run this command again",
+            _ => "then run this command again (or `rtrib fix`) to finish the slots left open",
+        };
+        writeln!(
+            out,
+            "{}",
+            style.warn(&format!(
+                "The cluster changed while this command ran (redis-cli, an operator, a person \
+                 or a failover; rtrib commands wait for each other's lease): run `rtrib check` \
+                 to see how it stands, {next}"
+            ))
+        )?;
     }
     if report.skipped > 0 && !report.interrupted {
         writeln!(
@@ -147,7 +186,7 @@ pub struct MigrateDocument<'a> {
     pub keys_moved: u64,
     /// Time spent moving.
     pub seconds: f64,
-    /// Slots that could not be moved (left open), with the reason.
+    /// Slots that could not be moved, with the reason and whether each is left open.
     pub failures: Vec<FailureDocument<'a>>,
     /// For `rebalance`: the measure, every master's share and the slots no move can balance.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -162,6 +201,8 @@ pub struct FailureDocument<'a> {
     pub slot_move: &'a SlotMove,
     /// Why.
     pub reason: &'a str,
+    /// It may be left open (MIGRATING/IMPORTING); otherwise it stays with its source.
+    pub left_open: bool,
 }
 
 impl<'a> MigrateDocument<'a> {
@@ -181,6 +222,7 @@ impl<'a> MigrateDocument<'a> {
                 .map(|f| FailureDocument {
                     slot_move: &f.slot_move,
                     reason: &f.reason,
+                    left_open: f.left_open,
                 })
                 .collect(),
             balance: None,

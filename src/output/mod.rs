@@ -4,6 +4,7 @@
 //! Colour is used only when stdout is a terminal and `NO_COLOR` is not set. Errors and logs go
 //! to stderr, never here.
 
+mod backup;
 mod balance;
 mod call;
 mod check;
@@ -17,6 +18,8 @@ mod migrate;
 mod picture;
 mod plan;
 mod progress;
+mod rdb_file;
+mod reconcile;
 mod restore;
 
 use std::io::{self, IsTerminal, Write};
@@ -26,6 +29,10 @@ use serde::Serialize;
 
 use crate::cli::OutputFormat;
 
+pub use backup::{
+    BackupDocument, ClusterShape, FileEntry, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION,
+    Manifest, NODES_FILE, NodeRef, human_bytes, nodes_json, rdb_file_name, utc, write_backup_text,
+};
 pub use balance::{BalanceDocument, measure_noun, write_shares_text};
 pub use call::{CallDocument, NodeReply, TimeoutResult, write_call_text, write_timeout_text};
 pub use check::{
@@ -42,6 +49,8 @@ pub use metrics::{exposition, write_exposition};
 pub use migrate::{MigrateDocument, write_moves_text, write_summary_text};
 pub use plan::{PlannedDocument, write_planned};
 pub use progress::Progress;
+pub use rdb_file::{FileError, PARTIAL_SUFFIX, PartialRdb, VerifiedRdb};
+pub use reconcile::{ReconcileDocument, ReconcileOutcome, write_reconcile_plan};
 pub use restore::{
     RestoreDocument, RestoreOutcome, SourceDocument, write_restore_summary, write_source_text,
 };

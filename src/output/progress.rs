@@ -1,5 +1,5 @@
 //! Progress on stderr while slots or keys move (`reshard`, `rebalance`, `fix`, `apply`,
-//! `import`, `restore`).
+//! `import`, `restore`), or while RDB files arrive (`backup`, bytes per shard).
 //!
 //! On a terminal, a bar redrawn in place. Without one (a Job's `kubectl logs`, a CI log, a
 //! pipe), a line every [`LINE_EVERY`] (or `RTRIB_PROGRESS_EVERY`) and, when at least one was
@@ -13,11 +13,12 @@
 //! progress: 4096/4096 slots, 1000000 keys, 81300 keys/s, finished after 12.3s
 //! progress: 1509/8000 slots, 27634 keys, 9961 keys/s, stopped after 2.8s
 //! progress: 35000/100000 keys, 8200 keys/s, 8s left
+//! progress: 12.0 MiB received, 4.1 MiB/s: 10.0.0.1:6379 4.0/6.0 MiB, 10.0.0.2:6379 8.0 MiB
 //! ```
 //!
 //! `-q` shows neither.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::convert::Infallible;
 use std::io::{self, IsTerminal};
 use std::pin::pin;
@@ -26,6 +27,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::{Either, select};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::backup::human_bytes;
 use crate::net::migrate::Observer;
 use crate::net::notice;
 
@@ -49,6 +51,17 @@ enum Unit {
     Slots,
     /// Keys (`import`).
     Keys,
+    /// Bytes received, per shard (`backup`).
+    Bytes,
+}
+
+/// One shard of a backup: its name, the bytes received, and how many are coming when the
+/// node said.
+#[derive(Debug, Clone)]
+struct ShardBytes {
+    name: String,
+    received: u64,
+    expected: Option<u64>,
 }
 
 /// Progress of one batch of work; see the module docs.
@@ -63,6 +76,7 @@ pub struct Progress {
     said: Cell<bool>,
     slots: Cell<u64>,
     keys: Cell<u64>,
+    shards: RefCell<Vec<ShardBytes>>,
     started: Instant,
 }
 
@@ -85,6 +99,40 @@ impl Progress {
         )
     }
 
+    /// Progress of the RDB files of `shards` (their names), received concurrently.
+    pub fn bytes(shards: &[String]) -> Self {
+        let progress = Self::new(
+            Unit::Bytes,
+            0,
+            "{elapsed_precise} {bytes} received, {bytes_per_sec}: {msg}",
+        );
+        *progress.shards.borrow_mut() = shards
+            .iter()
+            .map(|name| ShardBytes {
+                name: name.clone(),
+                received: 0,
+                expected: None,
+            })
+            .collect();
+        progress
+    }
+
+    /// Shard `index` will send `expected` bytes (when its node said so).
+    pub fn shard_expects(&self, index: usize, expected: Option<u64>) {
+        if let Some(shard) = self.shards.borrow_mut().get_mut(index) {
+            shard.expected = expected;
+        }
+        self.redraw();
+    }
+
+    /// Shard `index` has sent `received` bytes so far.
+    pub fn shard_received(&self, index: usize, received: u64) {
+        if let Some(shard) = self.shards.borrow_mut().get_mut(index) {
+            shard.received = received;
+        }
+        self.redraw();
+    }
+
     fn new(unit: Unit, total: u64, template: &str) -> Self {
         let shown = !notice::is_quiet();
         let terminal = io::stderr().is_terminal();
@@ -103,6 +151,7 @@ impl Progress {
             said: Cell::new(false),
             slots: Cell::new(0),
             keys: Cell::new(0),
+            shards: RefCell::new(Vec::new()),
             started: Instant::now(),
         }
     }
@@ -147,17 +196,55 @@ impl Progress {
         match self.unit {
             Unit::Slots => self.slots.get(),
             Unit::Keys => self.keys.get(),
+            Unit::Bytes => self.shards.borrow().iter().map(|s| s.received).sum(),
         }
+    }
+
+    /// The shards' bytes: `10.0.0.1:6379 4.0/6.0 MiB, 10.0.0.2:6379 8.0 MiB`.
+    fn shards_text(&self) -> String {
+        self.shards
+            .borrow()
+            .iter()
+            .map(|shard| match shard.expected {
+                Some(expected) => {
+                    let whole = human_bytes(expected);
+                    let unit = whole.rsplit(' ').next().unwrap_or_default();
+                    let part = human_bytes_in(shard.received, unit);
+                    format!("{} {part}/{whole}", shard.name)
+                }
+                None => format!("{} {}", shard.name, human_bytes(shard.received)),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// One line of backup progress; `last`: the work has ended.
+    fn bytes_line(&self, last: bool) -> String {
+        let elapsed = self.started.elapsed();
+        let received = self.done();
+        let rate = human_bytes((received as f64 / elapsed.as_secs_f64().max(0.001)) as u64);
+        let when = match last {
+            true => format!(", after {}", Clock(elapsed)),
+            false => String::new(),
+        };
+        format!(
+            "progress: {} received, {rate}/s{when}: {}",
+            human_bytes(received),
+            self.shards_text()
+        )
     }
 
     /// One progress line; `last`: the work has ended.
     fn line(&self, last: bool) -> String {
+        if self.unit == Unit::Bytes {
+            return self.bytes_line(last);
+        }
         let elapsed = self.started.elapsed();
         let keys = self.keys.get();
         let rate = keys_per_second(keys, elapsed);
         let counted = match self.unit {
             Unit::Slots => format!("{}/{} slots, {keys} keys", self.slots.get(), self.total),
-            Unit::Keys => format!("{keys}/{} keys", self.total),
+            Unit::Keys | Unit::Bytes => format!("{keys}/{} keys", self.total),
         };
         let when = match (last, self.done()) {
             (true, done) if done >= self.total => format!("finished after {}", Clock(elapsed)),
@@ -181,6 +268,10 @@ impl Progress {
                 bar.set_position(keys);
                 bar.set_message(format!("{rate:.0} keys/s"));
             }
+            Unit::Bytes => {
+                bar.set_position(self.done());
+                bar.set_message(self.shards_text());
+            }
         }
     }
 }
@@ -196,6 +287,19 @@ impl Observer for Progress {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
+    }
+}
+
+/// `bytes` in `unit` (`KiB`, `MiB`, ...), one decimal, without the unit: the received part of
+/// `4.0/6.0 MiB`.
+fn human_bytes_in(bytes: u64, unit: &str) -> String {
+    let power = ["B", "KiB", "MiB", "GiB", "TiB"]
+        .iter()
+        .position(|u| *u == unit)
+        .unwrap_or(0);
+    match power {
+        0 => bytes.to_string(),
+        _ => format!("{:.1}", bytes as f64 / 1024f64.powi(power as i32)),
     }
 }
 
@@ -246,6 +350,14 @@ mod tests {
             progress.slot_moved();
         }
         assert!(progress.line(true).contains(", finished after "));
+        let backup = Progress::bytes(&["a:1".into(), "b:2".into()]);
+        backup.shard_expects(0, Some(6 << 20));
+        backup.shard_received(0, 4 << 20);
+        backup.shard_received(1, 8 << 20);
+        let line = backup.line(false);
+        assert!(line.starts_with("progress: 12.0 MiB received, "), "{line}");
+        assert!(line.ends_with(": a:1 4.0/6.0 MiB, b:2 8.0 MiB"), "{line}");
+        assert!(backup.line(true).contains("/s, after "));
         let import = Progress::keys(100);
         import.keys_done(40);
         assert!(import.line(false).starts_with("progress: 40/100 keys, "));

@@ -69,6 +69,39 @@ pub fn crc64(data: &[u8]) -> u64 {
     crc64_update(0, data)
 }
 
+/// The CRC64 of a file streamed in pieces of any size, minus its last 8 bytes (the trailer an
+/// RDB file ends with): fed as the bytes pass, it says at the end whether the trailer holds the
+/// checksum of everything before it, without a second read.
+#[derive(Debug, Clone, Default)]
+pub struct TrailerCheck {
+    crc: u64,
+    tail: Vec<u8>,
+}
+
+impl TrailerCheck {
+    /// Takes the next bytes of the file.
+    pub fn update(&mut self, bytes: &[u8]) {
+        let release = (self.tail.len() + bytes.len()).saturating_sub(TRAILER_LEN);
+        let from_tail = release.min(self.tail.len());
+        self.crc = crc64_update(self.crc, &self.tail[..from_tail]);
+        self.crc = crc64_update(self.crc, &bytes[..release - from_tail]);
+        self.tail.drain(..from_tail);
+        self.tail.extend_from_slice(&bytes[release - from_tail..]);
+    }
+
+    /// The CRC64 of every byte but the last 8, and those 8 read as the stored checksum (`None`
+    /// when fewer than 8 bytes came).
+    pub fn finish(&self) -> (u64, Option<u64>) {
+        let stored = <[u8; TRAILER_LEN]>::try_from(self.tail.as_slice())
+            .ok()
+            .map(u64::from_le_bytes);
+        (self.crc, stored)
+    }
+}
+
+/// The length of the CRC64 trailer.
+const TRAILER_LEN: usize = 8;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +134,23 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_trailer_check_sees_the_bytes_before_the_last_8(
+            data in proptest::collection::vec(any::<u8>(), 8..300),
+            cuts in proptest::collection::vec(0usize..300, 0..6),
+        ) {
+            let mut points: Vec<usize> = cuts.into_iter().map(|c| c.min(data.len())).collect();
+            points.extend([0, data.len()]);
+            points.sort_unstable();
+            let mut check = TrailerCheck::default();
+            for pair in points.windows(2) {
+                check.update(&data[pair[0]..pair[1]]);
+            }
+            let body = data.len() - 8;
+            let stored = u64::from_le_bytes(data[body..].try_into().unwrap());
+            prop_assert_eq!(check.finish(), (crc64(&data[..body]), Some(stored)));
+        }
+
         #[test]
         fn tables_agree_with_the_bitwise_definition(data in proptest::collection::vec(any::<u8>(), 0..300)) {
             prop_assert_eq!(crc64(&data), crc64_bitwise(&data));

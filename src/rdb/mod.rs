@@ -40,7 +40,7 @@
 //!   convert or refuse without decoding; [`carry`] makes the payload to `RESTORE`.
 //! - [`functions_dump_payload`] builds a `FUNCTION RESTORE` payload
 //!   ([`RdbTarget::functions_stamp`]: none before Redis 7.0).
-//! - [`crc64()`] is the checksum itself.
+//! - [`crc64()`] is the checksum itself; [`TrailerCheck`] checks a file's trailer as it streams.
 
 mod compact;
 pub mod crc64;
@@ -57,7 +57,7 @@ pub mod value;
 mod walk;
 pub mod write;
 
-pub use crc64::{crc64, crc64_update};
+pub use crc64::{TrailerCheck, crc64, crc64_update};
 pub use decode::{Elements, HashField, Stream};
 pub use encoding::{Encoding, Kind};
 pub use error::{Problem, RdbError};

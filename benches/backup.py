@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Benchmark (not a test): `rtrib backup` against `redis-cli --cluster backup`, same run.
+
+1. A cluster of 3 masters (Redis 7.0, the redis-server on the PATH, whose redis-cli is the
+   peer), formed by `rtrib create`, filled with KEYS keys of VALUE bytes (DEBUG POPULATE on each
+   master: neither tool looks at which slot a key is in).
+2. RUNS rounds, the two tools alternating (which one goes first alternates too), each into a
+   fresh directory, under /usr/bin/time -v: wall time, peak RSS, the files' total size. rtrib
+   saves all shards at once and reads every file back whole before naming it; redis-cli
+   saves one master after the other and checks nothing.
+3. Medians; the machine's load average and core count before and after.
+
+Environment: KEYS=1000000 VALUE=100 RUNS=3 RTRIB=target/release/rtrib
+             REDIS_SERVER=redis-server REDIS_CLI=redis-cli DISKLESS=no (yes: repl-diskless-sync)
+Every process started here is killed on exit.
+"""
+import os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KEYS = int(os.environ.get("KEYS", "1000000"))
+VALUE = int(os.environ.get("VALUE", "100"))
+RUNS = int(os.environ.get("RUNS", "3"))
+RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
+REDIS_SERVER = os.environ.get("REDIS_SERVER", "redis-server")
+REDIS_CLI = os.environ.get("REDIS_CLI", "redis-cli")
+DISKLESS = os.environ.get("DISKLESS", "no")
+children = []
+
+
+def cleanup(*_):
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+    for child in children:
+        child.wait()
+    if _:
+        sys.exit(1)
+
+
+signal.signal(signal.SIGTERM, cleanup)
+signal.signal(signal.SIGINT, cleanup)
+
+
+def free_port():
+    """A port whose bus port (+10000) is free too."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port < 55000:
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port + 10000))
+                    return port
+                except OSError:
+                    pass
+
+
+def cli(port, *args):
+    return subprocess.run([REDIS_CLI, "-p", str(port), *map(str, args)], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def start_cluster(root):
+    ports = [free_port() for _ in range(3)]
+    for port in ports:
+        d = os.path.join(root, str(port))
+        os.mkdir(d)
+        children.append(subprocess.Popen(
+            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+             "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
+             "--enable-debug-command", "yes", "--repl-diskless-sync", DISKLESS,
+             "--repl-diskless-sync-delay", "0", "--dir", d, "--logfile", os.path.join(d, "log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    for port in ports:
+        while True:
+            try:
+                if cli(port, "PING") == "PONG":
+                    break
+            except subprocess.CalledProcessError:
+                pass
+            time.sleep(0.05)
+    addrs = [f"127.0.0.1:{p}" for p in ports]
+    subprocess.run([RTRIB, "create", "--yes", *addrs], check=True, stdout=subprocess.DEVNULL)
+    for index, port in enumerate(ports):
+        share = KEYS // 3 + (1 if index < KEYS % 3 else 0)
+        cli(port, "DEBUG", "POPULATE", share, f"key{index}", VALUE)
+    return ports
+
+
+def timed(command):
+    """Wall seconds and peak RSS (KiB) of `command`, run under /usr/bin/time -v."""
+    started = time.monotonic()
+    run = subprocess.run(["/usr/bin/time", "-v", *command], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic() - started
+    if run.returncode != 0:
+        sys.exit(f"{command} failed:\n{run.stderr}")
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr).group(1))
+    return wall, rss
+
+
+def size_of(directory):
+    return sum(os.path.getsize(os.path.join(directory, n)) for n in os.listdir(directory)
+               if n.endswith(".rdb"))
+
+
+def load():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def main():
+    root = tempfile.mkdtemp(prefix="rtrib-bench-backup-")
+    try:
+        print(f"machine: {os.cpu_count()} cores, load average {load()} (1, 5, 15 min)")
+        servers = os.path.join(root, "servers")
+        os.mkdir(servers)
+        ports = start_cluster(servers)
+        seed = f"127.0.0.1:{ports[0]}"
+        keys = sum(int(cli(p, "DBSIZE")) for p in ports)
+        version = cli(ports[0], "INFO", "server").split("redis_version:")[1].split()[0]
+        print(f"cluster: 3 masters, Redis {version}, {keys} keys of {VALUE} bytes, "
+              f"repl-diskless-sync {DISKLESS}")
+        tools = {
+            "rtrib backup": lambda d: [RTRIB, "-q", "backup", seed, d],
+            "redis-cli --cluster backup": lambda d: [REDIS_CLI, "--cluster", "backup", seed, d],
+        }
+        results = {name: [] for name in tools}
+        for run in range(RUNS):
+            order = list(tools) if run % 2 == 0 else list(reversed(tools))
+            for name in order:
+                directory = os.path.join(root, f"{name.split()[0]}-{run}")
+                os.mkdir(directory)
+                wall, rss = timed(tools[name](directory))
+                results[name].append((wall, rss, size_of(directory)))
+                print(f"  run {run + 1} {name}: {wall:.2f} s, peak RSS {rss / 1024:.1f} MiB, "
+                      f"{size_of(directory) / 2**20:.1f} MiB of RDB")
+                shutil.rmtree(directory)
+        print(f"medians of {RUNS} runs:")
+        for name, rows in results.items():
+            wall = statistics.median(r[0] for r in rows)
+            rss = statistics.median(r[1] for r in rows)
+            size = statistics.median(r[2] for r in rows)
+            print(f"  {name}: {wall:.2f} s, peak RSS {rss / 1024:.1f} MiB, "
+                  f"{size / 2**20 / wall:.0f} MiB/s")
+        print(f"machine after: load average {load()}")
+    finally:
+        cleanup()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
