@@ -333,6 +333,39 @@ on_every_server! {
         }
     }
 
+    /// An `rtrib backup` of 3 masters (its manifest cross-checked) restores into 2: every key
+    /// the same; the same directory missing a shard is refused (exit 2), nothing written.
+    fn an_rtrib_backup_of_3_masters_restores_into_2(server) {
+        let source = cluster(server, 3);
+        let keys = populate(&router(&source));
+        let dir = tempfile::tempdir().unwrap();
+        let backup = dir.path().join("backup");
+        let output = rtrib()
+            .args(["backup", &source[0].addr(), backup.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(backup.join("manifest.json").is_file());
+
+        let target = cluster(server, 2);
+        let (code, all, _) = restore(&[backup.to_str().unwrap(), &target[1].addr()]);
+        assert_eq!(code, Some(0), "{all}");
+        assert_eq!(target.key_count(), keys.len());
+        assert_same(&keys, &router(&source), &router(&target), server.name());
+
+        let shard = std::fs::read_dir(&backup)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .find(|path| path.extension().is_some_and(|ext| ext == "rdb"))
+            .unwrap();
+        std::fs::remove_file(&shard).unwrap();
+        let empty = cluster(server, 2);
+        let (code, all, _) = restore(&[backup.to_str().unwrap(), &empty[0].addr()]);
+        assert_eq!(code, Some(2), "{all}");
+        assert!(all.contains("manifest.json: lists redis-node-"), "{all}");
+        assert_eq!(empty.key_count(), 0);
+    }
+
     /// A standalone's `dump.rdb` restores into a 3-master cluster; keys that expired before
     /// the restore are skipped and counted.
     fn a_standalone_dump_rdb_restores(server) {

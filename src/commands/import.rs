@@ -376,7 +376,10 @@ impl Migration<'_> {
 
     /// Migrates one batch, every destination's share at once. Returns what each share did
     /// and the first failure.
-    async fn migrate_batch(&self, keys: Vec<Vec<u8>>) -> (Vec<Counts>, Option<NodeError>) {
+    /// A key SCAN returns twice in one reply is migrated once.
+    async fn migrate_batch(&self, mut keys: Vec<Vec<u8>>) -> (Vec<Counts>, Option<NodeError>) {
+        keys.sort_unstable();
+        keys.dedup();
         let masters = &self.destinations.masters;
         let mut shares: Vec<Vec<Vec<u8>>> = vec![Vec::new(); masters.len()];
         for key in keys {

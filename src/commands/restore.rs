@@ -1,4 +1,5 @@
-//! `rtrib restore SOURCE NODE`: find the source's RDB files → resolve the cluster and take its
+//! `rtrib restore SOURCE NODE`: find the source's RDB files (cross-checked with rtrib's
+//! `manifest.json` when there is one) → resolve the cluster and take its
 //! lease → fetch the cluster and judge it (refuse when a slot is in doubt) → what each master
 //! loads ([`RdbTarget`]) → read every file whole, counting its keys per slot and judging each
 //! for its master (a bad file: exit 2) → refuse what cannot be done (keys already there,
@@ -26,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::fetch::{Fetched, SlotMasters};
 use crate::net::load::{LoadRequest, read_load};
-use crate::net::rdb_files::{SourceFile, source_files};
+use crate::net::rdb_files::{SourceFile, check_manifest, source_files};
 use crate::net::restore::{
     FileSummary, Placement, Written, library_names, now_ms, restore_functions, restore_keys,
     take_census,
@@ -40,6 +41,9 @@ use crate::rdb::RdbTarget;
 /// Runs `restore`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &RestoreArgs) -> Result<Exit> {
     let files = source_files(&args.source).map_err(|e| Error::Usage(e.to_string()))?;
+    if args.source.is_dir() {
+        check_manifest(&args.source, &files).map_err(|e| Error::Usage(e.to_string()))?;
+    }
     let seed = context.resolve_node(&args.node).await?;
     if !args.dry_run {
         context.lease_cluster("restore", &seed).await?;

@@ -3,9 +3,12 @@
 //! standalone's `dump.rdb`), each read item by item with [`RdbReader`]; an error names the
 //! file and the byte offset.
 //!
-//! A `manifest.json` or `nodes.json` next to the files is not needed and not read: the files
-//! say everything a restore uses (their keys, expire times, functions), and each one's CRC64
-//! trailer is verified as it is read.
+//! A `manifest.json` or `nodes.json` next to the files is not needed: the files say everything
+//! a restore uses (their keys, expire times, functions), and each one's CRC64 trailer is
+//! verified as it is read. When rtrib's `manifest.json` is there, it is cross-checked, cheaply
+//! ([`check_manifest`]): every file it lists must be there with its size, and no other
+//! `*.rdb` file, so a backup missing a shard (or mixed with another) is not restored as if
+//! whole.
 
 use std::fs::File;
 use std::ops::ControlFlow;
@@ -85,6 +88,73 @@ pub fn source_files(path: &Path) -> Result<Vec<SourceFile>, SourceError> {
     Ok(files)
 }
 
+/// The manifest rtrib's backups write last, in the backup directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// Cross-checks `files`, found in `dir`, with `dir`'s `manifest.json` when there is one:
+/// the same file names, each of the size listed. `Ok(false)`: no manifest.
+pub fn check_manifest(dir: &Path, files: &[SourceFile]) -> Result<bool, SourceError> {
+    let path = dir.join(MANIFEST_FILE);
+    let bad = |detail: String| SourceError::Unusable {
+        path: path.display().to_string(),
+        detail,
+    };
+    let text = match std::fs::read(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(error) => return Err(bad(error.to_string())),
+    };
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    let listed: Vec<(String, u64)> = manifest["files"]
+        .as_array()
+        .ok_or_else(|| bad("no \"files\" list".into()))?
+        .iter()
+        .map(
+            |entry| match (entry["file"].as_str(), entry["size"].as_u64()) {
+                (Some(name), Some(size)) => Ok((name.to_owned(), size)),
+                _ => Err(bad(format!(
+                    "a file without \"file\" and \"size\": {entry}"
+                ))),
+            },
+        )
+        .collect::<Result<_, _>>()?;
+    let name = |file: &SourceFile| {
+        file.path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    for (listed_name, size) in &listed {
+        match files.iter().find(|file| &name(file) == listed_name) {
+            None => {
+                return Err(bad(format!(
+                    "lists {listed_name}, which is not in the directory"
+                )));
+            }
+            Some(file) if file.bytes != *size => {
+                return Err(bad(format!(
+                    "lists {listed_name} with {size} bytes; the file has {}",
+                    file.bytes
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(extra) = files.iter().find(|file| {
+        !listed
+            .iter()
+            .any(|(listed_name, _)| *listed_name == name(file))
+    }) {
+        return Err(bad(format!(
+            "does not list {}: a file of another backup? (restore the file alone, or move it \
+             out)",
+            name(extra)
+        )));
+    }
+    Ok(true)
+}
+
 /// Reads `file` to its end (or until `visit` breaks), handing every item to `visit`; returns
 /// the file's header. The file is whole and intact when this returns `Ok` without a break:
 /// its CRC64 trailer was verified.
@@ -134,7 +204,31 @@ mod tests {
                 files[0].path.display()
             )
         );
+        std::fs::write(
+            dir.path().join(MANIFEST_FILE),
+            r#"{"files": [{"file": "a.rdb", "size": 10}, {"file": "b.rdb", "size": 10}]}"#,
+        )
+        .unwrap();
+        assert!(check_manifest(dir.path(), &files).unwrap());
+        let error = check_manifest(dir.path(), &files[..1])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("lists b.rdb, which is not in the directory"),
+            "{error}"
+        );
+        std::fs::write(
+            dir.path().join(MANIFEST_FILE),
+            r#"{"files": [{"file": "a.rdb", "size": 11}]}"#,
+        )
+        .unwrap();
+        let error = check_manifest(dir.path(), &files).unwrap_err().to_string();
+        assert!(
+            error.contains("lists a.rdb with 11 bytes; the file has 10"),
+            "{error}"
+        );
         let empty = tempfile::tempdir().unwrap();
+        assert!(!check_manifest(empty.path(), &[]).unwrap());
         assert!(
             source_files(empty.path())
                 .unwrap_err()
