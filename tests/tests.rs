@@ -27,6 +27,7 @@ mod messages;
 mod metrics;
 mod migrate;
 mod options;
+mod parsers;
 mod plans;
 mod progress;
 mod rdb;
