@@ -16,8 +16,8 @@ Every process started here is killed on exit.
 """
 import os, shutil, statistics, subprocess, sys, tempfile, time
 
-from common import RTRIB, TIME_V, children, cleanup, cli as redis_cli, free_port, \
-    kill_children_on_signal, load, peak_rss_kib, timed as timed_process
+from common import RTRIB, TIME_V, cleanup, cli as redis_cli, free_port, \
+    kill_children_on_signal, load, peak_rss_kib, start_server, timed as timed_process
 
 KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE = int(os.environ.get("VALUE", "100"))
@@ -35,14 +35,8 @@ def cli(port, *args):
 def start_cluster(root):
     ports = [free_port() for _ in range(3)]
     for port in ports:
-        d = os.path.join(root, str(port))
-        os.mkdir(d)
-        children.append(subprocess.Popen(
-            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-             "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
-             "--enable-debug-command", "yes", "--repl-diskless-sync", DISKLESS,
-             "--repl-diskless-sync-delay", "0", "--dir", d, "--logfile", os.path.join(d, "log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        start_server(REDIS_SERVER, port, os.path.join(root, str(port)), "--enable-debug-command",
+                     "yes", "--repl-diskless-sync", DISKLESS, "--repl-diskless-sync-delay", "0")
     for port in ports:
         while True:
             try:

@@ -25,8 +25,8 @@ Every process started here is killed on exit.
 """
 import json, os, random, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
-from common import BINARIES, RTRIB, children, cleanup, free_port, key_slot, \
-    kill_children_on_signal, median_of_runs, resp, timed
+from common import BINARIES, RTRIB, cleanup, free_port, key_slot, \
+    kill_children_on_signal, median_of_runs, resp, start_server, timed
 
 KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE = int(os.environ.get("VALUE", "100"))
@@ -78,13 +78,7 @@ class Cluster:
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-balance-")
         self.ports = [free_port() for _ in range(3)]
         for port in self.ports:
-            d = os.path.join(self.dir, str(port))
-            os.mkdir(d)
-            children.append(subprocess.Popen(
-                [binary, "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-                 "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
-                 "--dir", d, "--logfile", os.path.join(d, "log"), *extra],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            start_server(binary, port, os.path.join(self.dir, str(port)), *extra)
         for port in self.ports:
             while True:
                 try:

@@ -5,6 +5,7 @@
 - `ROOT`, `RTRIB`: the repository and the rtrib binary (env RTRIB, default target/release).
 - `CACHE`, `BINARIES`: the test servers of scripts/fetch-test-servers.sh by name (redis-7.0 is
   the redis-server on the PATH).
+- `start_server`, `slot_owners`: a server on loopback, and who serves each slot.
 - `free_port`, `cli`, `run`, `wait_for`, `settled`: ports, redis-cli, commands and polling.
 - `CRC16`, `crc16`, `key_slot`, `resp`: hashing keys to slots as Redis Cluster does, and
   encoding a command as RESP (to pipe through `redis-cli --pipe`).
@@ -42,6 +43,35 @@ def cleanup(*signal_args):
 def kill_children_on_signal():
     signal.signal(signal.SIGTERM, cleanup)
     signal.signal(signal.SIGINT, cleanup)
+
+
+def start_server(binary, port, directory, *extra, cluster=True):
+    """`binary` on 127.0.0.1:`port`, cluster-enabled unless told otherwise, without persistence,
+    its files and log in `directory` (created), with `extra` arguments; killed on exit."""
+    os.mkdir(directory)
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", directory, "--logfile", os.path.join(directory, "log")]
+    if cluster:
+        args += ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"]
+    proc = subprocess.Popen([*args, *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children.append(proc)
+    return proc
+
+
+def slot_owners(cluster_nodes):
+    """{slot: port of its master}, from the text of CLUSTER NODES (migrating and importing
+    markers skipped)."""
+    owners = {}
+    for line in cluster_nodes.splitlines():
+        fields = line.split()
+        port = int(fields[1].split("@")[0].rsplit(":", 1)[1])
+        for token in fields[8:]:
+            if token.startswith("["):
+                continue
+            start, _, end = token.partition("-")
+            for slot in range(int(start), int(end or start) + 1):
+                owners[slot] = port
+    return owners
 
 
 def free_port():

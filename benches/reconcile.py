@@ -30,8 +30,8 @@ Every process started here is killed on exit.
 import functools, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
 import common
-from common import BINARIES, RTRIB, children, cleanup, cli, free_port, key_slot, \
-    kill_children_on_signal, run, settled
+from common import BINARIES, RTRIB, cleanup, cli, free_port, key_slot, \
+    kill_children_on_signal, run, settled, slot_owners, start_server
 
 SERVER = os.environ.get("SERVER", "redis-7.0")
 CLI_SERVER = os.environ.get("CLI_SERVER", SERVER)
@@ -53,17 +53,8 @@ class Cluster:
     def __init__(self, server):
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
         self.ports = [free_port() for _ in range(8)]
-        self.procs = []
-        for port in self.ports:
-            d = os.path.join(self.dir, str(port))
-            os.mkdir(d)
-            proc = subprocess.Popen(
-                [BINARIES[server], "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled",
-                 "yes", "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
-                 "--dir", d, "--logfile", os.path.join(d, "log")],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            children.append(proc)
-            self.procs.append(proc)
+        self.procs = [start_server(BINARIES[server], port, os.path.join(self.dir, str(port)))
+                      for port in self.ports]
         for port in self.ports:
             wait_for(f"{port} to answer", lambda: cli(port, "PING") == "PONG")
         run([RTRIB, "create", "--yes", "--replicas", "1", *self.addrs(6)])
@@ -95,17 +86,7 @@ class Cluster:
         wait_for("the replicas to hold their masters' keys", self.replicas_synced, 300)
 
     def owners(self):
-        owners = {}
-        for line in cli(self.ports[0], "CLUSTER", "NODES").splitlines():
-            fields = line.split()
-            port = int(fields[1].split("@")[0].rsplit(":", 1)[1])
-            for token in fields[8:]:
-                if token.startswith("["):
-                    continue
-                start, _, end = token.partition("-")
-                for slot in range(int(start), int(end or start) + 1):
-                    owners[slot] = port
-        return owners
+        return slot_owners(cli(self.ports[0], "CLUSTER", "NODES"))
 
     def master_keys(self):
         return sum(int(cli(p, "DBSIZE")) for p in self.ports if cli(p, "ROLE").startswith("master"))

@@ -29,8 +29,9 @@ Every process started here is killed on exit.
 """
 import os, re, shutil, statistics, subprocess, sys, tempfile, time
 
-from common import BINARIES, RTRIB, TIME_V, children, cleanup, cli, free_port, key_slot, \
-    kill_children_on_signal, peak_rss_kib, run, settled, timed as timed_process, wait_for
+from common import BINARIES, RTRIB, TIME_V, cleanup, cli, free_port, key_slot, \
+    kill_children_on_signal, peak_rss_kib, run, settled, slot_owners, start_server, \
+    timed as timed_process, wait_for
 
 SERVER = os.environ.get("SERVER", "redis-7.0")
 # The server of redis-cli's cluster: redis-cli 7.0 fails on Valkey 9 with replicas
@@ -57,17 +58,8 @@ class Cluster:
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
         count = 4 * (1 + REPLICAS)
         self.ports = [free_port() for _ in range(count)]
-        self.procs = []
-        for port in self.ports:
-            d = os.path.join(self.dir, str(port))
-            os.mkdir(d)
-            proc = subprocess.Popen(
-                [BINARIES[server], "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled",
-                 "yes", "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
-                 "--dir", d, "--logfile", os.path.join(d, "log")],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            children.append(proc)
-            self.procs.append(proc)
+        self.procs = [start_server(BINARIES[server], port, os.path.join(self.dir, str(port)))
+                      for port in self.ports]
         for port in self.ports:
             wait_for(f"{port} to answer", lambda: cli(port, "PING") == "PONG")
         addrs = [f"127.0.0.1:{p}" for p in self.ports]
@@ -83,15 +75,7 @@ class Cluster:
         time.sleep(5)  # the new master reports cluster_state:ok after a few seconds
 
     def owners(self):
-        owners = {}
-        for line in cli(self.ports[0], "CLUSTER", "NODES").splitlines():
-            fields = line.split()
-            port = int(fields[1].split("@")[0].rsplit(":", 1)[1])
-            for token in fields[8:]:
-                start, _, end = token.partition("-")
-                for slot in range(int(start), int(end or start) + 1):
-                    owners[slot] = port
-        return owners
+        return slot_owners(cli(self.ports[0], "CLUSTER", "NODES"))
 
     def fill(self):
         global SLOT_OF

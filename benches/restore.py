@@ -25,8 +25,9 @@ Every process started here is killed on exit.
 """
 import json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
-from common import BINARIES, RTRIB, TIME_V, children, cleanup, cli as redis_cli, free_port, \
-    key_slot, kill_children_on_signal, peak_rss_kib, resp, run, timed, wait_for
+from common import BINARIES, RTRIB, TIME_V, cleanup, cli as redis_cli, free_port, \
+    key_slot, kill_children_on_signal, peak_rss_kib, resp, run, slot_owners, start_server, \
+    timed, wait_for
 
 SERVER = os.environ.get("SERVER", "redis-7.0")
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
@@ -50,17 +51,8 @@ class Servers:
     def __init__(self, server, count, cluster=True):
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
         self.ports = [free_port() for _ in range(count)]
-        self.procs = []
-        for port in self.ports:
-            d = os.path.join(self.dir, str(port))
-            os.mkdir(d)
-            args = [BINARIES[server], "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no", "--dir", d, "--logfile", os.path.join(d, "log")]
-            if cluster:
-                args += ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"]
-            proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            children.append(proc)
-            self.procs.append(proc)
+        self.procs = [start_server(BINARIES[server], port, os.path.join(self.dir, str(port)),
+                                   cluster=cluster) for port in self.ports]
         for port in self.ports:
             wait_for(f"{port} to answer", lambda: cli(port, "PING") == "PONG")
         if cluster:
@@ -73,15 +65,7 @@ class Servers:
         return self.addrs()[0]
 
     def owners(self):
-        owners = {}
-        for line in cli(self.ports[0], "CLUSTER", "NODES").splitlines():
-            fields = line.split()
-            port = int(fields[1].split("@")[0].rsplit(":", 1)[1])
-            for token in fields[8:]:
-                start, _, end = token.partition("-")
-                for slot in range(int(start), int(end or start) + 1):
-                    owners[slot] = port
-        return owners
+        return slot_owners(cli(self.ports[0], "CLUSTER", "NODES"))
 
     def fill(self, keys, slots=None):
         """KEYS `key:i` of VALUE bytes, each to its slot's master (or the one server)."""
