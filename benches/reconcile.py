@@ -27,77 +27,24 @@ Environment: SERVER=redis-7.0 (or redis-6.2, valkey-9.0, valkey-9.1: binaries fr
              ROUNDS=3 KEYS=1000000 VALUE=100 RTRIB=target/release/rtrib TOOLS=rtrib,redis-cli
 Every process started here is killed on exit.
 """
-import os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+import functools, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import common
+from common import BINARIES, RTRIB, cleanup, cli, free_port, key_slot, \
+    kill_children_on_signal, run, settled, slot_owners, start_server
+
 SERVER = os.environ.get("SERVER", "redis-7.0")
 CLI_SERVER = os.environ.get("CLI_SERVER", SERVER)
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE = int(os.environ.get("VALUE", "100"))
-RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
 TOOLS = os.environ.get("TOOLS", "rtrib,redis-cli").split(",")
-CACHE = os.environ.get("RTRIB_TEST_SERVERS") or os.path.join(
-    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "rtrib/test-servers")
-BINARIES = {
-    "redis-7.0": "redis-server",
-    "redis-6.2": os.path.join(CACHE, "redis-6.2.5/redis-server"),
-    "valkey-9.0": os.path.join(CACHE, "valkey-9.0.0/valkey-server"),
-    "valkey-9.1": os.path.join(CACHE, "valkey-9.1.2/valkey-server"),
-}
 STEPS = ("scale-out", "scale-in")
-children = []
+kill_children_on_signal()
 
 
-def cleanup(*_):
-    for child in children:
-        if child.poll() is None:
-            child.kill()
-    for child in children:
-        child.wait()
-    if _:
-        sys.exit(1)
-
-
-signal.signal(signal.SIGTERM, cleanup)
-signal.signal(signal.SIGINT, cleanup)
-
-
-def free_port():
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port < 55000:
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", port + 10000))
-                    return port
-                except OSError:
-                    pass
-
-
-def cli(port, *args):
-    out = subprocess.run(["redis-cli", "-p", str(port), *args], capture_output=True, text=True,
-                         timeout=60)
-    return out.stdout.strip()
-
-
-def run(command):
-    """Runs `command`; exits the script, showing its output's end, when it fails."""
-    out = subprocess.run(command, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({out.returncode}):\n{out.stdout[-2000:]}\n"
-                 f"{out.stderr[-2000:]}")
-    return out.stdout
-
-
-def wait_for(what, condition, timeout=120):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            sys.exit(f"timed out waiting for {what}")
-        time.sleep(0.1)
+# Polled every 0.1 s: the redis-cli steps' waits are counted in their time.
+wait_for = functools.partial(common.wait_for, interval=0.1)
 
 
 class Cluster:
@@ -106,17 +53,8 @@ class Cluster:
     def __init__(self, server):
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
         self.ports = [free_port() for _ in range(8)]
-        self.procs = []
-        for port in self.ports:
-            d = os.path.join(self.dir, str(port))
-            os.mkdir(d)
-            proc = subprocess.Popen(
-                [BINARIES[server], "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled",
-                 "yes", "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
-                 "--dir", d, "--logfile", os.path.join(d, "log")],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            children.append(proc)
-            self.procs.append(proc)
+        self.procs = [start_server(BINARIES[server], port, os.path.join(self.dir, str(port)))
+                      for port in self.ports]
         for port in self.ports:
             wait_for(f"{port} to answer", lambda: cli(port, "PING") == "PONG")
         run([RTRIB, "create", "--yes", "--replicas", "1", *self.addrs(6)])
@@ -138,7 +76,7 @@ class Cluster:
         streams = {port: bytearray() for port in set(owners.values())}
         for i in range(KEYS):
             key = b"key:%d" % i
-            streams[owners[crc16(key) % 16384]] += (
+            streams[owners[key_slot(key)]] += (
                 b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n"
                 % (len(key), key, len(value), value))
         for port, data in streams.items():
@@ -148,17 +86,7 @@ class Cluster:
         wait_for("the replicas to hold their masters' keys", self.replicas_synced, 300)
 
     def owners(self):
-        owners = {}
-        for line in cli(self.ports[0], "CLUSTER", "NODES").splitlines():
-            fields = line.split()
-            port = int(fields[1].split("@")[0].rsplit(":", 1)[1])
-            for token in fields[8:]:
-                if token.startswith("["):
-                    continue
-                start, _, end = token.partition("-")
-                for slot in range(int(start), int(end or start) + 1):
-                    owners[slot] = port
-        return owners
+        return slot_owners(cli(self.ports[0], "CLUSTER", "NODES"))
 
     def master_keys(self):
         return sum(int(cli(p, "DBSIZE")) for p in self.ports if cli(p, "ROLE").startswith("master"))
@@ -196,34 +124,10 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-CRC16 = []
-for byte in range(256):
-    crc = byte << 8
-    for _ in range(8):
-        crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-    CRC16.append(crc & 0xFFFF)
-
-
-def crc16(data):
-    """CRC16-XMODEM, as Redis Cluster hashes keys (no hash tags in these keys)."""
-    crc = 0
-    for byte in data:
-        crc = ((crc << 8) & 0xFFFF) ^ CRC16[(crc >> 8) ^ byte]
-    return crc
-
-
 def timed(command):
-    started = time.monotonic()
-    output = run(command)
-    return time.monotonic() - started, output
-
-
-def settled(condition, seconds=30):
-    """Polls `condition`: after an atomic move the source drops its copy in the background."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return condition()
+    """Wall seconds and stdout of `command`; exits the script when it fails."""
+    seconds, out = common.timed(command, check=True)
+    return seconds, out.stdout
 
 
 def rtrib_steps(cluster):

@@ -23,9 +23,12 @@ Environment: SERVER=redis-7.0 (or redis-6.2, redis-8.2, valkey-9.0, valkey-9.1) 
              IMPORT_KEYS=100000 RTRIB=target/release/rtrib PARTS=restore,import
 Every process started here is killed on exit.
 """
-import json, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+import json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import BINARIES, RTRIB, TIME_V, cleanup, cli as redis_cli, free_port, \
+    key_slot, kill_children_on_signal, peak_rss_kib, resp, run, slot_owners, start_server, \
+    timed, wait_for
+
 SERVER = os.environ.get("SERVER", "redis-7.0")
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 KEYS = int(os.environ.get("KEYS", "1000000"))
@@ -34,94 +37,11 @@ IMPORT_FROM = os.environ.get("IMPORT_FROM", "redis-7.0")
 IMPORT_TO = os.environ.get("IMPORT_TO", "valkey-9.1")
 IMPORT_KEYS = int(os.environ.get("IMPORT_KEYS", "100000"))
 PARTS = os.environ.get("PARTS", "restore,import").split(",")
-RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
-CACHE = os.environ.get("RTRIB_TEST_SERVERS") or os.path.join(
-    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "rtrib/test-servers")
-BINARIES = {
-    "redis-7.0": "redis-server",
-    "redis-6.2": os.path.join(CACHE, "redis-6.2.5/redis-server"),
-    "redis-8.2": os.path.join(CACHE, "redis-8.2.3/redis-server"),
-    "valkey-9.0": os.path.join(CACHE, "valkey-9.0.0/valkey-server"),
-    "valkey-9.1": os.path.join(CACHE, "valkey-9.1.2/valkey-server"),
-}
-children = []
-
-
-def cleanup(*_):
-    for child in children:
-        if child.poll() is None:
-            child.kill()
-    for child in children:
-        child.wait()
-    if _:
-        sys.exit(1)
-
-
-signal.signal(signal.SIGTERM, cleanup)
-signal.signal(signal.SIGINT, cleanup)
-
-
-def crc16_table():
-    table = []
-    for byte in range(256):
-        crc = byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-        table.append(crc & 0xFFFF)
-    return table
-
-
-CRC16 = crc16_table()
-
-
-def slot_of(key):
-    """CRC16-XMODEM mod 16384, as Redis Cluster hashes keys (no hash tags in these keys)."""
-    crc = 0
-    for byte in key:
-        crc = ((crc << 8) & 0xFFFF) ^ CRC16[(crc >> 8) ^ byte]
-    return crc % 16384
-
-
-def free_port():
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port < 55000:
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", port + 10000))
-                    return port
-                except OSError:
-                    pass
+kill_children_on_signal()
 
 
 def cli(port, *args):
-    out = subprocess.run(["redis-cli", "-p", str(port), *args], capture_output=True, text=True,
-                         timeout=120)
-    return out.stdout.strip()
-
-
-def run_quiet(command):
-    out = subprocess.run(command, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({out.returncode}):\n{out.stdout[-2000:]}\n"
-                 f"{out.stderr[-2000:]}")
-
-
-def wait_for(what, condition, timeout=120):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            sys.exit(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
-def resp(*args):
-    out = b"*%d\r\n" % len(args)
-    for arg in args:
-        out += b"$%d\r\n%s\r\n" % (len(arg), arg)
-    return out
+    return redis_cli(port, *args, timeout=120)
 
 
 class Servers:
@@ -131,21 +51,12 @@ class Servers:
     def __init__(self, server, count, cluster=True):
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
         self.ports = [free_port() for _ in range(count)]
-        self.procs = []
-        for port in self.ports:
-            d = os.path.join(self.dir, str(port))
-            os.mkdir(d)
-            args = [BINARIES[server], "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no", "--dir", d, "--logfile", os.path.join(d, "log")]
-            if cluster:
-                args += ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"]
-            proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            children.append(proc)
-            self.procs.append(proc)
+        self.procs = [start_server(BINARIES[server], port, os.path.join(self.dir, str(port)),
+                                   cluster=cluster) for port in self.ports]
         for port in self.ports:
             wait_for(f"{port} to answer", lambda: cli(port, "PING") == "PONG")
         if cluster:
-            run_quiet([RTRIB, "create", "--yes", *self.addrs()])
+            run([RTRIB, "create", "--yes", *self.addrs()])
 
     def addrs(self):
         return [f"127.0.0.1:{p}" for p in self.ports]
@@ -154,15 +65,7 @@ class Servers:
         return self.addrs()[0]
 
     def owners(self):
-        owners = {}
-        for line in cli(self.ports[0], "CLUSTER", "NODES").splitlines():
-            fields = line.split()
-            port = int(fields[1].split("@")[0].rsplit(":", 1)[1])
-            for token in fields[8:]:
-                start, _, end = token.partition("-")
-                for slot in range(int(start), int(end or start) + 1):
-                    owners[slot] = port
-        return owners
+        return slot_owners(cli(self.ports[0], "CLUSTER", "NODES"))
 
     def fill(self, keys, slots=None):
         """KEYS `key:i` of VALUE bytes, each to its slot's master (or the one server)."""
@@ -206,19 +109,12 @@ def dumps(port, keys):
     return payloads
 
 
-def timed(command):
-    started = time.monotonic()
-    out = subprocess.run(command, capture_output=True, text=True)
-    elapsed = time.monotonic() - started
-    return out, elapsed
-
-
 def restore_rounds(totals):
-    slots = [slot_of(b"key:%d" % i) for i in range(KEYS)]
+    slots = [key_slot(b"key:%d" % i) for i in range(KEYS)]
     source = Servers(SERVER, 3)
     source.fill(KEYS, slots)
     backup = tempfile.mkdtemp(prefix="rtrib-bench-backup-")
-    run_quiet(["redis-cli", "--cluster", "backup", source.seed(), backup])
+    run(["redis-cli", "--cluster", "backup", source.seed(), backup])
     size = sum(os.path.getsize(os.path.join(backup, f)) for f in os.listdir(backup))
     print(f"backup: {len(os.listdir(backup))} files, {size / 1e6:.1f} MB", flush=True)
     owners = source.owners()
@@ -246,13 +142,12 @@ def restore_rounds(totals):
             for tool in order:
                 target.flush()
                 if tool == "rtrib":
-                    out, elapsed = timed(["/usr/bin/time", "-v", RTRIB, "restore", backup,
-                                          target.seed(), "-o", "json"])
+                    elapsed, out = timed([*TIME_V, RTRIB, "restore", backup, target.seed(),
+                                          "-o", "json"])
                     if out.returncode != 0:
                         sys.exit(f"rtrib restore failed: {out.stdout[-2000:]}{out.stderr[-2000:]}")
                     document = json.loads(out.stdout)
-                    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)",
-                                        out.stderr).group(1))
+                    rss = peak_rss_kib(out.stderr)
                     writing = document["seconds"]
                     extra = (f" (writing {writing:.2f}s = {KEYS / writing:.0f} keys/s), peak RSS "
                              f"{rss / 1024:.1f} MB")
@@ -289,7 +184,7 @@ def import_rounds(totals):
                 else:
                     command = ["redis-cli", "--cluster", "import", target.seed(),
                                "--cluster-from", source.seed()]
-                out, elapsed = timed(command)
+                elapsed, out = timed(command)
                 moved = target.keys()
                 if out.returncode != 0 or moved != IMPORT_KEYS:
                     last = [l for l in (out.stdout + out.stderr).splitlines() if l.strip()][-2:]
