@@ -14,64 +14,29 @@ Environment: KEYS=1000000 VALUE=100 RUNS=3 RTRIB=target/release/rtrib
              REDIS_SERVER=redis-server REDIS_CLI=redis-cli DISKLESS=no (yes: repl-diskless-sync)
 Every process started here is killed on exit.
 """
-import os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+import os, shutil, statistics, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import RTRIB, TIME_V, cleanup, cli as redis_cli, free_port, \
+    kill_children_on_signal, load, peak_rss_kib, start_server, timed as timed_process
+
 KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE = int(os.environ.get("VALUE", "100"))
 RUNS = int(os.environ.get("RUNS", "3"))
-RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
 REDIS_SERVER = os.environ.get("REDIS_SERVER", "redis-server")
 REDIS_CLI = os.environ.get("REDIS_CLI", "redis-cli")
 DISKLESS = os.environ.get("DISKLESS", "no")
-children = []
-
-
-def cleanup(*_):
-    for child in children:
-        if child.poll() is None:
-            child.kill()
-    for child in children:
-        child.wait()
-    if _:
-        sys.exit(1)
-
-
-signal.signal(signal.SIGTERM, cleanup)
-signal.signal(signal.SIGINT, cleanup)
-
-
-def free_port():
-    """A port whose bus port (+10000) is free too."""
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port < 55000:
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", port + 10000))
-                    return port
-                except OSError:
-                    pass
+kill_children_on_signal()
 
 
 def cli(port, *args):
-    return subprocess.run([REDIS_CLI, "-p", str(port), *map(str, args)], check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return redis_cli(port, *args, binary=REDIS_CLI, timeout=None, check=True)
 
 
 def start_cluster(root):
     ports = [free_port() for _ in range(3)]
     for port in ports:
-        d = os.path.join(root, str(port))
-        os.mkdir(d)
-        children.append(subprocess.Popen(
-            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-             "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
-             "--enable-debug-command", "yes", "--repl-diskless-sync", DISKLESS,
-             "--repl-diskless-sync-delay", "0", "--dir", d, "--logfile", os.path.join(d, "log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        start_server(REDIS_SERVER, port, os.path.join(root, str(port)), "--enable-debug-command",
+                     "yes", "--repl-diskless-sync", DISKLESS, "--repl-diskless-sync-delay", "0")
     for port in ports:
         while True:
             try:
@@ -90,24 +55,15 @@ def start_cluster(root):
 
 def timed(command):
     """Wall seconds and peak RSS (KiB) of `command`, run under /usr/bin/time -v."""
-    started = time.monotonic()
-    run = subprocess.run(["/usr/bin/time", "-v", *command], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True)
-    wall = time.monotonic() - started
+    wall, run = timed_process([*TIME_V, *command], stdout=subprocess.DEVNULL)
     if run.returncode != 0:
         sys.exit(f"{command} failed:\n{run.stderr}")
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr).group(1))
-    return wall, rss
+    return wall, peak_rss_kib(run.stderr)
 
 
 def size_of(directory):
     return sum(os.path.getsize(os.path.join(directory, n)) for n in os.listdir(directory)
                if n.endswith(".rdb"))
-
-
-def load():
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
 
 
 def main():

@@ -23,71 +23,17 @@ Environment: KEYS=1000000 VALUE=100 MIXED=200000 RUNS=5 RTRIB=target/release/rtr
              VALKEY=~/.cache/rtrib/test-servers/valkey-9.1.2/valkey-server
 Every process started here is killed on exit.
 """
-import json, os, random, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+import json, os, random, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import BINARIES, RTRIB, cleanup, free_port, key_slot, \
+    kill_children_on_signal, median_of_runs, resp, start_server, timed
+
 KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE = int(os.environ.get("VALUE", "100"))
 MIXED = int(os.environ.get("MIXED", "200000"))
 RUNS = int(os.environ.get("RUNS", "5"))
-RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
-VALKEY = os.environ.get("VALKEY", os.path.expanduser(
-    "~/.cache/rtrib/test-servers/valkey-9.1.2/valkey-server"))
-children = []
-
-
-def cleanup(*_):
-    for child in children:
-        if child.poll() is None:
-            child.kill()
-    for child in children:
-        child.wait()
-    if _:
-        sys.exit(1)
-
-
-signal.signal(signal.SIGTERM, cleanup)
-signal.signal(signal.SIGINT, cleanup)
-
-
-def crc16_table():
-    table = []
-    for byte in range(256):
-        crc = byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-        table.append(crc & 0xFFFF)
-    return table
-
-
-CRC16 = crc16_table()
-
-
-def key_slot(key):
-    """The slot of a key (bytes), hash tags included, as CLUSTER KEYSLOT computes it."""
-    start = key.find(b"{")
-    if start >= 0:
-        end = key.find(b"}", start + 1)
-        if end > start + 1:
-            key = key[start + 1:end]
-    crc = 0
-    for byte in key:
-        crc = ((crc << 8) & 0xFFFF) ^ CRC16[(crc >> 8) ^ byte]
-    return crc & 0x3FFF
-
-
-def free_port():
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port < 55000:
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", port + 10000))
-                    return port
-                except OSError:
-                    pass
+VALKEY = os.environ.get("VALKEY", BINARIES["valkey-9.1"])
+kill_children_on_signal()
 
 
 class Resp:
@@ -96,14 +42,6 @@ class Resp:
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port))
         self.file = self.sock.makefile("rb")
-
-    @staticmethod
-    def encode(*args):
-        out = [b"*%d\r\n" % len(args)]
-        for arg in args:
-            arg = arg if isinstance(arg, bytes) else str(arg).encode()
-            out.append(b"$%d\r\n%s\r\n" % (len(arg), arg))
-        return b"".join(out)
 
     def read(self):
         line = self.file.readline()
@@ -126,7 +64,7 @@ class Resp:
         raise RuntimeError(f"bad reply {line!r}")
 
     def pipeline(self, commands):
-        self.sock.sendall(b"".join(self.encode(*c) for c in commands))
+        self.sock.sendall(b"".join(resp(*c) for c in commands))
         return [self.read() for _ in commands]
 
     def call(self, *args):
@@ -140,13 +78,7 @@ class Cluster:
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-balance-")
         self.ports = [free_port() for _ in range(3)]
         for port in self.ports:
-            d = os.path.join(self.dir, str(port))
-            os.mkdir(d)
-            children.append(subprocess.Popen(
-                [binary, "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-                 "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
-                 "--dir", d, "--logfile", os.path.join(d, "log"), *extra],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            start_server(binary, port, os.path.join(self.dir, str(port)), *extra)
         for port in self.ports:
             while True:
                 try:
@@ -178,7 +110,7 @@ class Cluster:
         owners = self.owners()
         streams = {port: bytearray() for port in self.ports}
         for key, value in pairs:
-            streams[owners[key_slot(key)]] += Resp.encode(b"SET", key, value)
+            streams[owners[key_slot(key)]] += resp(b"SET", key, value)
         for port, data in streams.items():
             subprocess.run(["redis-cli", "-p", str(port), "--pipe"], input=bytes(data),
                            check=True, stdout=subprocess.DEVNULL)
@@ -234,23 +166,19 @@ def raw_ms(cluster, method):
     return max(times)
 
 
-def median(f, runs=RUNS):
-    values = [f() for _ in range(runs)]
-    return statistics.median(v if not isinstance(v, tuple) else v[0] for v in values), values[-1]
-
-
 def reading(name, cluster):
-    keys_ms, method = median(lambda: rtrib_read_ms(cluster))
+    keys_ms, method = median_of_runs(lambda: rtrib_read_ms(cluster), RUNS)
     print(f"{name:11} rtrib reads keys per slot of 3 masters: {keys_ms:7.1f} ms "
           f"({method[1]})", flush=True)
-    memory_ms, _ = median(lambda: rtrib_read_ms(cluster, "--by", "memory"), max(1, RUNS // 2))
+    memory_ms, _ = median_of_runs(lambda: rtrib_read_ms(cluster, "--by", "memory"),
+                                  max(1, RUNS // 2))
     print(f"{name:11} rtrib reads keys + memory samples:      {memory_ms:7.1f} ms", flush=True)
     for port in cluster.ports:
         cluster.conns[port].call("CONFIG", "RESETSTAT")
-    count_ms, _ = median(lambda: raw_ms(cluster, "countkeysinslot"))
+    count_ms, _ = median_of_runs(lambda: raw_ms(cluster, "countkeysinslot"), RUNS)
     methods = [("COUNTKEYSINSLOT pipeline", "countkeysinslot", count_ms)]
     if "valkey" in name:
-        stats_ms, _ = median(lambda: raw_ms(cluster, "slot-stats"))
+        stats_ms, _ = median_of_runs(lambda: raw_ms(cluster, "slot-stats"), RUNS)
         methods.append(("SLOT-STATS SLOTSRANGE 0 16383", "slot-stats", stats_ms))
     # The servers' own time (INFO commandstats), without the client's parsing.
     for label, command, wall in methods:
@@ -262,12 +190,6 @@ def reading(name, cluster):
         server_ms = usec / 1000 / RUNS / len(cluster.ports)
         print(f"{name:11} raw {label}: {wall:6.1f} ms from here (slowest master, parsing in "
               f"Python), {server_ms:5.1f} ms of server time per master", flush=True)
-
-
-def timed(command):
-    started = time.monotonic()
-    out = subprocess.run(command, capture_output=True, text=True)
-    return time.monotonic() - started, out
 
 
 def rebalancing(name, cluster):

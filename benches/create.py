@@ -17,37 +17,21 @@ Environment: ROUNDS=8 SETTLE=3 DELAY_MS=0.5 RTRIB=target/release/rtrib
              DELAYPROXY=../shared/tools/delayproxy.py  SETTINGS="bare delayed"
 Prints medians and ratios; every process started here is killed on exit.
 """
-import os, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+import os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import ROOT, RTRIB, children, cleanup, cli, kill_children_on_signal
+
 ROUNDS = int(os.environ.get("ROUNDS", "8"))
 SETTLE = float(os.environ.get("SETTLE", "3"))
 DELAY_MS = os.environ.get("DELAY_MS", "0.5")
-RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
 DELAYPROXY = os.environ.get("DELAYPROXY", os.path.join(ROOT, "../shared/tools/delayproxy.py"))
 SETTINGS = os.environ.get("SETTINGS", "bare delayed").split()
 NODES = 6
-children = []
-
-
-def cleanup(*_):
-    for child in children:
-        if child.poll() is None:
-            child.kill()
-    for child in children:
-        child.wait()
-    if _:
-        sys.exit(1)
-
-
-signal.signal(signal.SIGTERM, cleanup)
-signal.signal(signal.SIGINT, cleanup)
+kill_children_on_signal()
 
 
 def redis(ip, port, *args):
-    out = subprocess.run(["redis-cli", "-h", ip, "-p", str(port), *args],
-                         capture_output=True, text=True, timeout=10)
-    return out.stdout.strip()
+    return cli(port, *args, host=ip, timeout=10)
 
 
 def free(ip, port):

@@ -27,9 +27,12 @@ Environment: SERVER=redis-7.0 (or redis-6.2, valkey-9.0, valkey-9.1: binaries fr
              CLI_SERVER=$SERVER (redis-cli's cluster's server)
 Every process started here is killed on exit.
 """
-import os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+import os, re, shutil, statistics, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import BINARIES, RTRIB, TIME_V, cleanup, cli, free_port, key_slot, \
+    kill_children_on_signal, peak_rss_kib, run, settled, slot_owners, start_server, \
+    timed as timed_process, wait_for
+
 SERVER = os.environ.get("SERVER", "redis-7.0")
 # The server of redis-cli's cluster: redis-cli 7.0 fails on Valkey 9 with replicas
 # (NOREPLICAS), so CLI_SERVER=redis-7.0 gives the atomic runs a baseline (docs/benchmarks.md).
@@ -39,88 +42,9 @@ KEYS = int(os.environ.get("KEYS", "1000000"))
 VALUE = int(os.environ.get("VALUE", "100"))
 SLOTS = int(os.environ.get("SLOTS", "4096"))
 REPLICAS = int(os.environ.get("REPLICAS", "1"))
-RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
 RTRIB_ARGS = os.environ.get("RTRIB_ARGS", "").split()
 TOOLS = os.environ.get("TOOLS", "rtrib,redis-cli").split(",")
-CACHE = os.environ.get("RTRIB_TEST_SERVERS") or os.path.join(
-    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "rtrib/test-servers")
-BINARIES = {
-    "redis-7.0": "redis-server",
-    "redis-6.2": os.path.join(CACHE, "redis-6.2.5/redis-server"),
-    "valkey-9.0": os.path.join(CACHE, "valkey-9.0.0/valkey-server"),
-    "valkey-9.1": os.path.join(CACHE, "valkey-9.1.2/valkey-server"),
-}
-children = []
-
-
-def cleanup(*_):
-    for child in children:
-        if child.poll() is None:
-            child.kill()
-    for child in children:
-        child.wait()
-    if _:
-        sys.exit(1)
-
-
-signal.signal(signal.SIGTERM, cleanup)
-signal.signal(signal.SIGINT, cleanup)
-
-
-def crc16_table():
-    table = []
-    for byte in range(256):
-        crc = byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-        table.append(crc & 0xFFFF)
-    return table
-
-
-CRC16 = crc16_table()
-
-
-def crc16(data):
-    """CRC16-XMODEM, as Redis Cluster hashes keys (no hash tags in these keys)."""
-    crc = 0
-    for byte in data:
-        crc = ((crc << 8) & 0xFFFF) ^ CRC16[(crc >> 8) ^ byte]
-    return crc
-
-
-def free_port():
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port < 55000:
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", port + 10000))
-                    return port
-                except OSError:
-                    pass
-
-
-def cli(port, *args):
-    out = subprocess.run(["redis-cli", "-p", str(port), *args], capture_output=True, text=True,
-                         timeout=60)
-    return out.stdout.strip()
-
-
-def run_quiet(command):
-    out = subprocess.run(command, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({out.returncode}):\n{out.stdout[-2000:]}\n"
-                 f"{out.stderr[-2000:]}")
-
-
-def wait_for(what, condition, timeout=120):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            sys.exit(f"timed out waiting for {what}")
-        time.sleep(0.2)
+kill_children_on_signal()
 
 
 # The keys' slots, computed once: every cluster gets the same keys.
@@ -134,47 +58,29 @@ class Cluster:
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
         count = 4 * (1 + REPLICAS)
         self.ports = [free_port() for _ in range(count)]
-        self.procs = []
-        for port in self.ports:
-            d = os.path.join(self.dir, str(port))
-            os.mkdir(d)
-            proc = subprocess.Popen(
-                [BINARIES[server], "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled",
-                 "yes", "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
-                 "--dir", d, "--logfile", os.path.join(d, "log")],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            children.append(proc)
-            self.procs.append(proc)
+        self.procs = [start_server(BINARIES[server], port, os.path.join(self.dir, str(port)))
+                      for port in self.ports]
         for port in self.ports:
             wait_for(f"{port} to answer", lambda: cli(port, "PING") == "PONG")
         addrs = [f"127.0.0.1:{p}" for p in self.ports]
         formed = 3 * (1 + REPLICAS)
-        run_quiet([RTRIB, "create", "--yes", "--replicas", str(REPLICAS), *addrs[:formed]])
-        run_quiet([RTRIB, "add-node", addrs[formed], addrs[0]])
+        run([RTRIB, "create", "--yes", "--replicas", str(REPLICAS), *addrs[:formed]])
+        run([RTRIB, "add-node", addrs[formed], addrs[0]])
         self.new_id = cli(self.ports[formed], "CLUSTER", "MYID")
         for addr in addrs[formed + 1:]:
-            run_quiet([RTRIB, "add-node", "--replica", "--master-id", self.new_id, addr,
-                       addrs[0]])
+            run([RTRIB, "add-node", "--replica", "--master-id", self.new_id, addr, addrs[0]])
         self.masters = [p for p in self.ports if "master" in cli(p, "ROLE").split()[0]]
         self.new = self.ports[formed]
         self.fill()
         time.sleep(5)  # the new master reports cluster_state:ok after a few seconds
 
     def owners(self):
-        owners = {}
-        for line in cli(self.ports[0], "CLUSTER", "NODES").splitlines():
-            fields = line.split()
-            port = int(fields[1].split("@")[0].rsplit(":", 1)[1])
-            for token in fields[8:]:
-                start, _, end = token.partition("-")
-                for slot in range(int(start), int(end or start) + 1):
-                    owners[slot] = port
-        return owners
+        return slot_owners(cli(self.ports[0], "CLUSTER", "NODES"))
 
     def fill(self):
         global SLOT_OF
         if SLOT_OF is None:
-            SLOT_OF = [crc16(b"key:%d" % i) % 16384 for i in range(KEYS)]
+            SLOT_OF = [key_slot(b"key:%d" % i) for i in range(KEYS)]
         owners = self.owners()
         value = b"x" * VALUE
         streams = {port: bytearray() for port in set(owners.values())}
@@ -231,33 +137,22 @@ class Failed(Exception):
 
 
 def timed(command):
-    started = time.monotonic()
-    out = subprocess.run(command, capture_output=True, text=True)
-    elapsed = time.monotonic() - started
+    elapsed, out = timed_process(command)
     if out.returncode != 0:
         last = [l for l in (out.stdout + out.stderr).splitlines() if l.strip()][-3:]
         raise Failed(f"exit {out.returncode} after {elapsed:.1f}s: {' | '.join(last)[-300:]}",
                      elapsed)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr)
     moving = re.search(r"Moved \d+ slots and \d+ keys in ([\d.]+)s \(.*?(atomic|keys)?\)",
                        out.stdout)
     if moving:  # rtrib's own figure: the moves alone, without reading and checking the cluster
         print(f"  ({command[3]}: moving took {moving.group(1)}s of {elapsed:.2f}s, method "
               f"{moving.group(2)})", flush=True)
-    return elapsed, int(rss.group(1)) if rss else None
-
-
-def settled(condition, seconds=30):
-    """Polls `condition`: after an atomic move the source drops its copy in the background."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return condition()
+    return elapsed, peak_rss_kib(out.stderr)
 
 
 def steps(tool, cluster):
     if tool == "rtrib":
-        prefix = ["/usr/bin/time", "-v", RTRIB]
+        prefix = [*TIME_V, RTRIB]
         reshard = [*prefix, "reshard", cluster.seed(), "--from", "all", "--to", cluster.new_id,
                    "--slots", str(SLOTS), "--yes", *RTRIB_ARGS]
         rebalance = [*prefix, "rebalance", cluster.seed(), "--weight", f"{cluster.new_id}=0",

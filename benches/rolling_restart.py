@@ -21,40 +21,16 @@ Environment: ROUNDS=3 NODE_TIMEOUT=2000 DOWN=3 REDIS_SERVER=redis-server
              RTRIB=target/release/rtrib
 Every process started here is killed on exit.
 """
-import os, random, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
+import os, random, shutil, signal, socket, statistics, subprocess, tempfile, threading, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import RTRIB, children, cleanup, key_slot, kill_children_on_signal
+
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 NODE_TIMEOUT = int(os.environ.get("NODE_TIMEOUT", "2000"))
 DOWN = float(os.environ.get("DOWN", "3"))
 SERVER = os.environ.get("REDIS_SERVER", "redis-server")
-RTRIB = os.environ.get("RTRIB", os.path.join(ROOT, "target/release/rtrib"))
 PORT = 6390
-children = []
-
-
-def cleanup(*_):
-    for child in children:
-        if child.poll() is None:
-            child.kill()
-    for child in children:
-        child.wait()
-    if _:
-        sys.exit(1)
-
-
-signal.signal(signal.SIGTERM, cleanup)
-signal.signal(signal.SIGINT, cleanup)
-
-
-def crc16(data):
-    crc = 0
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-            crc &= 0xFFFF
-    return crc
+kill_children_on_signal()
 
 
 def bindable(ip, port):
@@ -180,7 +156,7 @@ class Writer(threading.Thread):
         routes, conns, last, n, seed = {}, {}, time.monotonic(), 0, 0
         while not self.stop:
             key = f"w:{n}"
-            slot = crc16(key.encode()) % 16384
+            slot = key_slot(key.encode())
             target, asking = routes.get(slot, self.seeds[0]), False
             while not self.stop:
                 try:

@@ -59,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from empty nodes, given by name or address; safe to re-run')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Make the cluster match the nodes given: new ones join, missing ones leave; safe to re-run')
             [CompletionResult]::new('replicate', 'replicate', [CompletionResultType]::ParameterValue, 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)')
             [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Hand a master''s slots to a replica before the master stops (coordinated, no write lost)')
             [CompletionResult]::new('rebalance-roles', 'rebalance-roles', [CompletionResultType]::ParameterValue, 'Restore create''s role placement after failovers: masters spread, replicas off their host')
@@ -74,8 +75,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show each master''s keys, memory, slots and replicas, and where the keys pile up')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Run a command on every node concurrently and print each node''s reply')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis into the cluster''s masters')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis, or of another cluster, into the cluster')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Save an RDB of every shard into a directory, all shards at once, each file verified')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape')
             [CompletionResult]::new('set-timeout', 'set-timeout', [CompletionResultType]::ParameterValue, 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
             [CompletionResult]::new('copy-binary', 'copy-binary', [CompletionResultType]::ParameterValue, 'Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md)')
@@ -115,6 +117,60 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--allow-few-masters', '--allow-few-masters', [CompletionResultType]::ParameterName, 'Allow a cluster of fewer than 3 masters (no automatic failover)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
             [CompletionResult]::new('--wait-sync', '--wait-sync', [CompletionResultType]::ParameterName, 'Also wait until every replica has finished its first sync with its master')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--cluster-yes', '--cluster-yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal')
+            [CompletionResult]::new('--force-lease', '--force-lease', [CompletionResultType]::ParameterName, 'Go on although another rtrib holds the cluster''s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;reconcile' {
+            [CompletionResult]::new('--from-dns', '--from-dns', [CompletionResultType]::ParameterName, 'The nodes are the addresses of this name, on this port: a Kubernetes headless Service (redis-service.dev.svc.cluster.local:6379) or Swarm''s tasks.<service>:6379')
+            [CompletionResult]::new('--from-srv', '--from-srv', [CompletionResultType]::ParameterName, 'The nodes are the targets of this name''s SRV records (_redis._tcp.redis-service.dev.svc.cluster.local), with their ports')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Wait (up to --resolve-timeout) until exactly N nodes are found; more is an error')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Replicas per master; masters = nodes / (replicas + 1)')
+            [CompletionResult]::new('--cluster-replicas', '--cluster-replicas', [CompletionResultType]::ParameterName, 'Replicas per master; masters = nodes / (replicas + 1)')
+            [CompletionResult]::new('--host-of', '--host-of', [CompletionResultType]::ParameterName, 'Failure domain of a node (e.g. the Kubernetes node a pod runs on): replicas are kept out of their master''s domain. NAME is a NODE as given, its host, or its IP. Repeatable. Unlabelled nodes are grouped by IP address')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the nodes to join and the cluster to become usable')
+            [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Write the plan to FILE and change nothing: a JSON document with the cluster as found and the steps (docs/plans.md), to review and carry out later with `rtrib apply FILE`')
+            [CompletionResult]::new('--migration', '--migration', [CompletionResultType]::ParameterName, 'How slots move: `auto` moves whole slots where every source and target has atomic slot migration (Valkey 9.0+), else key by key; `atomic` insists; `keys` moves keys everywhere')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'What each master should get its share of: the slot count, or what the slots hold (read from every master, as rebalance --by reads it). Give the same on every run')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass-file', '--pass-file', [CompletionResultType]::ParameterName, 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'redis-cli''s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command''s arguments), as by redis-cli with --cluster; --user and --pass take precedence')
+            [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'redis-cli''s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command''s arguments), as by redis-cli with --cluster; --user and --pass take precedence')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots')
+            [CompletionResult]::new('--cacertdir', '--cacertdir', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The client certificate''s private key (PEM)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli''s -t, and 0 no limit)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli''s -t, and 0 no limit)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--lease-wait', '--lease-wait', [CompletionResultType]::ParameterName, 'While another rtrib holds the cluster''s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods'' preStop failovers during a node drain, a reconcile Job and a rollout)')
+            [CompletionResult]::new('--allow-few-masters', '--allow-few-masters', [CompletionResultType]::ParameterName, 'Allow a cluster of fewer than 3 masters (no automatic failover)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
+            [CompletionResult]::new('--wait-sync', '--wait-sync', [CompletionResultType]::ParameterName, 'Also wait until every replica has finished its first sync with its master')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Forget a leaving node that is gone even though it still serves slots no replica took over: they are left uncovered, for rtrib fix')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
@@ -859,8 +915,8 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;import' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The standalone Redis to read the keys from, by name or address')
-            [CompletionResult]::new('--cluster-from', '--cluster-from', [CompletionResultType]::ParameterName, 'The standalone Redis to read the keys from, by name or address')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The standalone Redis to read the keys from, by name or address; or any node of another cluster, whose masters are all read')
+            [CompletionResult]::new('--cluster-from', '--cluster-from', [CompletionResultType]::ParameterName, 'The standalone Redis to read the keys from, by name or address; or any node of another cluster, whose masters are all read')
             [CompletionResult]::new('--from-user', '--from-user', [CompletionResultType]::ParameterName, 'ACL user name for the source (the cluster''s --user is not used for it)')
             [CompletionResult]::new('--cluster-from-user', '--cluster-from-user', [CompletionResultType]::ParameterName, 'ACL user name for the source (the cluster''s --user is not used for it)')
             [CompletionResult]::new('--from-pass', '--from-pass', [CompletionResultType]::ParameterName, 'Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are visible to other users of the machine')
@@ -939,6 +995,50 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
             [CompletionResult]::new('--lease-wait', '--lease-wait', [CompletionResultType]::ParameterName, 'While another rtrib holds the cluster''s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods'' preStop failovers during a node drain, a reconcile Job and a rollout)')
             [CompletionResult]::new('--master-if-no-replica', '--master-if-no-replica', [CompletionResultType]::ParameterName, 'With --from replicas: read a master that has no usable replica from the master itself instead of refusing')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Resolve host names to IPv6 addresses only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress on stderr: neither the bar (on a terminal) nor the progress lines (without one), nor the notices of what rtrib waits for. Errors and warnings still show')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--cluster-yes', '--cluster-yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of create, reshard, rebalance and fix (also REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Ask for the password on the terminal, without echo (redis-cli''s --askpass); an error without a terminal')
+            [CompletionResult]::new('--force-lease', '--force-lease', [CompletionResultType]::ParameterName, 'Go on although another rtrib holds the cluster''s lease (it is changing the cluster), with a warning naming it: only for a holder stopped for good')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rtrib;restore' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The database of the source to restore (a cluster serves database 0); keys of other databases are refused unless this picks one')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name for AUTH (default: the default user)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH environment variables (in that order of precedence after this option and -u): arguments are visible to other users of the machine')
+            [CompletionResult]::new('--pass-file', '--pass-file', [CompletionResultType]::ParameterName, 'Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are removed')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'redis-cli''s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command''s arguments), as by redis-cli with --cluster; --user and --pass take precedence')
+            [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'redis-cli''s -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its user, password and scheme are used (the nodes are the command''s arguments), as by redis-cli with --cluster; --user and --pass take precedence')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with this CA bundle (PEM) instead of the built-in public roots')
+            [CompletionResult]::new('--cacertdir', '--cacertdir', [CompletionResultType]::ParameterName, 'Verify the nodes'' certificates with the CA certificates (PEM files) in this directory instead of the built-in public roots; with --cacert, with both')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for nodes that require one (tls-auth-clients yes)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The client certificate''s private key (PEM)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send (SNI) and verify when a node''s host name is not known (by default the name it was given by, else its IP address)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli''s -t, and 0 no limit)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is seconds, as valkey-cli''s -t, and 0 no limit)')
+            [CompletionResult]::new('--command-timeout', '--command-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each command''s reply')
+            [CompletionResult]::new('--resolve-timeout', '--resolve-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying a host name that does not resolve yet (pods appear in DNS late)')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the resolv.conf name servers (search domains and ndots still come from resolv.conf). Repeatable; port 53 unless given')
+            [CompletionResult]::new('--resolv-conf', '--resolv-conf', [CompletionResultType]::ParameterName, 'Read name servers, search domains and ndots from this file instead of /etc/resolv.conf')
+            [CompletionResult]::new('--lease-wait', '--lease-wait', [CompletionResultType]::ParameterName, 'While another rtrib holds the cluster''s lease, wait for it up to this long (e.g. 2m) instead of refusing at once: for hooks that may meet each other (two pods'' preStop failovers during a node drain, a reconcile Job and a rollout)')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Overwrite keys the cluster already has (RESTORE ... REPLACE), and function libraries of the same name')
+            [CompletionResult]::new('--skip-existing', '--skip-existing', [CompletionResultType]::ParameterName, 'Keep the keys (and function libraries) the cluster already has; restore the others')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Read the source and report what would be restored, converted or refused; write nothing')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect to the nodes with TLS (implied by the other TLS options)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates (testing only: anyone can pretend to be a node)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Resolve host names to IPv4 addresses only')
@@ -1124,6 +1224,7 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
         }
         'rtrib;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from empty nodes, given by name or address; safe to re-run')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Make the cluster match the nodes given: new ones join, missing ones leave; safe to re-run')
             [CompletionResult]::new('replicate', 'replicate', [CompletionResultType]::ParameterValue, 'Attach an empty node as a replica of a master (redis-trib.py''s spelling)')
             [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Hand a master''s slots to a replica before the master stops (coordinated, no write lost)')
             [CompletionResult]::new('rebalance-roles', 'rebalance-roles', [CompletionResultType]::ParameterValue, 'Restore create''s role placement after failovers: masters spread, replicas off their host')
@@ -1139,8 +1240,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the cluster''s health: slot agreement, open slots, coverage, failing nodes')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show each master''s keys, memory, slots and replicas, and where the keys pile up')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Run a command on every node concurrently and print each node''s reply')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis into the cluster''s masters')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move (or copy) the keys of a standalone Redis, or of another cluster, into the cluster')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Save an RDB of every shard into a directory, all shards at once, each file verified')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape')
             [CompletionResult]::new('set-timeout', 'set-timeout', [CompletionResultType]::ParameterValue, 'Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it)')
             [CompletionResult]::new('copy-binary', 'copy-binary', [CompletionResultType]::ParameterValue, 'Copy this rtrib binary into DIR (for a Kubernetes init container; see docs/kubernetes.md)')
@@ -1149,6 +1251,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;help;create' {
+            break
+        }
+        'rtrib;help;reconcile' {
             break
         }
         'rtrib;help;replicate' {
@@ -1200,6 +1305,9 @@ Register-ArgumentCompleter -Native -CommandName 'rtrib' -ScriptBlock {
             break
         }
         'rtrib;help;backup' {
+            break
+        }
+        'rtrib;help;restore' {
             break
         }
         'rtrib;help;set-timeout' {

@@ -9,6 +9,7 @@ use crate::cluster::lease::Holder;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::JoinRefusal;
 use crate::cluster::migrate::PlanError;
+use crate::cluster::reconcile::ReconcileRefusal;
 use crate::exit::Exit;
 use crate::net::addr::AddrError;
 use crate::net::conn::NodeError;
@@ -58,6 +59,9 @@ pub enum Error {
     /// `heal` will not touch these nodes; nothing was changed.
     #[error(transparent)]
     HealRefused(#[from] HealRefusal),
+    /// `reconcile` will not change the cluster; nothing was changed.
+    #[error(transparent)]
+    ReconcileRefused(#[from] ReconcileRefusal),
     /// A node reference names no single node of the cluster.
     #[error(transparent)]
     Lookup(#[from] LookupError),
@@ -122,6 +126,10 @@ impl Error {
             | Error::Lookup(_) => Exit::Usage,
             Error::Plan(PlanError::TooFewSlots { .. }) => Exit::Refused,
             Error::Plan(_) => Exit::Usage,
+            Error::ReconcileRefused(
+                ReconcileRefusal::TooFewNodes { .. } | ReconcileRefusal::TooFewMasters { .. },
+            ) => Exit::Usage,
+            Error::ReconcileRefused(_) => Exit::Refused,
             Error::CreateRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
             Error::JoinRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,
             Error::HealRefused(refusal) if refusal.is_foreign() => Exit::ForeignCluster,

@@ -79,6 +79,11 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
   create       outcome (created | completed | already_formed | dry_run), nodes[] (id,
                name, addr, role, slots, master_id), anti_affinity, steps (add_slots,
                config_epochs, meets, replicate, fresh), check
+  reconcile    outcome (matches | dry_run | reconciled), nodes, masters[], joins[],
+               attach[] (replica, master), moves[] (from, to, count, slots),
+               repoint[] (replica, master), remove[] (id, reset), left_to_fix,
+               memory_warnings[] (node, used, incoming, max), check; all nodes
+               empty: create's document
   replicate    outcome (attached | already_replica), master, replica, check
   failover     outcome (failed_over | nothing_to_do), mode, master, replica (id,
                addr), slots, other_domain, offset_gap, took_ms, check; nothing to
@@ -102,7 +107,8 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                uncovered, multiple_owners, steps[], keys_moved, failures[] (slot,
                node, reason), check
   import       outcome (imported | keys_not_imported | interrupted), source,
-               imported, skipped, busy_keys (count, first), seconds, error, check
+               imported, skipped, busy_keys (count, first), uncarried_keys,
+               uncarried_reasons, changing_keys, copied_again, seconds, error, check
   backup       outcome (backed_up), dir, seconds, warnings[], and the manifest's fields:
                format, version, created_by, from, cluster (seed, masters, replicas,
                slots_covered, healthy), started_at, finished_at, keys, bytes, files[]
@@ -110,6 +116,11 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                slot_count, magic, rdb_version, written_by, size, sha256, crc64, keys,
                functions, transfer, replication_id, replication_offset, started_at,
                finished_at)
+  restore      outcome (restored | dry_run | counts_differ | failed), cluster, masters,
+               source (path, files[], db, keys_read, keys, expired, other_databases, raw,
+               converted, libraries, module_aux), existing, restored, existing_keys,
+               expired_meanwhile, busy_keys, slots_differing[] (slot, expected, found),
+               seconds, keys_per_second, error
   call         command, ok, nodes[] (id, name, addr, role, reply, error)
   set-timeout  milliseconds, ok, nodes[] (id, name, addr, set, persisted, error)
   --plan-out   outcome (planned), command, plan_file, steps

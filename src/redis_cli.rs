@@ -620,6 +620,7 @@ mod tests {
     /// One valid line per subcommand, `{}` where `--cluster-yes` goes after the subcommand.
     const MINIMAL_LINES: &[&str] = &[
         "create h:1 h:2 h:3",
+        "reconcile h:1 h:2 h:3",
         "replicate --master-addr h:1 --slave-addr h:2",
         "failover --from h:1",
         "rebalance-roles h:1",
@@ -638,6 +639,7 @@ mod tests {
         "call h:1 PING",
         "import h:1 --from h:2",
         "backup h:1 /tmp/backup",
+        "restore dir h:1",
         "set-timeout h:1 5000",
         "sandbox",
         "completions bash",

@@ -131,7 +131,22 @@ fn json_documents_carry_the_documented_fields() {
     let backup_dir = backups.path().join("backup").display().to_string();
     let mut create = vec!["create", "--allow-few-masters"];
     create.extend(all.iter().map(String::as_str));
+    // 4 nodes with a replica each are 2 masters: the plan steps one of the 3 down.
+    let mut reconcile = vec![
+        "reconcile",
+        "--allow-few-masters",
+        "--replicas",
+        "1",
+        "--dry-run",
+    ];
+    reconcile.extend(all.iter().map(String::as_str));
     let cases: Vec<(Vec<&str>, &[&str])> = vec![
+        (
+            reconcile,
+            &[
+                "outcome", "nodes", "masters", "joins", "attach", "moves", "repoint", "remove",
+            ],
+        ),
         (
             vec!["check", &seed],
             &[
@@ -448,6 +463,13 @@ fn cluster_yes_is_accepted_by_every_subcommand_before_and_after_it() {
         let out = step(before, &["heal", &a[0], &a[1], &a[2], &a[3]], 0);
         assert!(out.contains("nothing to heal"), "{out}");
     }
+    for before in [true, false] {
+        let out = step(before, &["reconcile", &a[0], &a[1], &a[2], &a[3]], 0);
+        assert!(
+            out.contains("The cluster matches the 4 nodes given"),
+            "{out}"
+        );
+    }
 
     let from = source[0].addr();
     step(true, &["import", &a[0], "--from", &from, "--copy"], 0);
@@ -458,6 +480,13 @@ fn cluster_yes_is_accepted_by_every_subcommand_before_and_after_it() {
     );
     assert_eq!(n.key_count(), 520);
     assert_eq!(source[0].cmd_str(&["DBSIZE"]), "20");
+    source[0].cmd(&["SAVE"]);
+    let dump = source[0].dir().join("dump.rdb").display().to_string();
+    for before in [true, false] {
+        let out = step(before, &["restore", &dump, &a[0], "--skip-existing"], 0);
+        assert!(out.contains("[OK] Restored 0 keys"), "{out}");
+    }
+    assert_eq!(n.key_count(), 520);
 
     let backups = tempfile::tempdir().unwrap();
     for before in [true, false] {

@@ -5,12 +5,18 @@
 
 use std::time::Instant;
 
+use redis::Value;
 use serde_json::Value as Json;
 
+use crate::restore::{
+    Router, cluster as restore_cluster, describe, populate, router,
+    standalone as restore_standalone,
+};
 use crate::support::cluster::{
     Nodes, NodesConfig, RedisNode, free_port, key_slot, value_to_string,
 };
 use crate::support::rtrib;
+use crate::support::servers::Server;
 
 /// A 3-master cluster without replicas, optionally password-protected.
 fn cluster(password: Option<&str>) -> Nodes {
@@ -280,20 +286,23 @@ fn keys_the_cluster_already_has_are_named_and_kept_unless_replace() {
 }
 
 #[test]
-fn a_cluster_node_as_source_or_an_unhealthy_cluster_is_refused_and_nothing_changes() {
+fn the_cluster_itself_as_source_or_an_unhealthy_cluster_is_refused_and_nothing_changes() {
     let mut cluster = cluster(None);
-    let clustered = Nodes::on_ports(1);
     let source = standalone(None);
     fill_mixed(&source[0], 50);
+    router(&cluster).node("k").cmd(&["SET", "k", "v"]);
 
     let output = rtrib()
-        .args(["import", &cluster[0].addr(), "--from", &clustered[0].addr()])
+        .args(["import", &cluster[0].addr(), "--from", &cluster[1].addr()])
         .output()
         .unwrap();
     let all = text(&output);
     assert_eq!(output.status.code(), Some(5), "{all}");
-    assert!(all.contains("is a cluster node"), "{all}");
-    assert_eq!(cluster.key_count(), 0);
+    assert!(
+        all.contains("is a node of the cluster imported into"),
+        "{all}"
+    );
+    assert_eq!(cluster.key_count(), 1);
 
     cluster[2].kill();
     let output = rtrib()
@@ -304,7 +313,7 @@ fn a_cluster_node_as_source_or_an_unhealthy_cluster_is_refused_and_nothing_chang
     assert_eq!(output.status.code(), Some(5), "{all}");
     assert!(all.contains("does not pass the check"), "{all}");
     assert_eq!(dbsize(&source[0]), 50, "the source is untouched");
-    assert_eq!(dbsize(&cluster[0]) + dbsize(&cluster[1]), 0);
+    assert_eq!(dbsize(&cluster[0]) + dbsize(&cluster[1]), 1);
 }
 
 #[test]
@@ -425,5 +434,218 @@ fn a_failing_migrate_stops_the_import_without_losing_a_key() {
     assert_eq!(
         document["imported"].as_u64(),
         Some(cluster.key_count() as u64)
+    );
+}
+
+/// Every key's [`describe`](crate::restore::describe), read where `route` says, with its
+/// expire time as a Unix time in milliseconds (-1: none), comparable across a slow import.
+fn describe_all(route: &Router, keys: &[String]) -> Vec<(String, i64)> {
+    keys.iter()
+        .map(|key| {
+            let (content, ttl) = describe(route.node(key), key);
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as i64;
+            (content, if ttl < 0 { -1 } else { now + ttl })
+        })
+        .collect()
+}
+
+/// Asserts two [`describe_all`]s hold the same, expire times within a second.
+fn assert_described(
+    after: &[(String, i64)],
+    before: &[(String, i64)],
+    keys: &[String],
+    label: &str,
+) {
+    for ((key, (after, at_after)), (before, at_before)) in keys.iter().zip(after).zip(before) {
+        assert_eq!(after, before, "{label}: {key}");
+        assert_eq!(*at_after < 0, *at_before < 0, "{label}: {key} expire");
+        assert!(
+            (at_after - at_before).abs() < 1000,
+            "{label}: {key} expires at {at_before} → {at_after}"
+        );
+    }
+}
+
+/// Across servers (Redis 8.2 ⇄ Valkey 9.1, Redis 7.0 → Valkey 9.1, Valkey 9.1 → Redis 7.0),
+/// keys of every type arrive the same: by DUMP and a re-versioned RESTORE where the target
+/// refuses MIGRATE's payload (all but Redis 7.0's RDB 10 into Valkey 9.1); `--copy` keeps the
+/// source, a move empties it.
+#[test]
+fn imports_across_servers_both_ways() {
+    // Whether MIGRATE's payload (the source's RDB version) is refused by the target.
+    for (from, to, refused) in [
+        (Server::Redis8_2, Server::Valkey9_1, true),
+        (Server::Valkey9_1, Server::Redis8_2, true),
+        (Server::Redis7_0, Server::Valkey9_1, false),
+        (Server::Valkey9_1, Server::Redis7_0, true),
+    ] {
+        let label = format!("{} → {}", from.name(), to.name());
+        let source = restore_standalone(from);
+        let keys = populate(&router(&source));
+        let target = restore_cluster(to, 2);
+        let before = describe_all(&router(&source), &keys);
+        let (seed, from_addr) = (target[0].addr(), source[0].addr());
+
+        let output = rtrib()
+            .args(["import", &seed, "--from", &from_addr, "--copy"])
+            .output()
+            .unwrap();
+        let all = text(&output);
+        assert_eq!(output.status.code(), Some(0), "{label}: {all}");
+        assert_eq!(
+            all.contains("DUMP and a re-versioned RESTORE"),
+            refused,
+            "{label}: {all}"
+        );
+        assert_eq!(
+            dbsize(&source[0]),
+            keys.len(),
+            "{label}: --copy keeps the source"
+        );
+        assert_described(
+            &describe_all(&router(&target), &keys),
+            &before,
+            &keys,
+            &label,
+        );
+
+        let before = describe_all(&router(&source), &keys);
+        let output = rtrib()
+            .args([
+                "import",
+                &seed,
+                "--from",
+                &from_addr,
+                "--replace",
+                "-o",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{label}: {}", text(&output));
+        assert_eq!(json(&output)["imported"], keys.len());
+        assert_eq!(dbsize(&source[0]), 0, "{label}: the source is emptied");
+        assert_eq!(target.key_count(), keys.len());
+        assert_described(
+            &describe_all(&router(&target), &keys),
+            &before,
+            &keys,
+            &label,
+        );
+    }
+}
+
+/// A client keeps overwriting the source's keys while they are imported from Redis 8.2 into
+/// Valkey 9.1 (DUMP and RESTORE): at the end, each key's last acknowledged value is where the
+/// key is (on the source if it is still there, else in the cluster); no write is lost.
+#[test]
+fn a_concurrent_writer_on_the_source_loses_no_write() {
+    let source = restore_standalone(Server::Redis8_2);
+    let target = restore_cluster(Server::Valkey9_1, 2);
+    let count = 3000;
+    let keys: Vec<String> = (0..count).map(|i| format!("c:{i}")).collect();
+    let mut pipe = redis::pipe();
+    for key in &keys {
+        pipe.cmd("SET").arg(key).arg("initial").ignore();
+    }
+    source[0].with_conn(|conn| pipe.exec(conn)).unwrap();
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = std::sync::Arc::clone(&stop);
+        let addr = source[0].addr();
+        let keys = keys.clone();
+        std::thread::spawn(move || {
+            let client = redis::Client::open(format!("redis://{addr}")).unwrap();
+            let mut conn = client.get_connection().unwrap();
+            let mut last: std::collections::HashMap<String, String> = Default::default();
+            let mut n = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                // Strides through the keys so that writes land all over the SCAN order.
+                let key = &keys[(n * 7919) % keys.len()];
+                let value = format!("write {n}");
+                let _: () = redis::cmd("SET")
+                    .arg(key)
+                    .arg(&value)
+                    .query(&mut conn)
+                    .unwrap();
+                last.insert(key.clone(), value);
+                n += 1;
+            }
+            (last, n)
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let output = rtrib()
+        .args([
+            "import",
+            &target[0].addr(),
+            "--from",
+            &source[0].addr(),
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (last, writes) = writer.join().unwrap();
+    let code = output.status.code();
+    assert!(code == Some(0) || code == Some(1), "{}", text(&output));
+    let document = json(&output);
+    eprintln!(
+        "{writes} writes during the import; imported {}, copied again {}, changing {}, busy {}",
+        document["imported"],
+        document["copied_again"],
+        document["changing_keys"]["count"],
+        document["busy_keys"]["count"]
+    );
+    let in_cluster = router(&target);
+    for key in &keys {
+        let on_source = source[0].try_cmd(&["GET", key]).unwrap();
+        let value = match on_source {
+            Value::Nil => in_cluster.node(key).cmd_str(&["GET", key]),
+            other => value_to_string(&other),
+        };
+        let expected = last.get(key).map_or("initial", String::as_str);
+        assert_eq!(value, expected, "{key}");
+    }
+}
+
+/// `--from` naming a node of a Redis 8.2 cluster of 3 masters: every master of it is read, and
+/// its keys land in a Valkey 9.1 cluster of 2 masters (by DUMP and RESTORE), the same.
+#[test]
+fn a_whole_cluster_imports_into_a_cluster_of_another_shape_and_server() {
+    let source = restore_cluster(Server::Redis8_2, 3);
+    let keys = populate(&router(&source));
+    let target = restore_cluster(Server::Valkey9_1, 2);
+    let before = describe_all(&router(&source), &keys);
+    let output = rtrib()
+        .args([
+            "import",
+            &target[0].addr(),
+            "--from",
+            &source[1].addr(),
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(json(&output)["imported"], keys.len());
+    assert_eq!(
+        source.key_count(),
+        0,
+        "every master of the source is emptied"
+    );
+    assert_eq!(target.key_count(), keys.len());
+    assert_described(
+        &describe_all(&router(&target), &keys),
+        &before,
+        &keys,
+        "8.2 cluster → 9.1",
     );
 }

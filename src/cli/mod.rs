@@ -80,6 +80,37 @@ pub enum Command {
             belongs to another cluster."
     )]
     Create(CreateArgs),
+    /// Make the cluster match the nodes given: new ones join, missing ones leave; safe to re-run.
+    #[command(
+        long_about = "Make a running cluster match the list of nodes that should be in it, in \
+            one idempotent step: run it after scaling a StatefulSet up, and before scaling it \
+            down, with the new list.\n\n\
+            The shape is the one create would choose for the whole list (masters = nodes / \
+            (replicas + 1), at least 3 without --allow-few-masters). New nodes join; the masters \
+            still missing are taken from them (spread over failure domains), the others become \
+            replicas of the masters short of replicas, away from their master's failure domain, \
+            and each is waited for until its first sync. Then the new masters get their share of \
+            the slots, and the masters that leave (or step down) give theirs to the masters that \
+            stay, spread by share (atomically where the servers can, see --migration). Then the \
+            replicas of leaving masters follow masters short of replicas, and every node not in \
+            the list is reset (CLUSTER RESET HARD, so it cannot rejoin) and forgotten by every \
+            other node. A leaving node that is already gone is only forgotten; if it still \
+            serves slots no replica took over, reconcile refuses (exit 5) unless --force. When \
+            every node given is empty, it does exactly what create does.\n\n\
+            It prints its plan and asks (see Confirmation in rtrib --help; --yes skips it). A \
+            second run changes nothing (\"The cluster matches the N nodes given\"), and a run \
+            that was killed is finished by running the same command again.",
+        after_help = "Examples:\n  \
+            rtrib reconcile --replicas 1 redis-app-{0..7}.redis-service:6379 --yes   # 6 -> 8 pods\n  \
+            rtrib reconcile --replicas 1 --from-dns redis-service:6379 --expect 8 --yes\n  \
+            rtrib reconcile --replicas 1 redis-app-{0..5}.redis-service:6379 --dry-run -o json\n\n\
+            Exit status: 0 the cluster matches the nodes (changed or not) and is healthy, 1 a \
+            step failed, declined, or the check found problems, 2 bad arguments or too few \
+            masters, 3 a node is unreachable, 4 a wait ran out of time, 5 refused (nothing \
+            changed): a leaving node is gone with slots, the cluster has problems, or a new node \
+            holds data, 6 a new node belongs to another cluster."
+    )]
+    Reconcile(ReconcileArgs),
     /// Attach an empty node as a replica of a master (redis-trib.py's spelling).
     #[command(
         long_about = "Attach an empty node as a replica of a master, as `redis-trib.py replicate` \
@@ -307,23 +338,29 @@ pub enum Command {
             rtrib call 127.0.0.1:7000 INFO server\n  \
             rtrib call 127.0.0.1:7000 CONFIG GET maxmemory --only-masters -o json")]
     Call(CallArgs),
-    /// Move (or copy) the keys of a standalone Redis into the cluster's masters.
+    /// Move (or copy) the keys of a standalone Redis, or of another cluster, into the cluster.
     #[command(
         long_about = "Move (or copy, with --copy) every key of a standalone Redis into the \
             masters of the cluster, as `redis-cli --cluster import` does, but fast: each SCAN \
             batch of the source is split by destination master and sent as one \
             `MIGRATE ... KEYS k1 k2 ...` per master, run on the source, several masters at a \
-            time. The cluster must pass the check and the source must not be a cluster node; \
-            otherwise nothing is changed. Keys that already exist in the cluster are left alone \
-            and reported (the import goes on), unless --replace overwrites them.",
+            time. --from may name a node of another cluster: every master of it is read, one \
+            after the other. The cluster must pass the check; otherwise nothing is changed. \
+            Keys that already exist in the cluster are left alone and reported (the import \
+            goes on), unless --replace overwrites them.\n\n\
+            Between servers whose RDB versions differ (Redis 7.4+ into Valkey, Valkey into \
+            Redis), a master refuses MIGRATE's payload; there the keys are copied with DUMP \
+            and a re-versioned RESTORE instead, and deleted from the source only when still \
+            unchanged (an atomic compare-and-delete): a write made meanwhile is never lost.",
         after_help = "Examples:\n  \
             rtrib import 127.0.0.1:7000 --from 127.0.0.1:6379\n  \
             rtrib import redis-app-0.redis-service:6379 --from legacy-redis:6379 --copy \\\n      \
             --from-pass-file /secrets/legacy\n\n\
             Exit status: 0 every key imported (or gone before its turn), 1 some keys were not \
-            imported (already present, or a MIGRATE failed), 3 the cluster or the source cannot \
-            be reached or used, 5 the cluster check found problems or the source is a cluster \
-            node (nothing changed)."
+            imported (already present, not loadable by the target, written on the source each \
+            time they were copied, or a MIGRATE failed), 3 the cluster or the source cannot be \
+            reached or used, 5 the cluster check found problems, or the source is the cluster \
+            itself or has a master unreachable (nothing changed)."
     )]
     Import(ImportArgs),
     /// Save an RDB of every shard into a directory, all shards at once, each file verified.
@@ -353,6 +390,38 @@ pub enum Command {
             no replica with --from replicas, or DIR holds a backup)."
     )]
     Backup(BackupArgs),
+    /// Restore RDB files (a backup directory, or one dump.rdb) into a cluster of any shape.
+    #[command(
+        long_about = "Restore RDB files into the cluster of NODE, whatever its number of \
+            masters: a backup directory (every *.rdb file in it: rtrib backup's, or \
+            `redis-cli --cluster backup`'s redis-node-<ip>-<port>-<id>.rdb files), or one RDB \
+            file (a standalone's dump.rdb). Every key goes to the master serving its slot, as \
+            `RESTORE key ttl payload ABSTTL` (its expire time kept, absolute; keys already \
+            expired are skipped and counted), pipelined, every master at once. The function \
+            libraries are loaded on every master.\n\n\
+            Before writing anything it reads the whole source (streamed: memory stays \
+            bounded) and refuses, changing nothing: a truncated, corrupted or foreign file \
+            (exit 2, naming the file and the byte offset); a cluster that already holds keys, \
+            unless --replace or --skip-existing (exit 5); values the cluster cannot load, \
+            naming their type and count (exit 5).\n\n\
+            Redis and Valkey write different RDB versions and each refuses a newer one; each \
+            payload is stamped with the lowest version its encoding needs, so Redis data \
+            restores into Valkey and back. An encoding the target does not know (the \
+            listpacks of Redis 7+ for Redis 6.2, a newer stream format) is rewritten in one \
+            it knows, with the same content; what no form carries (a module's type, hash \
+            field expiration for a server without it) is refused before any write.\n\n\
+            Afterwards it counts the keys of every slot on the cluster and compares them with \
+            the source: a difference is named (slots and counts) and exits 1.",
+        after_help = "Examples:\n  \
+            rtrib restore /backups/2026-12-06 127.0.0.1:7000\n  \
+            rtrib restore /var/lib/redis/dump.rdb valkey-0.valkey:6379 --dry-run\n  \
+            rtrib restore ./backup redis-0.redis:6379 --skip-existing -o json\n\n\
+            Exit status: 0 every key restored and every slot's count matches, 1 a RESTORE \
+            failed or counts differ, 2 bad arguments or a bad file (nothing written), 3 a \
+            node cannot be reached, 5 refused (the cluster holds keys, values it cannot load, \
+            the check found problems; nothing written)."
+    )]
+    Restore(RestoreArgs),
     /// Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE).
     #[command(after_help = "Example:\n  rtrib set-timeout 127.0.0.1:7000 5000")]
     SetTimeout(SetTimeoutArgs),
@@ -491,6 +560,26 @@ pub struct CreateArgs {
     /// Write the plan instead.
     #[command(flatten)]
     pub plan: PlanOutArgs,
+}
+
+/// Arguments of `rtrib reconcile`.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The nodes the cluster should have, as create takes them.
+    #[command(flatten)]
+    pub layout: CreateArgs,
+    /// How slots move: `auto` moves whole slots where every source and target has atomic slot
+    /// migration (Valkey 9.0+), else key by key; `atomic` insists; `keys` moves keys everywhere.
+    #[arg(long, value_name = "METHOD", value_enum, default_value_t = MethodChoice::Auto)]
+    pub migration: MethodChoice,
+    /// What each master should get its share of: the slot count, or what the slots hold (read
+    /// from every master, as rebalance --by reads it). Give the same on every run.
+    #[arg(long, value_name = "MEASURE", value_enum, default_value_t = Measure::Slots)]
+    pub by: Measure,
+    /// Forget a leaving node that is gone even though it still serves slots no replica took
+    /// over: they are left uncovered, for rtrib fix.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `rtrib failover`.
@@ -920,7 +1009,8 @@ pub struct ImportArgs {
     /// Any node of the cluster.
     #[arg(value_name = "NODE")]
     pub node: String,
-    /// The standalone Redis to read the keys from, by name or address.
+    /// The standalone Redis to read the keys from, by name or address; or any node of another
+    /// cluster, whose masters are all read.
     #[arg(long, visible_alias = "cluster-from", value_name = "HOST:PORT")]
     pub from: String,
     /// Copy the keys: the source keeps them (by default MIGRATE deletes them from the source).
@@ -1002,6 +1092,32 @@ impl ValueEnum for BackupFrom {
         };
         Some(clap::builder::PossibleValue::new(self.name()).help(help))
     }
+}
+
+/// Arguments of `rtrib restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup directory (every *.rdb file in it) or one RDB file.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// Any node of the cluster to restore into.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+    /// Overwrite keys the cluster already has (RESTORE ... REPLACE), and function libraries
+    /// of the same name.
+    #[arg(long, conflicts_with = "skip_existing")]
+    pub replace: bool,
+    /// Keep the keys (and function libraries) the cluster already has; restore the others.
+    #[arg(long)]
+    pub skip_existing: bool,
+    /// The database of the source to restore (a cluster serves database 0); keys of other
+    /// databases are refused unless this picks one.
+    #[arg(long, value_name = "N")]
+    pub db: Option<u64>,
+    /// Read the source and report what would be restored, converted or refused; write
+    /// nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Arguments of `rtrib set-timeout`.

@@ -19,6 +19,9 @@ use serde::Serialize;
 
 use crate::cluster::slots::{SLOT_COUNT, Slot};
 
+/// Fewer masters than this cannot fail over automatically (a majority of masters must vote).
+pub const MIN_MASTERS: usize = 3;
+
 /// A failure domain: nodes in the same one fail together (same host, same Kubernetes node).
 pub type Domain = String;
 

@@ -37,7 +37,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::load::{LoadShare, Measure, SlotWeights};
-use super::migrate::{PlanError, RebalanceOptions, SlotMove, involved_masters};
+use super::migrate::{PlanError, RebalanceOptions, SlotMove, WeightedMaster, involved_masters};
 use super::slots::{SLOT_COUNT, Slot};
 use super::topology::Topology;
 use super::view::NodeId;
@@ -286,17 +286,35 @@ pub fn balance_plan(
     weights: &SlotWeights,
     options: &RebalanceOptions,
 ) -> Result<BalancePlan, PlanError> {
-    let involved = involved_masters(topology, options);
+    let involved: Vec<WeightedMaster<'_>> = involved_masters(topology, options)
+        .into_iter()
+        .map(|(node, weight)| WeightedMaster {
+            id: node.id(),
+            weight,
+            slots: &node.entry.slots,
+        })
+        .collect();
+    balance_by_weight(&involved, weights, options.threshold)
+}
+
+/// The planner of [`balance_plan`] on masters given explicitly (some of them may not have
+/// joined the cluster yet); a master of weight 0 only gives.
+pub fn balance_by_weight(
+    involved: &[WeightedMaster<'_>],
+    weights: &SlotWeights,
+    threshold: f64,
+) -> Result<BalancePlan, PlanError> {
     let mut owner = vec![None; SLOT_COUNT];
     let masters: Vec<Master> = involved
         .iter()
         .enumerate()
-        .map(|(index, (node, weight))| {
+        .map(|(index, node)| {
+            let weight = node.weight;
             let mut master = Master {
-                id: node.id().clone(),
-                weight: *weight,
+                id: node.id.clone(),
+                weight,
                 scaled: match (weight * WEIGHT_SCALE).round() as i128 {
-                    0 if *weight > 0.0 => 1,
+                    0 if weight > 0.0 => 1,
                     scaled => scaled,
                 },
                 load: 0,
@@ -304,7 +322,7 @@ pub fn balance_plan(
                 weightless: BTreeSet::new(),
                 gives: false,
             };
-            for slot in node.entry.slots.iter() {
+            for slot in node.slots.iter() {
                 owner[usize::from(slot)] = Some(index);
                 match weights.of(slot) {
                     0 => master.weightless.insert(slot),
@@ -333,7 +351,7 @@ pub fn balance_plan(
         total_scaled,
         owner,
     };
-    let needed = (0..planner.masters.len()).any(|i| planner.is_off(i, options.threshold));
+    let needed = (0..planner.masters.len()).any(|i| planner.is_off(i, threshold));
     if needed {
         planner.assign_roles();
         planner.drain();
@@ -367,7 +385,7 @@ pub fn balance_plan(
     let mut unsplittable: Vec<Unsplittable> = (0..planner.masters.len())
         .filter(|&i| {
             needed && !planner.masters[i].is_drained() && planner.deviation(i) > 0 && {
-                planner.is_off(i, options.threshold)
+                planner.is_off(i, threshold)
             }
         })
         .filter_map(|i| {

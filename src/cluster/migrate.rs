@@ -229,27 +229,54 @@ pub fn rebalance_plan(
     topology: &Topology,
     options: &RebalanceOptions,
 ) -> Result<RebalancePlan, PlanError> {
-    let involved = involved_masters(topology, options);
-    let total_weight: f64 = involved.iter().map(|(_, w)| w).sum();
+    let involved: Vec<WeightedMaster<'_>> = involved_masters(topology, options)
+        .into_iter()
+        .map(|(node, weight)| WeightedMaster {
+            id: node.id(),
+            weight,
+            slots: slots_of(node),
+        })
+        .collect();
+    plan_by_weight(&involved, options.threshold)
+}
+
+/// A master taking part in [`plan_by_weight`]: its ID, weight and the slots it serves.
+#[derive(Debug, Clone, Copy)]
+pub struct WeightedMaster<'a> {
+    /// The master.
+    pub id: &'a NodeId,
+    /// Its weight; 0 gives every slot away and takes none.
+    pub weight: f64,
+    /// The slots it serves now.
+    pub slots: &'a SlotSet,
+}
+
+/// The core of [`rebalance_plan`], on masters given explicitly (some of them may not have
+/// joined the cluster yet): see there. A master of weight 0 never receives a slot.
+pub fn plan_by_weight(
+    involved: &[WeightedMaster<'_>],
+    threshold: f64,
+) -> Result<RebalancePlan, PlanError> {
+    let total_weight: f64 = involved.iter().map(|m| m.weight).sum();
     if total_weight <= 0.0 {
         return Err(PlanError::NoWeight);
     }
     let mut over_threshold = false;
     let mut shares = Vec::with_capacity(involved.len());
     let mut balances: Vec<(usize, i64)> = Vec::with_capacity(involved.len());
-    for (index, (node, weight)) in involved.iter().enumerate() {
-        let expected = (SLOT_COUNT as f64 / total_weight * weight) as usize;
-        let slots = slots_of(node).len();
+    for (index, master) in involved.iter().enumerate() {
+        let expected = (SLOT_COUNT as f64 / total_weight * master.weight) as usize;
+        let slots = master.slots.len();
         let off = if slots > 0 {
-            (100.0 - 100.0 * expected as f64 / slots as f64).abs() > options.threshold
+            (100.0 - 100.0 * expected as f64 / slots as f64).abs() > threshold
         } else {
-            expected > 1 || (options.threshold == 0.0 && expected > 0)
+            expected > 1 || (threshold == 0.0 && expected > 0)
         };
         over_threshold |= off && slots != expected;
         balances.push((index, slots as i64 - expected as i64));
         shares.push(Share {
-            node: node.id().clone(),
-            weight: *weight,
+            node: master.id.clone(),
+            weight: master.weight,
             slots,
             expected,
         });
@@ -263,18 +290,20 @@ pub fn rebalance_plan(
         return Ok(plan);
     }
     // The shares are rounded down, so the balances sum to a surplus: give it, a slot each, to
-    // the masters that do not give.
+    // the masters that do not give; never to one of weight 0, which is being drained (an
+    // empty one would otherwise take a slot it must give back).
     let mut surplus: i64 = balances.iter().map(|(_, b)| b).sum();
-    while surplus > 0 {
-        for (_, balance) in balances.iter_mut() {
-            if *balance <= 0 && surplus > 0 {
+    let takes = |index: usize| involved[index].weight > 0.0;
+    while surplus > 0 && balances.iter().any(|&(i, b)| b <= 0 && takes(i)) {
+        for (index, balance) in balances.iter_mut() {
+            if *balance <= 0 && surplus > 0 && takes(*index) {
                 *balance -= 1;
                 surplus -= 1;
             }
         }
     }
     balances.sort_by_key(|(_, balance)| *balance);
-    let mut remaining: Vec<SlotSet> = involved.iter().map(|(n, _)| slots_of(n).clone()).collect();
+    let mut remaining: Vec<SlotSet> = involved.iter().map(|m| m.slots.clone()).collect();
     let (mut dst, mut src) = (0, balances.len().saturating_sub(1));
     while dst < src {
         let k = balances[dst]
@@ -287,8 +316,8 @@ pub fn rebalance_plan(
             remaining[from].remove(slot);
             plan.moves.push(SlotMove {
                 slot,
-                from: involved[from].0.id().clone(),
-                to: involved[to].0.id().clone(),
+                from: involved[from].id.clone(),
+                to: involved[to].id.clone(),
             });
         }
         balances[dst].1 += k as i64;
@@ -318,7 +347,9 @@ pub struct Unfinished {
 /// The open slots of `topology` that rtrib's own protocol explains: the source `MIGRATING` to
 /// the destination and/or the destination `IMPORTING` from the source, both reachable masters,
 /// with the slot served by one of the two. Returns these moves (by slot) and the open slots
-/// nothing explains (another tool's, or a broken state, for `fix`).
+/// nothing explains (another tool's, or a broken state, for `fix`). Only the masters' markers
+/// count: since Valkey 8.0 `SETSLOT` is replicated, and a replica's `myself` line repeats its
+/// master's markers under its own ID.
 pub fn unfinished_moves(topology: &Topology) -> (Vec<Unfinished>, SlotSet) {
     let master = |id: &NodeId| {
         topology
@@ -328,6 +359,9 @@ pub fn unfinished_moves(topology: &Topology) -> (Vec<Unfinished>, SlotSet) {
     let mut claims: BTreeMap<Slot, Vec<(NodeId, NodeId)>> = BTreeMap::new();
     for (node, _) in topology.reachable() {
         let entry = &node.entry;
+        if !entry.is_master() {
+            continue;
+        }
         for (&slot, to) in &entry.migrating {
             claims
                 .entry(slot)
@@ -600,6 +634,15 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_master_of_weight_zero_is_given_no_slot() {
+        // 16384 / 3 leaves a surplus slot: it must not go to the empty master being drained.
+        let t = topology(&[("a", "0-8191"), ("b", "8192-16383"), ("d", ""), ("c", "")]);
+        let plan = rebalance_plan(&t, &options(&[("d", 0.0)], true)).unwrap();
+        assert!(!plan.moves.is_empty());
+        assert!(plan.moves.iter().all(|m| m.to != id("d")), "{plan:?}");
+    }
+
+    #[test]
     fn rebalance_with_weight_zero_drains_a_master() {
         let plan = rebalance_plan(&three(), &options(&[("a", 0.0)], false)).unwrap();
         assert_eq!(plan.moves.len(), 5461);
@@ -658,6 +701,24 @@ mod tests {
         );
         // 9: migrating to a node that is not in the cluster.
         assert_eq!(foreign.to_string(), "9");
+    }
+
+    #[test]
+    fn replicas_repeating_their_masters_markers_change_nothing() {
+        let (a, b) = (id("a"), id("b"));
+        let text = format!(
+            "{a} 127.0.0.1:7000@17000 master - 0 0 1 connected 0-5460 [1->-{b}]\n\
+             {b} 127.0.0.1:7001@17001 master - 0 0 2 connected 5461-16383 [1-<-{a}] [2-<-{a}]\n\
+             {r} 127.0.0.1:7002@17002 slave {a} 0 0 1 connected [1->-{b}]\n\
+             {s} 127.0.0.1:7003@17003 slave {b} 0 0 2 connected [1-<-{a}] [2-<-{a}]\n",
+            r = id("r"),
+            s = id("s"),
+        );
+        let t = Topology::all_reporting(&NodesView::parse(&text).unwrap());
+        let (moves, foreign) = unfinished_moves(&t);
+        let slots: Vec<Slot> = moves.iter().map(|m| m.slot_move.slot).collect();
+        assert_eq!(slots, [1, 2]);
+        assert!(foreign.is_empty(), "{foreign}");
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub mod metrics;
 pub mod migrate;
 pub mod placement;
 pub mod plan;
+pub mod reconcile;
+pub mod restore;
 pub mod server;
 pub mod slots;
 pub mod topology;

@@ -17,13 +17,13 @@ use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::net::admin::{dump_functions, function_libraries, restore_functions};
-use crate::net::conn::{NodeClient, NodeError};
+use crate::net::conn::NodeClient;
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::net::form::{self, Member};
 use crate::output::NodeDocument;
 use crate::steps::conclude::{conclude, settle};
 use crate::steps::newcomer;
+use crate::steps::newcomer::copy_functions;
 
 /// Runs `add-node`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
@@ -209,42 +209,6 @@ fn already_added(
         )));
     }
     Ok(None)
-}
-
-/// Copies the cluster's Redis functions (`FUNCTION DUMP` / `FUNCTION RESTORE`) from `seed` to
-/// the new master, which must have none of its own (as redis-cli requires, even when the
-/// cluster has none): a cluster's functions must be the same on every master, or calls fail
-/// depending on the slot. Servers older than Redis 7 have no functions; then nothing is done.
-async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) -> Result<()> {
-    let libraries = match function_libraries(seed).await {
-        Err(NodeError::Command { detail, .. })
-            if detail.to_lowercase().contains("unknown command") =>
-        {
-            return Ok(());
-        }
-        other => other?,
-    };
-    let own = function_libraries(new).await?;
-    if !own.is_empty() {
-        return Err(Error::Refused(format!(
-            "New node already contains functions and can not be added to the cluster. {} has \
-             {} function libraries of its own, and a cluster's functions must be the same on \
-             every master: run FUNCTION FLUSH on it and try again",
-            new.endpoint(),
-            own.len()
-        )));
-    }
-    if libraries.is_empty() {
-        return Ok(());
-    }
-    let payload = dump_functions(seed).await?;
-    context.output.step(&format!(
-        "Copying {} function libraries from {}",
-        libraries.len(),
-        seed.endpoint()
-    ))?;
-    restore_functions(new, payload).await?;
-    Ok(())
 }
 
 /// Runs the full check from the existing node, prints it (with the outcome and the new node

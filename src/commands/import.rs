@@ -1,9 +1,12 @@
 //! `rtrib import NODE --from HOST:PORT`: resolve both → fetch the cluster and judge it (refuse
-//! when a slot is in doubt; node-health warnings do not stop it) → connect to the source
-//! (refuse a cluster node) → SCAN the source in batches; split each batch by destination master
-//! and run, on the source, one `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH…] KEYS
-//! k1 k2 …` per master, all masters at once, while the next SCAN is already on its way →
-//! summary → check.
+//! when a slot is in doubt; node-health warnings do not stop it) → connect to the source (a
+//! standalone; or, for a node of another cluster, every master of that cluster, one after the
+//! other) → per source, decide per master whether it loads the source's MIGRATE payloads (its
+//! RDB version) → SCAN the source in batches; split each batch by destination master and run,
+//! on the source, one `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH…] KEYS k1 k2 …`
+//! per master, or copy by DUMP and a re-versioned RESTORE where the master would refuse it
+//! ([`Copier`]: deleted from the source only when unchanged since), all masters at once, while
+//! the next SCAN is already on its way → summary → check.
 //!
 //! redis-cli migrates one key per round trip and stops at the first error. Here:
 //! - Without `--replace`, each destination's share of a batch is first looked up on that
@@ -20,27 +23,30 @@
 //! - Any other failure (a MIGRATE error such as `IOERR`, the source or a master going away)
 //!   stops the import; what was done so far is reported, with exit 1.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use redis::{Cmd, Pipeline, Value};
 
 use crate::cli::ImportArgs;
-use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::info::info_field;
-use crate::cluster::slots::{SLOT_COUNT, SlotSet, key_slot};
-use crate::cluster::verdict::refusals;
+use crate::cluster::server::Server;
+use crate::cluster::slots::key_slot;
 use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
-use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
+use crate::net::copy::{Copier, reasons};
+use crate::net::fetch::{FetchOptions, Fetched, SlotMaster, SlotMasters, fetch_with_clients};
 use crate::output::{
     BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, OutputError, Progress,
-    write_check_text, write_import_summary,
+    write_import_summary,
 };
-use crate::steps::conclude::{conclude, settle};
+use crate::rdb::RdbTarget;
+use crate::steps::conclude::conclude;
+use crate::steps::keys_target::fetch_for_keys;
 
 /// Keys asked for per `SCAN` (its `COUNT`).
 const SCAN_COUNT: usize = 1000;
@@ -55,44 +61,65 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     context.lease_cluster("import", &seed).await?;
     let output = &context.output;
     output.step(&format!("Importing data from {from} to cluster {seed}"))?;
-    settle(context, &seed).await;
-    let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
-    let report = check(&fetched.topology, &CheckOptions::default());
-    let none = SlotSet::new();
-    if !refusals(&report, &none, &none).is_empty() {
-        if !output.is_json() {
-            output.text(|out, style| {
-                write_check_text(out, style, &fetched.topology, &report, false)
-            })?;
-        }
-        return Err(Error::Refused(format!(
-            "the cluster of {seed} does not pass the check (see `rtrib check {seed}`): every \
-             slot needs one reachable owner, and no slot may be open, before keys can be \
-             imported; nothing was changed"
-        )));
+    let fetched = fetch_for_keys(context, &seed, "imported").await?;
+    let destinations = fetched
+        .slot_masters()
+        .map_err(|why| Error::Refused(format!("{why}; nothing was changed")))?;
+    let sources =
+        connect_sources(context, args, &from, &fetched, destinations.masters.len()).await?;
+    let mut total = 0;
+    for source in &sources {
+        total += source.query::<u64>(&redis::cmd("DBSIZE")).await?;
     }
-    let destinations = destinations(&fetched)?;
-    let source = connect_source(context, args, &from, destinations.masters.len()).await?;
-    let total: u64 = source.query(&redis::cmd("DBSIZE")).await?;
+    if sources.len() > 1 {
+        output.line(&format!(
+            "*** {from} is a node of a cluster: importing from its {} masters",
+            sources.len()
+        ))?;
+    }
     output.line(&format!(
         "*** Importing {total} keys from DB {}",
         args.from_db
     ))?;
 
     let started = Instant::now();
-    let migration = Migration {
-        source: &source,
-        destinations: &destinations,
-        timeout_ms: args.timeout,
-        copy: args.copy,
-        replace: args.replace,
-        auth: (
-            context.connect.user.as_deref(),
-            context.connect.pass.as_deref(),
-        ),
-    };
     let progress = Progress::keys(total);
-    let tally = progress.during(migration.run(&progress)).await;
+    let mut tally = Tally::default();
+    let mut announced = false;
+    for source in &sources {
+        let info: String = source.query(redis::cmd("INFO").arg("server")).await?;
+        let routes = routes(Server::from_info(&info), &destinations);
+        let copier = if routes.iter().any(Option::is_some) {
+            if !announced {
+                output.line(&format!(
+                    "*** Some masters refuse {from}'s MIGRATE payloads (a newer or foreign RDB \
+                     version): their keys are copied with DUMP and a re-versioned RESTORE, and \
+                     deleted from the source only when unchanged since"
+                ))?;
+                announced = true;
+            }
+            Some(Copier::new(source, args.copy, args.replace).await?)
+        } else {
+            None
+        };
+        let migration = Migration {
+            source,
+            destinations: &destinations,
+            timeout_ms: args.timeout,
+            copy: args.copy,
+            replace: args.replace,
+            routes: &routes,
+            copier: copier.as_ref(),
+            auth: (
+                context.connect.user.as_deref(),
+                context.connect.pass.as_deref(),
+            ),
+        };
+        progress.during(migration.run(&progress, &mut tally)).await;
+        if tally.error.is_some() {
+            break;
+        }
+    }
     let document = tally.document(args, started.elapsed());
     let json = serde_json::to_value(&document).map_err(OutputError::from)?;
     let concluded = conclude(context, &seed, args.wait_timeout, |_| json).await?;
@@ -105,15 +132,18 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     })
 }
 
-/// Connects to the source with its own credentials (and TLS only with `--from-tls`), refuses a
-/// cluster node, and selects `--from-db`. Replies may take as long as every destination's
-/// MIGRATE queued before them, each bounded by `--timeout`.
-async fn connect_source(
+/// Connects to the source with its own credentials (and TLS only with `--from-tls`): a
+/// standalone, with `--from-db` selected, or every master of the cluster it is a node of
+/// (refused when one is unreachable, or when it is the cluster imported into). Replies may
+/// take as long as every destination's MIGRATE queued before them, each bounded by
+/// `--timeout`.
+async fn connect_sources(
     context: &Context,
     args: &ImportArgs,
     from: &Endpoint,
+    target: &Fetched,
     masters: usize,
-) -> Result<NodeClient> {
+) -> Result<Vec<NodeClient>> {
     let tls = args.from_tls.then(|| {
         context.connect.tls.clone().unwrap_or(TlsSettings {
             root_cert: None,
@@ -156,60 +186,61 @@ async fn connect_source(
         .query(redis::cmd("INFO").arg("cluster"))
         .await
         .map_err(source_error)?;
-    if info_field(&info, "cluster_enabled") == Some("1") {
-        return Err(Error::Refused(format!(
-            "the source {from} is a cluster node (cluster_enabled:1); import reads a standalone \
-             Redis (to move keys between masters, reshard); nothing was changed"
-        )));
+    if info_field(&info, "cluster_enabled") != Some("1") {
+        if args.from_db != 0 {
+            let () = source.query(redis::cmd("SELECT").arg(args.from_db)).await?;
+        }
+        return Ok(vec![source]);
     }
     if args.from_db != 0 {
-        let () = source.query(redis::cmd("SELECT").arg(args.from_db)).await?;
+        return Err(Error::Usage(format!(
+            "--from-db {}: {from} is a cluster node, and a cluster serves database 0 only",
+            args.from_db
+        )));
     }
-    Ok(source)
+    let cluster = fetch_with_clients(from, &settings, FetchOptions::default())
+        .await
+        .map_err(source_error)?;
+    if cluster
+        .topology
+        .nodes
+        .iter()
+        .any(|node| target.topology.node(node.id()).is_some())
+    {
+        return Err(Error::Refused(format!(
+            "the source {from} is a node of the cluster imported into (to move keys between \
+             masters, reshard); nothing was changed"
+        )));
+    }
+    cluster
+        .topology
+        .masters()
+        .filter(|master| !master.entry.slots.is_empty())
+        .map(|master| {
+            cluster.clients.get(master.id()).cloned().ok_or_else(|| {
+                Error::Refused(format!(
+                    "the source cluster's master {} is unreachable: its keys would be missed; \
+                     nothing was changed",
+                    master.endpoint
+                ))
+            })
+        })
+        .collect()
 }
 
-/// A master receiving keys: the connection rtrib checks keys on, and the address the source
-/// sends them to.
-struct Master {
-    client: NodeClient,
-    host: String,
-    port: u16,
-}
-
-/// The masters and, for each slot, the index of its owner.
-struct Destinations {
-    masters: Vec<Master>,
-    owner: Vec<usize>,
-}
-
-/// Every slot's owner, from a topology that passed the check: each master's own view of its
-/// slots, and the address it announces (which the source, too, should be able to reach).
-fn destinations(fetched: &Fetched) -> Result<Destinations> {
-    let mut masters = Vec::new();
-    let mut owner = vec![usize::MAX; SLOT_COUNT];
-    for node in fetched.topology.masters() {
-        if node.entry.slots.is_empty() {
-            continue;
-        }
-        let client = fetched.clients.get(node.id()).ok_or_else(|| {
-            Error::Refused(format!("{} owns slots but is not reachable", node.endpoint))
-        })?;
-        let addr = node.entry.addr().unwrap_or(node.endpoint.addr);
-        for slot in node.entry.slots.iter() {
-            owner[usize::from(slot)] = masters.len();
-        }
-        masters.push(Master {
-            client: client.clone(),
-            host: addr.ip().to_string(),
-            port: addr.port(),
-        });
-    }
-    if owner.contains(&usize::MAX) {
-        return Err(Error::Refused(
-            "some slots have no owner; nothing was changed".into(),
-        ));
-    }
-    Ok(Destinations { masters, owner })
+/// Per master: `None` when its `RESTORE` accepts the source's RDB version (MIGRATE carries
+/// the keys), else what it loads (the keys go by DUMP and a re-versioned RESTORE). A server
+/// that did not say what it is gets MIGRATE, as before.
+fn routes(source: Option<Server>, destinations: &SlotMasters) -> Vec<Option<RdbTarget>> {
+    destinations
+        .masters
+        .iter()
+        .map(|master| {
+            let (source, server) = (source?, master.server?);
+            let target = RdbTarget::of(&server);
+            (!target.accepts_version(RdbTarget::of(&source).rdb_version)).then_some(target)
+        })
+        .collect()
 }
 
 /// What happened to the keys of one destination's share of a batch.
@@ -218,6 +249,9 @@ struct Counts {
     imported: u64,
     skipped: u64,
     busy: Vec<Vec<u8>>,
+    uncarried: Vec<(Vec<u8>, String)>,
+    changing: Vec<Vec<u8>>,
+    copied_again: u64,
 }
 
 /// The running totals of the import.
@@ -226,6 +260,10 @@ struct Tally {
     imported: u64,
     skipped: u64,
     busy: BusyKeys,
+    uncarried: BusyKeys,
+    reasons: BTreeMap<String, u64>,
+    changing: BusyKeys,
+    copied_again: u64,
     error: Option<NodeError>,
 }
 
@@ -233,25 +271,24 @@ impl Tally {
     fn add(&mut self, counts: Counts) {
         self.imported += counts.imported;
         self.skipped += counts.skipped;
-        self.busy.count += counts.busy.len() as u64;
-        let room = BUSY_KEYS_SHOWN.saturating_sub(self.busy.first.len());
-        self.busy.first.extend(
-            counts
-                .busy
-                .iter()
-                .take(room)
-                .map(|key| String::from_utf8_lossy(key).into_owned()),
-        );
+        self.copied_again += counts.copied_again;
+        for (reason, count) in reasons(&counts.uncarried) {
+            *self.reasons.entry(reason).or_default() += count;
+        }
+        add_keys(&mut self.busy, &counts.busy);
+        let uncarried: Vec<Vec<u8>> = counts.uncarried.into_iter().map(|(k, _)| k).collect();
+        add_keys(&mut self.uncarried, &uncarried);
+        add_keys(&mut self.changing, &counts.changing);
     }
 
     fn done(&self) -> u64 {
-        self.imported + self.skipped + self.busy.count
+        self.imported + self.skipped + self.busy.count + self.uncarried.count + self.changing.count
     }
 
     fn document(self, args: &ImportArgs, elapsed: Duration) -> ImportDocument {
         let outcome = if self.error.is_some() {
             ImportOutcome::Interrupted
-        } else if self.busy.count > 0 {
+        } else if self.busy.count + self.uncarried.count + self.changing.count > 0 {
             ImportOutcome::KeysNotImported
         } else {
             ImportOutcome::Imported
@@ -262,19 +299,38 @@ impl Tally {
             imported: self.imported,
             skipped: self.skipped,
             busy_keys: self.busy,
+            uncarried_keys: self.uncarried,
+            uncarried_reasons: self.reasons,
+            changing_keys: self.changing,
+            copied_again: self.copied_again,
             seconds: elapsed.as_secs_f64(),
             error: self.error.map(|error| error.to_string()),
         }
     }
 }
 
+/// Counts `keys` into `listed`, naming the first few.
+fn add_keys(listed: &mut BusyKeys, keys: &[Vec<u8>]) {
+    listed.count += keys.len() as u64;
+    let room = BUSY_KEYS_SHOWN.saturating_sub(listed.first.len());
+    listed.first.extend(
+        keys.iter()
+            .take(room)
+            .map(|key| String::from_utf8_lossy(key).into_owned()),
+    );
+}
+
 /// The import's fixed parts: where keys come from and go, and how MIGRATE is called.
 struct Migration<'a> {
     source: &'a NodeClient,
-    destinations: &'a Destinations,
+    destinations: &'a SlotMasters,
     timeout_ms: u64,
     copy: bool,
     replace: bool,
+    /// Per master, what it loads when MIGRATE's payloads would be refused ([`routes`]).
+    routes: &'a [Option<RdbTarget>],
+    /// Copies by DUMP and RESTORE, where a route says so.
+    copier: Option<&'a Copier>,
     /// The cluster's user and password, for MIGRATE's AUTH / AUTH2.
     auth: (Option<&'a str>, Option<&'a str>),
 }
@@ -282,8 +338,7 @@ struct Migration<'a> {
 impl Migration<'_> {
     /// Scans the source to the end (or the first failure), migrating each batch while the
     /// next one is scanned.
-    async fn run(&self, progress: &Progress) -> Tally {
-        let mut tally = Tally::default();
+    async fn run(&self, progress: &Progress, tally: &mut Tally) {
         let mut batch = self.scan(0).await;
         loop {
             let (cursor, keys) = match batch {
@@ -313,7 +368,6 @@ impl Migration<'_> {
                 (None, Some(next)) => batch = next,
             }
         }
-        tally
     }
 
     async fn scan(&self, cursor: u64) -> Result<(u64, Vec<Vec<u8>>), NodeError> {
@@ -324,7 +378,10 @@ impl Migration<'_> {
 
     /// Migrates one batch, every destination's share at once. Returns what each share did
     /// and the first failure.
-    async fn migrate_batch(&self, keys: Vec<Vec<u8>>) -> (Vec<Counts>, Option<NodeError>) {
+    /// A key SCAN returns twice in one reply is migrated once.
+    async fn migrate_batch(&self, mut keys: Vec<Vec<u8>>) -> (Vec<Counts>, Option<NodeError>) {
+        keys.sort_unstable();
+        keys.dedup();
         let masters = &self.destinations.masters;
         let mut shares: Vec<Vec<Vec<u8>>> = vec![Vec::new(); masters.len()];
         for key in keys {
@@ -334,8 +391,9 @@ impl Migration<'_> {
             masters
                 .iter()
                 .zip(shares)
-                .filter(|(_, share)| !share.is_empty())
-                .map(|(master, share)| self.migrate_share(master, share)),
+                .zip(self.routes)
+                .filter(|((_, share), _)| !share.is_empty())
+                .map(|((master, share), route)| self.migrate_share(master, route, share)),
         )
         .await;
         let mut counts = Vec::with_capacity(results.len());
@@ -357,7 +415,8 @@ impl Migration<'_> {
     /// key moved (to count those gone meanwhile), the MIGRATE.
     async fn migrate_share(
         &self,
-        master: &Master,
+        master: &SlotMaster,
+        route: &Option<RdbTarget>,
         keys: Vec<Vec<u8>>,
     ) -> Result<Counts, NodeError> {
         let (keys, busy) = if self.replace {
@@ -373,6 +432,9 @@ impl Migration<'_> {
         };
         if keys.is_empty() && busy.is_empty() {
             return Ok(Counts::default());
+        }
+        if let (Some(target), Some(copier)) = (route, self.copier) {
+            return self.copy_share(copier, master, target, keys, busy).await;
         }
         let mut pipe = exists_each(busy.iter().chain(&keys));
         if !keys.is_empty() {
@@ -403,15 +465,48 @@ impl Migration<'_> {
             imported: present,
             skipped: keys.len() as u64 - present,
             busy,
+            ..Counts::default()
+        })
+    }
+
+    /// [`Self::migrate_share`] by DUMP and RESTORE ([`Copier`]): the keys left out as busy
+    /// are looked up on the source first (those it no longer has were moved already).
+    async fn copy_share(
+        &self,
+        copier: &Copier,
+        master: &SlotMaster,
+        target: &RdbTarget,
+        keys: Vec<Vec<u8>>,
+        busy: Vec<Vec<u8>>,
+    ) -> Result<Counts, NodeError> {
+        let on_source: Vec<bool> = if busy.is_empty() {
+            Vec::new()
+        } else {
+            self.source.pipeline(&exists_each(&busy)).await?
+        };
+        let mut busy: Vec<Vec<u8>> = busy
+            .into_iter()
+            .zip(on_source)
+            .filter_map(|(key, there)| there.then_some(key))
+            .collect();
+        let copied = copier.copy(&master.client, target, keys).await?;
+        busy.extend(copied.busy);
+        Ok(Counts {
+            imported: copied.imported,
+            skipped: copied.skipped,
+            busy,
+            uncarried: copied.uncarried,
+            changing: copied.changing,
+            copied_again: copied.copied_again,
         })
     }
 
     /// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH pass | AUTH2 user pass] KEYS …`.
-    fn migrate(&self, master: &Master, keys: &[Vec<u8>]) -> Cmd {
+    fn migrate(&self, master: &SlotMaster, keys: &[Vec<u8>]) -> Cmd {
         let mut migrate = redis::cmd("MIGRATE");
         migrate
-            .arg(&master.host)
-            .arg(master.port)
+            .arg(master.announced.ip().to_string())
+            .arg(master.announced.port())
             .arg("")
             .arg(0)
             .arg(self.timeout_ms);

@@ -18,8 +18,10 @@ mod import;
 mod info;
 mod rebalance;
 mod rebalance_roles;
+mod reconcile;
 mod replicate;
 mod reshard;
+mod restore;
 mod sandbox;
 mod set_timeout;
 mod wait;
@@ -53,8 +55,10 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
         Command::SetTimeout(args) => set_timeout::run(context, args).await,
         Command::Wait(args) => wait::run(context, args).await,
         Command::Create(args) => create::run(context, args).await,
+        Command::Reconcile(args) => reconcile::run(context, args).await,
         Command::Info(args) => info::run(context, args).await,
         Command::Replicate(args) => replicate::run(context, args).await,
+        Command::Restore(args) => restore::run(context, args).await,
         Command::Reshard(args) => reshard::run(context, args).await,
         Command::Rebalance(args) => rebalance::run(context, args).await,
         Command::RebalanceRoles(args) => rebalance_roles::run(context, args).await,

@@ -295,3 +295,52 @@ fn text(value: &Value) -> String {
         _ => String::new(),
     }
 }
+
+/// A master serving slots, for commands that write keys to the cluster.
+pub struct SlotMaster {
+    /// The connection rtrib uses.
+    pub client: NodeClient,
+    /// The address it announces (which a server sending it keys, as MIGRATE does, uses).
+    pub announced: std::net::SocketAddr,
+    /// The server it runs, when it said.
+    pub server: Option<Server>,
+}
+
+/// The masters serving slots and, for each slot, the index of its owner among them.
+pub struct SlotMasters {
+    /// The masters, in topology order.
+    pub masters: Vec<SlotMaster>,
+    /// Per slot, an index into `masters`.
+    pub owner: Vec<usize>,
+}
+
+impl Fetched {
+    /// Every slot's owner, from a topology that passed the check: each master's own view of
+    /// its slots. Fails, saying why, when a master serving slots is unreachable or a slot has
+    /// no owner.
+    pub fn slot_masters(&self) -> Result<SlotMasters, String> {
+        let mut masters = Vec::new();
+        let mut owner = vec![usize::MAX; SLOT_COUNT];
+        for node in self.topology.masters() {
+            if node.entry.slots.is_empty() {
+                continue;
+            }
+            let client = self
+                .clients
+                .get(node.id())
+                .ok_or_else(|| format!("{} owns slots but is not reachable", node.endpoint))?;
+            for slot in node.entry.slots.iter() {
+                owner[usize::from(slot)] = masters.len();
+            }
+            masters.push(SlotMaster {
+                client: client.clone(),
+                announced: node.entry.addr().unwrap_or(node.endpoint.addr),
+                server: node.server().copied(),
+            });
+        }
+        if owner.contains(&usize::MAX) {
+            return Err("some slots have no owner".into());
+        }
+        Ok(SlotMasters { masters, owner })
+    }
+}

@@ -1,5 +1,6 @@
 //! `rtrib import`: the closing summary, as text or as the JSON document.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -44,6 +45,15 @@ pub struct ImportDocument {
     pub skipped: u64,
     /// Keys left alone because the cluster already had them.
     pub busy_keys: BusyKeys,
+    /// Keys left on the source because the cluster's servers cannot load them.
+    pub uncarried_keys: BusyKeys,
+    /// Why, per reason.
+    pub uncarried_reasons: BTreeMap<String, u64>,
+    /// Keys left on the source because they were written again each time they were copied.
+    pub changing_keys: BusyKeys,
+    /// Keys copied again because they were written on the source during their copy (DUMP and
+    /// RESTORE only; MIGRATE moves a key atomically).
+    pub copied_again: u64,
     /// Wall-clock time of the migration, in seconds.
     pub seconds: f64,
     /// Why the import stopped, when it did.
@@ -73,6 +83,38 @@ pub fn write_import_summary(
                  overwrites them): {}{more}",
                 busy.count,
                 busy.first.join(", ")
+            ))
+        )?;
+    }
+    let uncarried = &document.uncarried_keys;
+    if uncarried.count > 0 {
+        let reasons: Vec<String> = document
+            .uncarried_reasons
+            .iter()
+            .map(|(reason, count)| format!("{count} × {reason}"))
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            style.err(&format!(
+                "{} keys cannot be loaded by the cluster's servers and stay on the source ({}): \
+                 {}",
+                uncarried.count,
+                reasons.join("; "),
+                uncarried.first.join(", ")
+            ))
+        )?;
+    }
+    let changing = &document.changing_keys;
+    if changing.count > 0 {
+        writeln!(
+            out,
+            "{}",
+            style.err(&format!(
+                "{} keys were written on the source each time they were copied and stay there \
+                 (re-run the import once writes stop): {}",
+                changing.count,
+                changing.first.join(", ")
             ))
         )?;
     }

@@ -20,6 +20,8 @@ mod picture;
 mod plan;
 mod progress;
 mod rdb_file;
+mod reconcile;
+mod restore;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -49,6 +51,10 @@ pub use migrate::{MigrateDocument, write_moves_text, write_summary_text};
 pub use plan::{PlanOutError, PlannedDocument, save_plan};
 pub use progress::Progress;
 pub use rdb_file::{FileError, PARTIAL_SUFFIX, PartialRdb, VerifiedRdb};
+pub use reconcile::{ReconcileDocument, ReconcileOutcome, write_reconcile_plan};
+pub use restore::{
+    RestoreDocument, RestoreOutcome, SourceDocument, write_restore_summary, write_source_text,
+};
 
 /// Writing to stdout failed (a closed pipe ends the run quietly: see
 /// [`OutputError::is_broken_pipe`]).

@@ -1,5 +1,5 @@
 //! Progress on stderr while slots or keys move (`reshard`, `rebalance`, `fix`, `apply`,
-//! `import`), or while RDB files arrive (`backup`, bytes per shard).
+//! `import`, `restore`), or while RDB files arrive (`backup`, bytes per shard).
 //!
 //! On a terminal, a bar redrawn in place. Without one (a Job's `kubectl logs`, a CI log, a
 //! pipe), a line every [`LINE_EVERY`] (or `RTRIB_PROGRESS_EVERY`) and, when at least one was

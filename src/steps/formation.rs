@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::cli::CreateArgs;
-use crate::cluster::allocate::{Allocation, Domain, allocate, labelled};
+use crate::cluster::allocate::{Allocation, Domain, MIN_MASTERS, allocate, labelled};
 use crate::cluster::create::CreatePlan;
 use crate::cluster::create::{CreateDecision, NodeSnapshot, plan_create};
 use crate::cluster::endpoint::Endpoint;
@@ -94,9 +94,6 @@ pub async fn verify(
     let concluded = conclude(context, &endpoints[0], wait, |_| document).await?;
     Ok(concluded.exit())
 }
-
-/// Fewer masters than this cannot fail over automatically.
-const MIN_MASTERS: usize = 3;
 
 /// Runs `create`, asking before changing anything unless `assume_yes`.
 pub async fn create(context: &Context, args: &CreateArgs, assume_yes: bool) -> Result<Exit> {
@@ -223,7 +220,7 @@ fn plan_out(
 }
 
 /// Each node's failure domain: its `--host-of` label, else its IP address.
-fn failure_domains(
+pub fn failure_domains(
     addrs: &[NodeAddr],
     endpoints: &[Endpoint],
     labels: &[(String, String)],

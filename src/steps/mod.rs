@@ -7,7 +7,9 @@
 
 pub mod conclude;
 pub mod formation;
+pub mod heal;
 pub mod inspect;
+pub mod keys_target;
 pub mod metrics;
 pub mod migrate;
 pub mod newcomer;

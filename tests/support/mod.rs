@@ -3,6 +3,7 @@
 pub mod cluster;
 pub mod dns;
 pub mod docker;
+pub mod faults;
 pub mod pods;
 pub mod prometheus;
 pub mod servers;

@@ -4,6 +4,12 @@
 //!
 //! It records every acknowledged write, to be read back at the end (none may be lost), and the
 //! longest time between two acknowledged writes: the outage a client saw.
+//!
+//! [`Writer::overwriting`] is the fault campaign's client: write `n` goes to key
+//! `c:<n mod keys>` (so keys are written again and again, and a stale copy shows), and each
+//! acknowledged `SET` is followed by `WAIT 1`: whether a replica had it too, which is what
+//! survives a failover (Redis replicates asynchronously: a write only its master had can be
+//! lost when a replica takes over, by the servers' design).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,11 +26,36 @@ const IO_TIMEOUT: Duration = Duration::from_secs(1);
 /// Pause after a failed write before the next attempt.
 const BACKOFF: Duration = Duration::from_millis(10);
 
+/// How long [`Writer::overwriting`] waits for a replica to confirm a write.
+const REPLICA_WAIT_MS: &str = "100";
+
+/// Which keys the writer writes.
+#[derive(Debug, Clone, Copy)]
+enum Keys {
+    /// `w:<n>`, each once.
+    Unique,
+    /// `c:<n mod keys>`, each confirmed by `WAIT 1`.
+    Overwritten { keys: u64 },
+}
+
+impl Keys {
+    fn key(self, n: u64) -> String {
+        match self {
+            Keys::Unique => format!("w:{n}"),
+            Keys::Overwritten { keys } => format!("c:{}", n % keys),
+        }
+    }
+}
+
 /// What the writer did.
 #[derive(Debug, Default)]
 pub struct Written {
-    /// Every acknowledged `(key, value)`, in order.
+    /// Every acknowledged `(key, value)`, in order; the value is the write's number `n`.
     pub acked: Vec<(String, String)>,
+    /// Parallel to `acked` ([`Writer::overwriting`] only): whether a replica confirmed it.
+    pub replicated: Vec<bool>,
+    /// Writes sent (acknowledged or not): the numbers `0..sent`.
+    pub sent: u64,
     /// The longest time between two acknowledged writes.
     pub longest_outage: Duration,
     /// Failed attempts (refused connections, timeouts, CLUSTERDOWN, ...), redirects excluded.
@@ -42,9 +73,19 @@ pub struct Writer {
 impl Writer {
     /// Starts writing, first to `seeds` (`ip:port` of any nodes of the cluster).
     pub fn start(seeds: Vec<String>) -> Self {
+        Self::spawn(seeds, Keys::Unique)
+    }
+
+    /// Starts writing `c:<n mod keys> = n` to `seeds`, asking after each acknowledged write
+    /// whether a replica has it (`WAIT 1`, 100 ms).
+    pub fn overwriting(seeds: Vec<String>, keys: u64) -> Self {
+        Self::spawn(seeds, Keys::Overwritten { keys })
+    }
+
+    fn spawn(seeds: Vec<String>, keys: Keys) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let thread = std::thread::spawn(move || write_until(&seeds, &flag));
+        let thread = std::thread::spawn(move || write_until(&seeds, keys, &flag));
         Self { stop, thread }
     }
 
@@ -55,7 +96,7 @@ impl Writer {
     }
 }
 
-fn write_until(seeds: &[String], stop: &AtomicBool) -> Written {
+fn write_until(seeds: &[String], keys: Keys, stop: &AtomicBool) -> Written {
     let mut written = Written::default();
     let mut routes: HashMap<u16, String> = HashMap::new();
     let mut conns: HashMap<String, redis::Connection> = HashMap::new();
@@ -63,7 +104,8 @@ fn write_until(seeds: &[String], stop: &AtomicBool) -> Written {
     let mut next_seed = 0;
     let mut n = 0u64;
     'keys: while !stop.load(Ordering::Relaxed) {
-        let (key, value) = (format!("w:{n}"), n.to_string());
+        let (key, value) = (keys.key(n), n.to_string());
+        written.sent = n + 1;
         let slot = key_slot(key.as_bytes());
         let mut target = routes
             .get(&slot)
@@ -78,6 +120,9 @@ fn write_until(seeds: &[String], stop: &AtomicBool) -> Written {
                 Ok(()) => {
                     written.longest_outage = written.longest_outage.max(last_ack.elapsed());
                     last_ack = Instant::now();
+                    if let Keys::Overwritten { .. } = keys {
+                        written.replicated.push(replicated(&mut conns, &target));
+                    }
                     written.acked.push((key, value));
                     routes.insert(slot, target);
                     break;
@@ -106,6 +151,19 @@ fn write_until(seeds: &[String], stop: &AtomicBool) -> Written {
         n += 1;
     }
     written
+}
+
+/// `WAIT 1` on the connection to `addr` that just wrote: true when a replica has the write.
+fn replicated(conns: &mut HashMap<String, redis::Connection>, addr: &str) -> bool {
+    let Some(conn) = conns.get_mut(addr) else {
+        return false;
+    };
+    let replicas: redis::RedisResult<i64> =
+        redis::cmd("WAIT").arg(1).arg(REPLICA_WAIT_MS).query(conn);
+    if replicas.is_err() {
+        conns.remove(addr);
+    }
+    replicas.is_ok_and(|count| count >= 1)
 }
 
 /// `SET key value` on `addr` (after `ASKING` when redirected by ASK).
