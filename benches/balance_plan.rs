@@ -15,11 +15,11 @@ use std::time::{Duration, Instant};
 
 use rtrib::cluster::allocate::slot_ranges;
 use rtrib::cluster::balance::balance_plan;
-use rtrib::cluster::check::Topology;
 use rtrib::cluster::load::{Measure, SlotWeights};
 use rtrib::cluster::migrate::RebalanceOptions;
 use rtrib::cluster::slots::SLOT_COUNT;
-use rtrib::cluster::topology::{NodeId, NodesView};
+use rtrib::cluster::topology::Topology;
+use rtrib::cluster::view::{NodeId, NodesView};
 
 const KEYS: u64 = 1_000_000;
 const RUNS: usize = 15;

@@ -164,7 +164,8 @@ fn password(global: &GlobalArgs) -> Result<Option<String>> {
     }
     let given = global
         .pass
-        .clone()
+        .as_ref()
+        .map(|secret| secret.0.clone())
         .or_else(|| uri_part(global, |u| &u.pass));
     read_password(
         given.as_deref(),

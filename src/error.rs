@@ -14,9 +14,11 @@ use crate::exit::Exit;
 use crate::net::addr::AddrError;
 use crate::net::conn::NodeError;
 use crate::net::discover::DiscoverError;
+use crate::net::failover::PromoteError;
 use crate::net::form::WaitError;
 use crate::net::resolve::ResolveError;
-use crate::output::FileError;
+use crate::output::{FileError, OutputError, PlanOutError};
+use crate::prompt::ConfirmError;
 
 /// Why a command stopped before finishing its job.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,9 @@ pub enum Error {
     /// The command line asks for something that cannot be done.
     #[error("{0}")]
     Usage(String),
+    /// `--plan-out`'s file could not be written.
+    #[error(transparent)]
+    PlanOut(#[from] PlanOutError),
     /// No cluster layout fits the nodes and options given.
     #[error(transparent)]
     Allocation(#[from] AllocationError),
@@ -85,6 +90,9 @@ pub enum Error {
     /// A wait ran out of time.
     #[error(transparent)]
     Wait(#[from] WaitError),
+    /// The question before a change could not be asked; nothing was changed.
+    #[error(transparent)]
+    Confirm(#[from] ConfirmError),
     /// The user answered no; nothing was changed.
     #[error("aborted: nothing was changed")]
     Declined,
@@ -94,18 +102,28 @@ pub enum Error {
          cluster stands"
     )]
     Interrupted,
-    /// Writing the output failed (a closed pipe is not reported).
-    #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
+    /// Writing to stdout failed (a closed pipe is not reported).
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A file or a program could not be used: `what` names it (the path, the program).
+    #[error("{what}: {source}")]
+    Io {
+        /// What failed, with its path or program: `cannot create directory /tmp/x`.
+        what: String,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 impl Error {
     /// The exit code for this error (see [`Exit`]).
     pub fn exit(&self) -> Exit {
         match self {
-            Error::Addr(_) | Error::Usage(_) | Error::Allocation(_) | Error::Lookup(_) => {
-                Exit::Usage
-            }
+            Error::Addr(_)
+            | Error::Usage(_)
+            | Error::PlanOut(_)
+            | Error::Allocation(_)
+            | Error::Lookup(_) => Exit::Usage,
             Error::Plan(PlanError::TooFewSlots { .. }) => Exit::Refused,
             Error::Plan(_) => Exit::Usage,
             Error::ReconcileRefused(
@@ -138,14 +156,33 @@ impl Error {
             | Error::Discover(DiscoverError::Resolve(_))
             | Error::Node(_)
             | Error::SourceAuthFailed { .. } => Exit::Unreachable,
-            Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
-            Error::Output(_) => Exit::Problems,
+            Error::Output(e) if e.is_broken_pipe() => Exit::Ok,
+            Error::Output(_) | Error::Io { .. } | Error::Confirm(_) => Exit::Problems,
         }
     }
 
     /// A closed stdout (`rtrib info | head -1`) ends the run quietly.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+        matches!(self, Error::Output(e) if e.is_broken_pipe())
+    }
+}
+
+impl From<PromoteError> for Error {
+    fn from(error: PromoteError) -> Self {
+        match error {
+            PromoteError::Node(error) => Error::Node(error),
+            PromoteError::Wait(error) => Error::Wait(error),
+        }
+    }
+}
+
+impl Error {
+    /// An io failure with what failed named: `Error::io("cannot create directory /x", e)`.
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            what: what.into(),
+            source,
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! - [`cluster`]: topology in, judgments and plans out. No I/O, no printing.
 //! - [`rdb`]: the RDB format (files, `DUMP` payloads, carrying values between servers). Pure.
 //! - [`net`]: name resolution, node connections, fetching the cluster's state.
+//! - `steps`: what several commands do alike (read and judge, settle and conclude, move slots).
 //! - `commands`: one module per subcommand, reading like its algorithm.
 //! - [`output`]: the only writer of stdout (human text or `--output json`).
 
@@ -19,6 +20,7 @@ pub mod output;
 mod prompt;
 pub mod rdb;
 pub mod redis_cli;
+mod steps;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -62,7 +64,12 @@ pub fn run() -> ExitCode {
         .build()
     {
         Ok(runtime) => runtime,
-        Err(error) => return report(&cli.global, &Error::Output(error)),
+        Err(error) => {
+            return report(
+                &cli.global,
+                &Error::io("cannot start the async runtime", error),
+            );
+        }
     };
     let result = runtime.block_on(async {
         let context = Context::new(&cli.global)?;

@@ -20,8 +20,13 @@ Confirmation:
   -y, --yes, --cluster-yes or REDISCLI_CLUSTER_YES=1 answer yes; every command
   accepts them.";
 
+/// The question could not be asked or its answer not read.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot ask for confirmation: {0}")]
+pub struct ConfirmError(#[from] io::Error);
+
 /// Asks `question`; true when the user accepts. End of input counts as "no".
-pub fn confirm(question: &str, assume_yes: bool) -> io::Result<bool> {
+pub fn confirm(question: &str, assume_yes: bool) -> Result<bool, ConfirmError> {
     if assume_yes {
         return Ok(true);
     }
@@ -30,7 +35,7 @@ pub fn confirm(question: &str, assume_yes: bool) -> io::Result<bool> {
             .with_prompt(question)
             .default(false)
             .interact()
-            .map_err(|error| io::Error::other(error.to_string()));
+            .map_err(|error| ConfirmError(io::Error::other(error.to_string())));
     }
     let mut stderr = io::stderr().lock();
     write!(stderr, "{question} (type 'yes' to accept): ")?;
@@ -43,7 +48,7 @@ pub fn confirm(question: &str, assume_yes: bool) -> io::Result<bool> {
 
 /// Asks `question` only when stdin is a terminal, as [`confirm`] does; without a terminal the
 /// answer is yes, as with redis-cli, which does not ask (`rebalance`).
-pub fn confirm_on_terminal(question: &str, assume_yes: bool) -> io::Result<bool> {
+pub fn confirm_on_terminal(question: &str, assume_yes: bool) -> Result<bool, ConfirmError> {
     if !io::stdin().is_terminal() {
         return Ok(true);
     }

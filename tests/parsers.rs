@@ -14,7 +14,7 @@ use rtrib::cluster::lease::LeaseName;
 use rtrib::cluster::metrics::NodeStats;
 use rtrib::cluster::plan::Plan;
 use rtrib::cluster::server::Server;
-use rtrib::cluster::topology::NodesView;
+use rtrib::cluster::view::NodesView;
 use rtrib::redis_cli::{is_redis_cli_line, normalize_args};
 
 /// One field of a `CLUSTER NODES` line: mostly well formed, sometimes not.

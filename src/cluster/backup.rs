@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 
-use super::check::{NodeReport, NodeState, Topology};
 use super::slots::SlotSet;
-use super::topology::NodeId;
+use super::topology::{NodeReport, NodeState, Topology};
+use super::view::NodeId;
 
 /// Where the RDB of each shard comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -133,7 +133,7 @@ pub fn plan_shards(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::topology::NodesView;
+    use crate::cluster::view::NodesView;
 
     const VIEW: &str = "\
 aaaa 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-8191

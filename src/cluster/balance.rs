@@ -36,36 +36,17 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::check::Topology;
-use super::load::{Measure, SlotWeights};
+use super::load::{LoadShare, Measure, SlotWeights};
 use super::migrate::{PlanError, RebalanceOptions, SlotMove, WeightedMaster, involved_masters};
 use super::slots::{SLOT_COUNT, Slot};
-use super::topology::NodeId;
+use super::topology::Topology;
+use super::view::NodeId;
 
 /// Weights are compared in thousandths.
 const WEIGHT_SCALE: f64 = 1000.0;
 /// A bound on improvement steps (each lowers the sum of squares, so the loop ends anyway;
 /// in practice it takes about one step per slot moved).
 const MAX_STEPS: usize = 4 * SLOT_COUNT;
-
-/// One master's part in a rebalance by a measure.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LoadShare {
-    /// The master.
-    pub node: NodeId,
-    /// Its weight.
-    pub weight: f64,
-    /// The slots it serves now.
-    pub slots_before: usize,
-    /// The slots it will serve after the moves.
-    pub slots_after: usize,
-    /// Its load (in the measure's unit) now.
-    pub before: u64,
-    /// Its share of the total, by weight.
-    pub target: f64,
-    /// Its load after the moves.
-    pub after: u64,
-}
 
 /// A slot that alone weighs more than its master's whole share: no slot move can balance it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -455,7 +436,7 @@ mod tests {
 
     use super::*;
     use crate::cluster::slots::SlotSet;
-    use crate::cluster::topology::NodesView;
+    use crate::cluster::view::NodesView;
 
     fn id(index: usize) -> NodeId {
         NodeId::new(format!("{index:040x}"))

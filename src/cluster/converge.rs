@@ -24,7 +24,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
-use super::topology::{NodeId, NodesView};
+use super::view::{NodeId, NodesView};
 
 /// One way in which the views do not agree yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

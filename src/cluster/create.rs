@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::cluster::allocate::{Allocation, AntiAffinity, MasterSlots, ReplicaOf};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::{SLOT_COUNT, SlotSet};
-use crate::cluster::topology::{NodeId, NodesView};
+use crate::cluster::view::{NodeId, NodesView};
 
 /// What one node said about itself before `create` changed anything.
 #[derive(Debug, Clone)]

@@ -18,9 +18,9 @@ use std::fmt;
 use serde::Serialize;
 
 use super::allocate::{Domain, labelled};
-use super::check::{NodeReport, Topology};
 use super::metrics::NodeStats;
-use super::topology::NodeId;
+use super::topology::{NodeReport, Topology};
+use super::view::NodeId;
 
 /// Why a replica cannot take over now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -90,12 +90,6 @@ pub fn node_domain(node: &NodeReport, labels: &[(String, String)]) -> Domain {
     labelled(&names, labels).unwrap_or_else(|| addr.ip().to_string())
 }
 
-/// Whether the seed flags node `id` failing (`fail` or `fail?`).
-pub fn flagged_failing(topology: &Topology, id: &NodeId) -> bool {
-    let seen = topology.seed_view().get(id);
-    seen.is_some_and(|e| e.flags.fail || e.flags.pfail)
-}
-
 /// Why `replica` cannot take over now, from the topology and its `INFO replication` figures
 /// (`None`: it is fit).
 pub fn unfit(
@@ -105,7 +99,7 @@ pub fn unfit(
 ) -> Option<Unfit> {
     match stats {
         _ if !replica.is_reachable() => Some(Unfit::Unreachable),
-        _ if flagged_failing(topology, replica.id()) => Some(Unfit::Failing),
+        _ if topology.is_flagged_failing(replica.id()) => Some(Unfit::Failing),
         None => Some(Unfit::Unreachable),
         Some(s) if s.sync_in_progress => Some(Unfit::Syncing),
         Some(s) if !s.link_up => Some(Unfit::LinkDown),
@@ -160,9 +154,9 @@ pub fn choose_replica(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::check::NodeState;
-    use crate::cluster::topology::NodesView;
-    use crate::cluster::topology::fixtures::*;
+    use crate::cluster::topology::NodeState;
+    use crate::cluster::view::NodesView;
+    use crate::cluster::view::fixtures::*;
     use proptest::prelude::*;
 
     /// A master with three replicas on 127.0.0.1:30740..30743, every one reachable.

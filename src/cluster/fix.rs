@@ -25,10 +25,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::check::{NodeReport, Topology};
 use super::migrate::{Unfinished, unfinished_moves};
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
-use super::topology::NodeId;
+use super::topology::{NodeReport, Topology};
+use super::view::NodeId;
 
 /// The keys each reachable master holds, per slot (slots without keys may be left out).
 pub type KeyCounts = HashMap<NodeId, BTreeMap<Slot, u64>>;
@@ -389,9 +389,9 @@ fn gather(masters: &[Master], slot: Slot, phases: &mut Phases) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::check::NodeState;
     use crate::cluster::endpoint::Endpoint;
-    use crate::cluster::topology::NodesView;
+    use crate::cluster::topology::NodeState;
+    use crate::cluster::view::NodesView;
 
     fn id(name: &str) -> NodeId {
         NodeId::new(name.repeat(40).get(..40).unwrap())

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::topology::NodeId;
+use crate::cluster::view::NodeId;
 
 /// One node's wrong belief about another: `observer` lists `target` at `seen_at` (`None`:
 /// not at all, or without an address), not at the target's current address.
@@ -284,7 +284,7 @@ fn ghosts(nodes: &[NodeSnapshot], ids: &[&NodeId]) -> Vec<Ghost> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::topology::NodesView;
+    use crate::cluster::view::NodesView;
 
     const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";

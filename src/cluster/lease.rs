@@ -35,7 +35,7 @@ use std::cmp::Reverse;
 use std::fmt;
 
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::topology::NodesView;
+use crate::cluster::view::NodesView;
 
 /// The first word of every lease name.
 pub const PREFIX: &str = "rtrib-lease";

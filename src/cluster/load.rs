@@ -12,6 +12,7 @@ use std::str::FromStr;
 use serde::{Serialize, Serializer};
 
 use super::slots::{SLOT_COUNT, Slot, SlotSet, hash_tag};
+use super::view::NodeId;
 
 /// What a slot weighs when masters are balanced or compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -210,6 +211,25 @@ pub fn representative_key(keys: &[Vec<u8>]) -> Option<&[u8]> {
         .max_by_key(|(i, tag)| (count(tag), std::cmp::Reverse(*i)))
         .map_or(0, |(i, _)| i);
     keys.get(best).map(Vec::as_slice)
+}
+
+/// One master's part in a rebalance by a measure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LoadShare {
+    /// The master.
+    pub node: NodeId,
+    /// Its weight.
+    pub weight: f64,
+    /// The slots it serves now.
+    pub slots_before: usize,
+    /// The slots it will serve after the moves.
+    pub slots_after: usize,
+    /// Its load (in the measure's unit) now.
+    pub before: u64,
+    /// Its share of the total, by weight.
+    pub target: f64,
+    /// Its load after the moves.
+    pub after: u64,
 }
 
 #[cfg(test)]

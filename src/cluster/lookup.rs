@@ -4,8 +4,8 @@
 use std::fmt;
 use std::net::SocketAddr;
 
-use crate::cluster::check::{NodeReport, Topology};
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::NodeId;
 
 /// The shortest ID prefix accepted: shorter ones collide too easily to be typed safely.
 pub const MIN_ID_PREFIX: usize = 6;
@@ -102,9 +102,9 @@ impl Topology {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::check::NodeState;
     use crate::cluster::endpoint::Endpoint;
-    use crate::cluster::topology::NodesView;
+    use crate::cluster::topology::NodeState;
+    use crate::cluster::view::NodesView;
 
     fn topology() -> Topology {
         let view = NodesView::parse(
@@ -116,7 +116,7 @@ mod tests {
         let nodes = view
             .entries
             .iter()
-            .map(|entry| crate::cluster::check::NodeReport {
+            .map(|entry| crate::cluster::topology::NodeReport {
                 entry: entry.clone(),
                 endpoint: Endpoint::from_addr(entry.addr().unwrap()),
                 state: NodeState::NotContacted {

@@ -5,9 +5,9 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::{NodeEntry, NodeId, NodesView};
 
 /// Why a node may not join a cluster. Nothing has been changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,14 +67,6 @@ pub fn check_newcomer(
         });
     }
     Ok(())
-}
-
-/// Whether some reachable node flags `id` failing (`fail` or `fail?`).
-pub fn is_flagged_failing(topology: &Topology, id: &NodeId) -> bool {
-    topology
-        .reachable()
-        .filter_map(|(_, view)| view.get(id))
-        .any(|entry| entry.flags.fail || entry.flags.pfail)
 }
 
 /// One step of removing a node from its cluster (`del-node`, `forget`), as plan files keep it.
@@ -143,11 +135,11 @@ impl<'a> MasterPicker<'a> {
         let candidates = topology
             .masters()
             .filter(|m| m.id() != excluded && m.is_reachable())
-            .filter(|m| !is_flagged_failing(topology, m.id()))
+            .filter(|m| !topology.is_flagged_failing(m.id()))
             .map(|m| {
                 let replicas = topology
                     .replicas_of(m.id())
-                    .filter(|r| r.id() != excluded && !is_flagged_failing(topology, r.id()))
+                    .filter(|r| r.id() != excluded && !topology.is_flagged_failing(r.id()))
                     .count();
                 (m, replicas)
             })
@@ -170,7 +162,7 @@ impl<'a> MasterPicker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::check::NodeState;
+    use crate::cluster::topology::NodeState;
 
     const M1: &str = "aaaaaa1111111111111111111111111111111111";
     const M2: &str = "aaaaaa2222222222222222222222222222222222";

@@ -10,9 +10,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use super::check::{CheckReport, Finding, NodeReport, NodeState, Topology};
+use super::check::{CheckReport, Finding};
+use super::info::info_field;
 use super::slots::SlotSet;
-use super::topology::NodeId;
+use super::topology::{NodeReport, NodeState, Topology};
+use super::view::NodeId;
 
 /// The Prometheus metric types rtrib exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +97,7 @@ impl NodeStats {
     /// fields are left unknown.
     pub fn parse(memory: &str, replication: &str) -> Self {
         let number = |text: &str, name: &str| info_field(text, name).and_then(|v| v.parse().ok());
-        let is_master = info_field(replication, "role").as_deref() == Some("master");
+        let is_master = info_field(replication, "role") == Some("master");
         let offset_field = if is_master {
             "master_repl_offset"
         } else {
@@ -104,21 +106,12 @@ impl NodeStats {
         Self {
             used_memory: number(memory, "used_memory"),
             is_master,
-            link_up: info_field(replication, "master_link_status").as_deref() == Some("up"),
+            link_up: info_field(replication, "master_link_status") == Some("up"),
             last_io_seconds: number(replication, "master_last_io_seconds_ago"),
-            sync_in_progress: info_field(replication, "master_sync_in_progress").as_deref()
-                == Some("1"),
+            sync_in_progress: info_field(replication, "master_sync_in_progress") == Some("1"),
             offset: number(replication, offset_field),
         }
     }
-}
-
-/// The value of `name` in `INFO`-style `name:value` lines.
-fn info_field(text: &str, name: &str) -> Option<String> {
-    text.lines().find_map(|line| {
-        let (key, value) = line.trim_end().split_once(':')?;
-        (key == name).then(|| value.to_string())
-    })
 }
 
 /// The labels of every per-node sample.
@@ -407,8 +400,8 @@ fn replica_metrics(topology: &Topology, stats: &HashMap<NodeId, NodeStats>) -> V
 mod tests {
     use super::*;
     use crate::cluster::check::{CheckOptions, check};
-    use crate::cluster::topology::NodesView;
-    use crate::cluster::topology::fixtures::*;
+    use crate::cluster::view::NodesView;
+    use crate::cluster::view::fixtures::*;
 
     fn value(families: &[Family], name: &str, label: Option<(&str, &str)>) -> Option<f64> {
         let family = families.iter().find(|f| f.name == name)?;

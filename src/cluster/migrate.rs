@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use super::balance::LoadShare;
-use super::check::{NodeReport, Topology};
+use super::load::LoadShare;
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
-use super::topology::NodeId;
+use super::topology::{NodeReport, Topology};
+use super::view::NodeId;
 
 /// One slot to hand from one master to another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -440,8 +440,8 @@ pub fn interleave(moves: Vec<SlotMove>) -> Vec<SlotMove> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::check::NodeState;
-    use crate::cluster::topology::NodesView;
+    use crate::cluster::topology::NodeState;
+    use crate::cluster::view::NodesView;
 
     /// A topology from `(name, slots, open-slot tokens)` masters; IDs are the name repeated
     /// to 40 characters. Every node is reachable and its `myself` line is its line.

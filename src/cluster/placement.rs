@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::allocate::Domain;
-use super::topology::NodeId;
+use super::view::NodeId;
 
 /// A node taking part: a master serving slots, or a replica of one.
 #[derive(Debug, Clone, PartialEq, Eq)]

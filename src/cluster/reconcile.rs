@@ -28,11 +28,11 @@ use serde::Serialize;
 
 use super::allocate::{Domain, MIN_MASTERS, master_count};
 use super::balance::balance_by_weight;
-use super::check::Topology;
 use super::load::SlotWeights;
 use super::migrate::{SlotMove, WeightedMaster, plan_by_weight};
 use super::slots::SlotSet;
-use super::topology::NodeId;
+use super::topology::Topology;
+use super::view::NodeId;
 
 /// How far from its share of the slots (in percent) a master may be before slots move: a
 /// new master (0 slots) and a leaving one (all of them) are always far off; a cluster an

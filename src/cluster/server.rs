@@ -23,6 +23,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use super::info::info_field;
+
 /// The server software.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -75,11 +77,7 @@ pub struct Server {
 impl Server {
     /// Reads the server from an `INFO server` reply; `None` when it names no version.
     pub fn from_info(info: &str) -> Option<Self> {
-        let field = |name: &str| {
-            info.lines()
-                .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
-                .map(str::trim)
-        };
+        let field = |name: &str| info_field(info, name);
         if let Some(version) = field("valkey_version").and_then(Version::parse) {
             return Some(Server {
                 kind: ServerKind::Valkey,

@@ -82,9 +82,10 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::cluster::check::{CheckOptions, Claim, Disagreement, NodeState, Topology, check};
-    use crate::cluster::topology::fixtures::*;
-    use crate::cluster::topology::{NodeId, NodesView};
+    use crate::cluster::check::{CheckOptions, Claim, Disagreement, check};
+    use crate::cluster::topology::{NodeState, Topology};
+    use crate::cluster::view::fixtures::*;
+    use crate::cluster::view::{NodeId, NodesView};
 
     fn id(s: &str) -> NodeId {
         NodeId::new(s)

@@ -6,24 +6,24 @@
 
 use std::time::{Duration, Instant};
 
-use redis::Value;
 use serde_json::json;
 
 use crate::cli::AddNodeArgs;
-use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::lookup::LookupError;
-use crate::cluster::membership::{MasterPicker, check_newcomer, is_flagged_failing};
-use crate::cluster::topology::NodeId;
-use crate::commands::check::{conclude, settle};
-use crate::commands::newcomer;
+use crate::cluster::membership::{MasterPicker, check_newcomer};
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::net::conn::{NodeClient, NodeError};
+use crate::net::conn::NodeClient;
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::net::form::{self, Member};
 use crate::output::NodeDocument;
+use crate::steps::conclude::{conclude, settle};
+use crate::steps::newcomer;
+use crate::steps::newcomer::copy_functions;
 
 /// Runs `add-node`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
@@ -156,7 +156,7 @@ async fn choose_master<'t>(
             master.endpoint
         )));
     }
-    if !master.is_reachable() || is_flagged_failing(topology, master.id()) {
+    if !master.is_reachable() || topology.is_flagged_failing(master.id()) {
         return Err(Error::Refused(format!(
             "--master-id {text}: master {} ({}) is unreachable or failing; choose another master",
             master.id(),
@@ -209,51 +209,6 @@ fn already_added(
         )));
     }
     Ok(None)
-}
-
-/// Copies the cluster's Redis functions (`FUNCTION DUMP` / `FUNCTION RESTORE`) from `seed` to
-/// the new master, which must have none of its own (as redis-cli requires, even when the
-/// cluster has none): a cluster's functions must be the same on every master, or calls fail
-/// depending on the slot. Servers older than Redis 7 have no functions; then nothing is done.
-pub async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) -> Result<()> {
-    let list = || {
-        let mut cmd = redis::cmd("FUNCTION");
-        cmd.arg("LIST");
-        cmd
-    };
-    let libraries: Vec<Value> = match seed.query(&list()).await {
-        Err(NodeError::Command { detail, .. })
-            if detail.to_lowercase().contains("unknown command") =>
-        {
-            return Ok(());
-        }
-        other => other?,
-    };
-    let own: Vec<Value> = new.query(&list()).await?;
-    if !own.is_empty() {
-        return Err(Error::Refused(format!(
-            "New node already contains functions and can not be added to the cluster. {} has \
-             {} function libraries of its own, and a cluster's functions must be the same on \
-             every master: run FUNCTION FLUSH on it and try again",
-            new.endpoint(),
-            own.len()
-        )));
-    }
-    if libraries.is_empty() {
-        return Ok(());
-    }
-    let mut dump = redis::cmd("FUNCTION");
-    dump.arg("DUMP");
-    let payload: Vec<u8> = seed.query(&dump).await?;
-    context.output.step(&format!(
-        "Copying {} function libraries from {}",
-        libraries.len(),
-        seed.endpoint()
-    ))?;
-    let mut restore = redis::cmd("FUNCTION");
-    restore.arg("RESTORE").arg(payload);
-    new.query::<()>(&restore).await?;
-    Ok(())
 }
 
 /// Runs the full check from the existing node, prints it (with the outcome and the new node

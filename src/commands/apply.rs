@@ -4,8 +4,6 @@
 //! every step is made: say so and check → print the steps left → confirm → make them with the
 //! engines of the command that made the plan (slot moves, fix's repair, create's formation,
 //! del-node's removal, rebalance-roles' failovers and replica moves) → wait until every view agrees → check.
-//!
-//! Also home of `--plan-out`'s [`save_plan`], shared by every planning command.
 
 use std::path::Path;
 
@@ -18,55 +16,25 @@ use crate::cluster::endpoint::Endpoint;
 use crate::cluster::fix::{FixPlan, Step as FixStep};
 use crate::cluster::membership::RemoveStep;
 use crate::cluster::migrate::{SlotMove, still_to_do};
-use crate::cluster::plan::{Plan, Precondition, Standing, Steps, redacted, remaining, standing};
+use crate::cluster::plan::{Plan, Precondition, Standing, Steps, remaining, standing};
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::NodeId;
-use crate::commands::check::{conclude, settle};
-use crate::commands::migrate::{
-    Resumed, Run, finish, method_for, move_slots, read_and_resume, slots_word,
-};
-use crate::commands::nodes::{connect_all, members, read_snapshots};
-use crate::commands::{create, del_node, fix, rebalance_roles};
+use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::addr::NodeAddr;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
-use crate::output::{
-    CreateOutcome, write_create_plan, write_moves_text, write_planned, write_role_moves,
-};
+use crate::output::{CreateOutcome, write_create_plan, write_moves_text, write_role_moves};
 use crate::prompt::confirm;
+use crate::steps::conclude::{conclude, settle};
+use crate::steps::migrate::{
+    Resumed, Run, finish, method_for, move_slots, read_and_resume, slots_word,
+};
+use crate::steps::nodes::{connect_all, members, read_snapshots};
+use crate::steps::{formation, removal, repair, roles};
 
 /// Changes listed one per line before the refusal.
 const CHANGES_SHOWN: usize = 20;
-
-/// `--plan-out FILE`: writes the plan (the command line of this run, `precondition` and
-/// `steps`) and ends the command without changing anything.
-pub fn save_plan(
-    context: &Context,
-    path: &Path,
-    precondition: Precondition,
-    steps: Steps,
-) -> Result<Exit> {
-    let mut args: Vec<String> = std::env::args().collect();
-    if let Some(program) = args.first_mut() {
-        *program = Path::new(program.as_str())
-            .file_name()
-            .map_or_else(|| program.clone(), |n| n.to_string_lossy().into_owned());
-    }
-    let plan = Plan {
-        command_line: redacted(args),
-        precondition,
-        steps,
-    };
-    write_planned(&context.output, path, &plan).map_err(|error| {
-        Error::Usage(format!(
-            "cannot write --plan-out {}: {error}",
-            path.display()
-        ))
-    })?;
-    Ok(Exit::Ok)
-}
 
 /// Runs `apply`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &ApplyArgs) -> Result<Exit> {
@@ -361,13 +329,13 @@ async fn apply_fix(
             .collect(),
         ..repair.clone()
     };
-    fix::print_plan(context, topology, &repair)?;
+    repair::print_plan(context, topology, &repair)?;
     if args.dry_run {
         return dry_run(context, &left);
     }
     proceed(context)?;
-    let (report, failures) = fix::apply(context, &fetched, &repair, &args.migrate).await?;
-    fix::finish(
+    let (report, failures) = repair::apply(context, &fetched, &repair, &args.migrate).await?;
+    repair::finish(
         context,
         &seed,
         search_multiple_owners,
@@ -433,7 +401,7 @@ async fn apply_create(
     }
     proceed(context)?;
     let members = members(clients, &snapshots);
-    create::apply(
+    formation::apply(
         context,
         args.migrate.wait_timeout,
         args.wait_sync,
@@ -446,7 +414,7 @@ async fn apply_create(
     } else {
         CreateOutcome::Completed
     };
-    create::verify(
+    formation::verify(
         context,
         &endpoints,
         &snapshots,
@@ -521,7 +489,7 @@ async fn apply_removal(
         return dry_run(context, &left);
     }
     proceed(context)?;
-    del_node::carry_out(
+    removal::carry_out(
         context,
         &seed,
         &topology,
@@ -540,7 +508,7 @@ async fn apply_roles(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result
         Judged::Left(read) => *read,
         Judged::Applied(exit) => return Ok(exit),
     };
-    rebalance_roles::refuse_unless_whole(&fetched.topology)?;
+    roles::refuse_unless_whole(&fetched.topology)?;
     let output = &context.output;
     let Steps::RebalanceRoles { steps: moves } = &left else {
         return Err(Error::Usage("not a rebalance-roles plan".into()));
@@ -553,7 +521,7 @@ async fn apply_roles(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result
     }
     proceed(context)?;
     let deadline = std::time::Instant::now() + args.migrate.wait_timeout;
-    rebalance_roles::carry_out(context, &seed, &fetched, moves, deadline).await?;
+    roles::carry_out(context, &seed, &fetched, moves, deadline).await?;
     let document = json!({
         "outcome": "placed",
         "command": plan.steps.command(),

@@ -15,8 +15,9 @@ use futures_util::future::try_join_all;
 
 use crate::cli::BackupArgs;
 use crate::cluster::backup::{Shard, plan_shards};
-use crate::cluster::check::{CheckOptions, Topology, check};
+use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::slots::SlotSet;
+use crate::cluster::topology::Topology;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -82,7 +83,10 @@ pub async fn run(context: &Context, args: &BackupArgs) -> Result<Exit> {
         files,
     };
     let manifest_path = args.dir.join(MANIFEST_FILE);
-    let mut text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::from)?;
+    let mut text = serde_json::to_vec_pretty(&manifest).map_err(|error| FileError::Io {
+        path: manifest_path.clone(),
+        error: error.into(),
+    })?;
     text.push(b'\n');
     write_file_atomically(&manifest_path, &text).map_err(|error| FileError::Io {
         path: manifest_path.clone(),
@@ -186,7 +190,7 @@ async fn save_shard(
             path: partial,
             error: std::io::Error::other(error.to_string()),
         })??;
-    let node = |report: &crate::cluster::check::NodeReport| NodeRef {
+    let node = |report: &crate::cluster::topology::NodeReport| NodeRef {
         id: report.id().to_string(),
         addr: report.endpoint.to_string(),
     };

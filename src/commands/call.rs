@@ -7,10 +7,11 @@
 use std::io::Read;
 
 use crate::cli::CallArgs;
-use crate::cluster::check::NodeReport;
+use crate::cluster::topology::NodeReport;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::net::admin::send_to_each;
 use crate::net::fetch::{FetchOptions, fetch_with_clients};
 use crate::output::{CallDocument, NodeReply, write_call_text};
 
@@ -19,21 +20,14 @@ pub async fn run(context: &Context, args: &CallArgs) -> Result<Exit> {
     let words = command_words(args)?;
     let seed = context.resolve_node(&args.node).await?;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
-    let mut command = redis::Cmd::new();
-    for word in &words {
-        command.arg(word);
-    }
-    let mut pipe = redis::pipe();
-    pipe.add_command(command);
     let shown: Vec<String> = words
         .iter()
         .map(|word| String::from_utf8_lossy(word).into_owned())
         .collect();
-    let replies: Vec<NodeReply> = fetched
-        .run_on::<(redis::Value,)>(|node| wanted(node, args), &pipe)
+    let replies: Vec<NodeReply> = send_to_each(&fetched, |node| wanted(node, args), &words)
         .await
         .into_iter()
-        .map(|(node, outcome)| NodeReply::new(node, outcome.map(|(value,)| value)))
+        .map(|(node, outcome)| NodeReply::new(node, outcome))
         .collect();
 
     let output = &context.output;

@@ -3,31 +3,19 @@
 //! `emptyDir` shared with the Redis container, is what that container's preStop hook runs
 //! (`rtrib failover --from` its own pod).
 
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-
 use crate::cli::CopyBinaryArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::output::write_executable_atomically;
 
 /// Copies the running binary (`/proc/self/exe`) into the directory, executable, atomically (a
 /// temporary file renamed).
 pub fn run(context: &Context, args: &CopyBinaryArgs) -> Result<Exit> {
     let target = args.dir.join("rtrib");
-    let temporary = args.dir.join(".rtrib.tmp");
-    let copied = std::fs::read("/proc/self/exe").and_then(|bytes| {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o755)
-            .open(&temporary)?
-            .write_all(&bytes)?;
-        std::fs::rename(&temporary, &target)
-    });
+    let copied = std::fs::read("/proc/self/exe")
+        .and_then(|bytes| write_executable_atomically(&target, &bytes));
     copied.map_err(|error| {
-        let _ = std::fs::remove_file(&temporary);
         Error::Usage(format!(
             "cannot copy rtrib to {}: {error}",
             target.display()

@@ -7,11 +7,10 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::cli::FailoverArgs;
-use crate::cluster::check::{NodeReport, Topology};
-use crate::cluster::failover::{Chosen, choose_replica, flagged_failing, node_domain, unfit};
+use crate::cluster::failover::{Chosen, choose_replica, node_domain, unfit};
 use crate::cluster::metrics::NodeStats;
-use crate::cluster::topology::NodeId;
-use crate::commands::check::{conclude, settle};
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -19,7 +18,8 @@ use crate::net::Secs;
 use crate::net::failover::{Mode, promote};
 use crate::net::fetch::{FetchOptions, fetch_with_clients};
 use crate::net::stats::read_stats;
-use crate::output::{FailoverDocument, NodeName};
+use crate::output::{FailoverDocument, NodeName, OutputError};
+use crate::steps::conclude::{conclude, settle};
 
 /// What the command found to do.
 enum Handover<'a> {
@@ -64,7 +64,7 @@ pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
         Handover::Nothing(reason) => {
             if output.is_json() {
                 let document = FailoverDocument::nothing_to_do(&seed, reason);
-                output.json(&serde_json::to_value(document).map_err(std::io::Error::from)?)?;
+                output.json(&serde_json::to_value(document).map_err(OutputError::from)?)?;
             } else {
                 output.step(&reason)?;
             }
@@ -114,7 +114,7 @@ pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
         node: None,
         reason: None,
     };
-    let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
+    let document = serde_json::to_value(document).map_err(OutputError::from)?;
     let left = deadline.saturating_duration_since(Instant::now());
     let concluded = conclude(context, &replica.endpoint, left, |_| document).await?;
     Ok(concluded.exit())
@@ -176,7 +176,7 @@ fn to_replica<'a>(
         .and_then(|id| topology.node(id))
         .ok_or_else(|| Error::Refused(format!("{name} replicates no known master")))?;
     if mode == Mode::Coordinated {
-        if !master.is_reachable() || flagged_failing(topology, master.id()) {
+        if !master.is_reachable() || topology.is_flagged_failing(master.id()) {
             return Err(Error::Refused(format!(
                 "its master {} is unreachable or failing: a coordinated failover needs it; \
                  --force promotes {name} without it (writes it had not received are lost); \

@@ -31,20 +31,22 @@ use redis::{Cmd, Pipeline, Value};
 
 use crate::cli::ImportArgs;
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::info::info_field;
 use crate::cluster::server::Server;
 use crate::cluster::slots::key_slot;
-use crate::commands::check::{conclude, fetch_for_keys};
 use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
 use crate::net::copy::{Copier, reasons};
 use crate::net::fetch::{FetchOptions, Fetched, SlotMaster, SlotMasters, fetch_with_clients};
-use crate::net::form::info_field;
 use crate::output::{
-    BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, Progress, write_import_summary,
+    BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, OutputError, Progress,
+    write_import_summary,
 };
 use crate::rdb::RdbTarget;
+use crate::steps::conclude::conclude;
+use crate::steps::keys_target::fetch_for_keys;
 
 /// Keys asked for per `SCAN` (its `COUNT`).
 const SCAN_COUNT: usize = 1000;
@@ -119,7 +121,7 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
         }
     }
     let document = tally.document(args, started.elapsed());
-    let json = serde_json::to_value(&document).map_err(std::io::Error::from)?;
+    let json = serde_json::to_value(&document).map_err(OutputError::from)?;
     let concluded = conclude(context, &seed, args.wait_timeout, |_| json).await?;
     if !output.is_json() {
         output.text(|out, style| write_import_summary(out, style, &document))?;

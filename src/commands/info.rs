@@ -9,13 +9,14 @@ use std::time::Instant;
 use crate::cli::InfoArgs;
 use crate::cluster::load::Measure;
 use crate::cluster::metrics::{metrics, unreadable};
-use crate::commands::check::{emit_metrics, read, wants_metrics};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::fetch::{FetchOptions, fetch_with_clients};
 use crate::net::load::{LoadRequest, read_load, sample_keys};
 use crate::output::{InfoDocument, InfoReport, write_info_text, write_master_summary};
+use crate::steps::inspect::read;
+use crate::steps::metrics::{emit_metrics, wants_metrics};
 
 /// Runs `info`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &InfoArgs) -> Result<Exit> {

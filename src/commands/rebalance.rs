@@ -6,21 +6,22 @@
 
 use crate::cli::RebalanceArgs;
 use crate::cluster::balance::balance_plan;
-use crate::cluster::check::Topology;
 use crate::cluster::load::Measure;
 use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_plan};
 use crate::cluster::plan::{Precondition, Steps};
-use crate::commands::apply::save_plan;
-use crate::commands::migrate::{
-    Ready, Resumed, Run, finish, master_weights, method_for, move_slots, print_plan_only,
-    read_for_plan, read_to_move, resume_open,
-};
+use crate::cluster::topology::Topology;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::load::{LoadRequest, read_load};
-use crate::output::{BalanceDocument, measure_noun, write_moves_text, write_shares_text};
+use crate::output::{
+    BalanceDocument, measure_noun, save_plan, write_moves_text, write_shares_text,
+};
 use crate::prompt::confirm_on_terminal;
+use crate::steps::migrate::{
+    Ready, Resumed, Run, finish, master_weights, method_for, move_slots, print_plan_only,
+    read_for_plan, read_to_move, resume_open,
+};
 
 /// Runs `rebalance`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
@@ -71,12 +72,13 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> Result<Exit> {
         let steps = Steps::Rebalance {
             steps: interleave(decision.moves),
         };
-        return save_plan(
-            context,
+        save_plan(
+            &context.output,
             path,
             Precondition::of_cluster(topology, &args.node),
             steps,
-        );
+        )?;
+        return Ok(Exit::Ok);
     }
     if decision.moves.is_empty() {
         output.line(&decision.nothing_to_do)?;

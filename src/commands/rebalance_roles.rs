@@ -8,21 +8,18 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::cli::RebalanceRolesArgs;
-use crate::cluster::check::Topology;
-use crate::cluster::endpoint::Endpoint;
-use crate::cluster::failover::{flagged_failing, node_domain};
-use crate::cluster::placement::{Member, Move, Placement, plan_placement};
+use crate::cluster::failover::node_domain;
+use crate::cluster::placement::{Member, Placement, plan_placement};
 use crate::cluster::plan::{Precondition, Steps};
-use crate::commands::apply::save_plan;
-use crate::commands::check::{conclude, settle};
+use crate::cluster::topology::Topology;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::net::converge::wait_after_change;
-use crate::net::failover::{Mode, promote};
-use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
-use crate::output::{PlacementDocument, write_placement_text};
+use crate::net::fetch::{FetchOptions, fetch_with_clients};
+use crate::output::{OutputError, PlacementDocument, save_plan, write_placement_text};
 use crate::prompt::confirm;
+use crate::steps::conclude::{conclude, settle};
+use crate::steps::roles;
 
 /// Runs `rebalance-roles`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
@@ -33,7 +30,7 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
     settle(context, &seed).await;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
     let topology = &fetched.topology;
-    refuse_unless_whole(topology)?;
+    roles::refuse_unless_whole(topology)?;
     let placement = plan_placement(&members(topology, &args.host_of));
     let output = &context.output;
     let outcome = match (placement.moves.is_empty(), args.dry_run) {
@@ -49,7 +46,8 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
         let steps = Steps::RebalanceRoles {
             steps: placement.moves,
         };
-        return save_plan(context, path, precondition, steps);
+        save_plan(&context.output, path, precondition, steps)?;
+        return Ok(Exit::Ok);
     }
     if let Some(outcome) = outcome {
         if output.is_json() {
@@ -67,69 +65,18 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
     }
 
     let deadline = Instant::now() + args.wait_timeout;
-    carry_out(context, &seed, &fetched, &placement.moves, deadline).await?;
+    roles::carry_out(context, &seed, &fetched, &placement.moves, deadline).await?;
     let document = document("placed", &placement)?;
     let left = deadline.saturating_duration_since(Instant::now());
     let concluded = conclude(context, &seed, left, |_| document).await?;
     Ok(concluded.exit())
 }
 
-/// Refuses a cluster with a node unreachable or failing: nothing is changed then.
-pub fn refuse_unless_whole(topology: &Topology) -> Result<()> {
-    match topology
-        .nodes
-        .iter()
-        .find(|n| !n.is_reachable() || flagged_failing(topology, n.id()))
-    {
-        Some(node) => Err(Error::Refused(format!(
-            "{} is unreachable or failing: roles are placed on a whole cluster only (rtrib \
-             check shows it); nothing was changed",
-            node.endpoint
-        ))),
-        None => Ok(()),
-    }
-}
-
-/// Makes `moves` in order (shared with `apply`): each a coordinated failover or
-/// `CLUSTER REPLICATE` on the replica, then a wait until every view agrees, by `deadline`.
-pub async fn carry_out(
-    context: &Context,
-    seed: &Endpoint,
-    fetched: &Fetched,
-    moves: &[Move],
-    deadline: Instant,
-) -> Result<()> {
-    let output = &context.output;
-    for step in moves {
-        let replica = match step {
-            Move::Failover { replica, .. } | Move::Replicate { replica, .. } => replica,
-        };
-        let client = fetched
-            .clients
-            .get(replica)
-            .ok_or_else(|| Error::Refused(format!("node {replica} is unreachable")))?;
-        match step {
-            Move::Failover { .. } => {
-                promote(client, Mode::Coordinated, deadline).await?;
-            }
-            Move::Replicate { to, .. } => {
-                let mut command = redis::cmd("CLUSTER");
-                command.arg("REPLICATE").arg(to.as_str());
-                let () = client.query(&command).await?;
-            }
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        wait_after_change(seed, &context.connect, left).await?;
-        output.line(&output.style().ok(&format!("{} done", client.endpoint())))?;
-    }
-    Ok(())
-}
-
 /// The JSON document, as a value (the same serialization for the plan and the final report).
 fn document(outcome: &'static str, placement: &Placement) -> Result<Value> {
     Ok(
         serde_json::to_value(PlacementDocument::new(outcome, placement))
-            .map_err(std::io::Error::from)?,
+            .map_err(OutputError::from)?,
     )
 }
 

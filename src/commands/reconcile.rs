@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::cli::{MigrateArgs, ReconcileArgs};
-use crate::cluster::check::Topology;
 use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::plan_heal;
@@ -26,15 +25,8 @@ use crate::cluster::reconcile::{
     Follow, Leaving, MemoryWarning, Present, ReconcileOptions, ReconcilePlan, Wanted,
     memory_warnings, plan_reconcile,
 };
-use crate::cluster::topology::NodeId;
-use crate::commands::add_node::copy_functions;
-use crate::commands::check::{conclude, settle};
-use crate::commands::create::{create, failure_domains};
-use crate::commands::heal::{meet_pairs, wait_until_healed};
-use crate::commands::migrate::{Resumed, Run, finish, method_for, move_slots, read_and_resume};
-use crate::commands::nodes::{
-    connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
-};
+use crate::cluster::topology::Topology;
+use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -45,9 +37,18 @@ use crate::net::form::{self, Expectation, Member};
 use crate::net::load::{LoadRequest, read_load};
 use crate::net::scale::{read_memory, reset_hard};
 use crate::output::{
-    ReconcileDocument, ReconcileOutcome, measure_noun, write_reconcile_plan, write_summary_text,
+    OutputError, ReconcileDocument, ReconcileOutcome, measure_noun, write_reconcile_plan,
+    write_summary_text,
 };
 use crate::prompt::confirm;
+use crate::steps::conclude::{conclude, settle};
+use crate::steps::formation::{create, failure_domains};
+use crate::steps::heal::{meet_pairs, wait_until_healed};
+use crate::steps::migrate::{Resumed, Run, finish, method_for, move_slots, read_and_resume};
+use crate::steps::newcomer::copy_functions;
+use crate::steps::nodes::{
+    connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
+};
 
 /// Runs `reconcile`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
@@ -554,7 +555,7 @@ async fn conclude_run(
 ) -> Result<Exit> {
     let document =
         ReconcileDocument::new(ending.outcome, ending.nodes, ending.plan, ending.warnings);
-    let document: Value = serde_json::to_value(document).map_err(std::io::Error::from)?;
+    let document: Value = serde_json::to_value(document).map_err(OutputError::from)?;
     let concluded = conclude(context, seed, wait, |_| document).await?;
     Ok(concluded.exit())
 }

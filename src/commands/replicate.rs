@@ -9,14 +9,14 @@ use serde_json::json;
 
 use crate::cli::ReplicateArgs;
 use crate::cluster::membership::check_newcomer;
-use crate::commands::check::{conclude, settle};
-use crate::commands::newcomer;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::conn::NodeClient;
 use crate::net::fetch::{FetchOptions, fetch_topology};
 use crate::net::form::{self, Member};
+use crate::steps::conclude::{conclude, settle};
+use crate::steps::newcomer;
 
 /// Runs `replicate`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &ReplicateArgs) -> Result<Exit> {

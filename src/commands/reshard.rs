@@ -21,17 +21,16 @@ use serde::{Deserialize, Serialize};
 use crate::cli::ReshardArgs;
 use crate::cluster::migrate::{SlotMove, interleave, reshard_table, still_to_do};
 use crate::cluster::plan::{Precondition, Steps};
-use crate::cluster::topology::NodeId;
-use crate::commands::apply::save_plan;
-use crate::commands::migrate::{
-    Resumed, Run, finish, master_ids, method_for, move_slots, print_plan_only, read_for_plan,
-    read_to_move, resume_open, slots_word,
-};
+use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::output::{write_file_atomically, write_moves_text};
+use crate::output::{OutputError, save_plan, write_file_atomically, write_moves_text};
 use crate::prompt::confirm;
+use crate::steps::migrate::{
+    Resumed, Run, finish, master_ids, method_for, move_slots, print_plan_only, read_for_plan,
+    read_to_move, resume_open, slots_word,
+};
 
 /// Runs `reshard`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
@@ -102,12 +101,13 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> Result<Exit> {
         let steps = Steps::Reshard {
             steps: interleave(moves),
         };
-        return save_plan(
-            context,
+        save_plan(
+            &context.output,
             path,
             Precondition::of_cluster(topology, &args.node),
             steps,
-        );
+        )?;
+        return Ok(Exit::Ok);
     }
     let method = method_for(topology, &moves, &args.migrate)?;
     if args.dry_run {
@@ -188,7 +188,7 @@ impl Journal {
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| {
-                let text = serde_json::to_string(&entry).map_err(std::io::Error::from)?;
+                let text = serde_json::to_string(&entry).map_err(OutputError::from)?;
                 write_file_atomically(&self.path, text.as_bytes())
             });
         if let Err(error) = written {

@@ -21,7 +21,6 @@ use futures_util::future::join_all;
 use crate::cli::RestoreArgs;
 use crate::cluster::restore::{Census, Existing, TargetState, compare_slot_counts, judge};
 use crate::cluster::slots::SLOT_COUNT;
-use crate::commands::check::fetch_for_keys;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -37,6 +36,7 @@ use crate::output::{
     write_source_text,
 };
 use crate::rdb::RdbTarget;
+use crate::steps::keys_target::fetch_for_keys;
 
 /// Runs `restore`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &RestoreArgs) -> Result<Exit> {
@@ -161,7 +161,7 @@ async fn target_state(
         .masters()
         .filter(|m| !m.entry.slots.is_empty())
     {
-        if let crate::cluster::check::NodeState::Reachable { keys, .. } = master.state
+        if let crate::cluster::topology::NodeState::Reachable { keys, .. } = master.state
             && keys > 0
         {
             judged

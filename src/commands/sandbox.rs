@@ -12,7 +12,10 @@ use crate::cluster::endpoint::Endpoint;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::net::admin::{ping, shut_down_without_saving};
 use crate::net::conn::NodeClient;
+use crate::output::write_file_atomically;
+use crate::steps::formation;
 
 /// How long a started redis-server may take to answer PING.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
@@ -128,10 +131,19 @@ struct Started {
 
 /// Writes a node's config in `node_dir` and starts its redis-server (it daemonizes).
 fn start_node(server: &Path, node_dir: &Path, port: u16) -> Result<()> {
-    std::fs::create_dir_all(node_dir)?;
+    std::fs::create_dir_all(node_dir).map_err(|error| {
+        Error::io(
+            format!("cannot create directory {}", node_dir.display()),
+            error,
+        )
+    })?;
     let config = node_dir.join("redis.conf");
-    std::fs::write(&config, node_config(port, node_dir))?;
-    let status = std::process::Command::new(server).arg(&config).status()?;
+    write_file_atomically(&config, node_config(port, node_dir).as_bytes())
+        .map_err(|error| Error::io(format!("cannot write {}", config.display()), error))?;
+    let status = std::process::Command::new(server)
+        .arg(&config)
+        .status()
+        .map_err(|error| Error::io(format!("cannot run {}", server.display()), error))?;
     if !status.success() {
         return Err(Error::Refused(format!(
             "redis-server failed to start on port {port}{}",
@@ -154,7 +166,7 @@ async fn form(context: &Context, args: &SandboxArgs, ports: &[u16]) -> Result<Ex
         wait_sync: false,
         plan: PlanOutArgs { plan_out: None },
     };
-    let exit = super::create::create(context, &create, true).await?;
+    let exit = formation::create(context, &create, true).await?;
     context.output.line(&format!(
         "\nSandbox ready: 127.0.0.1:{}-{}. Try: rtrib check 127.0.0.1:{}\nStop it with: rtrib sandbox stop{}",
         ports[0],
@@ -198,10 +210,7 @@ async fn shut_down(context: &Context, port: u16) -> bool {
     let Ok(client) = NodeClient::connect(&local(port), &context.connect).await else {
         return false;
     };
-    // The node closes the connection instead of replying: an error here is success.
-    let _ = client
-        .query::<()>(redis::cmd("SHUTDOWN").arg("NOSAVE"))
-        .await;
+    shut_down_without_saving(&client).await;
     true
 }
 
@@ -229,7 +238,8 @@ async fn stop(context: &Context, dir: &Path) -> Result<Exit> {
         }
     }
     if dir.exists() {
-        std::fs::remove_dir_all(dir)?;
+        std::fs::remove_dir_all(dir)
+            .map_err(|error| Error::io(format!("cannot remove {}", dir.display()), error))?;
     }
     let ports = if stopped.is_empty() {
         "none".to_string()
@@ -249,7 +259,8 @@ fn sandbox_ports(dir: &Path) -> Result<Vec<u16>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
-    let mut ports: Vec<u16> = std::fs::read_dir(dir)?
+    let mut ports: Vec<u16> = std::fs::read_dir(dir)
+        .map_err(|error| Error::io(format!("cannot read directory {}", dir.display()), error))?
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
         .collect();
     ports.sort_unstable();
@@ -276,7 +287,7 @@ async fn wait_for_ping(context: &Context, endpoint: &Endpoint, node_dir: &Path) 
     let deadline = Instant::now() + START_TIMEOUT;
     loop {
         let answer = match NodeClient::connect(endpoint, &context.connect).await {
-            Ok(client) => client.query::<String>(&redis::cmd("PING")).await,
+            Ok(client) => ping(&client).await,
             Err(error) => Err(error),
         };
         match answer {

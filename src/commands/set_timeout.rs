@@ -6,6 +6,7 @@ use crate::cli::SetTimeoutArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::exit::Exit;
+use crate::net::admin::set_node_timeout;
 use crate::net::fetch::{FetchOptions, fetch_with_clients};
 use crate::output::{TimeoutResult, write_timeout_text};
 
@@ -17,20 +18,10 @@ const NO_CONFIG_FILE: &str = "without a config file";
 pub async fn run(context: &Context, args: &SetTimeoutArgs) -> Result<Exit> {
     let seed = context.resolve_node(&args.node).await?;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
-    let mut set = redis::pipe();
-    set.cmd("CONFIG")
-        .arg("SET")
-        .arg("cluster-node-timeout")
-        .arg(args.milliseconds);
-    let mut rewrite = redis::pipe();
-    rewrite.cmd("CONFIG").arg("REWRITE");
-
-    let set_results = fetched.run_on::<()>(|_| true, &set).await;
-    let rewritten = fetched.run_on::<()>(|_| true, &rewrite).await;
-    let results: Vec<TimeoutResult> = set_results
+    let results: Vec<TimeoutResult> = set_node_timeout(&fetched, args.milliseconds)
+        .await
         .into_iter()
-        .zip(rewritten)
-        .map(|((node, set), (_, rewrite))| match (set, rewrite) {
+        .map(|(node, set, rewrite)| match (set, rewrite) {
             (Err(error), _) => TimeoutResult::failed(node, error),
             (Ok(()), Ok(())) => TimeoutResult::set(node, true),
             (Ok(()), Err(error)) if error.contains(NO_CONFIG_FILE) => {

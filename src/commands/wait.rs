@@ -13,15 +13,17 @@ use tokio::time::timeout;
 
 use crate::cli::{WaitArgs, WaitFor};
 use crate::cluster::endpoint::Endpoint;
-use crate::commands::nodes::parse_nodes;
+use crate::cluster::info::info_field;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::Secs;
 use crate::net::addr::NodeAddr;
+use crate::net::admin::ping_and_cluster_info;
 use crate::net::conn::NodeClient;
-use crate::net::form::{WaitError, info_field};
+use crate::net::form::WaitError;
 use crate::net::resolve::ResolveError;
+use crate::steps::nodes::parse_nodes;
 
 /// Pause between two attempts on the same node.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
@@ -168,9 +170,9 @@ async fn probe(
     let client = NodeClient::connect(&resolved, &context.connect)
         .await
         .map_err(|e| e.reason())?;
-    let mut pipe = redis::pipe();
-    pipe.cmd("PING").cmd("CLUSTER").arg("INFO");
-    let (_, info): (String, String) = client.pipeline(&pipe).await.map_err(|e| e.reason())?;
+    let info = ping_and_cluster_info(&client)
+        .await
+        .map_err(|e| e.reason())?;
     match (wait_for, info_field(&info, "cluster_state")) {
         (WaitFor::Ready, _) | (WaitFor::ClusterOk, Some("ok")) => Ok(()),
         (WaitFor::ClusterOk, state) => Err(format!(

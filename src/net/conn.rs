@@ -18,11 +18,12 @@ use redis::{
 
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::server::Server;
-use crate::cluster::topology::{NodeEntry, NodesView};
+use crate::cluster::view::{NodeEntry, NodesView};
 use crate::net::Secs;
 
-/// How to open and use node connections.
-#[derive(Debug, Clone)]
+/// How to open and use node connections. `Debug` shows whether there is a password, never
+/// the password.
+#[derive(Clone)]
 pub struct ConnectSettings {
     /// Bound on TCP connect plus the handshake (AUTH).
     pub connect_timeout: Duration,
@@ -34,6 +35,18 @@ pub struct ConnectSettings {
     pub pass: Option<String>,
     /// TLS, when the nodes speak it.
     pub tls: Option<TlsSettings>,
+}
+
+impl fmt::Debug for ConnectSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectSettings")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("command_timeout", &self.command_timeout)
+            .field("user", &self.user)
+            .field("pass", &self.pass.as_ref().map(|_| "…"))
+            .field("tls", &self.tls)
+            .finish()
+    }
 }
 
 /// How to speak TLS to the nodes. The key material is never printed.
@@ -441,4 +454,23 @@ fn command_name(cmd: &Cmd) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let settings = ConnectSettings {
+            connect_timeout: Duration::from_secs(1),
+            command_timeout: Duration::from_secs(1),
+            user: Some("admin".into()),
+            pass: Some("hunter2".into()),
+            tls: None,
+        };
+        let shown = format!("{settings:?}");
+        assert!(shown.contains("admin"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
 }

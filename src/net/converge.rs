@@ -30,7 +30,7 @@ use futures_util::future::join_all;
 use crate::cluster::converge::{dropped_claims, lags, tellers};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
+use crate::cluster::view::{NodeEntry, NodeId, NodesView};
 use crate::net::Secs;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::form::WaitError;

@@ -15,10 +15,20 @@
 
 use std::time::{Duration, Instant};
 
-use crate::error::Result;
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::form::WaitError;
 use crate::net::notice::Awaited;
+
+/// Why a promotion did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum PromoteError {
+    /// The replica could not be reached, or refused `CLUSTER FAILOVER`.
+    #[error(transparent)]
+    Node(#[from] NodeError),
+    /// The replica was still not master at the deadline.
+    #[error(transparent)]
+    Wait(#[from] WaitError),
+}
 
 /// How a replica takes over (`CLUSTER FAILOVER`'s option).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -58,7 +68,11 @@ const MASTER_DOWN: &str = "Master is down or failed";
 /// Sends `CLUSTER FAILOVER` (with `mode`'s option) to `replica` and waits until it reports
 /// itself master, re-sending it every [`RETRY_AFTER`]; returns how long that took. Past
 /// `deadline`, [`WaitError::NotPromoted`].
-pub async fn promote(replica: &NodeClient, mode: Mode, deadline: Instant) -> Result<Duration> {
+pub async fn promote(
+    replica: &NodeClient,
+    mode: Mode,
+    deadline: Instant,
+) -> Result<Duration, PromoteError> {
     let started = Instant::now();
     let mut command = redis::cmd("CLUSTER");
     command.arg("FAILOVER");

@@ -11,13 +11,12 @@ use std::collections::HashMap;
 use futures_util::future::join_all;
 use redis::Value;
 
-use crate::cluster::atomic::SlotMigration;
-use crate::cluster::check::{NodeReport, NodeState, Topology};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::job::SlotMigration;
 use crate::cluster::server::Server;
 use crate::cluster::slots::{SLOT_COUNT, SlotSet};
-use crate::cluster::topology::{NodeEntry, NodeId, NodesView};
-use crate::net::atomic;
+use crate::cluster::topology::{NodeReport, NodeState, Topology};
+use crate::cluster::view::{NodeEntry, NodeId, NodesView};
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 
 /// What to read besides each node's view and key count.
@@ -226,7 +225,7 @@ async fn read_node(
     };
     // A second round trip, only to masters that have atomic slot migration.
     let migrations = match is_master && server.is_some_and(|s| s.atomic_migration()) {
-        true => atomic::migrations(&client).await.unwrap_or_else(|error| {
+        true => migrations(&client).await.unwrap_or_else(|error| {
             tracing::warn!("{endpoint}: {error}");
             Vec::new()
         }),
@@ -255,6 +254,46 @@ async fn slots_holding_keys(client: &NodeClient) -> Result<SlotSet, NodeError> {
         .filter(|(_, count)| matches!(count, Value::Int(n) if *n > 0))
         .map(|(slot, _)| slot as u16)
         .collect())
+}
+
+/// `CLUSTER GETSLOTMIGRATIONS` of one node, parsed.
+pub async fn migrations(client: &NodeClient) -> Result<Vec<SlotMigration>, NodeError> {
+    let mut cmd = redis::cmd("CLUSTER");
+    cmd.arg("GETSLOTMIGRATIONS");
+    Ok(parse_migrations(&client.query::<Value>(&cmd).await?))
+}
+
+/// Parses a `GETSLOTMIGRATIONS` reply: a list of maps (flat `field, value` lists in RESP2).
+/// Entries it cannot read are left out.
+pub fn parse_migrations(reply: &Value) -> Vec<SlotMigration> {
+    let Value::Array(entries) = reply else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let pairs: Vec<(String, String)> = match entry {
+                Value::Map(pairs) => pairs.iter().map(|(k, v)| (text(k), text(v))).collect(),
+                Value::Array(flat) => flat
+                    .chunks_exact(2)
+                    .map(|pair| (text(&pair[0]), text(&pair[1])))
+                    .collect(),
+                _ => return None,
+            };
+            SlotMigration::from_fields(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        })
+        .collect()
+}
+
+/// A scalar reply as text.
+fn text(value: &Value) -> String {
+    match value {
+        Value::BulkString(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        Value::SimpleString(text) => text.clone(),
+        Value::VerbatimString { text, .. } => text.clone(),
+        Value::Int(n) => n.to_string(),
+        _ => String::new(),
+    }
 }
 
 /// A master serving slots, for commands that write keys to the cluster.

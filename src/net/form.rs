@@ -21,11 +21,12 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 use redis::Cmd;
 
-use crate::cluster::check::NodeReport;
 use crate::cluster::converge::{Lag, lags};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::info::info_field;
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::{NodeId, NodesView};
+use crate::cluster::topology::NodeReport;
+use crate::cluster::view::{NodeId, NodesView};
 use crate::net::Secs;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::notice::{Awaited, so_far};
@@ -554,15 +555,6 @@ async fn unsynced_replicas(members: &[Member], expectation: &Expectation) -> Vec
             .map(|(replica, _)| format!("{} has not finished its first sync", replica.endpoint()))
             .collect(),
     }
-}
-
-/// A `field:value` line of an INFO-style reply.
-pub fn info_field<'a>(info: &'a str, field: &str) -> Option<&'a str> {
-    info.lines().find_map(|line| {
-        line.strip_prefix(field)
-            .and_then(|rest| rest.strip_prefix(':'))
-            .map(str::trim)
-    })
 }
 
 impl fmt::Debug for Member {

@@ -18,14 +18,15 @@ use std::time::{Duration, Instant};
 use futures_util::future::{join, join_all};
 use redis::Value;
 
-use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::info::info_field;
 use crate::cluster::load::{
     Measure, SlotFigures, SlotWeights, estimate_slot_memory, representative_key,
 };
 use crate::cluster::server::Server;
 use crate::cluster::slots::{SLOT_COUNT, Slot};
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::NodeId;
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::fetch::Fetched;
 
@@ -352,11 +353,7 @@ fn number(value: &Value) -> Option<u64> {
 /// `used_memory` of the node's `INFO memory`.
 async fn used_memory(client: &NodeClient) -> Result<Option<u64>, NodeError> {
     let info: String = client.query(redis::cmd("INFO").arg("memory")).await?;
-    Ok(info.lines().find_map(|line| {
-        line.trim_end()
-            .strip_prefix("used_memory:")
-            .and_then(|v| v.parse().ok())
-    }))
+    Ok(info_field(&info, "used_memory").and_then(|v| v.parse().ok()))
 }
 
 /// Estimates the bytes of every slot in `rows` that holds keys (see the module docs).

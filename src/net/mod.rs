@@ -1,7 +1,7 @@
 //! All I/O: resolving node names, connecting to nodes, reading the cluster's state.
 
 pub mod addr;
-pub mod atomic;
+pub mod admin;
 pub mod conn;
 pub mod converge;
 pub mod copy;

@@ -5,10 +5,11 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
+use crate::cluster::info::info_field;
 use crate::cluster::reconcile::Memory;
-use crate::cluster::topology::NodeId;
+use crate::cluster::view::NodeId;
 use crate::net::conn::{NodeClient, NodeError};
-use crate::net::form::{Member, info_field};
+use crate::net::form::Member;
 
 /// How often a reset refused while a drained master still deletes its keys is retried.
 const RESET_RETRY: Duration = Duration::from_millis(100);

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::cluster::metrics::NodeStats;
-use crate::cluster::topology::NodeId;
+use crate::cluster::view::NodeId;
 use crate::net::fetch::Fetched;
 
 /// Every reachable node's memory and replication figures; a node that fails to answer is

@@ -9,10 +9,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 
 use super::Style;
-use crate::cluster::check::Topology;
 use crate::cluster::server::Server;
 use crate::cluster::slots::{Slot, SlotSet};
-use crate::cluster::topology::NodeEntry;
+use crate::cluster::topology::Topology;
+use crate::cluster::view::NodeEntry;
 
 /// The `format` field of every manifest.
 pub const MANIFEST_FORMAT: &str = "rtrib-backup";
@@ -73,7 +73,7 @@ fn node_json(entry: &NodeEntry, cluster_errors: usize) -> String {
     if cluster_errors > 0 {
         json.push_str(&format!(",\n    \"cluster_errors\": {cluster_errors}"));
     }
-    let open = |slots: &BTreeMap<Slot, crate::cluster::topology::NodeId>| {
+    let open = |slots: &BTreeMap<Slot, crate::cluster::view::NodeId>| {
         slots
             .iter()
             .map(|(slot, node)| format!("{}: {}", text(&slot.to_string()), text(node.as_str())))
@@ -295,7 +295,7 @@ pub fn utc(time: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::topology::NodesView;
+    use crate::cluster::view::NodesView;
     use std::time::Duration;
 
     #[test]

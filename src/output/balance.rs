@@ -10,10 +10,11 @@ use serde::Serialize;
 use super::Style;
 use super::check::describe;
 use super::info::{align_right, figure_text, percent_text};
-use crate::cluster::balance::{LoadShare, Unsplittable};
-use crate::cluster::check::Topology;
+use crate::cluster::balance::Unsplittable;
+use crate::cluster::load::LoadShare;
 use crate::cluster::load::Measure;
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::Topology;
+use crate::cluster::view::NodeId;
 
 /// The balance of a rebalance, as JSON fields of its document.
 #[derive(Debug, Serialize)]

@@ -8,9 +8,9 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::Style;
-use crate::cluster::check::NodeReport;
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::NodeReport;
+use crate::cluster::view::NodeId;
 
 /// What one node answered.
 #[derive(Debug, Serialize)]

@@ -7,13 +7,12 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Style;
-use crate::cluster::check::{
-    CheckReport, Disagreement, Finding, NodeReport, NodeState, Severity, Topology,
-};
+use crate::cluster::check::{CheckReport, Disagreement, Finding, Severity};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::server::Server;
 use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet};
-use crate::cluster::topology::{Flags, NodeId};
+use crate::cluster::topology::{NodeReport, NodeState, Topology};
+use crate::cluster::view::{Flags, NodeId};
 use crate::net::converge::Converged;
 use crate::net::form::WaitError;
 

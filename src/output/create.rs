@@ -9,7 +9,7 @@ use super::Style;
 use crate::cluster::allocate::{Allocation, AntiAffinity, Domain};
 use crate::cluster::create::{CreatePlan, NodeSnapshot};
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::NodeId;
+use crate::cluster::view::NodeId;
 
 /// How `create` ended.
 #[derive(Debug, Clone, Copy, Serialize)]

@@ -6,10 +6,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::placement::{Move, Placement, Score};
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::NodeId;
 use crate::net::failover::Mode;
 
 /// A node named in the failover document.

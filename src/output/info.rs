@@ -11,10 +11,10 @@ use serde::Serialize;
 use super::Style;
 use super::check::{NodeDocument, Totals, keys_of, replica_count};
 use super::picture::{STRIP_CELLS, in_colour, letter, write_bars, write_strip};
-use crate::cluster::check::{NodeReport, Topology};
 use crate::cluster::load::{Measure, SlotWeights};
 use crate::cluster::slots::{SLOT_COUNT, Slot};
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::{NodeReport, Topology};
+use crate::cluster::view::NodeId;
 use crate::net::load::{ClusterLoad, MEMORY_SAMPLES, MasterLoad, Method};
 
 /// What `rtrib info` shows.

@@ -9,10 +9,10 @@ use super::Style;
 use super::balance::BalanceDocument;
 use super::progress::keys_per_second;
 use crate::cluster::atomic::Method;
-use crate::cluster::check::Topology;
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::Topology;
+use crate::cluster::view::NodeId;
 use crate::net::migrate::MigrationReport;
 
 /// Writes the moves grouped by (source, destination), in the order the pairs first appear:

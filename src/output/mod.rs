@@ -10,6 +10,7 @@ mod call;
 mod check;
 mod create;
 mod failover;
+mod file;
 mod import;
 mod info;
 mod lease;
@@ -23,7 +24,6 @@ mod reconcile;
 mod restore;
 
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -42,18 +42,44 @@ pub use create::{CreateDocument, CreateOutcome, write_create_plan};
 pub use failover::{
     FailoverDocument, NodeName, PlacementDocument, write_placement_text, write_role_moves,
 };
+pub use file::{write_executable_atomically, write_file_atomically};
 pub use import::{BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, write_import_summary};
 pub use info::{InfoDocument, InfoReport, write_info_text};
 pub use lease::{holder_text, lease_refusal, lease_warnings};
 pub use metrics::{exposition, write_exposition};
 pub use migrate::{MigrateDocument, write_moves_text, write_summary_text};
-pub use plan::{PlannedDocument, write_planned};
+pub use plan::{PlanOutError, PlannedDocument, save_plan};
 pub use progress::Progress;
 pub use rdb_file::{FileError, PARTIAL_SUFFIX, PartialRdb, VerifiedRdb};
 pub use reconcile::{ReconcileDocument, ReconcileOutcome, write_reconcile_plan};
 pub use restore::{
     RestoreDocument, RestoreOutcome, SourceDocument, write_restore_summary, write_source_text,
 };
+
+/// Writing to stdout failed (a closed pipe ends the run quietly: see
+/// [`OutputError::is_broken_pipe`]).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write output: {0}")]
+pub struct OutputError(#[from] pub io::Error);
+
+impl OutputError {
+    /// Whether stdout was closed (`rtrib info | head -1`).
+    pub fn is_broken_pipe(&self) -> bool {
+        self.0.kind() == io::ErrorKind::BrokenPipe
+    }
+}
+
+impl From<serde_json::Error> for OutputError {
+    fn from(error: serde_json::Error) -> Self {
+        OutputError(io::Error::from(error))
+    }
+}
+
+impl From<OutputError> for io::Error {
+    fn from(error: OutputError) -> Self {
+        error.0
+    }
+}
 
 /// Decides how text is decorated.
 #[derive(Debug, Clone, Copy)]
@@ -131,86 +157,39 @@ impl Output {
     pub fn text(
         &self,
         render: impl FnOnce(&mut dyn Write, Style) -> io::Result<()>,
-    ) -> io::Result<()> {
+    ) -> Result<(), OutputError> {
         let mut stdout = io::stdout().lock();
         render(&mut stdout, self.style)?;
-        stdout.flush()
+        Ok(stdout.flush()?)
     }
 
     /// A progress step (`>>> text`), printed only in text mode: JSON output is one document.
-    pub fn step(&self, text: &str) -> io::Result<()> {
+    pub fn step(&self, text: &str) -> Result<(), OutputError> {
         self.line(&self.style.step(text))
     }
 
     /// A plain progress line, printed only in text mode.
-    pub fn line(&self, text: &str) -> io::Result<()> {
+    pub fn line(&self, text: &str) -> Result<(), OutputError> {
         if self.format != OutputFormat::Text {
             return Ok(());
         }
         let mut stdout = io::stdout().lock();
         writeln!(stdout, "{text}")?;
-        stdout.flush()
+        Ok(stdout.flush()?)
     }
 
     /// Writes metric families to stdout in the Prometheus text exposition format.
-    pub fn metrics(&self, families: &[crate::cluster::metrics::Family]) -> io::Result<()> {
+    pub fn metrics(&self, families: &[crate::cluster::metrics::Family]) -> Result<(), OutputError> {
         let mut stdout = io::stdout().lock();
         write_exposition(&mut stdout, families)?;
-        stdout.flush()
+        Ok(stdout.flush()?)
     }
 
     /// Writes one pretty-printed JSON document and a newline to stdout.
-    pub fn json<T: Serialize>(&self, document: &T) -> io::Result<()> {
+    pub fn json<T: Serialize>(&self, document: &T) -> Result<(), OutputError> {
         let mut stdout = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut stdout, document).map_err(io::Error::from)?;
+        serde_json::to_writer_pretty(&mut stdout, document)?;
         writeln!(stdout)?;
-        stdout.flush()
-    }
-}
-
-/// Replaces the file at `path` with `bytes` atomically: they are written to a temporary file
-/// in the same directory (a name starting with `.`, so that node_exporter's textfile collector,
-/// which reads `*.prom`, never sees it half written), flushed to disk, then renamed over
-/// `path`. Readers see the old content or the new one, never a mix.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let temporary = directory.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written
-}
-
-#[cfg(test)]
-mod tests {
-    use super::write_file_atomically;
-
-    #[test]
-    fn a_file_is_replaced_whole_and_no_temporary_is_left() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rtrib.prom");
-        std::fs::write(&path, "old").unwrap();
-        write_file_atomically(&path, b"new content").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new content");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(names.len(), 1);
-        let missing = dir.path().join("no-such-dir").join("x.prom");
-        assert!(write_file_atomically(&missing, b"x").is_err());
+        Ok(stdout.flush()?)
     }
 }

@@ -8,7 +8,7 @@ use super::Style;
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::reconcile::{Follow, Leaving, MemoryWarning, ReconcilePlan};
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::NodeId;
+use crate::cluster::view::NodeId;
 
 /// Slots moved from one master to another, for text and JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -9,24 +9,26 @@ use std::time::Duration;
 
 use crate::cli::MigrateArgs;
 use crate::cluster::atomic::{self as atomic_method, Method};
-use crate::cluster::check::{CheckOptions, Finding, NodeReport, Topology, check};
+use crate::cluster::check::{CheckOptions, Finding, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::migrate::{SlotMove, Unfinished, unfinished_moves};
 use crate::cluster::server::Server;
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::NodeId;
+use crate::cluster::topology::{NodeReport, Topology};
 use crate::cluster::verdict::refusals;
-use crate::commands::check::{conclude, settle};
+use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::net::atomic;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
-use crate::net::migrate::{Job, MigrateSettings, MigrationReport, execute};
+use crate::net::migrate::MigrationReport;
+use crate::net::migrate::atomic;
+use crate::net::migrate::per_key::{self, Job, MigrateSettings};
 use crate::output::{
-    BalanceDocument, MigrateDocument, Progress, write_check_text, write_summary_text,
+    BalanceDocument, MigrateDocument, OutputError, Progress, write_check_text, write_summary_text,
 };
+use crate::steps::conclude::{conclude, settle};
 
 /// A cluster read from its seed and fit for moving slots.
 pub struct Ready {
@@ -431,7 +433,7 @@ pub async fn run_jobs(
     };
     let progress = Progress::slots(jobs.len());
     let mut report = progress
-        .during(execute(
+        .during(per_key::execute(
             fetched,
             &context.connect,
             jobs,
@@ -467,7 +469,7 @@ pub async fn finish(
         balance,
         ..MigrateDocument::new(outcome, &report.moved, report)
     };
-    let document = serde_json::to_value(document).map_err(std::io::Error::from)?;
+    let document = serde_json::to_value(document).map_err(OutputError::from)?;
     let concluded = conclude(context, seed, args.wait_timeout, |_| document).await?;
     if report.interrupted {
         return Ok(Exit::Interrupted);

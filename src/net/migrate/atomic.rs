@@ -26,11 +26,12 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 use redis::Value;
 
-use crate::cluster::atomic::{Batch, Group, JobState, SlotMigration, batches, find_job};
+use crate::cluster::atomic::{Batch, Group, batches, find_job};
+use crate::cluster::job::{JobState, SlotMigration};
 use crate::cluster::migrate::SlotMove;
-use crate::cluster::topology::NodeId;
+use crate::cluster::view::NodeId;
 use crate::net::conn::{NodeClient, NodeError};
-use crate::net::fetch::Fetched;
+use crate::net::fetch::{Fetched, migrations, parse_migrations};
 use crate::net::interrupt;
 use crate::net::migrate::{MigrationReport, Observer, SlotFailure};
 
@@ -165,46 +166,6 @@ async fn survey(
         offset += group.slots.len();
     }
     Ok((names, keys))
-}
-
-/// `CLUSTER GETSLOTMIGRATIONS` of one node, parsed.
-pub async fn migrations(client: &NodeClient) -> Result<Vec<SlotMigration>, NodeError> {
-    let mut cmd = redis::cmd("CLUSTER");
-    cmd.arg("GETSLOTMIGRATIONS");
-    Ok(parse_migrations(&client.query::<Value>(&cmd).await?))
-}
-
-/// Parses a `GETSLOTMIGRATIONS` reply: a list of maps (flat `field, value` lists in RESP2).
-/// Entries it cannot read are left out.
-pub fn parse_migrations(reply: &Value) -> Vec<SlotMigration> {
-    let Value::Array(entries) = reply else {
-        return Vec::new();
-    };
-    entries
-        .iter()
-        .filter_map(|entry| {
-            let pairs: Vec<(String, String)> = match entry {
-                Value::Map(pairs) => pairs.iter().map(|(k, v)| (text(k), text(v))).collect(),
-                Value::Array(flat) => flat
-                    .chunks_exact(2)
-                    .map(|pair| (text(&pair[0]), text(&pair[1])))
-                    .collect(),
-                _ => return None,
-            };
-            SlotMigration::from_fields(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        })
-        .collect()
-}
-
-/// A scalar reply as text.
-fn text(value: &Value) -> String {
-    match value {
-        Value::BulkString(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-        Value::SimpleString(text) => text.clone(),
-        Value::VerbatimString { text, .. } => text.clone(),
-        Value::Int(n) => n.to_string(),
-        _ => String::new(),
-    }
 }
 
 /// Follows `followed` until every job has ended; see the module docs.

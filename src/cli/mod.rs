@@ -3,8 +3,18 @@
 //! These structs are only the *shape* of the command line; [`crate::context`] turns the global
 //! options into settings, and each subcommand's arguments go to its module in
 //! [`crate::commands`]. [`crate::redis_cli`] reads a `redis-cli --cluster` line into this shape.
+//!
+//! This file holds the subcommands and their arguments; `global` the options every subcommand
+//! takes; `parse` the value parsers (durations, counts, weights...).
 
-use std::net::SocketAddr;
+mod global;
+mod parse;
+
+pub use global::{GlobalArgs, OutputFormat, Secret};
+pub use parse::parse_duration;
+
+use parse::{parse_count, parse_migrate_timeout, parse_node_timeout, parse_slot_count};
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -14,7 +24,6 @@ use crate::cluster::atomic::MethodChoice;
 use crate::cluster::backup::BackupFrom;
 use crate::cluster::load::Measure;
 use crate::exit::{EXIT_CODES_HELP, JSON_HELP};
-use crate::net::uri::ServerUri;
 use crate::prompt::CONFIRMATION_HELP;
 
 /// `--help`'s closing sections: the exit codes, the confirmation rule, then the JSON documents.
@@ -1017,7 +1026,7 @@ pub struct ImportArgs {
     /// Password for the source. Prefer --from-pass-file or RTRIB_FROM_PASS: arguments are
     /// visible to other users of the machine.
     #[arg(long, visible_alias = "cluster-from-pass", value_name = "PASSWORD")]
-    pub from_pass: Option<String>,
+    pub from_pass: Option<Secret>,
     /// Read the source's password from this file; trailing CR/LF are removed.
     #[arg(long, value_name = "PATH", conflicts_with = "from_pass")]
     pub from_pass_file: Option<PathBuf>,
@@ -1214,267 +1223,6 @@ fn parse_label(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// How results are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Human-readable text, in the shape redis-cli prints.
-    Text,
-    /// One JSON document on stdout.
-    Json,
-    /// Prometheus metrics in the text exposition format (check and info only).
-    Prometheus,
-}
-
-/// The help's heading of the global options about output, logs and confirmation.
-const OUTPUT: &str = "Output options";
-/// The help's heading of the global options about connections and credentials.
-const CONNECTION: &str = "Connection options";
-/// The help's heading of the global TLS options.
-const TLS: &str = "TLS options";
-/// The help's heading of the global options about name resolution.
-const DNS: &str = "DNS options";
-
-/// Options that apply to every subcommand; they may appear anywhere on the line. `--help`
-/// shows them after the subcommand's own options, under their headings.
-#[derive(Debug, Args)]
-pub struct GlobalArgs {
-    /// Output format.
-    #[arg(short, long, global = true, help_heading = OUTPUT, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
-
-    /// ACL user name for AUTH (default: the default user).
-    #[arg(long, global = true, help_heading = CONNECTION, value_name = "USER")]
-    pub user: Option<String>,
-
-    /// Password for AUTH. Prefer --pass-file or the RTRIB_PASS / VALKEYCLI_AUTH / REDISCLI_AUTH
-    /// environment variables (in that order of precedence after this option and -u): arguments
-    /// are visible to other users of the machine.
-    #[arg(short = 'a', long, global = true, help_heading = CONNECTION, value_name = "PASSWORD")]
-    pub pass: Option<String>,
-
-    /// Read the password from this file (a mounted Kubernetes secret); trailing CR/LF are
-    /// removed.
-    #[arg(long, global = true, help_heading = CONNECTION, value_name = "PATH", conflicts_with = "pass")]
-    pub pass_file: Option<PathBuf>,
-
-    /// redis-cli's -u: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for TLS. Only its
-    /// user, password and scheme are used (the nodes are the command's arguments), as by
-    /// redis-cli with --cluster; --user and --pass take precedence.
-    #[arg(short = 'u', long, global = true, help_heading = CONNECTION, value_name = "URI", value_parser = ServerUri::parse)]
-    pub uri: Option<ServerUri>,
-
-    /// Connect to the nodes with TLS (implied by the other TLS options).
-    #[arg(long, global = true, help_heading = TLS)]
-    pub tls: bool,
-
-    /// Verify the nodes' certificates with this CA bundle (PEM) instead of the built-in public
-    /// roots.
-    #[arg(long, global = true, help_heading = TLS, value_name = "PATH")]
-    pub cacert: Option<PathBuf>,
-
-    /// Verify the nodes' certificates with the CA certificates (PEM files) in this directory
-    /// instead of the built-in public roots; with --cacert, with both.
-    #[arg(long, global = true, help_heading = TLS, value_name = "DIR")]
-    pub cacertdir: Option<PathBuf>,
-
-    /// Client certificate (PEM) for nodes that require one (tls-auth-clients yes).
-    #[arg(long, global = true, help_heading = TLS, value_name = "PATH", requires = "key")]
-    pub cert: Option<PathBuf>,
-
-    /// The client certificate's private key (PEM).
-    #[arg(long, global = true, help_heading = TLS, value_name = "PATH", requires = "cert")]
-    pub key: Option<PathBuf>,
-
-    /// Server name to send (SNI) and verify when a node's host name is not known (by default
-    /// the name it was given by, else its IP address).
-    #[arg(long, global = true, help_heading = TLS, value_name = "NAME")]
-    pub sni: Option<String>,
-
-    /// Do not verify the nodes' certificates (testing only: anyone can pretend to be a node).
-    #[arg(long, global = true, help_heading = TLS)]
-    pub insecure: bool,
-
-    /// How long to wait for a TCP connection and AUTH (e.g. 500ms, 2s; a bare number is
-    /// seconds, as valkey-cli's -t, and 0 no limit).
-    #[arg(short = 't', long, global = true, help_heading = CONNECTION, value_name = "DURATION", default_value = "2s", value_parser = parse_connect_timeout, allow_hyphen_values = true)]
-    pub connect_timeout: Duration,
-
-    /// How long to wait for each command's reply.
-    #[arg(long, global = true, help_heading = CONNECTION, value_name = "DURATION", default_value = "5s", value_parser = parse_duration, allow_hyphen_values = true)]
-    pub command_timeout: Duration,
-
-    /// How long to keep retrying a host name that does not resolve yet (pods appear in DNS
-    /// late).
-    #[arg(long, global = true, help_heading = DNS, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, allow_hyphen_values = true)]
-    pub resolve_timeout: Duration,
-
-    /// Ask this DNS server instead of the resolv.conf name servers (search domains and ndots
-    /// still come from resolv.conf). Repeatable; port 53 unless given.
-    #[arg(
-        long,
-        global = true,
-        help_heading = DNS,
-        env = "RTRIB_DNS_SERVER",
-        value_delimiter = ',',
-        value_name = "IP[:PORT]",
-        value_parser = parse_dns_server
-    )]
-    pub dns_server: Vec<SocketAddr>,
-
-    /// Read name servers, search domains and ndots from this file instead of /etc/resolv.conf.
-    #[arg(long, global = true, help_heading = DNS, env = "RTRIB_RESOLV_CONF", value_name = "PATH")]
-    pub resolv_conf: Option<PathBuf>,
-
-    /// Resolve host names to IPv4 addresses only.
-    #[arg(short = '4', global = true, help_heading = DNS, conflicts_with = "ipv6")]
-    pub ipv4: bool,
-
-    /// Resolve host names to IPv6 addresses only.
-    #[arg(short = '6', global = true, help_heading = DNS)]
-    pub ipv6: bool,
-
-    /// Log more to stderr (-v: info, -vv: debug, -vvv: trace). RTRIB_LOG overrides.
-    #[arg(short, long, global = true, help_heading = OUTPUT, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-
-    /// No progress on stderr: neither the bar (on a terminal) nor the progress lines (without
-    /// one), nor the notices of what rtrib waits for. Errors and warnings still show.
-    #[arg(short, long, global = true, help_heading = OUTPUT)]
-    pub quiet: bool,
-
-    /// Answer yes to the confirmation of create, reshard, rebalance and fix (also
-    /// REDISCLI_CLUSTER_YES=1); every other command accepts it and has nothing to ask.
-    #[arg(
-        short = 'y',
-        long,
-        global = true,
-        help_heading = OUTPUT,
-        visible_alias = "cluster-yes",
-        env = "REDISCLI_CLUSTER_YES",
-        value_parser = clap::builder::FalseyValueParser::new()
-    )]
-    pub yes: bool,
-
-    /// Ask for the password on the terminal, without echo (redis-cli's --askpass); an error
-    /// without a terminal.
-    #[arg(long, global = true, help_heading = CONNECTION, conflicts_with_all = ["pass", "pass_file"])]
-    pub askpass: bool,
-
-    /// Go on although another rtrib holds the cluster's lease (it is changing the cluster),
-    /// with a warning naming it: only for a holder stopped for good.
-    #[arg(long, global = true, help_heading = CONNECTION)]
-    pub force_lease: bool,
-
-    /// While another rtrib holds the cluster's lease, wait for it up to this long (e.g. 2m)
-    /// instead of refusing at once: for hooks that may meet each other (two pods' preStop
-    /// failovers during a node drain, a reconcile Job and a rollout).
-    #[arg(long, global = true, help_heading = CONNECTION, value_name = "DURATION", value_parser = parse_duration, default_value = "0s")]
-    pub lease_wait: Duration,
-}
-
-/// What a duration option makes of a bare number, one without a unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BareNumber {
-    /// Refused, with a hint to add a unit: the option is rtrib's own, and a number alone would
-    /// be read as seconds by some and as milliseconds by others.
-    Refused,
-    /// Milliseconds: redis-cli's `--cluster-timeout` and set-timeout's argument.
-    Milliseconds,
-    /// Seconds: valkey-cli's `-t` (connect timeout).
-    Seconds,
-}
-
-/// The one duration parser: `500ms`, `5s`, `1.5s`, `2m`, `1h`, up to 24h; a bare number is read
-/// as `bare` says.
-fn parse_duration_as(text: &str, bare: BareNumber) -> Result<Duration, String> {
-    let text = text.trim();
-    let units: [(&str, f64); 4] = [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)];
-    let (number, scale) = match units.iter().find(|(unit, _)| text.ends_with(unit)) {
-        Some((unit, scale)) => (&text[..text.len() - unit.len()], *scale),
-        None => match bare {
-            BareNumber::Milliseconds => (text, 0.001),
-            BareNumber::Seconds => (text, 1.0),
-            BareNumber::Refused if text.parse::<f64>().is_ok() => {
-                return Err(format!(
-                    "`{text}` has no unit: write {text}s for seconds or {text}ms for milliseconds"
-                ));
-            }
-            BareNumber::Refused => (text, 1.0),
-        },
-    };
-    let value: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration: write e.g. 500ms, 5s or 2m"))?;
-    if !value.is_finite() || value < 0.0 || value * scale > 86_400.0 {
-        return Err(format!(
-            "`{text}` is out of range: give a duration between 0 and 24h"
-        ));
-    }
-    Ok(Duration::from_secs_f64(value * scale))
-}
-
-/// Parses a duration of rtrib's own options: `500ms`, `5s`, `2m`; a bare number is refused.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    parse_duration_as(text, BareNumber::Refused)
-}
-
-/// Parses a connect timeout: a duration, or a bare number of seconds as valkey-cli's `-t`
-/// reads it; 0 is no limit, as there (24h).
-fn parse_connect_timeout(text: &str) -> Result<Duration, String> {
-    let timeout = parse_duration_as(text, BareNumber::Seconds)?;
-    Ok(match timeout.is_zero() {
-        true => Duration::from_secs(86_400),
-        false => timeout,
-    })
-}
-
-/// Parses a duration given to an option redis-cli reads in milliseconds (`--cluster-timeout`,
-/// set-timeout's argument): a bare number is milliseconds, `5s` and `2m` work too. At least
-/// `min_ms`; whole milliseconds are kept.
-fn parse_milliseconds(text: &str, min_ms: u64, what: &str) -> Result<u64, String> {
-    let ms = parse_duration_as(text, BareNumber::Milliseconds)?.as_millis();
-    match u64::try_from(ms) {
-        Ok(ms) if ms >= min_ms => Ok(ms),
-        _ => Err(format!(
-            "`{text}` is too short: {what} must be at least {min_ms} ms"
-        )),
-    }
-}
-
-/// Parses MIGRATE's I/O timeout: milliseconds, as redis-cli's `--cluster-timeout`, or a
-/// duration; at least 1 ms.
-fn parse_migrate_timeout(text: &str) -> Result<u64, String> {
-    parse_milliseconds(text, 1, "the MIGRATE timeout")
-}
-
-/// Parses a cluster-node-timeout: milliseconds, as redis-cli's set-timeout, or a duration; at
-/// least 100 ms.
-fn parse_node_timeout(text: &str) -> Result<u64, String> {
-    parse_milliseconds(text, 100, "cluster-node-timeout")
-}
-
-/// Parses reshard's number of slots: 1 or more (more than the sources serve is refused once
-/// the cluster is read).
-fn parse_slot_count(text: &str) -> Result<usize, String> {
-    match text.parse() {
-        Ok(count) if count > 0 => Ok(count),
-        _ => Err(format!(
-            "`{text}` is not a number of slots to move: write a whole number, 1 or more"
-        )),
-    }
-}
-
-/// Parses a count (0 or more), with a message that says so.
-fn parse_count(text: &str) -> Result<usize, String> {
-    text.parse()
-        .map_err(|_| format!("`{text}` is not a count: write a whole number, 0 or more"))
-}
-
-fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
-    crate::net::resolve::parse_dns_server(text).map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1486,37 +1234,10 @@ mod tests {
     }
 
     #[test]
-    fn durations_parse_with_and_without_units() {
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
-        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("-1s").is_err());
-        assert!(parse_duration("1e9").is_err());
-    }
-
-    #[test]
-    fn a_bare_number_keeps_redis_clis_meaning_or_is_refused_with_a_hint() {
-        assert_eq!(
-            parse_duration("3000"),
-            Err("`3000` has no unit: write 3000s for seconds or 3000ms for milliseconds".into())
-        );
-        assert_eq!(parse_migrate_timeout("5000"), Ok(5000));
-        assert_eq!(parse_migrate_timeout("5s"), Ok(5000));
-        assert_eq!(parse_migrate_timeout("2m"), Ok(120_000));
-        assert!(parse_migrate_timeout("0").is_err());
-        assert_eq!(parse_node_timeout("5s"), Ok(5000));
-        assert_eq!(parse_node_timeout("4321"), Ok(4321));
-        assert_eq!(
-            parse_node_timeout("99"),
-            Err("`99` is too short: cluster-node-timeout must be at least 100 ms".into())
-        );
-        assert_eq!(
-            parse_connect_timeout("1.5"),
-            Ok(Duration::from_millis(1500))
-        );
-        assert_eq!(parse_connect_timeout("0"), Ok(Duration::from_secs(86_400)));
+    fn passwords_on_the_command_line_are_kept_and_never_shown() {
+        let cli =
+            Cli::try_parse_from(["rtrib", "-a", "hunter2", "check", "127.0.0.1:7000"]).unwrap();
+        assert_eq!(cli.global.pass.as_deref(), Some("hunter2"));
+        assert!(!format!("{cli:?}").contains("hunter2"));
     }
 }

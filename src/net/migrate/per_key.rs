@@ -66,14 +66,14 @@ use futures_util::{StreamExt, pin_mut};
 use redis::{Cmd, Value};
 use tokio::sync::Notify;
 
-use crate::cluster::atomic::Method;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::NodeId;
+use crate::cluster::view::NodeId;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::fetch::Fetched;
 use crate::net::interrupt;
+use crate::net::migrate::{MigrationReport, Observer, SlotFailure};
 
 /// How to move slots.
 #[derive(Debug, Clone)]
@@ -111,64 +111,6 @@ pub struct Job {
     /// Only the keys move (`fix` has set the slot states already and sets them afterwards):
     /// no IMPORTING/MIGRATING before, no `SETSLOT NODE` after.
     pub cold: bool,
-}
-
-/// Told about progress as it happens.
-pub trait Observer {
-    /// A batch of `count` keys arrived on its destination.
-    fn keys_moved(&self, count: u64);
-    /// A slot now belongs to its destination.
-    fn slot_moved(&self);
-}
-
-/// A slot that could not be moved.
-#[derive(Debug, Clone)]
-pub struct SlotFailure {
-    /// The move.
-    pub slot_move: SlotMove,
-    /// Why.
-    pub reason: String,
-    /// The slot may be left open (MIGRATING/IMPORTING), each key on one side or the other: a
-    /// re-run (or `fix`) finishes it. Otherwise it is stable with its source: never opened, or
-    /// opened by this run, none of its keys moved, and closed again.
-    pub left_open: bool,
-}
-
-/// What a migration did.
-#[derive(Debug, Clone, Default)]
-pub struct MigrationReport {
-    /// The slots moved, in completion order.
-    pub moved: Vec<SlotMove>,
-    /// The keys moved.
-    pub keys: u64,
-    /// How long it took.
-    pub elapsed: Duration,
-    /// The slots that failed (some may be left open: see [`SlotFailure::left_open`]).
-    pub failures: Vec<SlotFailure>,
-    /// Slots not started because an earlier one failed.
-    pub skipped: usize,
-    /// How the slots moved (set by the command that chose the executor).
-    pub method: Option<Method>,
-    /// Ctrl-C stopped the run (the server-side jobs were cancelled).
-    pub interrupted: bool,
-}
-
-impl MigrationReport {
-    /// Whether every slot asked for moved: no failure, none left unstarted, no Ctrl-C.
-    pub fn is_complete(&self) -> bool {
-        self.failures.is_empty() && self.skipped == 0 && !self.interrupted
-    }
-
-    /// Adds what an earlier migration of the same run did.
-    pub fn absorb(&mut self, earlier: MigrationReport) {
-        self.moved.splice(0..0, earlier.moved);
-        self.keys += earlier.keys;
-        self.elapsed += earlier.elapsed;
-        self.failures.extend(earlier.failures);
-        self.skipped += earlier.skipped;
-        self.method = self.method.or(earlier.method);
-        self.interrupted |= earlier.interrupted;
-    }
 }
 
 /// How one slot ended.

@@ -6,7 +6,7 @@ use futures_util::future::join_all;
 use crate::cli::DiscoveryArgs;
 use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::topology::NodeId;
+use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::net::addr::NodeAddr;

@@ -1,10 +1,13 @@
 //! The steps `add-node` and `replicate` share to bring a node into a running cluster: it MEETs
 //! every member and all wait to know it; as a replica, it then follows its master and announces
-//! that until every member sees it.
+//! that until every member sees it. A new master gets the cluster's Redis functions first.
 
 use std::time::Instant;
 
-use crate::error::Result;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::net::admin::{dump_functions, function_libraries, restore_functions};
+use crate::net::conn::{NodeClient, NodeError};
 use crate::net::form::{self, Expectation, Member};
 use crate::output::Output;
 
@@ -49,5 +52,41 @@ pub async fn attach_replica(
         wait_sync: false,
     };
     form::wait_until_usable(members, &expectation, started, deadline).await?;
+    Ok(())
+}
+
+/// Copies the cluster's Redis functions (`FUNCTION DUMP` / `FUNCTION RESTORE`) from `seed` to
+/// the new master, which must have none of its own (as redis-cli requires, even when the
+/// cluster has none): a cluster's functions must be the same on every master, or calls fail
+/// depending on the slot. Servers older than Redis 7 have no functions; then nothing is done.
+pub async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClient) -> Result<()> {
+    let libraries = match function_libraries(seed).await {
+        Err(NodeError::Command { detail, .. })
+            if detail.to_lowercase().contains("unknown command") =>
+        {
+            return Ok(());
+        }
+        other => other?,
+    };
+    let own = function_libraries(new).await?;
+    if !own.is_empty() {
+        return Err(Error::Refused(format!(
+            "New node already contains functions and can not be added to the cluster. {} has \
+             {} function libraries of its own, and a cluster's functions must be the same on \
+             every master: run FUNCTION FLUSH on it and try again",
+            new.endpoint(),
+            own.len()
+        )));
+    }
+    if libraries.is_empty() {
+        return Ok(());
+    }
+    let payload = dump_functions(seed).await?;
+    context.output.step(&format!(
+        "Copying {} function libraries from {}",
+        libraries.len(),
+        seed.endpoint()
+    ))?;
+    restore_functions(new, payload).await?;
     Ok(())
 }
