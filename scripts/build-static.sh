@@ -17,6 +17,10 @@
 #   machinery that a FROM scratch image cannot use anyway (~130 kB).
 # - scripts/lib/no-eh-frame.ld: drops the unwind tables that panic = "abort" never reads
 #   (~610 kB).
+# - `-Wl,--icf=all`: the linker (rustc's own lld) folds functions whose code is identical
+#   (~40 kB).
+# - `--features image`: no debug or trace logs (`-vv` logs as `-v`), no `sandbox` and no
+#   `completions`, which need a redis-server or a shell the image lacks (~190 kB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,10 +33,11 @@ rustflags=(
     --cfg rtrib_static
     --cfg 'getrandom_backend="linux_getrandom"'
     -C "link-arg=-Wl,-T,$PWD/scripts/lib/no-eh-frame.ld"
+    -C link-arg=-Wl,--icf=all
 )
 # CARGO_ENCODED_RUSTFLAGS separates flags with 0x1f, so a path with spaces survives.
 CARGO_ENCODED_RUSTFLAGS=$(IFS=$'\x1f'; echo "${rustflags[*]}") \
-    cargo build --release --locked --target "$target" --bin rtrib
+    cargo build --release --locked --features image --target "$target" --bin rtrib
 
 description=$(file -b "$binary")
 if [[ "$description" != *"static"* ]]; then

@@ -427,6 +427,7 @@ pub enum Command {
     #[command(after_help = "Example:\n  rtrib set-timeout 127.0.0.1:7000 5000")]
     SetTimeout(SetTimeoutArgs),
     /// Start a local cluster of redis-server processes to try rtrib on (`sandbox stop` ends it).
+    #[cfg(not(feature = "image"))]
     #[command(after_help = "Examples:\n  \
             rtrib sandbox                      # 6 nodes on 127.0.0.1:7000-7005, 1 replica each\n  \
             rtrib check 127.0.0.1:7000\n  \
@@ -436,6 +437,7 @@ pub enum Command {
     #[command(hide = true)]
     CopyBinary(CopyBinaryArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[cfg(not(feature = "image"))]
     #[command(after_help = "Examples:\n  \
             rtrib completions bash > /etc/bash_completion.d/rtrib\n  \
             rtrib completions zsh > \"${fpath[1]}/_rtrib\"")]

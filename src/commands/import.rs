@@ -26,20 +26,18 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use futures_util::future::join_all;
-use redis::{Cmd, Pipeline, Value};
-
 use crate::cli::ImportArgs;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::info::info_field;
 use crate::cluster::server::Server;
-use crate::cluster::slots::key_slot;
 use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::net::admin;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
 use crate::net::copy::{Copier, reasons};
-use crate::net::fetch::{FetchOptions, Fetched, SlotMaster, SlotMasters, fetch_with_clients};
+use crate::net::fetch::{FetchOptions, Fetched, SlotMasters, fetch_with_clients};
+use crate::net::import::{Counts, Migration};
 use crate::output::{
     BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, OutputError, Progress,
     write_import_summary,
@@ -47,9 +45,6 @@ use crate::output::{
 use crate::rdb::RdbTarget;
 use crate::steps::conclude::conclude;
 use crate::steps::keys_target::fetch_for_keys;
-
-/// Keys asked for per `SCAN` (its `COUNT`).
-const SCAN_COUNT: usize = 1000;
 
 /// Added to the MIGRATE timeout to bound the wait for one reply from the source.
 const REPLY_MARGIN: Duration = Duration::from_secs(10);
@@ -69,7 +64,7 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
         connect_sources(context, args, &from, &fetched, destinations.masters.len()).await?;
     let mut total = 0;
     for source in &sources {
-        total += source.query::<u64>(&redis::cmd("DBSIZE")).await?;
+        total += admin::dbsize(source).await?;
     }
     if sources.len() > 1 {
         output.line(&format!(
@@ -87,7 +82,7 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     let mut tally = Tally::default();
     let mut announced = false;
     for source in &sources {
-        let info: String = source.query(redis::cmd("INFO").arg("server")).await?;
+        let info = admin::info(source, "server").await?;
         let routes = routes(Server::from_info(&info), &destinations);
         let copier = if routes.iter().any(Option::is_some) {
             if !announced {
@@ -115,7 +110,9 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
                 context.connect.pass.as_deref(),
             ),
         };
-        progress.during(migration.run(&progress, &mut tally)).await;
+        progress
+            .during(run_migration(&migration, &progress, &mut tally))
+            .await;
         if tally.error.is_some() {
             break;
         }
@@ -182,13 +179,12 @@ async fn connect_sources(
     let source = NodeClient::connect(from, &settings)
         .await
         .map_err(source_error)?;
-    let info: String = source
-        .query(redis::cmd("INFO").arg("cluster"))
+    let info = admin::info(&source, "cluster")
         .await
         .map_err(source_error)?;
     if info_field(&info, "cluster_enabled") != Some("1") {
         if args.from_db != 0 {
-            let () = source.query(redis::cmd("SELECT").arg(args.from_db)).await?;
+            admin::select(&source, args.from_db).await?;
         }
         return Ok(vec![source]);
     }
@@ -241,17 +237,6 @@ fn routes(source: Option<Server>, destinations: &SlotMasters) -> Vec<Option<RdbT
             (!target.accepts_version(RdbTarget::of(&source).rdb_version)).then_some(target)
         })
         .collect()
-}
-
-/// What happened to the keys of one destination's share of a batch.
-#[derive(Default)]
-struct Counts {
-    imported: u64,
-    skipped: u64,
-    busy: Vec<Vec<u8>>,
-    uncarried: Vec<(Vec<u8>, String)>,
-    changing: Vec<Vec<u8>>,
-    copied_again: u64,
 }
 
 /// The running totals of the import.
@@ -320,224 +305,37 @@ fn add_keys(listed: &mut BusyKeys, keys: &[Vec<u8>]) {
     );
 }
 
-/// The import's fixed parts: where keys come from and go, and how MIGRATE is called.
-struct Migration<'a> {
-    source: &'a NodeClient,
-    destinations: &'a SlotMasters,
-    timeout_ms: u64,
-    copy: bool,
-    replace: bool,
-    /// Per master, what it loads when MIGRATE's payloads would be refused ([`routes`]).
-    routes: &'a [Option<RdbTarget>],
-    /// Copies by DUMP and RESTORE, where a route says so.
-    copier: Option<&'a Copier>,
-    /// The cluster's user and password, for MIGRATE's AUTH / AUTH2.
-    auth: (Option<&'a str>, Option<&'a str>),
-}
-
-impl Migration<'_> {
-    /// Scans the source to the end (or the first failure), migrating each batch while the
-    /// next one is scanned.
-    async fn run(&self, progress: &Progress, tally: &mut Tally) {
-        let mut batch = self.scan(0).await;
-        loop {
-            let (cursor, keys) = match batch {
-                Ok(batch) => batch,
-                Err(error) => {
-                    tally.error = Some(error);
-                    break;
-                }
-            };
-            let (outcome, next) = if cursor == 0 {
-                (self.migrate_batch(keys).await, None)
-            } else {
-                let (outcome, next) = tokio::join!(self.migrate_batch(keys), self.scan(cursor));
-                (outcome, Some(next))
-            };
-            let (counts, error) = outcome;
-            for counts in counts {
-                tally.add(counts);
+/// Scans the source to the end (or the first failure), migrating each batch while the
+/// next one is scanned.
+async fn run_migration(migration: &Migration<'_>, progress: &Progress, tally: &mut Tally) {
+    let mut batch = migration.scan(0).await;
+    loop {
+        let (cursor, keys) = match batch {
+            Ok(batch) => batch,
+            Err(error) => {
+                tally.error = Some(error);
+                break;
             }
-            progress.keys_done(tally.done());
-            match (error, next) {
-                (Some(error), _) => {
-                    tally.error = Some(error);
-                    break;
-                }
-                (None, None) => break,
-                (None, Some(next)) => batch = next,
-            }
-        }
-    }
-
-    async fn scan(&self, cursor: u64) -> Result<(u64, Vec<Vec<u8>>), NodeError> {
-        let mut scan = redis::cmd("SCAN");
-        scan.arg(cursor).arg("COUNT").arg(SCAN_COUNT);
-        self.source.query(&scan).await
-    }
-
-    /// Migrates one batch, every destination's share at once. Returns what each share did
-    /// and the first failure.
-    /// A key SCAN returns twice in one reply is migrated once.
-    async fn migrate_batch(&self, mut keys: Vec<Vec<u8>>) -> (Vec<Counts>, Option<NodeError>) {
-        keys.sort_unstable();
-        keys.dedup();
-        let masters = &self.destinations.masters;
-        let mut shares: Vec<Vec<Vec<u8>>> = vec![Vec::new(); masters.len()];
-        for key in keys {
-            shares[self.destinations.owner[usize::from(key_slot(&key))]].push(key);
-        }
-        let results = join_all(
-            masters
-                .iter()
-                .zip(shares)
-                .zip(self.routes)
-                .filter(|((_, share), _)| !share.is_empty())
-                .map(|((master, share), route)| self.migrate_share(master, route, share)),
-        )
-        .await;
-        let mut counts = Vec::with_capacity(results.len());
-        let mut first_error = None;
-        for result in results {
-            match result {
-                Ok(done) => counts.push(done),
-                Err(error) => {
-                    first_error.get_or_insert(error);
-                }
-            }
-        }
-        (counts, first_error)
-    }
-
-    /// Migrates `keys` to `master`: without `--replace`, keys it already has are left out
-    /// (and those the source no longer has were moved already: see the module docs); the rest
-    /// go in one MIGRATE. On the source, one round trip: one EXISTS per key left out, one per
-    /// key moved (to count those gone meanwhile), the MIGRATE.
-    async fn migrate_share(
-        &self,
-        master: &SlotMaster,
-        route: &Option<RdbTarget>,
-        keys: Vec<Vec<u8>>,
-    ) -> Result<Counts, NodeError> {
-        let (keys, busy) = if self.replace {
-            (keys, Vec::new())
-        } else {
-            let present: Vec<bool> = master.client.pipeline(&exists_each(&keys)).await?;
-            let (busy, free): (Vec<_>, Vec<_>) = keys
-                .into_iter()
-                .zip(present)
-                .partition(|(_, present)| *present);
-            let unzip = |pairs: Vec<(Vec<u8>, bool)>| pairs.into_iter().map(|(key, _)| key);
-            (unzip(free).collect(), unzip(busy).collect())
         };
-        if keys.is_empty() && busy.is_empty() {
-            return Ok(Counts::default());
-        }
-        if let (Some(target), Some(copier)) = (route, self.copier) {
-            return self.copy_share(copier, master, target, keys, busy).await;
-        }
-        let mut pipe = exists_each(busy.iter().chain(&keys));
-        if !keys.is_empty() {
-            pipe.add_command(self.migrate(master, &keys));
-        }
-        let replies: Vec<Value> =
-            self.source
-                .pipeline(&pipe)
-                .await
-                .map_err(|error| NodeError::Command {
-                    node: self.source.endpoint().clone(),
-                    command: format!("MIGRATE to {}", master.client.endpoint()),
-                    detail: error.reason(),
-                })?;
-        let on_source = |reply: &Value| matches!(reply, Value::Int(1));
-        let mut replies = replies.iter();
-        let busy = busy
-            .into_iter()
-            .zip(replies.by_ref())
-            .filter(|(_, reply)| on_source(reply))
-            .map(|(key, _)| key)
-            .collect();
-        let present = replies
-            .take(keys.len())
-            .filter(|reply| on_source(reply))
-            .count() as u64;
-        Ok(Counts {
-            imported: present,
-            skipped: keys.len() as u64 - present,
-            busy,
-            ..Counts::default()
-        })
-    }
-
-    /// [`Self::migrate_share`] by DUMP and RESTORE ([`Copier`]): the keys left out as busy
-    /// are looked up on the source first (those it no longer has were moved already).
-    async fn copy_share(
-        &self,
-        copier: &Copier,
-        master: &SlotMaster,
-        target: &RdbTarget,
-        keys: Vec<Vec<u8>>,
-        busy: Vec<Vec<u8>>,
-    ) -> Result<Counts, NodeError> {
-        let on_source: Vec<bool> = if busy.is_empty() {
-            Vec::new()
+        let (outcome, next) = if cursor == 0 {
+            (migration.migrate_batch(keys).await, None)
         } else {
-            self.source.pipeline(&exists_each(&busy)).await?
+            let (outcome, next) =
+                tokio::join!(migration.migrate_batch(keys), migration.scan(cursor));
+            (outcome, Some(next))
         };
-        let mut busy: Vec<Vec<u8>> = busy
-            .into_iter()
-            .zip(on_source)
-            .filter_map(|(key, there)| there.then_some(key))
-            .collect();
-        let copied = copier.copy(&master.client, target, keys).await?;
-        busy.extend(copied.busy);
-        Ok(Counts {
-            imported: copied.imported,
-            skipped: copied.skipped,
-            busy,
-            uncarried: copied.uncarried,
-            changing: copied.changing,
-            copied_again: copied.copied_again,
-        })
-    }
-
-    /// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH pass | AUTH2 user pass] KEYS …`.
-    fn migrate(&self, master: &SlotMaster, keys: &[Vec<u8>]) -> Cmd {
-        let mut migrate = redis::cmd("MIGRATE");
-        migrate
-            .arg(master.announced.ip().to_string())
-            .arg(master.announced.port())
-            .arg("")
-            .arg(0)
-            .arg(self.timeout_ms);
-        if self.copy {
-            migrate.arg("COPY");
+        let (counts, error) = outcome;
+        for counts in counts {
+            tally.add(counts);
         }
-        if self.replace {
-            migrate.arg("REPLACE");
-        }
-        match self.auth {
-            (Some(user), Some(pass)) => {
-                migrate.arg("AUTH2").arg(user).arg(pass);
+        progress.keys_done(tally.done());
+        match (error, next) {
+            (Some(error), _) => {
+                tally.error = Some(error);
+                break;
             }
-            (None, Some(pass)) => {
-                migrate.arg("AUTH").arg(pass);
-            }
-            (_, None) => {}
+            (None, None) => break,
+            (None, Some(next)) => batch = next,
         }
-        migrate.arg("KEYS");
-        for key in keys {
-            migrate.arg(key);
-        }
-        migrate
     }
-}
-
-/// One `EXISTS key` per key, in order.
-fn exists_each<'a>(keys: impl IntoIterator<Item = &'a Vec<u8>>) -> Pipeline {
-    let mut pipe = redis::pipe();
-    for key in keys {
-        pipe.cmd("EXISTS").arg(key);
-    }
-    pipe
 }

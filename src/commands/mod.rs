@@ -7,6 +7,7 @@ mod apply;
 mod backup;
 mod call;
 mod check;
+#[cfg(not(feature = "image"))]
 mod completions;
 mod copy_binary;
 mod create;
@@ -22,9 +23,12 @@ mod reconcile;
 mod replicate;
 mod reshard;
 mod restore;
+#[cfg(not(feature = "image"))]
 mod sandbox;
 mod set_timeout;
 mod wait;
+
+use std::pin::Pin;
 
 use crate::cli::Command;
 use crate::context::Context;
@@ -38,30 +42,35 @@ pub async fn dispatch(context: &Context, command: &Command) -> Result<Exit> {
             "-o prometheus is for check and info only; use -o text or -o json".into(),
         ));
     }
-    match command {
-        Command::AddNode(args) => add_node::run(context, args).await,
-        Command::Apply(args) => apply::run(context, args).await,
-        Command::Backup(args) => backup::run(context, args).await,
-        Command::Call(args) => call::run(context, args).await,
-        Command::Check(args) => check::run(context, args).await,
-        Command::Completions(args) => completions::run(context, args),
-        Command::CopyBinary(args) => copy_binary::run(context, args),
-        Command::DelNode(args) => del_node::run(context, args).await,
-        Command::Forget(args) => del_node::forget(context, args).await,
-        Command::Failover(args) => failover::run(context, args).await,
-        Command::Fix(args) => fix::run(context, args).await,
-        Command::Heal(args) => heal::run(context, args).await,
-        Command::Import(args) => import::run(context, args).await,
-        Command::SetTimeout(args) => set_timeout::run(context, args).await,
-        Command::Wait(args) => wait::run(context, args).await,
-        Command::Create(args) => create::run(context, args).await,
-        Command::Reconcile(args) => reconcile::run(context, args).await,
-        Command::Info(args) => info::run(context, args).await,
-        Command::Replicate(args) => replicate::run(context, args).await,
-        Command::Restore(args) => restore::run(context, args).await,
-        Command::Reshard(args) => reshard::run(context, args).await,
-        Command::Rebalance(args) => rebalance::run(context, args).await,
-        Command::RebalanceRoles(args) => rebalance_roles::run(context, args).await,
-        Command::Sandbox(args) => sandbox::run(context, args).await,
-    }
+    // Each command's future is boxed behind `dyn`: one state machine per command, called
+    // through a pointer, rather than all of them inlined into this one (269 KB of code).
+    let run: Pin<Box<dyn Future<Output = Result<Exit>> + '_>> = match command {
+        Command::AddNode(args) => Box::pin(add_node::run(context, args)),
+        Command::Apply(args) => Box::pin(apply::run(context, args)),
+        Command::Backup(args) => Box::pin(backup::run(context, args)),
+        Command::Call(args) => Box::pin(call::run(context, args)),
+        Command::Check(args) => Box::pin(check::run(context, args)),
+        #[cfg(not(feature = "image"))]
+        Command::Completions(args) => Box::pin(std::future::ready(completions::run(context, args))),
+        Command::CopyBinary(args) => Box::pin(std::future::ready(copy_binary::run(context, args))),
+        Command::DelNode(args) => Box::pin(del_node::run(context, args)),
+        Command::Forget(args) => Box::pin(del_node::forget(context, args)),
+        Command::Failover(args) => Box::pin(failover::run(context, args)),
+        Command::Fix(args) => Box::pin(fix::run(context, args)),
+        Command::Heal(args) => Box::pin(heal::run(context, args)),
+        Command::Import(args) => Box::pin(import::run(context, args)),
+        Command::SetTimeout(args) => Box::pin(set_timeout::run(context, args)),
+        Command::Wait(args) => Box::pin(wait::run(context, args)),
+        Command::Create(args) => Box::pin(create::run(context, args)),
+        Command::Reconcile(args) => Box::pin(reconcile::run(context, args)),
+        Command::Info(args) => Box::pin(info::run(context, args)),
+        Command::Replicate(args) => Box::pin(replicate::run(context, args)),
+        Command::Restore(args) => Box::pin(restore::run(context, args)),
+        Command::Reshard(args) => Box::pin(reshard::run(context, args)),
+        Command::Rebalance(args) => Box::pin(rebalance::run(context, args)),
+        Command::RebalanceRoles(args) => Box::pin(rebalance_roles::run(context, args)),
+        #[cfg(not(feature = "image"))]
+        Command::Sandbox(args) => Box::pin(sandbox::run(context, args)),
+    };
+    run.await
 }

@@ -1,6 +1,6 @@
 //! The single server commands that commands send, each spelled once here so that no command
 //! file speaks Redis protocol: `PING`, `SHUTDOWN NOSAVE`, `CONFIG SET/REWRITE` of the node
-//! timeout, `CLUSTER FORGET`, `CLUSTER COUNTKEYSINSLOT` of every slot, the readings `heal` and
+//! timeout, `DBSIZE`, `INFO`, `SELECT`, `CLUSTER FORGET`, `CLUSTER COUNTKEYSINSLOT` of every slot, the readings `heal` and
 //! `wait` poll, copying Redis functions (`FUNCTION LIST/DUMP/RESTORE`), and `call`'s command
 //! of the user's own words.
 
@@ -11,6 +11,23 @@ use crate::cluster::topology::NodeReport;
 use crate::cluster::view::NodeId;
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::fetch::Fetched;
+
+/// `DBSIZE`: the keys of the selected database.
+pub async fn dbsize(client: &NodeClient) -> Result<u64, NodeError> {
+    client.query::<u64>(&redis::cmd("DBSIZE")).await
+}
+
+/// `INFO section`.
+pub async fn info(client: &NodeClient, section: &str) -> Result<String, NodeError> {
+    client
+        .query::<String>(redis::cmd("INFO").arg(section))
+        .await
+}
+
+/// `SELECT db`: later commands on this connection go to database `db`.
+pub async fn select(client: &NodeClient, db: u32) -> Result<(), NodeError> {
+    client.query::<()>(redis::cmd("SELECT").arg(db)).await
+}
 
 /// `PING`.
 pub async fn ping(client: &NodeClient) -> Result<String, NodeError> {

@@ -9,6 +9,7 @@ pub mod discover;
 pub mod failover;
 pub mod fetch;
 pub mod form;
+pub mod import;
 pub mod interrupt;
 pub mod lease;
 pub mod load;
