@@ -324,21 +324,22 @@ pub fn dropped_claims(views: &[&NodesView]) -> BTreeMap<NodeId, SlotSet> {
         .copied()
         .filter(|view| view.myself().is_some())
         .collect();
-    let mut settled = SlotSet::new();
+    // Slots some master claims, or some node has open: not candidates.
+    let mut claimed_or_open = SlotSet::new();
     for view in &views {
         let Some(me) = view.myself() else { continue };
         if me.is_master() {
             for slot in me.slots.iter() {
-                settled.insert(slot);
+                claimed_or_open.insert(slot);
             }
         }
         for slot in me.migrating.keys().chain(me.importing.keys()) {
-            settled.insert(*slot);
+            claimed_or_open.insert(*slot);
         }
     }
     let seen: Vec<Vec<Option<&NodeId>>> = views.iter().map(|view| owners_in(view)).collect();
     let mut dropped: BTreeMap<NodeId, SlotSet> = BTreeMap::new();
-    for slot in settled.complement().iter() {
+    for slot in claimed_or_open.complement().iter() {
         let at = usize::from(slot);
         for (index, view) in views.iter().enumerate() {
             let Some(me) = view.myself().filter(|me| me.is_master()) else {

@@ -111,11 +111,7 @@ pub fn write_summary_text(
             style.err(&format!("{what} not moved: {reason}; {state}"))
         )?;
     }
-    if report
-        .failures
-        .iter()
-        .any(|f| f.reason.starts_with("the cluster changed under this move"))
-    {
+    if report.failures.iter().any(|f| f.cluster_changed) {
         let open = report.failures.iter().filter(|f| f.left_open).count();
         let next = match open {
             0 => "then run this command again",

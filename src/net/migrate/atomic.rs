@@ -256,6 +256,7 @@ async fn follow(
                 slot_move,
                 reason: reason.clone(),
                 left_open: false,
+                cluster_changed: false,
             })),
             None => {}
         }

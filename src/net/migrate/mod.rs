@@ -34,6 +34,9 @@ pub struct SlotFailure {
     /// re-run (or `fix`) finishes it. Otherwise it is stable with its source: never opened, or
     /// opened by this run, none of its keys moved, and closed again.
     pub left_open: bool,
+    /// The cluster changed under the move (another actor moved the slot, or a failover changed
+    /// its master); `reason` says so.
+    pub cluster_changed: bool,
 }
 
 /// What a migration did.

@@ -113,10 +113,17 @@ pub struct Job {
     pub cold: bool,
 }
 
+/// Why a slot failed, and what it left ([`SlotFailure`]'s fields but the move).
+struct Failed {
+    reason: String,
+    left_open: bool,
+    cluster_changed: bool,
+}
+
 /// How one slot ended.
 enum SlotOutcome {
     Moved(u64),
-    Failed { reason: String, left_open: bool },
+    Failed(Failed),
     Skipped,
 }
 
@@ -190,11 +197,12 @@ pub async fn execute(
                 report.keys += keys;
                 report.moved.push(slot_move);
             }
-            SlotOutcome::Failed { reason, left_open } => {
+            SlotOutcome::Failed(failure) => {
                 report.failures.push(SlotFailure {
                     slot_move,
-                    reason,
-                    left_open,
+                    reason: failure.reason,
+                    left_open: failure.left_open,
+                    cluster_changed: failure.cluster_changed,
                 });
             }
             SlotOutcome::Skipped => report.skipped += 1,
@@ -342,13 +350,14 @@ impl<'a> Executor<'a> {
             .into_values()
             .map(|(slot_move, opened)| {
                 let outcome = match opened {
-                    true => SlotOutcome::Failed {
+                    true => SlotOutcome::Failed(Failed {
                         reason: "interrupted by a second Ctrl-C while its keys moved: it may be \
                                  left open (MIGRATING/IMPORTING), each key on one side or the \
                                  other; re-run the command to finish it"
                             .to_string(),
                         left_open: true,
-                    },
+                        cluster_changed: false,
+                    }),
                     false => SlotOutcome::Skipped,
                 };
                 (slot_move, outcome)
@@ -391,10 +400,19 @@ impl<'a> Executor<'a> {
                     true if progress.keys.get() > 0 || progress.assigned.get() => true,
                     true => !self.close_again(&job.slot_move).await,
                 };
-                SlotOutcome::Failed {
-                    reason: explain(reason),
+                let cluster_changed = changed_under_the_move(&reason);
+                let reason = match cluster_changed {
+                    true => format!(
+                        "the cluster changed under this move (another actor moved the slot, or \
+                         a failover changed its master): {reason}"
+                    ),
+                    false => reason,
+                };
+                SlotOutcome::Failed(Failed {
+                    reason,
                     left_open,
-                }
+                    cluster_changed,
+                })
             }
         };
         self.in_flight.borrow_mut().remove(slot);
@@ -696,9 +714,9 @@ fn detail_has(error: &NodeError, word: &str) -> bool {
     matches!(error, NodeError::Command { detail, .. } if detail.contains(word))
 }
 
-/// A failure's reason, saying so when the cluster changed under the move: another actor
+/// Whether a failure's reason shows that the cluster changed under the move: another actor
 /// (redis-cli, an operator, a person) moved the slot, or a failover changed its master.
-fn explain(reason: String) -> String {
+fn changed_under_the_move(reason: &str) -> bool {
     const CHANGED: [&str; 7] = [
         "not the owner",
         "already the owner",
@@ -708,13 +726,7 @@ fn explain(reason: String) -> String {
         "don't know about node",
         "Unknown node",
     ];
-    match CHANGED.iter().any(|text| reason.contains(text)) {
-        true => format!(
-            "the cluster changed under this move (another actor moved the slot, or a failover \
-             changed its master): {reason}"
-        ),
-        false => reason,
-    }
+    CHANGED.iter().any(|text| reason.contains(text))
 }
 
 /// The answers of a node that is no longer a master (it gave its last slot away and became a
