@@ -1,12 +1,11 @@
 //! Progress on stderr while slots or keys move (`reshard`, `rebalance`, `fix`, `apply`,
 //! `import`, `restore`), or while RDB files arrive (`backup`, bytes per shard).
 //!
-//! On a terminal, a bar redrawn in place. Without one (a Job's `kubectl logs`, a CI log, a
-//! pipe), a line every [`LINE_EVERY`] (or `RTRIB_PROGRESS_EVERY`) and, when at least one was
-//! printed, one when the work ends, each a complete sentence a log keeps. Shorter work prints
-//! nothing:
-//! scripts that treat any stderr output as a failure (the peers' tcl suites `exec` rtrib) see
-//! a quick move as redis-cli's, silent.
+//! On a terminal, a bar redrawn in place every [`REDRAW_EVERY`]. Without one (a Job's
+//! `kubectl logs`, a CI log, a pipe), a line every [`LINE_EVERY`] (or `RTRIB_PROGRESS_EVERY`)
+//! and, when at least one was printed, one when the work ends, each a complete sentence a log
+//! keeps. Shorter work prints nothing: scripts that treat any stderr output as a failure (the
+//! peers' tcl suites `exec` rtrib) see a quick move as redis-cli's, silent.
 //!
 //! ```text
 //! progress: 120/4096 slots, 35000 keys, 8200 keys/s, 2m10s left
@@ -20,12 +19,11 @@
 
 use std::cell::{Cell, RefCell};
 use std::convert::Infallible;
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::pin::pin;
 use std::time::{Duration, Instant};
 
 use futures_util::future::{Either, select};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::backup::human_bytes;
 use crate::net::migrate::Observer;
@@ -34,6 +32,12 @@ use crate::net::notice;
 /// How often a progress line is printed without a terminal, unless `RTRIB_PROGRESS_EVERY`
 /// says otherwise (a duration: `30s`, `500ms`).
 pub const LINE_EVERY: Duration = notice::GRACE;
+
+/// How often the bar is redrawn on a terminal.
+const REDRAW_EVERY: Duration = Duration::from_millis(200);
+
+/// The width of the bar, between its brackets.
+const BAR_WIDTH: u64 = 30;
 
 /// The interval between progress lines: `RTRIB_PROGRESS_EVERY`, else [`LINE_EVERY`].
 fn line_every() -> Duration {
@@ -68,8 +72,8 @@ struct ShardBytes {
 pub struct Progress {
     unit: Unit,
     total: u64,
-    /// The bar, on a terminal.
-    bar: Option<ProgressBar>,
+    /// Whether a bar is redrawn in place, on a terminal.
+    bar: bool,
     /// Lines, without a terminal.
     lines: bool,
     /// Whether a periodic line was printed (then the last line follows).
@@ -83,29 +87,17 @@ pub struct Progress {
 impl Progress {
     /// Progress of `total` slot moves.
     pub fn slots(total: usize) -> Self {
-        Self::new(
-            Unit::Slots,
-            total as u64,
-            "{elapsed_precise} [{bar:30}] {pos}/{len} slots, {msg}, ETA {eta}",
-        )
+        Self::new(Unit::Slots, total as u64)
     }
 
     /// Progress of `total` keys.
     pub fn keys(total: u64) -> Self {
-        Self::new(
-            Unit::Keys,
-            total,
-            "{elapsed_precise} [{bar:30}] {pos}/{len} keys, {msg}, ETA {eta}",
-        )
+        Self::new(Unit::Keys, total)
     }
 
     /// Progress of the RDB files of `shards` (their names), received concurrently.
     pub fn bytes(shards: &[String]) -> Self {
-        let progress = Self::new(
-            Unit::Bytes,
-            0,
-            "{elapsed_precise} {bytes} received, {bytes_per_sec}: {msg}",
-        );
+        let progress = Self::new(Unit::Bytes, 0);
         *progress.shards.borrow_mut() = shards
             .iter()
             .map(|name| ShardBytes {
@@ -122,7 +114,6 @@ impl Progress {
         if let Some(shard) = self.shards.borrow_mut().get_mut(index) {
             shard.expected = expected;
         }
-        self.redraw();
     }
 
     /// Shard `index` has sent `received` bytes so far.
@@ -130,23 +121,15 @@ impl Progress {
         if let Some(shard) = self.shards.borrow_mut().get_mut(index) {
             shard.received = received;
         }
-        self.redraw();
     }
 
-    fn new(unit: Unit, total: u64, template: &str) -> Self {
+    fn new(unit: Unit, total: u64) -> Self {
         let shown = !notice::is_quiet();
         let terminal = io::stderr().is_terminal();
-        let bar = (shown && terminal).then(|| {
-            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(template) {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar
-        });
         Self {
             unit,
             total,
-            bar,
+            bar: shown && terminal,
             lines: shown && !terminal,
             said: Cell::new(false),
             slots: Cell::new(0),
@@ -163,8 +146,8 @@ impl Progress {
             Either::Left((done, _)) => done,
             Either::Right((never, _)) => match never {},
         };
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        if self.bar {
+            draw_in_place("");
         }
         if self.lines && self.said.get() {
             notice::say(&self.line(true));
@@ -175,11 +158,17 @@ impl Progress {
     /// Sets the keys done so far (for work counted in keys).
     pub fn keys_done(&self, keys: u64) {
         self.keys.set(keys);
-        self.redraw();
     }
 
-    /// A line every [`LINE_EVERY`], without a terminal; forever.
+    /// The bar redrawn every [`REDRAW_EVERY`] on a terminal, or a line every [`LINE_EVERY`]
+    /// without one; forever.
     async fn tick(&self) -> Infallible {
+        if self.bar {
+            loop {
+                tokio::time::sleep(REDRAW_EVERY).await;
+                draw_in_place(&self.bar_text());
+            }
+        }
         if !self.lines {
             return std::future::pending().await;
         }
@@ -189,6 +178,35 @@ impl Progress {
             notice::say(&self.line(false));
             self.said.set(true);
         }
+    }
+
+    /// What the bar shows: `00:01:02 [=========>          ] 120/4096 slots, 35000 keys, ...`
+    /// (the elapsed time and the progress line; backups, without a total, have no bar).
+    fn bar_text(&self) -> String {
+        let line = self.line(false);
+        let body = line.strip_prefix("progress: ").unwrap_or(&line);
+        let elapsed = self.started.elapsed().as_secs();
+        let clock = format!(
+            "{:02}:{:02}:{:02}",
+            elapsed / 3600,
+            elapsed / 60 % 60,
+            elapsed % 60
+        );
+        if self.unit == Unit::Bytes || self.total == 0 {
+            return format!("{clock} {body}");
+        }
+        let filled = (self.done().min(self.total) * BAR_WIDTH / self.total) as usize;
+        let width = BAR_WIDTH as usize;
+        let arrow = match filled < width {
+            true => ">",
+            false => "",
+        };
+        let empty = width.saturating_sub(filled + arrow.len());
+        format!(
+            "{clock} [{}{arrow}{}] {body}",
+            "=".repeat(filled),
+            " ".repeat(empty)
+        )
     }
 
     /// The work done so far, in the unit counted against the total.
@@ -257,37 +275,27 @@ impl Progress {
         };
         format!("progress: {counted}, {rate:.0} keys/s, {when}")
     }
-
-    fn redraw(&self) {
-        let Some(bar) = &self.bar else { return };
-        let keys = self.keys.get();
-        let rate = keys_per_second(keys, self.started.elapsed());
-        match self.unit {
-            Unit::Slots => bar.set_message(format!("{keys} keys, {rate:.0} keys/s")),
-            Unit::Keys => {
-                bar.set_position(keys);
-                bar.set_message(format!("{rate:.0} keys/s"));
-            }
-            Unit::Bytes => {
-                bar.set_position(self.done());
-                bar.set_message(self.shards_text());
-            }
-        }
-    }
 }
 
 impl Observer for Progress {
     fn keys_moved(&self, count: u64) {
         self.keys.set(self.keys.get() + count);
-        self.redraw();
     }
 
     fn slot_moved(&self) {
         self.slots.set(self.slots.get() + 1);
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
-        }
     }
+}
+
+/// Replaces the terminal's current line with `text`, cut to the terminal's width (a line
+/// that wraps could not be redrawn in place). A stderr that cannot be written is not worth
+/// failing a command for.
+fn draw_in_place(text: &str) {
+    let (_, columns) = console::Term::stderr().size();
+    let shown: String = text.chars().take(usize::from(columns.max(1)) - 1).collect();
+    let mut stderr = io::stderr().lock();
+    let _ = write!(stderr, "\r{shown}\x1b[K");
+    let _ = stderr.flush();
 }
 
 /// `bytes` in `unit` (`KiB`, `MiB`, ...), one decimal, without the unit: the received part of
@@ -361,5 +369,32 @@ mod tests {
         let import = Progress::keys(100);
         import.keys_done(40);
         assert!(import.line(false).starts_with("progress: 40/100 keys, "));
+    }
+
+    #[test]
+    fn the_bar_fills_with_the_work_done_and_shows_the_line() {
+        let progress = Progress::slots(4);
+        progress.slot_moved();
+        progress.slot_moved();
+        let half = progress.bar_text();
+        let expected = format!(
+            " [{}>{}] 2/4 slots, 0 keys, ",
+            "=".repeat(15),
+            " ".repeat(14)
+        );
+        assert!(
+            half.starts_with("00:00:00") && half.contains(&expected),
+            "{half}"
+        );
+        progress.slot_moved();
+        progress.slot_moved();
+        let full = format!(" [{}] 4/4 slots, ", "=".repeat(30));
+        assert!(
+            progress.bar_text().contains(&full),
+            "{}",
+            progress.bar_text()
+        );
+        let backup = Progress::bytes(&["a:1".into()]);
+        assert!(!backup.bar_text().contains('['), "{}", backup.bar_text());
     }
 }
