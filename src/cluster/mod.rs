@@ -25,7 +25,6 @@ pub mod migrate;
 pub mod placement;
 pub mod plan;
 pub mod reconcile;
-pub mod restore;
 pub mod server;
 pub mod slots;
 pub mod topology;

@@ -19,7 +19,6 @@ use std::time::Instant;
 use futures_util::future::join_all;
 
 use crate::cli::RestoreArgs;
-use crate::cluster::restore::{Census, Existing, TargetState, compare_slot_counts, judge};
 use crate::cluster::slots::SLOT_COUNT;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -36,6 +35,7 @@ use crate::output::{
     write_source_text,
 };
 use crate::rdb::RdbTarget;
+use crate::rdb::restore::{Census, Existing, TargetState, compare_slot_counts, judge};
 use crate::steps::keys_target::fetch_for_keys;
 
 /// Runs `restore`; see the module docs for the steps.

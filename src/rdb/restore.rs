@@ -13,9 +13,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::rdb::{Entry, FunctionLibrary, RdbTarget, Verdict};
+use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet, key_slot};
 
-use super::slots::{SLOT_COUNT, Slot, SlotSet, key_slot};
+use super::{Entry, FunctionLibrary, RdbTarget, Verdict};
 
 /// How keys the cluster already holds are treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -304,9 +304,9 @@ pub fn slots_of(differences: &[SlotDifference]) -> SlotSet {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Encoding, Value};
     use super::*;
     use crate::cluster::server::{Server, ServerKind, Version};
-    use crate::rdb::{Encoding, Value};
 
     fn entry(db: u64, key: &str, encoding: Encoding, expire_at_ms: Option<i64>) -> Entry {
         Entry {
