@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use serde_json::Value as Json;
 
-use crate::migrate::{assert_keys, expect, run as rtrib_run};
+use crate::migrate::{assert_keys, expect};
 use crate::support::cluster::{Layout, Nodes, NodesConfig, RedisNode, parse_nodes, wait_until};
 use crate::support::servers::on_every_server;
+use crate::support::{expect_exit_printed, rtrib};
 
 /// Every node's CLUSTER NODES without what changes by itself (ping and pong times, link
 /// state), lines sorted: equal before and after a command that changes nothing.
@@ -112,8 +113,7 @@ on_every_server! {
         expect(0, &["reshard", &seed, "--from", "all", "--to", &to, "--slots", "10", "--plan-out", &stale]);
         expect(0, &["reshard", &seed, "--from", &to, "--to", &nodes[1].id(), "--slots", "5", "--yes"]);
         let changed = views(&all(&nodes));
-        let (code, _, stderr) = rtrib_run(&["apply", &stale, "--yes"]);
-        assert_eq!(code, Some(5), "{stderr}");
+        let (_, stderr) = expect_exit_printed(rtrib(), 5, &["apply", &stale, "--yes"]);
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
         assert!(stderr.contains("changed since the plan was made"), "{stderr}");
         assert_eq!(views(&all(&nodes)), changed, "a refused apply changed the cluster");
@@ -180,16 +180,19 @@ fn files_that_are_not_plans_are_refused_in_one_line() {
     for (expected, content) in edits {
         let bad = dir.path().join("bad.json");
         std::fs::write(&bad, content).unwrap();
-        let (code, stdout, stderr) = rtrib_run(&["apply", bad.to_str().unwrap(), "--yes"]);
-        assert_eq!(code, Some(2), "{expected}: {stdout}{stderr}");
+        let (_, stderr) =
+            expect_exit_printed(rtrib(), 2, &["apply", bad.to_str().unwrap(), "--yes"]);
         assert_eq!(stderr.trim().lines().count(), 1, "{expected}: {stderr}");
         assert!(
             stderr.contains("is not a plan rtrib can apply"),
             "{expected}: {stderr}"
         );
     }
-    let (code, _, stderr) = rtrib_run(&["apply", path, "--node", &other[0].addr(), "--yes"]);
-    assert_eq!(code, Some(6), "{stderr}");
+    let (_, stderr) = expect_exit_printed(
+        rtrib(),
+        6,
+        &["apply", path, "--node", &other[0].addr(), "--yes"],
+    );
     assert!(stderr.contains("another cluster"), "{stderr}");
     assert_eq!(views(&all(&nodes)), before);
 }

@@ -141,7 +141,7 @@ pub fn plan_shards(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::view::NodesView;
+    use crate::cluster::fixtures;
 
     const VIEW: &str = "\
 aaaa 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-8191
@@ -151,7 +151,7 @@ dddd 127.0.0.1:7003@17003 master - 0 0 3 connected
 ";
 
     fn topology() -> Topology {
-        Topology::all_reporting(&NodesView::parse(VIEW).unwrap())
+        fixtures::all_reporting(VIEW)
     }
 
     fn ids(shards: &[Shard<'_>]) -> Vec<(String, String)> {

@@ -305,6 +305,7 @@ pub fn choose_replica(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::fixtures;
     use crate::cluster::topology::NodeState;
     use crate::cluster::view::NodesView;
     use crate::cluster::view::fixtures::*;
@@ -354,7 +355,7 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
 
     #[test]
     fn smallest_gap_wins_among_other_domains() {
-        let topology = Topology::all_reporting(&NodesView::parse(THREE_REPLICAS).unwrap());
+        let topology = fixtures::all_reporting(THREE_REPLICAS);
         let chosen = choose_replica(
             &topology,
             &id('a'),
@@ -369,7 +370,7 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
 
     #[test]
     fn another_domain_beats_a_smaller_gap() {
-        let topology = Topology::all_reporting(&NodesView::parse(THREE_REPLICAS).unwrap());
+        let topology = fixtures::all_reporting(THREE_REPLICAS);
         let chosen = choose_replica(
             &topology,
             &id('a'),
@@ -382,7 +383,7 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
 
     #[test]
     fn unfit_replicas_are_skipped_and_named() {
-        let mut topology = Topology::all_reporting(&NodesView::parse(THREE_REPLICAS).unwrap());
+        let mut topology = fixtures::all_reporting(THREE_REPLICAS);
         let mut figures = all_stats([100, 100, 100, 100]);
         figures.get_mut(&id('b')).unwrap().link_up = false;
         figures.get_mut(&id('c')).unwrap().sync_in_progress = true;
@@ -445,7 +446,7 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
             same_host in proptest::collection::vec(30741u16..30744, 0..3),
         ) {
             let same: &'static [u16] = Box::leak(same_host.into_boxed_slice());
-            let topology = Topology::all_reporting(&NodesView::parse(THREE_REPLICAS).unwrap());
+            let topology = fixtures::all_reporting(THREE_REPLICAS);
             let mut figures = all_stats(offsets);
             for (c, up) in ['a', 'b', 'c', 'd'].into_iter().zip(links) {
                 figures.get_mut(&id(c)).unwrap().link_up = up;

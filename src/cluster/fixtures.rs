@@ -3,7 +3,9 @@
 //! made unreachable. Every node listens on 127.0.0.1 (masters from port 7000, replicas from
 //! 7100, bus ports +10000) and, unless made otherwise, is reachable and reports the same view.
 
-use super::topology::{NodeState, Topology};
+use super::endpoint::Endpoint;
+use super::slots::SlotSet;
+use super::topology::{NodeReport, NodeState, Topology};
 use super::view::{NodeId, NodesView};
 
 /// The node ID `name` repeated to 40 characters (`"a"` → `aaaa…`).
@@ -82,4 +84,59 @@ pub fn unreachable(mut topology: Topology, name: &str) -> Topology {
         reason: "test".into(),
     };
     topology
+}
+
+/// A topology as the I/O layer would build it: the seed (`views[0]`) first, then the
+/// seed's lines in order. Nodes with a view in `views` are reachable; the others are
+/// not contacted when they have no usable address or are in handshake, else unreachable.
+pub fn from_views(views: &[&str]) -> Topology {
+    let views: Vec<NodesView> = views.iter().map(|t| NodesView::parse(t).unwrap()).collect();
+    let seed_view = &views[0];
+    let seed = seed_view.myself().unwrap().id.clone();
+    let mut order = vec![seed.clone()];
+    order.extend(
+        seed_view
+            .entries
+            .iter()
+            .map(|e| e.id.clone())
+            .filter(|i| i != &seed),
+    );
+    let nodes = order
+        .iter()
+        .map(|node| {
+            let own = views.iter().find(|v| v.myself().unwrap().id == *node);
+            let (entry, state) = match own {
+                Some(view) => (
+                    view.myself().unwrap().clone(),
+                    NodeState::Reachable {
+                        view: view.clone(),
+                        keys: 0,
+                        slots_with_keys: Some(SlotSet::new()),
+                        server: None,
+                        migrations: Vec::new(),
+                    },
+                ),
+                None => {
+                    let entry = seed_view.get(node).unwrap().clone();
+                    let state = if entry.addr().is_none() || entry.flags.handshake {
+                        NodeState::NotContacted {
+                            reason: "no address".into(),
+                        }
+                    } else {
+                        NodeState::Unreachable {
+                            reason: "connection refused".into(),
+                        }
+                    };
+                    (entry, state)
+                }
+            };
+            let addr = entry.addr().unwrap_or_else(|| "0.0.0.0:0".parse().unwrap());
+            NodeReport {
+                endpoint: Endpoint::from_addr(addr),
+                entry,
+                state,
+            }
+        })
+        .collect();
+    Topology { seed, nodes }
 }

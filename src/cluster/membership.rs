@@ -449,6 +449,7 @@ impl<'a> MasterPicker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::fixtures;
     use crate::cluster::topology::NodeState;
 
     const M1: &str = "aaaaaa1111111111111111111111111111111111";
@@ -466,7 +467,7 @@ mod tests {
              {M3} 10.0.0.3:6379@16379 master - 0 0 3 connected 10923-16383\n\
              {R1} 10.0.0.4:6379@16379 slave {M1} 0 0 1 connected\n"
         );
-        Topology::all_reporting(&NodesView::parse(&text).unwrap())
+        fixtures::all_reporting(&text)
     }
 
     fn ip(text: &str) -> IpAddr {

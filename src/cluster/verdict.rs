@@ -155,9 +155,10 @@ mod tests {
 
     use super::*;
     use crate::cluster::check::{CheckOptions, Claim, Disagreement, check};
+    use crate::cluster::fixtures::all_reporting as topology;
     use crate::cluster::topology::{NodeState, Topology};
+    use crate::cluster::view::NodeId;
     use crate::cluster::view::fixtures::*;
-    use crate::cluster::view::{NodeId, NodesView};
 
     fn id(s: &str) -> NodeId {
         NodeId::new(s)
@@ -178,11 +179,6 @@ mod tests {
 
     fn report(findings: Vec<Finding>) -> CheckReport {
         CheckReport { findings }
-    }
-
-    /// Every node reachable and reporting `text` as its view.
-    fn topology(text: &str) -> Topology {
-        Topology::all_reporting(&NodesView::parse(text).unwrap())
     }
 
     /// One finding of every kind, in the order of [`Finding::KINDS`].
