@@ -427,21 +427,33 @@ pub(super) fn role_words(role: Role, master: Option<&NodeId>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::fixtures::{all_reporting, id, master_line, replica_line};
     use crate::cluster::migrate::reshard_table;
     use crate::cluster::topology::Topology;
+    use crate::cluster::view::NodesView;
+
+    fn id(name: &str) -> NodeId {
+        NodeId::new(name.repeat(40).get(..40).unwrap())
+    }
 
     /// A cluster of masters `(name, slots, epoch)`, each with a replica `name` uppercased.
     fn cluster(masters: &[(&str, &str, u64)]) -> Topology {
-        let text: String = masters
-            .iter()
-            .enumerate()
-            .map(|(i, (name, slots, epoch))| {
-                master_line(i, name, slots, *epoch)
-                    + &replica_line(i, &name.to_uppercase(), name, *epoch)
-            })
-            .collect();
-        all_reporting(&text)
+        let mut text = String::new();
+        for (i, (name, slots, epoch)) in masters.iter().enumerate() {
+            text += &format!(
+                "{} 127.0.0.1:{}@{} master - 0 0 {epoch} connected {slots}\n",
+                id(name),
+                7000 + i,
+                17000 + i
+            );
+            text += &format!(
+                "{} 127.0.0.1:{}@{} slave {} 0 0 {epoch} connected\n",
+                id(&name.to_uppercase()),
+                7100 + i,
+                17100 + i,
+                id(name)
+            );
+        }
+        Topology::all_reporting(&NodesView::parse(&text).unwrap())
     }
 
     fn three() -> Topology {
