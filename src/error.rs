@@ -4,12 +4,22 @@ use crate::cluster::allocate::AllocationError;
 use crate::cluster::backup::BackupRefusal;
 use crate::cluster::create::CreateRefusal;
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::failover::FailoverRefusal;
+use crate::cluster::fix::FixRefusal;
 use crate::cluster::heal::HealRefusal;
 use crate::cluster::lease::Holder;
+use crate::cluster::load::Unmeasured;
+use crate::cluster::lookup::Absent;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::membership::JoinRefusal;
+use crate::cluster::membership::{AddRefusal, RemovalRefusal};
 use crate::cluster::migrate::PlanError;
+use crate::cluster::placement::NotWhole;
+use crate::cluster::plan::StaleRefusal;
 use crate::cluster::reconcile::ReconcileRefusal;
+use crate::cluster::sandbox::SandboxRefusal;
+use crate::cluster::source::SourceRefusal;
+use crate::cluster::verdict::ChangeRefusal;
 use crate::exit::Exit;
 use crate::net::addr::AddrError;
 use crate::net::conn::NodeError;
@@ -19,6 +29,7 @@ use crate::net::form::WaitError;
 use crate::net::resolve::ResolveError;
 use crate::output::{FileError, OutputError, PlanOutError};
 use crate::prompt::ConfirmError;
+use crate::rdb::restore::{RestoreRefused, Unidentified};
 
 /// Why a command stopped before finishing its job.
 #[derive(Debug, thiserror::Error)]
@@ -166,6 +177,34 @@ impl Error {
         matches!(self, Error::Output(e) if e.is_broken_pipe())
     }
 }
+
+/// The refusals decided in `cluster/` (and `rdb/`) that end a command as [`Error::Refused`]:
+/// their `Display` is the message, the exit code is [`Exit::Refused`].
+macro_rules! refused_from {
+    ($($refusal:ty),+ $(,)?) => {$(
+        impl From<$refusal> for Error {
+            fn from(refusal: $refusal) -> Self {
+                Error::Refused(refusal.to_string())
+            }
+        }
+    )+};
+}
+
+refused_from!(
+    AddRefusal,
+    RemovalRefusal,
+    Absent,
+    FailoverRefusal,
+    NotWhole,
+    StaleRefusal,
+    ChangeRefusal,
+    FixRefusal,
+    Unmeasured,
+    SandboxRefusal,
+    SourceRefusal,
+    RestoreRefused,
+    Unidentified,
+);
 
 impl From<PromoteError> for Error {
     fn from(error: PromoteError) -> Self {

@@ -6,8 +6,8 @@ use std::time::Duration;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::support::cluster::{Layout, Nodes, NodesConfig};
-use crate::support::dns::FakeDns;
+use crate::support::cluster::{Layout, Nodes, NodesConfig, RedisNode};
+use crate::support::dns::{FakeDns, KUBERNETES_SEARCH};
 use crate::support::rtrib;
 
 fn ok_lines(stdout: &str) -> usize {
@@ -213,23 +213,8 @@ fn multiple_owners_are_found_on_request() {
 fn pods_on_loopback_ips_are_checked_by_name() {
     let nodes = started(6, Layout::LoopbackIps);
     nodes.form(3);
-    let dns = FakeDns::start();
-    for (i, node) in nodes.iter().enumerate() {
-        dns.set(
-            &format!("redis-app-{i}.redis-service.dev.svc.cluster.local"),
-            &[node.ip()],
-        );
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let resolv_conf = dns.resolv_conf(
-        dir.path(),
-        &[
-            "dev.svc.cluster.local",
-            "svc.cluster.local",
-            "cluster.local",
-        ],
-        5,
-    );
+    let dns = FakeDns::for_pods(nodes.iter().map(RedisNode::ip));
+    let resolv_conf = dns.resolv_conf(KUBERNETES_SEARCH, 5);
     let output = rtrib()
         .env("RTRIB_RESOLV_CONF", &resolv_conf)
         .args(["check", "redis-app-0.redis-service:6379"])

@@ -20,15 +20,7 @@ const DOWN: Duration = Duration::from_secs(3);
 
 /// Runs rtrib and asserts its exit code; returns stdout and stderr.
 pub(crate) fn expect(code: i32, args: &[&str]) -> (String, String) {
-    let output = crate::support::rtrib().args(args).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "rtrib {args:?}\n{stdout}\n{stderr}"
-    );
-    (stdout, stderr)
+    crate::support::expect_exit_printed(crate::support::rtrib(), code, args)
 }
 
 /// Asserts from every reachable node's own CLUSTER NODES: each `(master, first, last)` is a

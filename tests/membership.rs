@@ -36,9 +36,7 @@ fn run(args: &[&str]) -> (Option<i32>, String, String) {
 
 /// Runs rtrib and asserts it exits with `code`; returns stdout.
 fn expect(code: i32, args: &[&str]) -> String {
-    let (actual, stdout, stderr) = run(args);
-    assert_eq!(actual, Some(code), "rtrib {args:?}\n{stdout}\n{stderr}");
-    stdout
+    crate::support::expect_exit(rtrib(), code, args)
 }
 
 /// Node `i`'s own view.

@@ -37,9 +37,7 @@ pub(crate) fn run(args: &[&str]) -> (Option<i32>, String, String) {
 
 /// Runs rtrib and asserts it exits with `code`; returns stdout.
 pub(crate) fn expect(code: i32, args: &[&str]) -> String {
-    let (actual, stdout, stderr) = run(args);
-    assert_eq!(actual, Some(code), "rtrib {args:?}\n{stdout}\n{stderr}");
-    stdout
+    crate::support::expect_exit(rtrib(), code, args)
 }
 
 /// `reshard A --from <a's ID> --to <c's ID> --slots N --yes`: move N slots from a to c.
@@ -328,8 +326,7 @@ fn a_refusal_does_not_finish_an_interrupted_move_first() {
     let weight = ["rebalance", &a.addr(), "--weight", "cafebabe00=2", "--yes"].map(str::to_string);
     for (args, code) in [(&to_nobody[..], 2), (&weight[..], 2), (&atomic[..], 5)] {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (actual, stdout, stderr) = run(&args);
-        assert_eq!(actual, Some(code), "{args:?}\n{stdout}\n{stderr}");
+        crate::support::expect_exit(rtrib(), code, &args);
         assert!(
             a.cluster_nodes().contains(&migrating),
             "{args:?}: {}",

@@ -3,15 +3,17 @@
 //! makes exactly the plan's moves (the slot map compared slot by slot), recognises a plan
 //! already made, refuses a plan made stale by another change with the cluster untouched, and
 //! rejects files that are not plans in one line; create, fix and del-node plans are applied
-//! too.
+//! too; and the golden version-1 plan files under `tests/plans/v1/` still apply.
 
 use std::path::Path;
+use std::time::Duration;
 
 use serde_json::Value as Json;
 
-use crate::migrate::{assert_keys, expect, run as rtrib_run};
-use crate::support::cluster::{Layout, Nodes, NodesConfig, RedisNode, parse_nodes};
+use crate::migrate::{assert_keys, expect};
+use crate::support::cluster::{Layout, Nodes, NodesConfig, RedisNode, parse_nodes, wait_until};
 use crate::support::servers::on_every_server;
+use crate::support::{expect_exit_printed, rtrib};
 
 /// Every node's CLUSTER NODES without what changes by itself (ping and pong times, link
 /// state), lines sorted: equal before and after a command that changes nothing.
@@ -111,8 +113,7 @@ on_every_server! {
         expect(0, &["reshard", &seed, "--from", "all", "--to", &to, "--slots", "10", "--plan-out", &stale]);
         expect(0, &["reshard", &seed, "--from", &to, "--to", &nodes[1].id(), "--slots", "5", "--yes"]);
         let changed = views(&all(&nodes));
-        let (code, _, stderr) = rtrib_run(&["apply", &stale, "--yes"]);
-        assert_eq!(code, Some(5), "{stderr}");
+        let (_, stderr) = expect_exit_printed(rtrib(), 5, &["apply", &stale, "--yes"]);
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
         assert!(stderr.contains("changed since the plan was made"), "{stderr}");
         assert_eq!(views(&all(&nodes)), changed, "a refused apply changed the cluster");
@@ -179,16 +180,19 @@ fn files_that_are_not_plans_are_refused_in_one_line() {
     for (expected, content) in edits {
         let bad = dir.path().join("bad.json");
         std::fs::write(&bad, content).unwrap();
-        let (code, stdout, stderr) = rtrib_run(&["apply", bad.to_str().unwrap(), "--yes"]);
-        assert_eq!(code, Some(2), "{expected}: {stdout}{stderr}");
+        let (_, stderr) =
+            expect_exit_printed(rtrib(), 2, &["apply", bad.to_str().unwrap(), "--yes"]);
         assert_eq!(stderr.trim().lines().count(), 1, "{expected}: {stderr}");
         assert!(
             stderr.contains("is not a plan rtrib can apply"),
             "{expected}: {stderr}"
         );
     }
-    let (code, _, stderr) = rtrib_run(&["apply", path, "--node", &other[0].addr(), "--yes"]);
-    assert_eq!(code, Some(6), "{stderr}");
+    let (_, stderr) = expect_exit_printed(
+        rtrib(),
+        6,
+        &["apply", path, "--node", &other[0].addr(), "--yes"],
+    );
     assert!(stderr.contains("another cluster"), "{stderr}");
     assert_eq!(views(&all(&nodes)), before);
 }
@@ -278,4 +282,191 @@ fn fix_and_del_node_plans_are_applied() {
     }
     let out = expect(0, &["apply", removal.to_str().unwrap(), "--yes"]);
     assert!(out.contains("made already"), "{out}");
+}
+
+/// The golden version-1 plan files under `tests/plans/v1/` (one per planning command, written
+/// by the format's first release) that must keep applying as long as version 1 is read.
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/plans/v1");
+
+/// The live node of each member of a golden plan's precondition, in the file's order, found by
+/// role in the cluster `nodes` formed in the plan's shape: a master by the first slot it
+/// serves, a replica by its master, a node without slots or master (a create plan's) in order.
+fn members_of(plan: &Json, nodes: &Nodes) -> Vec<usize> {
+    let members = plan["precondition"]["members"].as_array().unwrap();
+    let owners = nodes.slot_owners();
+    let lines = parse_nodes(&nodes[0].cluster_nodes());
+    let mut live: Vec<Option<usize>> = vec![None; members.len()];
+    let mut fresh = 0..nodes.len();
+    for (i, member) in members.iter().enumerate() {
+        if let Some(first) = member["slots"][0][0].as_u64() {
+            live[i] = owners[first as usize];
+        } else if member["role"] == "master" {
+            live[i] = fresh.next();
+        }
+    }
+    for (i, member) in members.iter().enumerate() {
+        let Some(master) = member["master"].as_str() else {
+            continue;
+        };
+        let m = members
+            .iter()
+            .position(|other| other["id"] == master)
+            .unwrap();
+        let master_id = nodes[live[m].unwrap()].id();
+        let line = lines.iter().find(|l| l.master == master_id).unwrap();
+        live[i] = Some(index_of(nodes, &line.id));
+    }
+    live.into_iter()
+        .map(|l| l.expect("a live node for every member"))
+        .collect()
+}
+
+/// The golden plan `name` with its members' IDs and addresses, and nothing else, rewritten to
+/// those of the live nodes `members_of` finds; written under `dir`. Returns the path and the
+/// live node of each member.
+fn golden(name: &str, nodes: &Nodes, dir: &Path) -> (String, Vec<usize>) {
+    let text = std::fs::read_to_string(Path::new(GOLDEN).join(name)).unwrap();
+    let plan: Json = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        (plan["format"].as_str(), plan["version"].as_u64()),
+        (Some("rtrib-plan"), Some(1))
+    );
+    let live = members_of(&plan, nodes);
+    let members = plan["precondition"]["members"].as_array().unwrap();
+    // Through placeholders, so that a live address equal to another member's golden one is
+    // not rewritten twice.
+    let mut text = text;
+    for (i, member) in members.iter().enumerate() {
+        text = text.replace(member["id"].as_str().unwrap(), &format!("<id {i}>"));
+        text = text.replace(member["addr"].as_str().unwrap(), &format!("<addr {i}>"));
+    }
+    for (i, &node) in live.iter().enumerate() {
+        text = text.replace(&format!("<id {i}>"), &nodes[node].id());
+        text = text.replace(&format!("<addr {i}>"), &nodes[node].addr());
+    }
+    let path = dir.join(name).to_str().unwrap().to_string();
+    std::fs::write(&path, text).unwrap();
+    (path, live)
+}
+
+/// Forgets the cluster on every node (`CLUSTER RESET HARD`: new IDs, epochs 0), then forms it
+/// again: three masters, epochs 1 to 3, each with one replica.
+fn reform(nodes: &Nodes) {
+    for node in nodes.iter() {
+        node.cmd(&["CLUSTER", "RESET", "HARD"]);
+    }
+    nodes.form(3);
+}
+
+/// Each golden version-1 plan file, its IDs and addresses rewritten to a live cluster formed
+/// in the shape its precondition names, applies with exit 0 and leaves the cluster as its
+/// steps say. One set of six nodes serves every plan, formed again between plans.
+#[test]
+fn golden_version_1_plans_still_apply() {
+    let nodes = Nodes::on_ports(6);
+    let dir = tempfile::tempdir().unwrap();
+    let slot_owner = |slot: usize| nodes.slot_owners()[slot];
+
+    // reshard: slots 0-7 from the first master to the second.
+    nodes.form(3);
+    let before = nodes.slot_owners();
+    let (plan, live) = golden("reshard.json", &nodes, dir.path());
+    expect(0, &["apply", &plan, "--yes"]);
+    let mut expected = before.clone();
+    expected[..8].fill(Some(live[1]));
+    assert_eq!(nodes.slot_owners(), expected, "reshard.json");
+
+    // fix: slot 100 left migrating from the first master to the second, finished there.
+    reform(&nodes);
+    let before = nodes.slot_owners();
+    let (plan, live) = golden("fix.json", &nodes, dir.path());
+    nodes[live[0]].cmd(&[
+        "CLUSTER",
+        "SETSLOT",
+        "100",
+        "MIGRATING",
+        &nodes[live[1]].id(),
+    ]);
+    expect(0, &["apply", &plan, "--yes"]);
+    let mut expected = before.clone();
+    expected[100] = Some(live[1]);
+    assert_eq!(nodes.slot_owners(), expected, "fix.json");
+    assert!(
+        nodes.iter().all(|n| !n.cluster_nodes().contains('[')),
+        "slot 100 still open"
+    );
+
+    // rebalance-roles and rebalance: the first master's replica took over (epoch 7).
+    reform(&nodes);
+    let replica = index_of(
+        &nodes,
+        &parse_nodes(&nodes[0].cluster_nodes())
+            .into_iter()
+            .find(|line| line.master == nodes[0].id())
+            .unwrap()
+            .id,
+    );
+    nodes[replica].cmd(&["CLUSTER", "FAILOVER"]);
+    let (old, new) = (nodes[0].id(), nodes[replica].id());
+    let took_over = wait_until(Duration::from_secs(30), || {
+        nodes.iter().all(|n| {
+            parse_nodes(&n.cluster_nodes())
+                .iter()
+                .any(|l| l.id == old && l.master == new && l.is_settled())
+        })
+    });
+    assert!(
+        took_over,
+        "the failover did not settle: {}",
+        nodes[0].cluster_nodes()
+    );
+    let before = views(&all(&nodes));
+    let (plan, _) = golden("rebalance-roles.json", &nodes, dir.path());
+    expect(0, &["apply", &plan, "--yes"]);
+    assert_eq!(
+        views(&all(&nodes)),
+        before,
+        "rebalance-roles.json: its plan has no step"
+    );
+    let owners = nodes.slot_owners();
+    let (plan, live) = golden("rebalance.json", &nodes, dir.path());
+    expect(0, &["apply", &plan, "--yes"]);
+    let mut expected = owners.clone();
+    expected[5461] = Some(live[4]);
+    assert_eq!(nodes.slot_owners(), expected, "rebalance.json");
+    assert_eq!(slot_owner(0), Some(live[4]));
+
+    // del-node: the second master's replica forgotten by every other node, and reset.
+    reform(&nodes);
+    let (plan, live) = golden("del-node.json", &nodes, dir.path());
+    let removed = nodes[live[5]].id();
+    expect(0, &["apply", &plan, "--yes"]);
+    for node in nodes.iter().filter(|n| n.id() != removed) {
+        assert!(
+            !node.cluster_nodes().contains(&removed),
+            "{} still knows it",
+            node.addr()
+        );
+    }
+    assert_eq!(
+        parse_nodes(&nodes[live[5]].cluster_nodes()).len(),
+        1,
+        "not reset"
+    );
+
+    // create: three fresh nodes formed into a cluster of three masters.
+    for node in nodes.iter() {
+        node.cmd(&["CLUSTER", "RESET", "HARD"]);
+    }
+    let (plan, live) = golden("create.json", &nodes, dir.path());
+    expect(0, &["apply", &plan, "--yes"]);
+    let ranges = [(0, 5460), (5461, 10922), (10923, 16383)];
+    for (&node, (first, last)) in live.iter().zip(ranges) {
+        let served = (first..=last).all(|slot| slot_owner(slot) == Some(node));
+        assert!(
+            served,
+            "create.json: {} does not serve {first}-{last}",
+            nodes[node].addr()
+        );
+    }
 }

@@ -1,7 +1,6 @@
 //! Name resolution through the library API against the fake DNS server.
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,13 +11,7 @@ use rtrib::net::addr::NodeAddr;
 use rtrib::net::resolve::{AddressFamily, NameResolver, ResolveError, ResolverSettings};
 use tempfile::TempDir;
 
-use crate::support::dns::FakeDns;
-
-const K8S_SEARCH: &[&str] = &[
-    "dev.svc.cluster.local",
-    "svc.cluster.local",
-    "cluster.local",
-];
+use crate::support::dns::{FakeDns, KUBERNETES_SEARCH};
 
 fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
@@ -28,34 +21,9 @@ fn node(s: &str) -> NodeAddr {
     s.parse().unwrap()
 }
 
-/// A resolver that asks `dns`, with the given search list and ndots.
-fn resolver_with(
-    dns: &FakeDns,
-    dir: &Path,
-    search: &[&str],
-    ndots: u8,
-    family: AddressFamily,
-    timeout: Duration,
-) -> NameResolver {
-    NameResolver::new(ResolverSettings {
-        resolv_conf: Some(dns.resolv_conf(dir, search, ndots)),
-        dns_servers: vec![dns.addr()],
-        family,
-        timeout,
-    })
-    .expect("build the resolver")
-}
-
 /// A resolver that asks `dns`, with no search domains, both families and a 5 s deadline.
-fn resolver(dns: &FakeDns, dir: &TempDir) -> NameResolver {
-    resolver_with(
-        dns,
-        dir.path(),
-        &[],
-        1,
-        AddressFamily::Any,
-        Duration::from_secs(5),
-    )
+fn resolver(dns: &FakeDns) -> NameResolver {
+    dns.resolver(&[], 1, AddressFamily::Any, Duration::from_secs(5))
 }
 
 /// The queried names with consecutive repeats (A then AAAA) folded.
@@ -68,10 +36,9 @@ fn distinct_queries(dns: &FakeDns) -> Vec<String> {
 #[tokio::test]
 async fn fqdn_resolves() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
     dns.set("redis-0.redis.example.test", &[ip("10.1.0.1")]);
     dns.set("tasks.mystack_redis", &[ip("10.1.0.9")]);
-    let resolver = resolver(&dns, &dir);
+    let resolver = resolver(&dns);
 
     // Swarm service names may contain underscores.
     let swarm = resolver
@@ -106,15 +73,12 @@ async fn fqdn_resolves() {
 #[tokio::test]
 async fn short_name_goes_through_the_search_list() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
     dns.set(
         "redis-app-0.redis-service.svc.cluster.local",
         &[ip("10.1.0.2")],
     );
-    let resolver = resolver_with(
-        &dns,
-        dir.path(),
-        K8S_SEARCH,
+    let resolver = dns.resolver(
+        KUBERNETES_SEARCH,
         5,
         AddressFamily::Any,
         Duration::from_secs(5),
@@ -141,12 +105,9 @@ async fn short_name_goes_through_the_search_list() {
 #[tokio::test]
 async fn name_with_more_dots_than_ndots_is_tried_as_is_first() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
     dns.set("redis-0.redis.dev.svc.cluster.local", &[ip("10.1.0.3")]);
-    let resolver = resolver_with(
-        &dns,
-        dir.path(),
-        K8S_SEARCH,
+    let resolver = dns.resolver(
+        KUBERNETES_SEARCH,
         2,
         AddressFamily::Any,
         Duration::from_secs(5),
@@ -165,11 +126,8 @@ async fn name_with_more_dots_than_ndots_is_tried_as_is_first() {
 #[tokio::test]
 async fn trailing_dot_skips_the_search_list() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
-    let resolver = resolver_with(
-        &dns,
-        dir.path(),
-        K8S_SEARCH,
+    let resolver = dns.resolver(
+        KUBERNETES_SEARCH,
         5,
         AddressFamily::Any,
         Duration::from_millis(300),
@@ -187,15 +145,7 @@ async fn trailing_dot_skips_the_search_list() {
 #[tokio::test]
 async fn name_that_appears_late_resolves_before_the_deadline() {
     let dns = Arc::new(FakeDns::start());
-    let dir = TempDir::new().unwrap();
-    let resolver = resolver_with(
-        &dns,
-        dir.path(),
-        &[],
-        1,
-        AddressFamily::Any,
-        Duration::from_secs(10),
-    );
+    let resolver = dns.resolver(&[], 1, AddressFamily::Any, Duration::from_secs(10));
     let publisher = tokio::spawn({
         let dns = Arc::clone(&dns);
         async move {
@@ -229,15 +179,7 @@ async fn name_that_appears_late_resolves_before_the_deadline() {
 #[tokio::test]
 async fn name_that_never_resolves_fails_at_the_deadline() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
-    let resolver = resolver_with(
-        &dns,
-        dir.path(),
-        &[],
-        1,
-        AddressFamily::Any,
-        Duration::from_secs(1),
-    );
+    let resolver = dns.resolver(&[], 1, AddressFamily::Any, Duration::from_secs(1));
 
     let start = Instant::now();
     let err = resolver
@@ -269,8 +211,7 @@ async fn name_that_never_resolves_fails_at_the_deadline() {
 #[tokio::test]
 async fn ip_literals_send_no_query() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
-    let resolver = resolver(&dns, &dir);
+    let resolver = resolver(&dns);
 
     let v4 = resolver
         .resolve(&node("10.0.0.1:7000@17000"))
@@ -291,8 +232,7 @@ async fn ip_literals_send_no_query() {
 #[tokio::test]
 async fn invalid_name_fails_at_once() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
-    let resolver = resolver(&dns, &dir);
+    let resolver = resolver(&dns);
 
     let err = resolver
         .lookup_all("redis..example.test")
@@ -305,10 +245,9 @@ async fn invalid_name_fails_at_once() {
 #[tokio::test]
 async fn address_family_selects_the_records() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
     dns.set("dual.example.test", &[ip("fd00::5"), ip("10.1.0.5")]);
     dns.set("v6only.example.test", &[ip("fd00::6")]);
-    let with = |family| resolver_with(&dns, dir.path(), &[], 1, family, Duration::from_millis(500));
+    let with = |family| dns.resolver(&[], 1, family, Duration::from_millis(500));
 
     let any = with(AddressFamily::Any);
     let v4 = with(AddressFamily::V4);
@@ -337,15 +276,7 @@ async fn address_family_selects_the_records() {
 #[tokio::test]
 async fn resolve_all_resolves_names_concurrently_in_order() {
     let dns = Arc::new(FakeDns::start());
-    let dir = TempDir::new().unwrap();
-    let resolver = resolver_with(
-        &dns,
-        dir.path(),
-        &[],
-        1,
-        AddressFamily::Any,
-        Duration::from_secs(10),
-    );
+    let resolver = dns.resolver(&[], 1, AddressFamily::Any, Duration::from_secs(10));
     let names: Vec<String> = (0..4).map(|i| format!("redis-{i}.example.test")).collect();
     let nodes: Vec<NodeAddr> = names
         .iter()
@@ -391,16 +322,8 @@ async fn resolve_all_resolves_names_concurrently_in_order() {
 #[tokio::test]
 async fn resolve_all_reports_the_first_failing_name() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
     dns.set("ok.example.test", &[ip("10.1.0.7")]);
-    let resolver = resolver_with(
-        &dns,
-        dir.path(),
-        &[],
-        1,
-        AddressFamily::Any,
-        Duration::from_millis(500),
-    );
+    let resolver = dns.resolver(&[], 1, AddressFamily::Any, Duration::from_millis(500));
 
     let nodes = [
         node("ok.example.test:6379"),
@@ -418,16 +341,8 @@ async fn resolve_all_reports_the_first_failing_name() {
 #[tokio::test]
 async fn removed_name_no_longer_resolves() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
     dns.set("gone.example.test", &[ip("10.1.0.8")]);
-    let resolver = resolver_with(
-        &dns,
-        dir.path(),
-        &[],
-        1,
-        AddressFamily::Any,
-        Duration::from_millis(300),
-    );
+    let resolver = dns.resolver(&[], 1, AddressFamily::Any, Duration::from_millis(300));
 
     let gone = node("gone.example.test:6379");
     resolver.resolve(&gone).await.unwrap();
@@ -438,7 +353,6 @@ async fn removed_name_no_longer_resolves() {
 #[tokio::test]
 async fn lookup_all_returns_every_address_sorted() {
     let dns = FakeDns::start();
-    let dir = TempDir::new().unwrap();
     dns.set(
         "redis-headless.example.test",
         &[
@@ -448,7 +362,7 @@ async fn lookup_all_returns_every_address_sorted() {
             ip("10.3.0.2"),
         ],
     );
-    let resolver = resolver(&dns, &dir);
+    let resolver = resolver(&dns);
 
     assert_eq!(
         resolver

@@ -73,6 +73,14 @@ pub enum BackupRefusal {
     /// No master serves any slot or holds any key.
     #[error("no master of the cluster serves slots or holds keys: there is nothing to back up")]
     Empty,
+    /// The directory holds a backup already (`file` is one of its files).
+    #[error("{dir} already holds a backup ({file}): choose another directory, or remove it")]
+    Occupied {
+        /// The directory, as given.
+        dir: String,
+        /// A file of the backup there.
+        file: String,
+    },
 }
 
 /// The shards of `topology`, in topology order: every master that serves slots or holds keys,
@@ -133,7 +141,7 @@ pub fn plan_shards(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::view::NodesView;
+    use crate::cluster::fixtures;
 
     const VIEW: &str = "\
 aaaa 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-8191
@@ -143,7 +151,7 @@ dddd 127.0.0.1:7003@17003 master - 0 0 3 connected
 ";
 
     fn topology() -> Topology {
-        Topology::all_reporting(&NodesView::parse(VIEW).unwrap())
+        fixtures::all_reporting(VIEW)
     }
 
     fn ids(shards: &[Shard<'_>]) -> Vec<(String, String)> {
@@ -206,6 +214,23 @@ dddd 127.0.0.1:7003@17003 master - 0 0 3 connected
             refusal
                 .to_string()
                 .starts_with("master bbbb (127.0.0.1:7001)")
+        );
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_holding_a_backup_is_refused() {
+        let refusal = BackupRefusal::Occupied {
+            dir: "/tmp/b".into(),
+            file: "manifest.json".into(),
+        };
+        assert_eq!(
+            refusal.to_string(),
+            "/tmp/b already holds a backup (manifest.json): choose another directory, or remove it"
         );
     }
 }

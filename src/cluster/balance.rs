@@ -435,8 +435,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::cluster::fixtures;
     use crate::cluster::slots::SlotSet;
-    use crate::cluster::view::NodesView;
 
     fn id(index: usize) -> NodeId {
         NodeId::new(format!("{index:040x}"))
@@ -459,7 +459,7 @@ mod tests {
                 )
             })
             .collect();
-        Topology::all_reporting(&NodesView::parse(&text).unwrap())
+        fixtures::all_reporting(&text)
     }
 
     /// Masters serving consecutive ranges of the given sizes (the last one takes the rest).

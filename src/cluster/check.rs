@@ -512,67 +512,11 @@ fn node_health(topology: &Topology) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::endpoint::Endpoint;
-    use crate::cluster::topology::NodeReport;
+    use crate::cluster::fixtures::from_views as topology;
     use crate::cluster::view::fixtures::*;
 
     fn id(s: &str) -> NodeId {
         NodeId::new(s)
-    }
-
-    /// A topology as the I/O layer would build it: the seed (`views[0]`) first, then the
-    /// seed's lines in order. Nodes with a view in `views` are reachable; the others are
-    /// not contacted when they have no usable address or are in handshake, else unreachable.
-    fn topology(views: &[&str]) -> Topology {
-        let views: Vec<NodesView> = views.iter().map(|t| NodesView::parse(t).unwrap()).collect();
-        let seed_view = &views[0];
-        let seed = seed_view.myself().unwrap().id.clone();
-        let mut order = vec![seed.clone()];
-        order.extend(
-            seed_view
-                .entries
-                .iter()
-                .map(|e| e.id.clone())
-                .filter(|i| i != &seed),
-        );
-        let nodes = order
-            .iter()
-            .map(|node| {
-                let own = views.iter().find(|v| v.myself().unwrap().id == *node);
-                let (entry, state) = match own {
-                    Some(view) => (
-                        view.myself().unwrap().clone(),
-                        NodeState::Reachable {
-                            view: view.clone(),
-                            keys: 0,
-                            slots_with_keys: Some(SlotSet::new()),
-                            server: None,
-                            migrations: Vec::new(),
-                        },
-                    ),
-                    None => {
-                        let entry = seed_view.get(node).unwrap().clone();
-                        let state = if entry.addr().is_none() || entry.flags.handshake {
-                            NodeState::NotContacted {
-                                reason: "no address".into(),
-                            }
-                        } else {
-                            NodeState::Unreachable {
-                                reason: "connection refused".into(),
-                            }
-                        };
-                        (entry, state)
-                    }
-                };
-                let addr = entry.addr().unwrap_or_else(|| "0.0.0.0:0".parse().unwrap());
-                NodeReport {
-                    endpoint: Endpoint::from_addr(addr),
-                    entry,
-                    state,
-                }
-            })
-            .collect();
-        Topology { seed, nodes }
     }
 
     fn masters_only(text: &str) -> String {

@@ -18,6 +18,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::allocate::{Domain, labelled};
+use super::endpoint::Endpoint;
 use super::metrics::NodeStats;
 use super::topology::{NodeReport, Topology};
 use super::view::NodeId;
@@ -71,6 +72,156 @@ pub enum NoReplica {
         .0.iter().map(|(id, why)| format!("{} {why}", id.short())).collect::<Vec<_>>().join(", ")
     )]
     AllUnfit(Vec<(NodeId, Unfit)>),
+}
+
+/// Why `failover` will not hand a master's slots over; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FailoverRefusal {
+    /// `--from`: no replica of the master can take over.
+    #[error("{name} serves {slots} slots and {why}; nothing was changed")]
+    NoReplica {
+        /// The master, as named.
+        name: Endpoint,
+        /// How many slots it serves.
+        slots: usize,
+        /// Why no replica can take over.
+        why: NoReplica,
+    },
+    /// `--from`: the replica chosen is not in the topology (never expected).
+    #[error("{name}: its replica {replica} vanished")]
+    ReplicaVanished {
+        /// The master, as named.
+        name: Endpoint,
+        /// The replica chosen.
+        replica: NodeId,
+    },
+    /// `--to`: the replica's master is not a node of the topology.
+    #[error("{name} replicates no known master")]
+    NoMaster {
+        /// The replica, as named.
+        name: Endpoint,
+    },
+    /// `--to`, coordinated: the master cannot take part.
+    #[error(
+        "its master {master} is unreachable or failing: a coordinated failover needs it; \
+         --force promotes {name} without it (writes it had not received are lost); \
+         nothing was changed"
+    )]
+    MasterDown {
+        /// The replica, as named.
+        name: Endpoint,
+        /// Its master.
+        master: Endpoint,
+    },
+    /// `--to`, coordinated: the replica cannot catch up.
+    #[error("{name} cannot take over from {master}: {why}; nothing was changed")]
+    Unfit {
+        /// The replica, as named.
+        name: Endpoint,
+        /// Its master.
+        master: Endpoint,
+        /// Why it cannot.
+        why: Unfit,
+    },
+}
+
+/// What `failover` found to do.
+#[derive(Debug)]
+pub enum Handover<'a> {
+    /// Nothing, for this reason.
+    Nothing(String),
+    /// `replica` takes over `master`'s slots (`chosen`: how it was chosen, for `--from`).
+    Promote {
+        /// The master handing its slots over.
+        master: &'a NodeReport,
+        /// The replica taking them.
+        replica: &'a NodeReport,
+        /// How it was chosen (`--from` only).
+        chosen: Option<Chosen>,
+    },
+}
+
+/// `--from`: the best replica of `node`, when it is a master serving slots.
+pub fn from_master<'a>(
+    topology: &'a Topology,
+    node: &'a NodeReport,
+    stats: &HashMap<NodeId, NodeStats>,
+    labels: &[(String, String)],
+) -> Result<Handover<'a>, FailoverRefusal> {
+    let name = &node.endpoint;
+    if !node.entry.is_master() {
+        return Ok(Handover::Nothing(format!(
+            "{name} is a replica: nothing to hand over."
+        )));
+    }
+    let slots = node.entry.slots.len();
+    if slots == 0 {
+        return Ok(Handover::Nothing(format!(
+            "{name} is a master without slots: nothing to hand over."
+        )));
+    }
+    let chosen =
+        choose_replica(topology, node.id(), stats, |n| node_domain(n, labels)).map_err(|why| {
+            FailoverRefusal::NoReplica {
+                name: name.clone(),
+                slots,
+                why,
+            }
+        })?;
+    let replica =
+        topology
+            .node(&chosen.replica)
+            .ok_or_else(|| FailoverRefusal::ReplicaVanished {
+                name: name.clone(),
+                replica: chosen.replica.clone(),
+            })?;
+    Ok(Handover::Promote {
+        master: node,
+        replica,
+        chosen: Some(chosen),
+    })
+}
+
+/// `--to`: `node` itself, when it is a replica; a `coordinated` failover needs its master
+/// reachable and the replica able to catch up.
+pub fn to_replica<'a>(
+    topology: &'a Topology,
+    node: &'a NodeReport,
+    coordinated: bool,
+    stats: &HashMap<NodeId, NodeStats>,
+) -> Result<Handover<'a>, FailoverRefusal> {
+    let name = &node.endpoint;
+    if node.entry.is_master() {
+        return Ok(Handover::Nothing(format!(
+            "{name} is already a master: nothing to do."
+        )));
+    }
+    let master = node
+        .entry
+        .master_id
+        .as_ref()
+        .and_then(|id| topology.node(id))
+        .ok_or_else(|| FailoverRefusal::NoMaster { name: name.clone() })?;
+    if coordinated {
+        if !master.is_reachable() || topology.is_flagged_failing(master.id()) {
+            return Err(FailoverRefusal::MasterDown {
+                name: name.clone(),
+                master: master.endpoint.clone(),
+            });
+        }
+        if let Some(why) = unfit(topology, node, stats.get(node.id())) {
+            return Err(FailoverRefusal::Unfit {
+                name: name.clone(),
+                master: master.endpoint.clone(),
+                why,
+            });
+        }
+    }
+    Ok(Handover::Promote {
+        master,
+        replica: node,
+        chosen: None,
+    })
 }
 
 /// A node's failure domain: the `--host-of NAME=DOMAIN` label given for one of its names (its
@@ -154,6 +305,7 @@ pub fn choose_replica(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::fixtures;
     use crate::cluster::topology::NodeState;
     use crate::cluster::view::NodesView;
     use crate::cluster::view::fixtures::*;
@@ -203,7 +355,7 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
 
     #[test]
     fn smallest_gap_wins_among_other_domains() {
-        let topology = Topology::all_reporting(&NodesView::parse(THREE_REPLICAS).unwrap());
+        let topology = fixtures::all_reporting(THREE_REPLICAS);
         let chosen = choose_replica(
             &topology,
             &id('a'),
@@ -218,7 +370,7 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
 
     #[test]
     fn another_domain_beats_a_smaller_gap() {
-        let topology = Topology::all_reporting(&NodesView::parse(THREE_REPLICAS).unwrap());
+        let topology = fixtures::all_reporting(THREE_REPLICAS);
         let chosen = choose_replica(
             &topology,
             &id('a'),
@@ -231,7 +383,7 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
 
     #[test]
     fn unfit_replicas_are_skipped_and_named() {
-        let mut topology = Topology::all_reporting(&NodesView::parse(THREE_REPLICAS).unwrap());
+        let mut topology = fixtures::all_reporting(THREE_REPLICAS);
         let mut figures = all_stats([100, 100, 100, 100]);
         figures.get_mut(&id('b')).unwrap().link_up = false;
         figures.get_mut(&id('c')).unwrap().sync_in_progress = true;
@@ -294,7 +446,7 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
             same_host in proptest::collection::vec(30741u16..30744, 0..3),
         ) {
             let same: &'static [u16] = Box::leak(same_host.into_boxed_slice());
-            let topology = Topology::all_reporting(&NodesView::parse(THREE_REPLICAS).unwrap());
+            let topology = fixtures::all_reporting(THREE_REPLICAS);
             let mut figures = all_stats(offsets);
             for (c, up) in ['a', 'b', 'c', 'd'].into_iter().zip(links) {
                 figures.get_mut(&id(c)).unwrap().link_up = up;
@@ -321,5 +473,61 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
                 Err(NoReplica::None) => prop_assert!(false, "the master has replicas"),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+    use crate::cluster::fixtures::{self, id, three_masters, unreachable};
+
+    #[test]
+    fn from_a_master_without_a_replica_is_refused() {
+        let topology = fixtures::masters(&[("a", "0-16383")]);
+        let refusal = from_master(&topology, &topology.nodes[0], &HashMap::new(), &[]).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "127.0.0.1:7000 serves 16384 slots and it has no replica: add one first (rtrib \
+             add-node NEW NODE --replica); nothing was changed"
+        );
+        let vanished = FailoverRefusal::ReplicaVanished {
+            name: topology.nodes[0].endpoint.clone(),
+            replica: id("r"),
+        };
+        assert_eq!(
+            vanished.to_string(),
+            format!("127.0.0.1:7000: its replica {} vanished", id("r"))
+        );
+    }
+
+    #[test]
+    fn to_a_replica_needs_its_master_and_a_link() {
+        let topology = unreachable(three_masters(), "a");
+        let replica = topology.node(&id("r")).unwrap();
+        let refusal = to_replica(&topology, replica, true, &HashMap::new()).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "its master 127.0.0.1:7000 is unreachable or failing: a coordinated failover needs \
+             it; --force promotes 127.0.0.1:7100 without it (writes it had not received are \
+             lost); nothing was changed"
+        );
+        assert!(matches!(
+            to_replica(&topology, replica, false, &HashMap::new()),
+            Ok(Handover::Promote { .. })
+        ));
+        let topology = three_masters();
+        let replica = topology.node(&id("r")).unwrap();
+        let refusal = to_replica(&topology, replica, true, &HashMap::new()).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "127.0.0.1:7100 cannot take over from 127.0.0.1:7000: unreachable; nothing was \
+             changed"
+        );
+        let orphan = fixtures::all_reporting(&fixtures::replica_line(0, "r", "x", 1));
+        let refusal = to_replica(&orphan, &orphan.nodes[0], true, &HashMap::new()).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "127.0.0.1:7100 replicates no known master"
+        );
     }
 }

@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use super::endpoint::Endpoint;
 use super::migrate::{Unfinished, unfinished_moves};
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::topology::{NodeReport, Topology};
@@ -162,6 +163,16 @@ pub enum FixRefusal {
     /// No master can be reached to take the slots.
     #[error("no reachable master can serve the {0} slots to repair")]
     NoMaster(usize),
+    /// A master's keys per slot could not be counted (`CLUSTER COUNTKEYSINSLOT`).
+    #[error("cannot count the keys of {id} ({endpoint}): {reason}")]
+    Uncounted {
+        /// The master.
+        id: NodeId,
+        /// Its address.
+        endpoint: Endpoint,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// One reachable master, as the planner sees it.
@@ -389,7 +400,6 @@ fn gather(masters: &[Master], slot: Slot, phases: &mut Phases) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::endpoint::Endpoint;
     use crate::cluster::topology::NodeState;
     use crate::cluster::view::NodesView;
 
@@ -779,5 +789,26 @@ mod tests {
         let p = plan_of(&t, &keys(&[]));
         assert_eq!(p.steps.len(), 1000);
         assert!(p.steps.iter().all(|s| matches!(s, Step::Move { .. })));
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    #[test]
+    fn keys_not_counted_name_the_master() {
+        let refusal = FixRefusal::Uncounted {
+            id: NodeId::new("a".repeat(40)),
+            endpoint: Endpoint::from_addr(([127, 0, 0, 1], 7000).into()),
+            reason: "timed out".into(),
+        };
+        assert_eq!(
+            refusal.to_string(),
+            format!(
+                "cannot count the keys of {} (127.0.0.1:7000): timed out",
+                "a".repeat(40)
+            )
+        );
     }
 }

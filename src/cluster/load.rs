@@ -61,6 +61,19 @@ impl Measure {
     }
 }
 
+/// Slots cannot be weighed by `measure` (`rebalance --by`, `reconcile --by`): `why` names the
+/// masters whose figures are lacking; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{command} --by {measure}: {why}")]
+pub struct Unmeasured {
+    /// The command: "rebalance", "reconcile".
+    pub command: &'static str,
+    /// The measure asked for.
+    pub measure: Measure,
+    /// Why it cannot be had.
+    pub why: String,
+}
+
 impl fmt::Display for Measure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -292,5 +305,23 @@ mod tests {
         assert_eq!(estimate_slot_memory(1000, &[50, 70]), Some(60_000));
         assert_eq!(estimate_slot_memory(2, &[50, 70]), Some(120));
         assert_eq!(estimate_slot_memory(5, &[]), None);
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    #[test]
+    fn an_unmeasured_rebalance_names_the_option() {
+        let refusal = Unmeasured {
+            command: "rebalance",
+            measure: Measure::Memory,
+            why: "127.0.0.1:7000 has no CLUSTER SLOT-STATS".into(),
+        };
+        assert_eq!(
+            refusal.to_string(),
+            "rebalance --by memory: 127.0.0.1:7000 has no CLUSTER SLOT-STATS"
+        );
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+use crate::cluster::endpoint::Endpoint;
 use crate::cluster::topology::{NodeReport, Topology};
 use crate::cluster::view::NodeId;
 
@@ -55,6 +56,27 @@ impl fmt::Display for NodeRef {
             NodeRef::Addr(addr) => write!(f, "node {addr}"),
         }
     }
+}
+
+/// A node a command needs is not at hand: rtrib holds no connection to it, or the cluster does
+/// not know it. Each variant keeps the words the command always used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Absent {
+    /// A master named by its address has no connection (`add-node --replica`).
+    #[error("{0} is not reachable")]
+    NotReachable(Endpoint),
+    /// A node named by its ID has no connection (re-pointing replicas).
+    #[error("node {0} is not reachable")]
+    NodeNotReachable(NodeId),
+    /// A replica named by its address has no connection (`failover`).
+    #[error("{0} is unreachable")]
+    Unreachable(Endpoint),
+    /// A replica named by its ID has no connection (`rebalance-roles`).
+    #[error("node {0} is unreachable")]
+    NodeUnreachable(NodeId),
+    /// A plan names a node the cluster does not have (`apply` of a del-node plan).
+    #[error("node {0} is not in the cluster")]
+    NotInCluster(NodeId),
 }
 
 /// Why a reference names no single node.
@@ -173,5 +195,37 @@ mod tests {
             t.find(&NodeRef::id("cccccc").unwrap()),
             Err(LookupError::NotFound { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+    use crate::cluster::fixtures::id;
+
+    #[test]
+    fn absent_nodes_keep_each_command_s_words() {
+        let at = Endpoint::from_addr(([127, 0, 0, 1], 7000).into());
+        let a = id("a");
+        assert_eq!(
+            Absent::NotReachable(at.clone()).to_string(),
+            "127.0.0.1:7000 is not reachable"
+        );
+        assert_eq!(
+            Absent::Unreachable(at).to_string(),
+            "127.0.0.1:7000 is unreachable"
+        );
+        assert_eq!(
+            Absent::NodeNotReachable(a.clone()).to_string(),
+            format!("node {a} is not reachable")
+        );
+        assert_eq!(
+            Absent::NodeUnreachable(a.clone()).to_string(),
+            format!("node {a} is unreachable")
+        );
+        assert_eq!(
+            Absent::NotInCluster(a.clone()).to_string(),
+            format!("node {a} is not in the cluster")
+        );
     }
 }

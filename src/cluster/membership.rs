@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::{NodeReport, Topology};
 use crate::cluster::view::{NodeEntry, NodeId, NodesView};
 
@@ -67,6 +68,292 @@ pub fn check_newcomer(
         });
     }
     Ok(())
+}
+
+/// Why a node will not be added, or made a replica, as asked; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddRefusal {
+    /// `replicate --master-addr` names a replica.
+    #[error("{master} is a replica, not a master: give a master as --master-addr")]
+    NotAMaster {
+        /// The node given as the master.
+        master: Endpoint,
+    },
+    /// `replicate`: the node already follows another master.
+    #[error(
+        "{replica} already replicates node {other}; detach it first (CLUSTER RESET) to \
+         replicate {master}"
+    )]
+    ReplicatesAnother {
+        /// The node to make a replica.
+        replica: Endpoint,
+        /// The master it follows.
+        other: NodeId,
+        /// The master asked for (boxed: the refusal stays small).
+        master: Box<Endpoint>,
+    },
+    /// `add-node --replica`: no master can take one.
+    #[error("no master of the cluster can take a replica: none is reachable and healthy")]
+    NoMaster,
+    /// `add-node --master-id`: the master named cannot take a replica now.
+    #[error(
+        "--master-id {text}: master {id} ({endpoint}) is unreachable or failing; choose \
+         another master"
+    )]
+    MasterDown {
+        /// `--master-id` as given.
+        text: String,
+        /// The master.
+        id: NodeId,
+        /// Its address.
+        endpoint: Endpoint,
+    },
+    /// `add-node --replica --master-id`: the node already follows another master.
+    #[error(
+        "{node} is already a replica of {current}, not of {master}: run CLUSTER REPLICATE \
+         {master} on it to move it"
+    )]
+    ReplicaOfAnother {
+        /// The node to add.
+        node: Endpoint,
+        /// The master it follows.
+        current: NodeId,
+        /// The master asked for.
+        master: NodeId,
+    },
+    /// `add-node --replica`: the node is a master of the cluster with data.
+    #[error(
+        "{node} is already a master of the cluster ({keys} keys, {slots} slots): reshard its \
+         slots away (rtrib reshard) before it can become a replica"
+    )]
+    MasterWithData {
+        /// The node to add.
+        node: Endpoint,
+        /// The keys it holds.
+        keys: u64,
+        /// The slots it serves.
+        slots: usize,
+    },
+    /// The new node has function libraries (redis-cli's words first).
+    #[error(
+        "New node already contains functions and can not be added to the cluster. {node} has \
+         {libraries} function libraries of its own, and a cluster's functions must be the same \
+         on every master: run FUNCTION FLUSH on it and try again"
+    )]
+    OwnFunctions {
+        /// The new node.
+        node: Endpoint,
+        /// How many libraries it has.
+        libraries: usize,
+    },
+}
+
+/// `replicate`: refuses a cluster read from `master` when `master` is a replica (the seed, the
+/// topology's first node).
+pub fn refuse_replica_as_master(topology: &Topology, master: &Endpoint) -> Result<(), AddRefusal> {
+    match topology.nodes.first() {
+        Some(seed) if seed.entry.is_replica() => Err(AddRefusal::NotAMaster {
+            master: master.clone(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `replicate`: whether `replica` (its own `myself` line) already follows `master_id` (`true`:
+/// nothing to do), may start to (`false`), or follows another master (refused).
+pub fn already_follows(
+    replica: &Endpoint,
+    myself: &NodeEntry,
+    master_id: &NodeId,
+    master: &Endpoint,
+) -> Result<bool, AddRefusal> {
+    match &myself.master_id {
+        Some(current) if current == master_id => Ok(true),
+        Some(other) => Err(AddRefusal::ReplicatesAnother {
+            replica: replica.clone(),
+            other: other.clone(),
+            master: Box::new(master.clone()),
+        }),
+        None => Ok(false),
+    }
+}
+
+/// `add-node --master-id text`: refuses `master` when it is unreachable or failing.
+pub fn refuse_master_down(
+    topology: &Topology,
+    master: &NodeReport,
+    text: &str,
+) -> Result<(), AddRefusal> {
+    if !master.is_reachable() || topology.is_flagged_failing(master.id()) {
+        return Err(AddRefusal::MasterDown {
+            text: text.to_string(),
+            id: master.id().clone(),
+            endpoint: master.endpoint.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// `add-node` of `new`, already `member` of the cluster holding `keys` keys: `Some(message)`
+/// when it already is what was asked (a member; a replica, of `master` when `master_named`
+/// says `--master-id` named it), `None` when it is an empty master left by an interrupted
+/// `add-node --replica` that may still become a replica, and a refusal otherwise.
+pub fn already_member(
+    new: &Endpoint,
+    member: &NodeReport,
+    master: Option<&NodeReport>,
+    master_named: bool,
+    keys: u64,
+) -> Result<Option<String>, AddRefusal> {
+    let entry = &member.entry;
+    let Some(master) = master else {
+        let role = if entry.is_master() {
+            "master"
+        } else {
+            "replica"
+        };
+        return Ok(Some(format!(
+            "{new} is already a member of the cluster ({role}): nothing to do."
+        )));
+    };
+    if let Some(current) = &entry.master_id {
+        if current == master.id() || !master_named {
+            return Ok(Some(format!(
+                "{new} is already a member of the cluster, replica of {current}: nothing to do."
+            )));
+        }
+        return Err(AddRefusal::ReplicaOfAnother {
+            node: new.clone(),
+            current: current.clone(),
+            master: master.id().clone(),
+        });
+    }
+    if keys > 0 || !entry.slots.is_empty() {
+        return Err(AddRefusal::MasterWithData {
+            node: new.clone(),
+            keys,
+            slots: entry.slots.len(),
+        });
+    }
+    Ok(None)
+}
+
+/// Refuses a new master `node` that has `libraries` function libraries of its own.
+pub fn refuse_own_functions(node: &Endpoint, libraries: usize) -> Result<(), AddRefusal> {
+    match libraries {
+        0 => Ok(()),
+        libraries => Err(AddRefusal::OwnFunctions {
+            node: node.clone(),
+            libraries,
+        }),
+    }
+}
+
+/// Why `del-node` or `forget` will not remove a node; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RemovalRefusal {
+    /// A live node serves slots (redis-cli's words first).
+    #[error(
+        "Node {endpoint} is not empty! Reshard data away and try again: {id} serves {} \
+         slots ({slots}); move them with rtrib reshard. Nothing was changed",
+        .slots.len()
+    )]
+    NotEmpty {
+        /// The node.
+        id: NodeId,
+        /// Its address.
+        endpoint: Endpoint,
+        /// The slots it serves in any view (boxed: the refusal stays small).
+        slots: Box<SlotSet>,
+    },
+    /// A dead node still serves slots in some view.
+    #[error(
+        "node {id} ({endpoint}) serves {} slots ({slots}) and no other master took them \
+         over: wait for its replica's failover, or bring it back and reshard its slots away \
+         (rtrib reshard); nothing was changed",
+        .slots.len()
+    )]
+    DeadWithSlots {
+        /// The node.
+        id: NodeId,
+        /// Its address.
+        endpoint: Endpoint,
+        /// The slots it serves in any view (boxed: the refusal stays small).
+        slots: Box<SlotSet>,
+    },
+    /// `del-node` without `--force` of a dead node.
+    #[error(
+        "node {id} ({endpoint}) is unreachable, failed or has no address: nothing was changed. \
+         To make the cluster forget it anyway, run rtrib del-node --force (or rtrib forget)"
+    )]
+    Dead {
+        /// The node.
+        id: NodeId,
+        /// Its address.
+        endpoint: Endpoint,
+    },
+    /// `forget` without `--force` of a live node.
+    #[error(
+        "node {id} ({endpoint}) is alive and healthy: forget is for dead nodes, and nothing was \
+         changed. To remove a live node, run rtrib del-node (it re-points its replicas and \
+         resets the node); rtrib forget --force does the same"
+    )]
+    Alive {
+        /// The node.
+        id: NodeId,
+        /// Its address.
+        endpoint: Endpoint,
+    },
+    /// A replica of the node would have no master left.
+    #[error("node {id} has replicas and no other master can take them: nothing was changed")]
+    Orphans {
+        /// The node.
+        id: NodeId,
+    },
+}
+
+/// Judges removing `victim`: `Ok(alive)` when it may go (`alive`: reachable, with an address,
+/// and flagged failed by no reachable node), refused when it serves slots in its own view or in
+/// any reachable node's view (a dead master whose replica took over serves none any more), or
+/// when it is dead and `allow_dead` is not given, or alive and `allow_alive` is not.
+pub fn judge_removal(
+    topology: &Topology,
+    victim: &NodeReport,
+    allow_dead: bool,
+    allow_alive: bool,
+) -> Result<bool, RemovalRefusal> {
+    let views = || {
+        topology
+            .reachable()
+            .filter_map(|(_, view)| view.get(victim.id()))
+    };
+    let alive =
+        victim.is_reachable() && !victim.entry.flags.noaddr && !views().any(|e| e.flags.fail);
+    let mut slots: SlotSet = victim.entry.slots.clone();
+    for entry in views() {
+        slots.union_with(&entry.slots);
+    }
+    let (id, endpoint) = (victim.id().clone(), victim.endpoint.clone());
+    if !slots.is_empty() {
+        let slots = Box::new(slots);
+        return Err(match alive {
+            true => RemovalRefusal::NotEmpty {
+                id,
+                endpoint,
+                slots,
+            },
+            false => RemovalRefusal::DeadWithSlots {
+                id,
+                endpoint,
+                slots,
+            },
+        });
+    }
+    match alive {
+        false if !allow_dead => Err(RemovalRefusal::Dead { id, endpoint }),
+        true if !allow_alive => Err(RemovalRefusal::Alive { id, endpoint }),
+        _ => Ok(alive),
+    }
 }
 
 /// One step of removing a node from its cluster (`del-node`, `forget`), as plan files keep it.
@@ -162,6 +449,7 @@ impl<'a> MasterPicker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::fixtures;
     use crate::cluster::topology::NodeState;
 
     const M1: &str = "aaaaaa1111111111111111111111111111111111";
@@ -179,7 +467,7 @@ mod tests {
              {M3} 10.0.0.3:6379@16379 master - 0 0 3 connected 10923-16383\n\
              {R1} 10.0.0.4:6379@16379 slave {M1} 0 0 1 connected\n"
         );
-        Topology::all_reporting(&NodesView::parse(&text).unwrap())
+        fixtures::all_reporting(&text)
     }
 
     fn ip(text: &str) -> IpAddr {
@@ -242,5 +530,203 @@ mod tests {
         let me = foreign.myself().unwrap();
         let err = check_newcomer(&t, &node, me, &foreign, 5).unwrap_err();
         assert!(err.is_foreign(), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+    use crate::cluster::fixtures::{self, id, three_masters, unreachable};
+
+    fn node<'t>(topology: &'t Topology, name: &str) -> &'t NodeReport {
+        topology.node(&id(name)).unwrap()
+    }
+
+    fn at(port: u16) -> Endpoint {
+        Endpoint::from_addr(([127, 0, 0, 1], port).into())
+    }
+
+    #[test]
+    fn replicate_refuses_a_replica_given_as_the_master() {
+        let from_replica = fixtures::all_reporting(&format!(
+            "{}{}",
+            fixtures::replica_line(0, "r", "a", 1),
+            fixtures::master_line(0, "a", "0-16383", 1)
+        ));
+        let refusal = refuse_replica_as_master(&from_replica, &at(7100)).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "127.0.0.1:7100 is a replica, not a master: give a master as --master-addr"
+        );
+        assert_eq!(
+            refuse_replica_as_master(&three_masters(), &at(7000)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn replicate_refuses_a_node_following_another_master() {
+        let topology = three_masters();
+        let replica = &node(&topology, "r").entry;
+        assert_eq!(
+            already_follows(&at(7100), replica, &id("a"), &at(7000)),
+            Ok(true)
+        );
+        let refusal = already_follows(&at(7100), replica, &id("b"), &at(7001)).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            format!(
+                "127.0.0.1:7100 already replicates node {}; detach it first (CLUSTER RESET) to \
+                 replicate 127.0.0.1:7001",
+                id("a")
+            )
+        );
+        let master = &node(&topology, "b").entry;
+        assert_eq!(
+            already_follows(&at(7001), master, &id("a"), &at(7000)),
+            Ok(false)
+        );
+    }
+
+    #[test]
+    fn add_node_refuses_a_master_down_or_none_at_all() {
+        let topology = unreachable(three_masters(), "b");
+        assert_eq!(
+            refuse_master_down(&topology, node(&topology, "a"), "aaaaaa"),
+            Ok(())
+        );
+        let refusal = refuse_master_down(&topology, node(&topology, "b"), "bbbbbb").unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            format!(
+                "--master-id bbbbbb: master {} (127.0.0.1:7001) is unreachable or failing; \
+                 choose another master",
+                id("b")
+            )
+        );
+        assert_eq!(
+            AddRefusal::NoMaster.to_string(),
+            "no master of the cluster can take a replica: none is reachable and healthy"
+        );
+    }
+
+    #[test]
+    fn add_node_of_a_member_says_done_or_refuses() {
+        let topology = three_masters();
+        let (a, b, r) = (
+            node(&topology, "a"),
+            node(&topology, "b"),
+            node(&topology, "r"),
+        );
+        let done = already_member(&at(7100), r, None, false, 0).unwrap();
+        assert_eq!(
+            done.as_deref(),
+            Some("127.0.0.1:7100 is already a member of the cluster (replica): nothing to do.")
+        );
+        let done = already_member(&at(7100), r, Some(b), false, 0).unwrap();
+        assert_eq!(
+            done,
+            Some(format!(
+                "127.0.0.1:7100 is already a member of the cluster, replica of {}: nothing to do.",
+                id("a")
+            ))
+        );
+        let refusal = already_member(&at(7100), r, Some(b), true, 0).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            format!(
+                "127.0.0.1:7100 is already a replica of {a}, not of {b}: run CLUSTER REPLICATE \
+                 {b} on it to move it",
+                a = id("a"),
+                b = id("b")
+            )
+        );
+        let refusal = already_member(&at(7001), b, Some(a), true, 3).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "127.0.0.1:7001 is already a master of the cluster (3 keys, 5462 slots): reshard its \
+             slots away (rtrib reshard) before it can become a replica"
+        );
+        let empty = fixtures::masters(&[("a", "0-16383"), ("d", "")]);
+        let d = node(&empty, "d");
+        assert_eq!(
+            already_member(&at(7001), d, Some(node(&empty, "a")), true, 0),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn a_new_node_with_functions_is_refused() {
+        assert_eq!(refuse_own_functions(&at(7005), 0), Ok(()));
+        assert_eq!(
+            refuse_own_functions(&at(7005), 2).unwrap_err().to_string(),
+            "New node already contains functions and can not be added to the cluster. \
+             127.0.0.1:7005 has 2 function libraries of its own, and a cluster's functions must \
+             be the same on every master: run FUNCTION FLUSH on it and try again"
+        );
+    }
+
+    #[test]
+    fn removal_refuses_slot_owners_dead_or_alive() {
+        let topology = three_masters();
+        let refusal = judge_removal(&topology, node(&topology, "b"), true, true).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            format!(
+                "Node 127.0.0.1:7001 is not empty! Reshard data away and try again: {} serves \
+                 5462 slots (5461-10922); move them with rtrib reshard. Nothing was changed",
+                id("b")
+            )
+        );
+        let topology = unreachable(three_masters(), "b");
+        let refusal = judge_removal(&topology, node(&topology, "b"), true, true).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            format!(
+                "node {} (127.0.0.1:7001) serves 5462 slots (5461-10922) and no other master took \
+                 them over: wait for its replica's failover, or bring it back and reshard its \
+                 slots away (rtrib reshard); nothing was changed",
+                id("b")
+            )
+        );
+    }
+
+    #[test]
+    fn removal_takes_dead_nodes_or_live_ones_as_asked() {
+        let live = fixtures::masters(&[("a", "0-16383"), ("d", "")]);
+        let d = node(&live, "d");
+        assert_eq!(judge_removal(&live, d, false, true), Ok(true));
+        assert_eq!(
+            judge_removal(&live, d, true, false)
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "node {} (127.0.0.1:7001) is alive and healthy: forget is for dead nodes, and \
+                 nothing was changed. To remove a live node, run rtrib del-node (it re-points \
+                 its replicas and resets the node); rtrib forget --force does the same",
+                id("d")
+            )
+        );
+        let dead = unreachable(live.clone(), "d");
+        let d = node(&dead, "d");
+        assert_eq!(judge_removal(&dead, d, true, false), Ok(false));
+        assert_eq!(
+            judge_removal(&dead, d, false, true)
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "node {} (127.0.0.1:7001) is unreachable, failed or has no address: nothing was \
+                 changed. To make the cluster forget it anyway, run rtrib del-node --force (or \
+                 rtrib forget)",
+                id("d")
+            )
+        );
+        assert_eq!(
+            RemovalRefusal::Orphans { id: id("d") }.to_string(),
+            format!(
+                "node {} has replicas and no other master can take them: nothing was changed",
+                id("d")
+            )
+        );
     }
 }

@@ -400,6 +400,7 @@ fn replica_metrics(topology: &Topology, stats: &HashMap<NodeId, NodeStats>) -> V
 mod tests {
     use super::*;
     use crate::cluster::check::{CheckOptions, check};
+    use crate::cluster::fixtures;
     use crate::cluster::view::NodesView;
     use crate::cluster::view::fixtures::*;
 
@@ -525,7 +526,7 @@ mod tests {
 
     #[test]
     fn open_slots_and_failing_nodes_count() {
-        let topology = Topology::all_reporting(&NodesView::parse(PFAIL_A_REPLICA).unwrap());
+        let topology = fixtures::all_reporting(PFAIL_A_REPLICA);
         let report = check(&topology, &CheckOptions::default());
         let families = metrics(&topology, &report, &HashMap::new(), Duration::ZERO);
         assert_eq!(value(&families, "rtrib_cluster_healthy", None), Some(0.0));
@@ -539,7 +540,7 @@ mod tests {
         });
         assert_eq!(c_pfail.map(|s| s.value), Some(topology.nodes.len() as f64));
 
-        let open = Topology::all_reporting(&NodesView::parse(OPEN_A).unwrap());
+        let open = fixtures::all_reporting(OPEN_A);
         let report = check(&open, &CheckOptions::default());
         let families = metrics(&open, &report, &HashMap::new(), Duration::ZERO);
         assert_eq!(

@@ -440,31 +440,8 @@ pub fn interleave(moves: Vec<SlotMove>) -> Vec<SlotMove> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::fixtures::{all_reporting, id, masters as topology};
     use crate::cluster::topology::NodeState;
-    use crate::cluster::view::NodesView;
-
-    /// A topology from `(name, slots, open-slot tokens)` masters; IDs are the name repeated
-    /// to 40 characters. Every node is reachable and its `myself` line is its line.
-    fn topology(masters: &[(&str, &str)]) -> Topology {
-        let text: String = masters
-            .iter()
-            .enumerate()
-            .map(|(i, (name, slots))| {
-                format!(
-                    "{} 127.0.0.1:{}@{} master - 0 0 {} connected {slots}\n",
-                    id(name),
-                    7000 + i,
-                    17000 + i,
-                    i + 1
-                )
-            })
-            .collect();
-        Topology::all_reporting(&NodesView::parse(&text).unwrap())
-    }
-
-    fn id(name: &str) -> NodeId {
-        NodeId::new(name.repeat(40).get(..40).unwrap())
-    }
 
     fn three() -> Topology {
         topology(&[("a", "0-5460"), ("b", "5461-10922"), ("c", "10923-16383")])
@@ -714,7 +691,7 @@ mod tests {
             r = id("r"),
             s = id("s"),
         );
-        let t = Topology::all_reporting(&NodesView::parse(&text).unwrap());
+        let t = all_reporting(&text);
         let (moves, foreign) = unfinished_moves(&t);
         let slots: Vec<Slot> = moves.iter().map(|m| m.slot_move.slot).collect();
         assert_eq!(slots, [1, 2]);

@@ -12,6 +12,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::allocate::Domain;
+use super::endpoint::Endpoint;
+use super::topology::Topology;
 use super::view::NodeId;
 
 /// A node taking part: a master serving slots, or a replica of one.
@@ -200,6 +202,32 @@ pub fn plan_placement(members: &[Member]) -> Placement {
     }
 }
 
+/// Roles are placed on a whole cluster only: `node` is unreachable or flagged failing; nothing
+/// was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{node} is unreachable or failing: roles are placed on a whole cluster only (rtrib check \
+     shows it); nothing was changed"
+)]
+pub struct NotWhole {
+    /// The first such node.
+    pub node: Endpoint,
+}
+
+/// Refuses a cluster with a node unreachable or failing.
+pub fn refuse_unless_whole(topology: &Topology) -> Result<(), NotWhole> {
+    match topology
+        .nodes
+        .iter()
+        .find(|n| !n.is_reachable() || topology.is_flagged_failing(n.id()))
+    {
+        Some(node) => Err(NotWhole {
+            node: node.endpoint.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,5 +352,22 @@ mod tests {
             let count = |m: &[Member]| m.iter().filter(|m| m.master.is_none()).count();
             prop_assert_eq!(count(&now), count(&start));
         }
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+    use crate::cluster::fixtures::{three_masters, unreachable};
+
+    #[test]
+    fn roles_are_placed_on_a_whole_cluster_only() {
+        assert_eq!(refuse_unless_whole(&three_masters()), Ok(()));
+        let refusal = refuse_unless_whole(&unreachable(three_masters(), "c")).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "127.0.0.1:7002 is unreachable or failing: roles are placed on a whole cluster only \
+             (rtrib check shows it); nothing was changed"
+        );
     }
 }

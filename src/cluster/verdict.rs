@@ -14,7 +14,9 @@
 //! redis-cli does not load it; if it served slots, they count as uncovered.)
 
 use super::check::{CheckReport, Finding};
+use super::endpoint::Endpoint;
 use super::slots::SlotSet;
+use super::topology::Topology;
 
 /// What a [`Finding`] means for a command that changes the cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,15 +79,86 @@ pub fn change_held(report: &CheckReport) -> bool {
         .all(|finding| bearing(finding) == Bearing::Health)
 }
 
+/// Why a change will not start on the cluster read; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeRefusal {
+    /// Findings about the slots ([`refusals`]), each named once (see [`problems`]).
+    #[error(
+        "the cluster has problems: {} (see the check above); nothing was changed",
+        .0.join("; ")
+    )]
+    Problems(Vec<String>),
+    /// A refusal of the cluster read, in redis-cli's words for `activity` ("resharding").
+    #[error("Please fix your cluster problems before {activity}: {reason}")]
+    Before {
+        /// What was about to start.
+        activity: String,
+        /// The refusal.
+        reason: String,
+    },
+    /// `--plan-out` while an interrupted run left slots open (finishing them is a change).
+    #[error(
+        "an interrupted run left slots {open} open: finish it first (the same command without \
+         --plan-out, or rtrib fix), then make the plan; nothing was changed"
+    )]
+    Unfinished {
+        /// The slots left open (boxed: the refusal stays small).
+        open: Box<SlotSet>,
+    },
+    /// `import`, `restore`: the cluster does not pass the check.
+    #[error(
+        "the cluster of {seed} does not pass the check (see `rtrib check {seed}`): every slot \
+         needs one reachable owner, and no slot may be open, before keys can be {writing}; \
+         nothing was changed"
+    )]
+    NotForKeys {
+        /// The node the cluster was read from.
+        seed: Endpoint,
+        /// What would have been done to the keys: "imported", "restored".
+        writing: String,
+    },
+    /// The reason another judgment gave: the migration method asked for cannot be had, a slot
+    /// has no reachable owner.
+    #[error("{0}; nothing was changed")]
+    Because(String),
+}
+
+/// The refusal over `refused` (from [`refusals`]) of `topology`, each reason named once in
+/// the order found; `foreign` are the open slots no interrupted rtrib move explains.
+pub fn problems(refused: &[&Finding], topology: &Topology, foreign: &SlotSet) -> ChangeRefusal {
+    let mut reasons: Vec<String> = Vec::new();
+    for finding in refused {
+        let reason = match finding {
+            Finding::SlotsDisagree { .. } => "the nodes don't agree about slot owners".to_string(),
+            Finding::Migrating { .. } | Finding::Importing { .. } | Finding::OpenSlots { .. } => {
+                format!("slots {foreign} are open, and not by an interrupted rtrib move")
+            }
+            Finding::UncoveredSlots { slots } => format!("slots {slots} are not covered"),
+            Finding::Unreachable { node, .. } => format!(
+                "master {} is unreachable",
+                topology
+                    .endpoint_of(node)
+                    .map_or_else(|| node.to_string(), ToString::to_string)
+            ),
+            other => other.kind().replace('_', " "),
+        };
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
+    ChangeRefusal::Problems(reasons)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
     use crate::cluster::check::{CheckOptions, Claim, Disagreement, check};
+    use crate::cluster::fixtures::all_reporting as topology;
     use crate::cluster::topology::{NodeState, Topology};
+    use crate::cluster::view::NodeId;
     use crate::cluster::view::fixtures::*;
-    use crate::cluster::view::{NodeId, NodesView};
 
     fn id(s: &str) -> NodeId {
         NodeId::new(s)
@@ -106,11 +179,6 @@ mod tests {
 
     fn report(findings: Vec<Finding>) -> CheckReport {
         CheckReport { findings }
-    }
-
-    /// Every node reachable and reporting `text` as its view.
-    fn topology(text: &str) -> Topology {
-        Topology::all_reporting(&NodesView::parse(text).unwrap())
     }
 
     /// One finding of every kind, in the order of [`Finding::KINDS`].
@@ -313,5 +381,62 @@ mod tests {
             }],
         }]);
         assert_eq!(refusals(&outside, &ours, &none()).len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+    use crate::cluster::check::{CheckOptions, check};
+    use crate::cluster::fixtures::{self, unreachable};
+
+    #[test]
+    fn problems_name_each_reason_once() {
+        let topology = unreachable(
+            fixtures::masters(&[("a", "0-99"), ("b", "100-199"), ("c", "200-16383")]),
+            "b",
+        );
+        let report = check(&topology, &CheckOptions::default());
+        let none = SlotSet::new();
+        let refused = refusals(&report, &none, &none);
+        assert_eq!(
+            problems(&refused, &topology, &none).to_string(),
+            "the cluster has problems: slots 100-199 are not covered (see the check above); \
+             nothing was changed"
+        );
+    }
+
+    #[test]
+    fn change_refusals_keep_their_words() {
+        let before = ChangeRefusal::Before {
+            activity: "resharding".into(),
+            reason: "why".into(),
+        };
+        assert_eq!(
+            before.to_string(),
+            "Please fix your cluster problems before resharding: why"
+        );
+        let open = ChangeRefusal::Unfinished {
+            open: Box::new(SlotSet::from_range(5, 7)),
+        };
+        assert_eq!(
+            open.to_string(),
+            "an interrupted run left slots 5-7 open: finish it first (the same command without \
+             --plan-out, or rtrib fix), then make the plan; nothing was changed"
+        );
+        let keys = ChangeRefusal::NotForKeys {
+            seed: Endpoint::from_addr(([127, 0, 0, 1], 7000).into()),
+            writing: "imported".into(),
+        };
+        assert_eq!(
+            keys.to_string(),
+            "the cluster of 127.0.0.1:7000 does not pass the check (see `rtrib check \
+             127.0.0.1:7000`): every slot needs one reachable owner, and no slot may be open, \
+             before keys can be imported; nothing was changed"
+        );
+        assert_eq!(
+            ChangeRefusal::Because("some slots have no owner".into()).to_string(),
+            "some slots have no owner; nothing was changed"
+        );
     }
 }

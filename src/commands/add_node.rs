@@ -10,8 +10,10 @@ use serde_json::json;
 
 use crate::cli::AddNodeArgs;
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::lookup::LookupError;
-use crate::cluster::membership::{MasterPicker, check_newcomer};
+use crate::cluster::lookup::{Absent, LookupError};
+use crate::cluster::membership::{
+    AddRefusal, MasterPicker, already_member, check_newcomer, refuse_master_down,
+};
 use crate::cluster::topology::{NodeReport, Topology};
 use crate::cluster::view::NodeId;
 use crate::context::Context;
@@ -48,7 +50,8 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
     let member = topology.node(&myself.id);
     match member {
         Some(member) => {
-            if let Some(done) = already_added(args, &new, member, master, keys)? {
+            let named = args.master_id.is_some();
+            if let Some(done) = already_member(&new, member, master, named, keys)? {
                 output.step(&done)?;
                 return finish(
                     context,
@@ -83,7 +86,7 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> Result<Exit> {
             members
                 .iter()
                 .position(|m| &m.id == master.id())
-                .ok_or_else(|| Error::Refused(format!("{} is not reachable", master.endpoint)))
+                .ok_or_else(|| Absent::NotReachable(master.endpoint.clone()))
         })
         .transpose()?;
     members.push(Member {
@@ -132,12 +135,7 @@ async fn choose_master<'t>(
     let Some(text) = &args.master_id else {
         return MasterPicker::new(topology, new_id)
             .pick(new.addr.ip())
-            .ok_or_else(|| {
-                Error::Refused(
-                    "no master of the cluster can take a replica: none is reachable and healthy"
-                        .into(),
-                )
-            });
+            .ok_or_else(|| AddRefusal::NoMaster.into());
     };
     let master = match topology.find(&context.node_ref(text).await?) {
         Err(LookupError::NotFound { .. }) => {
@@ -156,59 +154,8 @@ async fn choose_master<'t>(
             master.endpoint
         )));
     }
-    if !master.is_reachable() || topology.is_flagged_failing(master.id()) {
-        return Err(Error::Refused(format!(
-            "--master-id {text}: master {} ({}) is unreachable or failing; choose another master",
-            master.id(),
-            master.endpoint
-        )));
-    }
+    refuse_master_down(topology, master, text)?;
     Ok(master)
-}
-
-/// For a node that is already a member: `Some(message)` when it already is what was asked
-/// (a member; a replica, of `master` when `--master-id` names one), `None` when it is an empty
-/// master left by an interrupted `add-node --replica` that may still become a replica, and a
-/// refusal otherwise.
-fn already_added(
-    args: &AddNodeArgs,
-    new: &Endpoint,
-    member: &NodeReport,
-    master: Option<&NodeReport>,
-    keys: u64,
-) -> Result<Option<String>> {
-    let entry = &member.entry;
-    let Some(master) = master else {
-        let role = if entry.is_master() {
-            "master"
-        } else {
-            "replica"
-        };
-        return Ok(Some(format!(
-            "{new} is already a member of the cluster ({role}): nothing to do."
-        )));
-    };
-    if let Some(current) = &entry.master_id {
-        if current == master.id() || args.master_id.is_none() {
-            return Ok(Some(format!(
-                "{new} is already a member of the cluster, replica of {current}: nothing to do."
-            )));
-        }
-        return Err(Error::Refused(format!(
-            "{new} is already a replica of {current}, not of {}: run CLUSTER REPLICATE {} on it \
-             to move it",
-            master.id(),
-            master.id()
-        )));
-    }
-    if keys > 0 || !entry.slots.is_empty() {
-        return Err(Error::Refused(format!(
-            "{new} is already a master of the cluster ({keys} keys, {} slots): reshard its slots \
-             away (rtrib reshard) before it can become a replica",
-            entry.slots.len()
-        )));
-    }
-    Ok(None)
 }
 
 /// Runs the full check from the existing node, prints it (with the outcome and the new node

@@ -14,9 +14,13 @@ use crate::cli::ApplyArgs;
 use crate::cluster::create::{CreatePlan, CreateStep};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::fix::{FixPlan, Step as FixStep};
+use crate::cluster::lookup::Absent;
 use crate::cluster::membership::RemoveStep;
 use crate::cluster::migrate::{SlotMove, still_to_do};
-use crate::cluster::plan::{Plan, Precondition, Standing, Steps, remaining, standing};
+use crate::cluster::placement::refuse_unless_whole;
+use crate::cluster::plan::{
+    Plan, Precondition, StaleRefusal, Standing, Steps, remaining, standing,
+};
 use crate::cluster::slots::SlotSet;
 use crate::cluster::view::NodeId;
 use crate::context::Context;
@@ -153,15 +157,7 @@ fn judge(context: &Context, plan: &Plan, now: &Precondition) -> Result<bool> {
             for change in changes.iter().take(CHANGES_SHOWN) {
                 output.line(&format!("  changed: {change}"))?;
             }
-            let more = match changes.len() {
-                n if n > 1 => format!(" (and {} more changes)", n - 1),
-                _ => String::new(),
-            };
-            Err(Error::Refused(format!(
-                "the cluster changed since the plan was made: {}{more}; nothing was changed. \
-                 Make a new plan",
-                changes[0]
-            )))
+            Err(StaleRefusal(changes).into())
         }
         Standing::Foreign => Err(Error::Foreign(format!(
             "the plan is for another cluster: none of its {} nodes is a member of the cluster \
@@ -452,7 +448,7 @@ async fn apply_removal(
         .ok_or_else(|| Error::Usage("the del-node plan forgets no node".into()))?;
     let victim = topology
         .node(victim_id)
-        .ok_or_else(|| Error::Refused(format!("node {victim_id} is not in the cluster")))?;
+        .ok_or_else(|| Absent::NotInCluster(victim_id.clone()))?;
     let left = remaining(plan, &now);
     let Steps::DelNode { steps: left_steps } = &left else {
         return Err(Error::Usage("not a del-node plan".into()));
@@ -508,7 +504,7 @@ async fn apply_roles(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result
         Judged::Left(read) => *read,
         Judged::Applied(exit) => return Ok(exit),
     };
-    roles::refuse_unless_whole(&fetched.topology)?;
+    refuse_unless_whole(&fetched.topology)?;
     let output = &context.output;
     let Steps::RebalanceRoles { steps: moves } = &left else {
         return Err(Error::Usage("not a rebalance-roles plan".into()));

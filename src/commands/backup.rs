@@ -14,7 +14,7 @@ use std::time::{Instant, SystemTime};
 use futures_util::future::try_join_all;
 
 use crate::cli::BackupArgs;
-use crate::cluster::backup::{Shard, plan_shards};
+use crate::cluster::backup::{BackupRefusal, Shard, plan_shards};
 use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::Topology;
@@ -130,10 +130,11 @@ fn prepare_dir(dir: &Path) -> Result<()> {
         let name = name.to_string_lossy();
         let is_rdb = name.starts_with("redis-node-") && name.ends_with(".rdb");
         if name == MANIFEST_FILE || name == NODES_FILE || is_rdb {
-            return Err(Error::Refused(format!(
-                "{} already holds a backup ({name}): choose another directory, or remove it",
-                dir.display()
-            )));
+            return Err(BackupRefusal::Occupied {
+                dir: dir.display().to_string(),
+                file: name.into_owned(),
+            }
+            .into());
         }
         if name.starts_with(".redis-node-") && name.ends_with(PARTIAL_SUFFIX) {
             partial.push(dir.join(name.as_ref()));

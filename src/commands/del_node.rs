@@ -9,10 +9,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::cli::{DelNodeArgs, ForgetArgs};
-use crate::cluster::membership::{RemoveStep, rehome_replicas};
+use crate::cluster::membership::{RemovalRefusal, RemoveStep, judge_removal, rehome_replicas};
 use crate::cluster::plan::{Precondition, Steps};
-use crate::cluster::slots::SlotSet;
-use crate::cluster::topology::{NodeReport, Topology};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -94,28 +92,9 @@ async fn remove(context: &Context, request: &Removal<'_>) -> Result<Exit> {
         "Removing node {id} ({}) from cluster {seed}",
         victim.endpoint
     ))?;
-    let alive = victim.is_reachable() && !victim.entry.flags.noaddr && !is_dead(&topology, victim);
-    refuse_slot_owner(&topology, victim, alive)?;
-    if !alive && !request.allow_dead {
-        return Err(Error::Refused(format!(
-            "node {id} ({}) is unreachable, failed or has no address: nothing was changed. \
-             To make the cluster forget it anyway, run rtrib del-node --force (or rtrib forget)",
-            victim.endpoint
-        )));
-    }
-    if alive && !request.allow_alive {
-        return Err(Error::Refused(format!(
-            "node {id} ({}) is alive and healthy: forget is for dead nodes, and nothing was \
-             changed. To remove a live node, run rtrib del-node (it re-points its replicas and \
-             resets the node); rtrib forget --force does the same",
-            victim.endpoint
-        )));
-    }
-    let rehoming = rehome_replicas(&topology, &id).ok_or_else(|| {
-        Error::Refused(format!(
-            "node {id} has replicas and no other master can take them: nothing was changed"
-        ))
-    })?;
+    let alive = judge_removal(&topology, victim, request.allow_dead, request.allow_alive)?;
+    let rehoming = rehome_replicas(&topology, &id)
+        .ok_or_else(|| RemovalRefusal::Orphans { id: id.clone() })?;
     for replica in &rehoming.unreachable {
         tracing::warn!(
             "replica {} ({}) of the removed node is unreachable: it cannot be re-pointed; \
@@ -158,39 +137,4 @@ async fn remove(context: &Context, request: &Removal<'_>) -> Result<Exit> {
         request.wait_timeout,
     )
     .await
-}
-
-/// Whether some reachable node flags the node `fail`: the majority agreed it is down.
-fn is_dead(topology: &Topology, node: &NodeReport) -> bool {
-    topology
-        .reachable()
-        .filter_map(|(_, view)| view.get(node.id()))
-        .any(|entry| entry.flags.fail)
-}
-
-/// Refuses a node that serves slots in its own view or in any reachable node's view: removing
-/// it would leave them uncovered. A dead master whose replica took over serves none any more.
-fn refuse_slot_owner(topology: &Topology, victim: &NodeReport, alive: bool) -> Result<()> {
-    let mut slots: SlotSet = victim.entry.slots.clone();
-    for (_, view) in topology.reachable() {
-        if let Some(entry) = view.get(victim.id()) {
-            slots.union_with(&entry.slots);
-        }
-    }
-    if slots.is_empty() {
-        return Ok(());
-    }
-    let (id, endpoint, count) = (victim.id(), &victim.endpoint, slots.len());
-    Err(Error::Refused(if alive {
-        format!(
-            "Node {endpoint} is not empty! Reshard data away and try again: {id} serves {count} \
-             slots ({slots}); move them with rtrib reshard. Nothing was changed"
-        )
-    } else {
-        format!(
-            "node {id} ({endpoint}) serves {count} slots ({slots}) and no other master took them \
-             over: wait for its replica's failover, or bring it back and reshard its slots away \
-             (rtrib reshard); nothing was changed"
-        )
-    }))
 }

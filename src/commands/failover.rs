@@ -3,16 +3,13 @@
 //! takes over (or find nothing to do, or refuse) → `CLUSTER FAILOVER` on the replica and wait
 //! until it is master → conclude: every view agrees on the new roles, then the check.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::cli::FailoverArgs;
-use crate::cluster::failover::{Chosen, choose_replica, node_domain, unfit};
-use crate::cluster::metrics::NodeStats;
-use crate::cluster::topology::{NodeReport, Topology};
-use crate::cluster::view::NodeId;
+use crate::cluster::failover::{Handover, from_master, to_replica};
+use crate::cluster::lookup::Absent;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exit::Exit;
 use crate::net::Secs;
 use crate::net::failover::{Mode, promote};
@@ -20,18 +17,6 @@ use crate::net::fetch::{FetchOptions, fetch_with_clients};
 use crate::net::stats::read_stats;
 use crate::output::{FailoverDocument, NodeName, OutputError};
 use crate::steps::conclude::{conclude, settle};
-
-/// What the command found to do.
-enum Handover<'a> {
-    /// Nothing, for this reason.
-    Nothing(String),
-    /// `replica` takes over `master`'s slots (`chosen`: how it was chosen, for `--from`).
-    Promote {
-        master: &'a NodeReport,
-        replica: &'a NodeReport,
-        chosen: Option<Chosen>,
-    },
-}
 
 /// Runs `failover`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
@@ -57,7 +42,7 @@ pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
     let node = &topology.nodes[0];
     let handover = match args.from {
         Some(_) => from_master(topology, node, &stats, &args.host_of)?,
-        None => to_replica(topology, node, mode, &stats)?,
+        None => to_replica(topology, node, mode == Mode::Coordinated, &stats)?,
     };
     let output = &context.output;
     let (master, replica, chosen) = match handover {
@@ -93,7 +78,7 @@ pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
     let client = fetched
         .clients
         .get(replica.id())
-        .ok_or_else(|| Error::Refused(format!("{} is unreachable", replica.endpoint)))?;
+        .ok_or_else(|| Absent::Unreachable(replica.endpoint.clone()))?;
     let deadline = Instant::now() + args.wait_timeout;
     let took = promote(client, mode, deadline).await?;
     output.line(&output.style().ok(&format!(
@@ -118,82 +103,4 @@ pub async fn run(context: &Context, args: &FailoverArgs) -> Result<Exit> {
     let left = deadline.saturating_duration_since(Instant::now());
     let concluded = conclude(context, &replica.endpoint, left, |_| document).await?;
     Ok(concluded.exit())
-}
-
-/// `--from`: the seed's best replica, when the seed is a master serving slots.
-fn from_master<'a>(
-    topology: &'a Topology,
-    node: &'a NodeReport,
-    stats: &HashMap<NodeId, NodeStats>,
-    labels: &[(String, String)],
-) -> Result<Handover<'a>> {
-    let name = &node.endpoint;
-    if !node.entry.is_master() {
-        return Ok(Handover::Nothing(format!(
-            "{name} is a replica: nothing to hand over."
-        )));
-    }
-    let slots = node.entry.slots.len();
-    if slots == 0 {
-        return Ok(Handover::Nothing(format!(
-            "{name} is a master without slots: nothing to hand over."
-        )));
-    }
-    let chosen =
-        choose_replica(topology, node.id(), stats, |n| node_domain(n, labels)).map_err(|why| {
-            Error::Refused(format!(
-                "{name} serves {slots} slots and {why}; nothing was changed"
-            ))
-        })?;
-    let replica = topology.node(&chosen.replica).ok_or_else(|| {
-        Error::Refused(format!("{name}: its replica {} vanished", chosen.replica))
-    })?;
-    Ok(Handover::Promote {
-        master: node,
-        replica,
-        chosen: Some(chosen),
-    })
-}
-
-/// `--to`: the seed itself, when it is a replica; a coordinated failover needs its master
-/// reachable and the replica able to catch up.
-fn to_replica<'a>(
-    topology: &'a Topology,
-    node: &'a NodeReport,
-    mode: Mode,
-    stats: &HashMap<NodeId, NodeStats>,
-) -> Result<Handover<'a>> {
-    let name = &node.endpoint;
-    if node.entry.is_master() {
-        return Ok(Handover::Nothing(format!(
-            "{name} is already a master: nothing to do."
-        )));
-    }
-    let master = node
-        .entry
-        .master_id
-        .as_ref()
-        .and_then(|id| topology.node(id))
-        .ok_or_else(|| Error::Refused(format!("{name} replicates no known master")))?;
-    if mode == Mode::Coordinated {
-        if !master.is_reachable() || topology.is_flagged_failing(master.id()) {
-            return Err(Error::Refused(format!(
-                "its master {} is unreachable or failing: a coordinated failover needs it; \
-                 --force promotes {name} without it (writes it had not received are lost); \
-                 nothing was changed",
-                master.endpoint
-            )));
-        }
-        if let Some(why) = unfit(topology, node, stats.get(node.id())) {
-            return Err(Error::Refused(format!(
-                "{name} cannot take over from {}: {why}; nothing was changed",
-                master.endpoint
-            )));
-        }
-    }
-    Ok(Handover::Promote {
-        master,
-        replica: node,
-        chosen: None,
-    })
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::cli::FixArgs;
 use crate::cluster::check::{CheckOptions, check};
-use crate::cluster::fix::{FixOptions, KeyCounts, plan};
+use crate::cluster::fix::{FixOptions, FixRefusal, KeyCounts, plan};
 use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::slots::Slot;
 use crate::context::Context;
@@ -51,7 +51,7 @@ pub async fn run(context: &Context, args: &FixArgs) -> Result<Exit> {
                 let wide = args.search_multiple_owners;
                 output.text(|out, style| write_check_text(out, style, topology, &report, wide))?;
             }
-            return Err(Error::Refused(refusal.to_string()));
+            return Err(refusal.into());
         }
     };
     let wide = args.search_multiple_owners;
@@ -95,12 +95,10 @@ async fn count_keys(fetched: &Fetched) -> Result<KeyCounts> {
     let replies = count_keys_in_every_slot(fetched).await;
     let mut keys = KeyCounts::new();
     for (node, reply) in replies {
-        let counts = reply.map_err(|reason| {
-            Error::Refused(format!(
-                "cannot count the keys of {} ({}): {reason}",
-                node.id(),
-                node.endpoint
-            ))
+        let counts = reply.map_err(|reason| FixRefusal::Uncounted {
+            id: node.id().clone(),
+            endpoint: node.endpoint.clone(),
+            reason,
         })?;
         let held: BTreeMap<Slot, u64> = counts
             .into_iter()

@@ -30,6 +30,8 @@ use crate::cli::ImportArgs;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::info::info_field;
 use crate::cluster::server::Server;
+use crate::cluster::source::{SourceRefusal, refuse_same_cluster};
+use crate::cluster::verdict::ChangeRefusal;
 use crate::context::{Context, ask_password, read_password};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -57,9 +59,7 @@ pub async fn run(context: &Context, args: &ImportArgs) -> Result<Exit> {
     let output = &context.output;
     output.step(&format!("Importing data from {from} to cluster {seed}"))?;
     let fetched = fetch_for_keys(context, &seed, "imported").await?;
-    let destinations = fetched
-        .slot_masters()
-        .map_err(|why| Error::Refused(format!("{why}; nothing was changed")))?;
+    let destinations = fetched.slot_masters().map_err(ChangeRefusal::Because)?;
     let sources =
         connect_sources(context, args, &from, &fetched, destinations.masters.len()).await?;
     let mut total = 0;
@@ -197,28 +197,17 @@ async fn connect_sources(
     let cluster = fetch_with_clients(from, &settings, FetchOptions::default())
         .await
         .map_err(source_error)?;
-    if cluster
-        .topology
-        .nodes
-        .iter()
-        .any(|node| target.topology.node(node.id()).is_some())
-    {
-        return Err(Error::Refused(format!(
-            "the source {from} is a node of the cluster imported into (to move keys between \
-             masters, reshard); nothing was changed"
-        )));
-    }
+    refuse_same_cluster(&cluster.topology, &target.topology, from)?;
     cluster
         .topology
         .masters()
         .filter(|master| !master.entry.slots.is_empty())
         .map(|master| {
             cluster.clients.get(master.id()).cloned().ok_or_else(|| {
-                Error::Refused(format!(
-                    "the source cluster's master {} is unreachable: its keys would be missed; \
-                     nothing was changed",
-                    master.endpoint
-                ))
+                SourceRefusal::MasterUnreachable {
+                    master: master.endpoint.clone(),
+                }
+                .into()
             })
         })
         .collect()

@@ -6,7 +6,7 @@
 
 use crate::cli::RebalanceArgs;
 use crate::cluster::balance::balance_plan;
-use crate::cluster::load::Measure;
+use crate::cluster::load::{Measure, Unmeasured};
 use crate::cluster::migrate::{RebalanceOptions, SlotMove, interleave, rebalance_plan};
 use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::topology::Topology;
@@ -162,9 +162,11 @@ async fn by_measure(
     if let Some(error) = load.take_error() {
         return Err(error.into());
     }
-    let weights = load
-        .weights(measure)
-        .map_err(|why| Error::Refused(format!("rebalance --by {measure}: {why}")))?;
+    let weights = load.weights(measure).map_err(|why| Unmeasured {
+        command: "rebalance",
+        measure,
+        why,
+    })?;
     let plan = balance_plan(topology, &weights, options)?;
     if !output.is_json() {
         output.text(|out, style| {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::cli::RebalanceRolesArgs;
 use crate::cluster::failover::node_domain;
-use crate::cluster::placement::{Member, Placement, plan_placement};
+use crate::cluster::placement::{Member, Placement, plan_placement, refuse_unless_whole};
 use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::topology::Topology;
 use crate::context::Context;
@@ -30,7 +30,7 @@ pub async fn run(context: &Context, args: &RebalanceRolesArgs) -> Result<Exit> {
     settle(context, &seed).await;
     let fetched = fetch_with_clients(&seed, &context.connect, FetchOptions::default()).await?;
     let topology = &fetched.topology;
-    roles::refuse_unless_whole(topology)?;
+    refuse_unless_whole(topology)?;
     let placement = plan_placement(&members(topology, &args.host_of));
     let output = &context.output;
     let outcome = match (placement.moves.is_empty(), args.dry_run) {

@@ -18,7 +18,8 @@ use crate::cli::{MigrateArgs, ReconcileArgs};
 use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::plan_heal;
-use crate::cluster::load::{Measure, SlotWeights};
+use crate::cluster::load::{Measure, SlotWeights, Unmeasured};
+use crate::cluster::lookup::Absent;
 use crate::cluster::membership::check_newcomer;
 use crate::cluster::migrate::{interleave, still_to_do};
 use crate::cluster::reconcile::{
@@ -404,9 +405,11 @@ async fn read_slot_load(
     if let Some(error) = load.take_error() {
         return Err(error.into());
     }
-    let weights = load
-        .weights(measure)
-        .map_err(|why| Error::Refused(format!("reconcile --by {measure}: {why}")))?;
+    let weights = load.weights(measure).map_err(|why| Unmeasured {
+        command: "reconcile",
+        measure,
+        why,
+    })?;
     Ok((weights.total() > 0).then_some(weights))
 }
 
@@ -481,7 +484,7 @@ async fn follow(
         members
             .iter()
             .position(|m| &m.id == id)
-            .ok_or_else(|| Error::Refused(format!("node {id} is not reachable")))
+            .ok_or_else(|| Absent::NodeNotReachable(id.clone()))
     };
     let pairs = follows
         .iter()

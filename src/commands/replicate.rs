@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde_json::json;
 
 use crate::cli::ReplicateArgs;
-use crate::cluster::membership::check_newcomer;
+use crate::cluster::membership::{already_follows, check_newcomer, refuse_replica_as_master};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -29,27 +29,18 @@ pub async fn run(context: &Context, args: &ReplicateArgs) -> Result<Exit> {
     settle(context, &master).await;
     let topology = fetch_topology(&master, &context.connect, FetchOptions::default()).await?;
     let master_id = topology.seed.clone();
-    if topology.nodes[0].entry.is_replica() {
-        return Err(Error::Refused(format!(
-            "{master} is a replica, not a master: give a master as --master-addr"
-        )));
-    }
+    refuse_replica_as_master(&topology, &master)?;
 
     let replica_client = NodeClient::connect(&replica, &context.connect).await?;
     let (myself, view, keys) = replica_client.read_myself().await?;
     let replica_id = myself.id.clone();
     let output = &context.output;
-    let outcome = if myself.master_id.as_ref() == Some(&master_id) {
+    let outcome = if already_follows(&replica, &myself, &master_id, &master)? {
         output.step(&format!(
             "{replica} already replicates {master}: nothing to do."
         ))?;
         "already_replica"
     } else {
-        if let Some(other) = &myself.master_id {
-            return Err(Error::Refused(format!(
-                "{replica} already replicates node {other}; detach it first (CLUSTER RESET) to replicate {master}"
-            )));
-        }
         check_newcomer(&topology, &replica, &myself, &view, keys)?;
 
         let reachable = topology.reachable().map(|(node, _)| node);

@@ -19,8 +19,8 @@ use std::time::Instant;
 use futures_util::future::join_all;
 
 use crate::cli::RestoreArgs;
-use crate::cluster::restore::{Census, Existing, TargetState, compare_slot_counts, judge};
 use crate::cluster::slots::SLOT_COUNT;
+use crate::cluster::verdict::ChangeRefusal;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -36,6 +36,9 @@ use crate::output::{
     write_source_text,
 };
 use crate::rdb::RdbTarget;
+use crate::rdb::restore::{
+    Census, Existing, TargetState, compare_slot_counts, judge, refuse, target_of,
+};
 use crate::steps::keys_target::fetch_for_keys;
 
 /// Runs `restore`; see the module docs for the steps.
@@ -56,9 +59,7 @@ pub async fn run(context: &Context, args: &RestoreArgs) -> Result<Exit> {
         files.len()
     ))?;
     let fetched = fetch_for_keys(context, &seed, "restored").await?;
-    let slot_masters = fetched
-        .slot_masters()
-        .map_err(|why| Error::Refused(format!("{why}; nothing was changed")))?;
+    let slot_masters = fetched.slot_masters().map_err(ChangeRefusal::Because)?;
     let placement = Arc::new(Placement {
         owner: slot_masters.owner.clone(),
         targets: targets(&slot_masters)?,
@@ -82,13 +83,7 @@ pub async fn run(context: &Context, args: &RestoreArgs) -> Result<Exit> {
         output.text(|out, style| write_source_text(out, style, &source))?;
     }
     let refusals = judge(&census, &state.judged, existing, args.db.is_some());
-    if !refusals.is_empty() {
-        let reasons: Vec<String> = refusals.iter().map(ToString::to_string).collect();
-        return Err(Error::Refused(format!(
-            "{}; nothing was written",
-            reasons.join("; ")
-        )));
-    }
+    refuse(refusals)?;
     let mut document = RestoreDocument {
         outcome: RestoreOutcome::DryRun,
         cluster: args.node.clone(),
@@ -132,14 +127,7 @@ fn targets(slot_masters: &SlotMasters) -> Result<Vec<RdbTarget>> {
     slot_masters
         .masters
         .iter()
-        .map(|master| {
-            master.server.as_ref().map(RdbTarget::of).ok_or_else(|| {
-                Error::Refused(format!(
-                    "{} does not say which server it runs (INFO server); nothing was changed",
-                    master.client.endpoint()
-                ))
-            })
-        })
+        .map(|master| Ok(target_of(master.server.as_ref(), master.client.endpoint())?))
         .collect()
 }
 

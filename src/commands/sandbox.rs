@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::cli::{CreateArgs, DiscoveryArgs, PlanOutArgs, SandboxAction, SandboxArgs};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::sandbox::{SandboxRefusal, log_tail, refuse_taken};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -44,13 +45,7 @@ pub async fn run(context: &Context, args: &SandboxArgs) -> Result<Exit> {
 /// before anything starts; when the start or the formation fails, the nodes this run started
 /// are shut down and the files it created removed: a failed start leaves nothing behind.
 async fn start(context: &Context, args: &SandboxArgs, dir: &Path, ports: &[u16]) -> Result<Exit> {
-    let server = find_on_path("redis-server").ok_or_else(|| {
-        Error::Refused(
-            "redis-server is not on the PATH: install Redis first \
-             (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)"
-                .to_string(),
-        )
-    })?;
+    let server = find_on_path("redis-server").ok_or(SandboxRefusal::NoServer)?;
     let running = survey(context, dir, ports).await?;
     let output = &context.output;
     output.step(&format!(
@@ -103,22 +98,12 @@ async fn survey(context: &Context, dir: &Path, ports: &[u16]) -> Result<Vec<u16>
         }
         for probed in [port, port + 10000] {
             if std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, probed)).is_err() {
-                taken.push(probed.to_string());
+                taken.push(probed);
             }
         }
     }
-    match taken.as_slice() {
-        [] => Ok(running),
-        [port] => Err(Error::Refused(format!(
-            "port {port} is already in use by a server this sandbox did not start: choose \
-             another --base-port; nothing was started"
-        ))),
-        _ => Err(Error::Refused(format!(
-            "ports {} are already in use by servers this sandbox did not start: choose another \
-             --base-port; nothing was started",
-            taken.join(", ")
-        ))),
-    }
+    refuse_taken(taken)?;
+    Ok(running)
 }
 
 /// What a start did, to undo when it fails.
@@ -145,10 +130,11 @@ fn start_node(server: &Path, node_dir: &Path, port: u16) -> Result<()> {
         .status()
         .map_err(|error| Error::io(format!("cannot run {}", server.display()), error))?;
     if !status.success() {
-        return Err(Error::Refused(format!(
-            "redis-server failed to start on port {port}{}",
-            log_tail(node_dir)
-        )));
+        return Err(SandboxRefusal::StartFailed {
+            port,
+            log: log_tail_of(node_dir),
+        }
+        .into());
     }
     Ok(())
 }
@@ -215,16 +201,8 @@ async fn shut_down(context: &Context, port: u16) -> bool {
 }
 
 /// The last lines of a node's log, for an error message: `: its log ends: ...`.
-fn log_tail(node_dir: &Path) -> String {
-    let log = std::fs::read_to_string(node_dir.join("redis.log")).unwrap_or_default();
-    let lines: Vec<&str> = log.lines().filter(|line| !line.trim().is_empty()).collect();
-    match lines.len() {
-        0 => String::new(),
-        n => format!(
-            ": its log ends: {}",
-            lines[n.saturating_sub(3)..].join(" | ")
-        ),
-    }
+fn log_tail_of(node_dir: &Path) -> String {
+    log_tail(&std::fs::read_to_string(node_dir.join("redis.log")).unwrap_or_default())
 }
 
 /// Shuts down the nodes this sandbox started — those with a directory under `dir` — and
@@ -296,11 +274,13 @@ async fn wait_for_ping(context: &Context, endpoint: &Endpoint, node_dir: &Path) 
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
             Err(error) => {
-                return Err(Error::Refused(format!(
-                    "the redis-server started on {endpoint} did not answer within {}s ({error}){}",
-                    START_TIMEOUT.as_secs(),
-                    log_tail(node_dir)
-                )));
+                return Err(SandboxRefusal::Silent {
+                    endpoint: endpoint.clone(),
+                    secs: START_TIMEOUT.as_secs(),
+                    error: error.to_string(),
+                    log: log_tail_of(node_dir),
+                }
+                .into());
             }
         }
     }

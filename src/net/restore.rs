@@ -27,11 +27,11 @@ use redis::{Cmd, Pipeline, Value};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use crate::cluster::restore::{Census, Existing, is_expired};
 use crate::cluster::slots::{SLOT_COUNT, Slot, key_slot};
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::migrate::Observer;
 use crate::net::rdb_files::{SourceError, SourceFile, read_file};
+use crate::rdb::restore::{Census, Existing, is_expired};
 use crate::rdb::{Entry, FunctionLibrary, Item, Magic, RdbTarget, carry, functions_dump_payload};
 
 /// Keys per batch (one pipeline).

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::cluster::restore::{Existing, SlotDifference, slots_of};
 use crate::net::restore::FileSummary;
+use crate::rdb::restore::{Existing, SlotDifference, slots_of};
 
 use super::Style;
 

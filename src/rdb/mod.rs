@@ -41,6 +41,14 @@
 //! - [`functions_dump_payload`] builds a `FUNCTION RESTORE` payload
 //!   ([`RdbTarget::functions_stamp`]: none before Redis 7.0).
 //! - [`crc64()`] is the checksum itself; [`TrailerCheck`] checks a file's trailer as it streams.
+//! - [`restore`]: restoring files into a cluster, judged (the census, the refusals, the
+//!   comparison afterwards).
+//!
+//! # Layering
+//!
+//! `rdb/` sits on `cluster/`: it reads what a server is ([`crate::cluster::server::Server`],
+//! for [`RdbTarget::of`]) and where a key lives ([`crate::cluster::slots`], for
+//! [`restore`]); `cluster/` never imports `rdb/` (`scripts/check-layers.sh` checks it).
 
 mod compact;
 pub mod crc64;
@@ -51,6 +59,7 @@ pub mod error;
 pub mod functions;
 mod lzf;
 pub mod reader;
+pub mod restore;
 mod source;
 pub mod target;
 pub mod value;

@@ -4,9 +4,9 @@
 use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::SlotSet;
-use crate::cluster::verdict::refusals;
+use crate::cluster::verdict::{ChangeRefusal, refusals};
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
 use crate::output::write_check_text;
 use crate::steps::conclude::settle;
@@ -28,9 +28,9 @@ pub async fn fetch_for_keys(context: &Context, seed: &Endpoint, writing: &str) -
         output
             .text(|out, style| write_check_text(out, style, &fetched.topology, &report, false))?;
     }
-    Err(Error::Refused(format!(
-        "the cluster of {seed} does not pass the check (see `rtrib check {seed}`): every slot \
-         needs one reachable owner, and no slot may be open, before keys can be {writing}; \
-         nothing was changed"
-    )))
+    Err(ChangeRefusal::NotForKeys {
+        seed: seed.clone(),
+        writing: writing.to_string(),
+    }
+    .into())
 }

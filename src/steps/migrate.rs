@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use crate::cli::MigrateArgs;
 use crate::cluster::atomic::{self as atomic_method, Method};
-use crate::cluster::check::{CheckOptions, Finding, check};
+use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::migrate::{SlotMove, Unfinished, unfinished_moves};
 use crate::cluster::server::Server;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::{NodeReport, Topology};
-use crate::cluster::verdict::refusals;
+use crate::cluster::verdict::{ChangeRefusal, problems, refusals};
 use crate::cluster::view::NodeId;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -64,34 +64,12 @@ pub async fn prepare(context: &Context, seed: &Endpoint) -> Result<Ready> {
             unfinished,
         });
     }
-    let mut reasons: Vec<String> = Vec::new();
-    for finding in refused {
-        let reason = match finding {
-            Finding::SlotsDisagree { .. } => "the nodes don't agree about slot owners".to_string(),
-            Finding::Migrating { .. } | Finding::Importing { .. } | Finding::OpenSlots { .. } => {
-                format!("slots {foreign} are open, and not by an interrupted rtrib move")
-            }
-            Finding::UncoveredSlots { slots } => format!("slots {slots} are not covered"),
-            Finding::Unreachable { node, .. } => format!(
-                "master {} is unreachable",
-                topology
-                    .endpoint_of(node)
-                    .map_or_else(|| node.to_string(), ToString::to_string)
-            ),
-            other => other.kind().replace('_', " "),
-        };
-        if !reasons.contains(&reason) {
-            reasons.push(reason);
-        }
-    }
+    let refusal = problems(&refused, topology, &foreign);
     let output = &context.output;
     if !output.is_json() {
         output.text(|out, style| write_check_text(out, style, topology, &report, false))?;
     }
-    Err(Error::Refused(format!(
-        "the cluster has problems: {} (see the check above); nothing was changed",
-        reasons.join("; ")
-    )))
+    Err(refusal.into())
 }
 
 /// The IDs of the masters `names` give (ID, ID prefix or address each) for `--to` or
@@ -234,15 +212,17 @@ pub async fn read_to_move(context: &Context, seed: &Endpoint, run: &Run<'_>) -> 
     }
     prepare(context, seed)
         .await
-        .map_err(|error| problems(error, run.activity))
+        .map_err(|error| before(error, run.activity))
 }
 
 /// `prepare`'s refusal in redis-cli's words for `activity`.
-fn problems(error: Error, activity: &str) -> Error {
+fn before(error: Error, activity: &str) -> Error {
     match error {
-        Error::Refused(reason) => Error::Refused(format!(
-            "Please fix your cluster problems before {activity}: {reason}"
-        )),
+        Error::Refused(reason) => ChangeRefusal::Before {
+            activity: activity.to_string(),
+            reason,
+        }
+        .into(),
         other => other,
     }
 }
@@ -263,7 +243,7 @@ pub async fn resume_open(
         context.lease_cluster(run.command, seed).await?;
         ready = prepare(context, seed)
             .await
-            .map_err(|error| problems(error, run.activity))?;
+            .map_err(|error| before(error, run.activity))?;
     }
     if !ready.unfinished.is_empty() {
         // Finishing them is a change: a run `--migration atomic` refuses (the sources and
@@ -281,7 +261,7 @@ pub async fn resume_open(
     }
     let ready = prepare(context, seed)
         .await
-        .map_err(|error| problems(error, run.activity))?;
+        .map_err(|error| before(error, run.activity))?;
     Ok(Resumed::Ready(ready, Some(report)))
 }
 
@@ -295,10 +275,10 @@ pub async fn read_for_plan(context: &Context, seed: &Endpoint, run: &Run<'_>) ->
     let ready = read_to_move(context, seed, &preview).await?;
     if !ready.unfinished.is_empty() {
         let open: SlotSet = ready.unfinished.iter().map(|u| u.slot_move.slot).collect();
-        return Err(Error::Refused(format!(
-            "an interrupted run left slots {open} open: finish it first (the same command \
-             without --plan-out, or rtrib fix), then make the plan; nothing was changed"
-        )));
+        return Err(ChangeRefusal::Unfinished {
+            open: Box::new(open),
+        }
+        .into());
     }
     Ok(ready)
 }
@@ -377,7 +357,7 @@ fn method_of<'a>(
         })
         .collect();
     atomic_method::choose(args.method_choice(), &ends)
-        .map_err(|why| Error::Refused(format!("{why}; nothing was changed")))
+        .map_err(|why| ChangeRefusal::Because(why).into())
 }
 
 /// Moves `moves` (already in the order to start them) with `method` (from [`method_for`]):

@@ -4,8 +4,9 @@
 
 use std::time::Instant;
 
+use crate::cluster::membership::refuse_own_functions;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::net::admin::{dump_functions, function_libraries, restore_functions};
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::form::{self, Expectation, Member};
@@ -69,15 +70,7 @@ pub async fn copy_functions(context: &Context, seed: &NodeClient, new: &NodeClie
         other => other?,
     };
     let own = function_libraries(new).await?;
-    if !own.is_empty() {
-        return Err(Error::Refused(format!(
-            "New node already contains functions and can not be added to the cluster. {} has \
-             {} function libraries of its own, and a cluster's functions must be the same on \
-             every master: run FUNCTION FLUSH on it and try again",
-            new.endpoint(),
-            own.len()
-        )));
-    }
+    refuse_own_functions(new.endpoint(), own.len())?;
     if libraries.is_empty() {
         return Ok(());
     }

@@ -2,10 +2,11 @@
 //! replicas, make every member forget it, and reset it.
 
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::lookup::Absent;
 use crate::cluster::topology::{NodeReport, Topology};
 use crate::cluster::view::NodeId;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exit::Exit;
 use crate::net::conn::NodeClient;
 use crate::net::form::{self, Expectation};
@@ -37,7 +38,7 @@ pub async fn carry_out(
         members
             .iter()
             .position(|m| &m.id == node)
-            .ok_or_else(|| Error::Refused(format!("node {node} is not reachable")))
+            .ok_or_else(|| Absent::NodeNotReachable(node.clone()))
     };
     let moves = moves
         .iter()

@@ -2,30 +2,14 @@
 //! whole, then make the failovers and replica moves of a placement.
 
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::lookup::Absent;
 use crate::cluster::placement::Move;
-use crate::cluster::topology::Topology;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::net::converge::wait_after_change;
 use crate::net::failover::{Mode, promote};
 use crate::net::fetch::Fetched;
 use std::time::Instant;
-
-/// Refuses a cluster with a node unreachable or failing: nothing is changed then.
-pub fn refuse_unless_whole(topology: &Topology) -> Result<()> {
-    match topology
-        .nodes
-        .iter()
-        .find(|n| !n.is_reachable() || topology.is_flagged_failing(n.id()))
-    {
-        Some(node) => Err(Error::Refused(format!(
-            "{} is unreachable or failing: roles are placed on a whole cluster only (rtrib \
-             check shows it); nothing was changed",
-            node.endpoint
-        ))),
-        None => Ok(()),
-    }
-}
 
 /// Makes `moves` in order (shared with `apply`): each a coordinated failover or
 /// `CLUSTER REPLICATE` on the replica, then a wait until every view agrees, by `deadline`.
@@ -44,7 +28,7 @@ pub async fn carry_out(
         let client = fetched
             .clients
             .get(replica)
-            .ok_or_else(|| Error::Refused(format!("node {replica} is unreachable")))?;
+            .ok_or_else(|| Absent::NodeUnreachable(replica.clone()))?;
         match step {
             Move::Failover { .. } => {
                 promote(client, Mode::Coordinated, deadline).await?;

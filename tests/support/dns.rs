@@ -4,11 +4,15 @@
 //! It runs in its own thread on a std `UdpSocket` bound to `127.0.0.1:0` and stops when the
 //! [`FakeDns`] is dropped. Unknown names get NXDOMAIN; known names without a record of the
 //! asked type get an empty NOERROR answer.
+//!
+//! The one place tests set a fake DNS up: [`FakeDns::for_pods`] publishes pods' names,
+//! [`FakeDns::resolv_conf`] writes a `resolv.conf` pointing at the server (in a directory the
+//! server owns), and [`FakeDns::resolver`] builds the library's resolver asking it.
 
 use std::collections::HashMap;
 use std::fs;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
@@ -17,6 +21,21 @@ use std::time::Duration;
 use hickory_resolver::proto::op::{Message, MessageType, Query, ResponseCode};
 use hickory_resolver::proto::rr::rdata::{A, AAAA, SRV};
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
+use rtrib::net::resolve::{AddressFamily, NameResolver, ResolverSettings};
+use tempfile::TempDir;
+
+/// The search domains of a pod in namespace `dev` of a Kubernetes cluster.
+pub const KUBERNETES_SEARCH: &[&str] = &[
+    "dev.svc.cluster.local",
+    "svc.cluster.local",
+    "cluster.local",
+];
+
+/// Pod `i`'s fully qualified name (a StatefulSet `redis-app` behind the headless service
+/// `redis-service` in namespace `dev`).
+pub fn pod_name(i: usize) -> String {
+    format!("redis-app-{i}.redis-service.dev.svc.cluster.local")
+}
 
 /// How often the server thread looks at the stop flag.
 const POLL: Duration = Duration::from_millis(20);
@@ -35,6 +54,8 @@ pub struct FakeDns {
     zone: Arc<Mutex<Zone>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    /// Where [`FakeDns::resolv_conf`] writes.
+    dir: TempDir,
 }
 
 impl FakeDns {
@@ -57,7 +78,17 @@ impl FakeDns {
             zone,
             stop,
             thread: Some(thread),
+            dir: TempDir::new().expect("a directory for resolv.conf"),
         }
+    }
+
+    /// Starts a server where pod `i`'s name ([`pod_name`]) resolves to the `i`th of `ips`.
+    pub fn for_pods(ips: impl IntoIterator<Item = IpAddr>) -> FakeDns {
+        let dns = FakeDns::start();
+        for (i, ip) in ips.into_iter().enumerate() {
+            dns.set(&pod_name(i), &[ip]);
+        }
+        dns
     }
 
     /// The server's address, for `--dns-server` / `ResolverSettings::dns_servers`.
@@ -87,11 +118,11 @@ impl FakeDns {
         self.zone().queries.clone()
     }
 
-    /// Writes `dir/resolv.conf` pointing at this server's IP, with the given search domains
+    /// Writes the server's own `resolv.conf` pointing at its IP, with the given search domains
     /// and `options ndots:N`, and returns its path. resolv.conf has no port syntax: pass
     /// [`addr`](Self::addr) as a DNS server as well.
-    pub fn resolv_conf(&self, dir: &Path, search: &[&str], ndots: u8) -> PathBuf {
-        let path = dir.join("resolv.conf");
+    pub fn resolv_conf(&self, search: &[&str], ndots: u8) -> PathBuf {
+        let path = self.dir.path().join("resolv.conf");
         let mut text = format!("nameserver {}\n", self.addr.ip());
         if !search.is_empty() {
             text += &format!("search {}\n", search.join(" "));
@@ -99,6 +130,24 @@ impl FakeDns {
         text += &format!("options ndots:{ndots}\n");
         fs::write(&path, text).expect("write resolv.conf");
         path
+    }
+
+    /// The library's resolver asking this server only, with the given search list, ndots,
+    /// address family and deadline.
+    pub fn resolver(
+        &self,
+        search: &[&str],
+        ndots: u8,
+        family: AddressFamily,
+        timeout: Duration,
+    ) -> NameResolver {
+        NameResolver::new(ResolverSettings {
+            resolv_conf: Some(self.resolv_conf(search, ndots)),
+            dns_servers: vec![self.addr()],
+            family,
+            timeout,
+        })
+        .expect("build the resolver")
     }
 
     fn zone(&self) -> MutexGuard<'_, Zone> {

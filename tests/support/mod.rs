@@ -27,20 +27,30 @@ pub fn rtrib() -> assert_cmd::Command {
 
 /// Runs `command` with `args` (reshard journals under the tests' temporary directory) and
 /// asserts it exits with `code`; returns stdout. A failure shows stdout and stderr.
-pub fn expect_exit(mut command: assert_cmd::Command, code: i32, args: &[&str]) -> String {
+pub fn expect_exit(command: assert_cmd::Command, code: i32, args: &[&str]) -> String {
+    expect_exit_printed(command, code, args).0
+}
+
+/// [`expect_exit`], returning stdout and stderr: the one place a test asserts an exit code of
+/// a command it runs with arguments.
+pub fn expect_exit_printed(
+    mut command: assert_cmd::Command,
+    code: i32,
+    args: &[&str],
+) -> (String, String) {
     let output = command
         .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .args(args)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(
         output.status.code(),
         Some(code),
-        "rtrib {args:?}\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+        "rtrib {args:?}\n{stdout}\n{stderr}"
     );
-    stdout
+    (stdout, stderr)
 }
 
 /// Runs `command` and returns its exit code and everything it printed, stdout then stderr

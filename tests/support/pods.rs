@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::cluster::{Layout, Nodes, NodesConfig};
-use super::dns::FakeDns;
+use super::cluster::{Layout, Nodes, NodesConfig, RedisNode};
+use super::dns::{FakeDns, KUBERNETES_SEARCH, pod_name};
 use super::servers::Server;
 
 /// The nodes, their DNS server and a resolv.conf with the pod's search domains.
@@ -14,7 +14,6 @@ pub struct Pods {
     /// Serves every pod's name; edit it to move or hide a pod.
     pub dns: FakeDns,
     resolv_conf: PathBuf,
-    _dir: tempfile::TempDir,
 }
 
 impl Pods {
@@ -26,31 +25,18 @@ impl Pods {
     /// Starts `count` empty pods running `server` and publishes their names.
     pub fn start_on(server: Server, count: usize) -> Self {
         let nodes = Nodes::start(NodesConfig::on(server, count, Layout::LoopbackIps));
-        let dns = FakeDns::start();
-        for (i, node) in nodes.iter().enumerate() {
-            dns.set(&Self::fqdn(i), &[node.ip()]);
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let resolv_conf = dns.resolv_conf(
-            dir.path(),
-            &[
-                "dev.svc.cluster.local",
-                "svc.cluster.local",
-                "cluster.local",
-            ],
-            5,
-        );
+        let dns = FakeDns::for_pods(nodes.iter().map(RedisNode::ip));
+        let resolv_conf = dns.resolv_conf(KUBERNETES_SEARCH, 5);
         Self {
             nodes,
             dns,
             resolv_conf,
-            _dir: dir,
         }
     }
 
     /// Pod `i`'s fully qualified name.
     pub fn fqdn(i: usize) -> String {
-        format!("redis-app-{i}.redis-service.dev.svc.cluster.local")
+        pod_name(i)
     }
 
     /// `fqdn:6379` of every pod, as NODE arguments.

@@ -24,7 +24,7 @@ mod file;
 mod standing;
 
 pub use file::{FORMAT, Plan, PlanFileError, VERSION, redacted};
-pub use standing::{Standing, remaining, standing};
+pub use standing::{StaleRefusal, Standing, remaining, standing};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -34,6 +34,16 @@ pub enum Standing {
     Foreign,
 }
 
+/// Why `apply` will not make a [`Standing::Stale`] plan's steps: the cluster changed since the
+/// plan was made (what changed, at least one); nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the cluster changed since the plan was made: {}{}; nothing was changed. Make a new plan",
+    .0.first().map_or("", String::as_str),
+    match .0.len() { n if n > 1 => format!(" (and {} more changes)", n - 1), _ => String::new() }
+)]
+pub struct StaleRefusal(pub Vec<String>);
+
 /// How far one step is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Progress {
@@ -528,4 +538,25 @@ fn differences(before: &Precondition, now: &Precondition, footprint: &Footprint)
         }
     }
     changes
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    #[test]
+    fn a_stale_plan_names_the_first_change_and_counts_the_others() {
+        let one = StaleRefusal(vec!["slot 5 moved".into()]);
+        assert_eq!(
+            one.to_string(),
+            "the cluster changed since the plan was made: slot 5 moved; nothing was changed. \
+             Make a new plan"
+        );
+        let three = StaleRefusal(vec!["slot 5 moved".into(), "b".into(), "c".into()]);
+        assert_eq!(
+            three.to_string(),
+            "the cluster changed since the plan was made: slot 5 moved (and 2 more changes); \
+             nothing was changed. Make a new plan"
+        );
+    }
 }

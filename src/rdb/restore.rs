@@ -13,9 +13,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::rdb::{Entry, FunctionLibrary, RdbTarget, Verdict};
+use crate::cluster::endpoint::Endpoint;
+use crate::cluster::server::Server;
+use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet, key_slot};
 
-use super::slots::{SLOT_COUNT, Slot, SlotSet, key_slot};
+use super::{Entry, FunctionLibrary, RdbTarget, Verdict};
 
 /// How keys the cluster already holds are treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -204,6 +206,38 @@ fn list(items: impl Iterator<Item = String>) -> String {
     items.collect::<Vec<_>>().join(", ")
 }
 
+/// The refusals [`judge`] found, together: the restore does not start; nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{}; nothing was written",
+    .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+)]
+pub struct RestoreRefused(pub Vec<RestoreRefusal>);
+
+/// Refuses the restore when `refusals` (from [`judge`]) is not empty.
+pub fn refuse(refusals: Vec<RestoreRefusal>) -> Result<(), RestoreRefused> {
+    match refusals.is_empty() {
+        true => Ok(()),
+        false => Err(RestoreRefused(refusals)),
+    }
+}
+
+/// A master serving slots did not say which server it runs (`INFO server`): its payloads could
+/// be refused half-way; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{endpoint} does not say which server it runs (INFO server); nothing was changed")]
+pub struct Unidentified {
+    /// The master.
+    pub endpoint: Endpoint,
+}
+
+/// What the master at `endpoint`, running `server` when it said, loads.
+pub fn target_of(server: Option<&Server>, endpoint: &Endpoint) -> Result<RdbTarget, Unidentified> {
+    server.map(RdbTarget::of).ok_or_else(|| Unidentified {
+        endpoint: endpoint.clone(),
+    })
+}
+
 /// The refusals of restoring what `census` found into a cluster in `state`, in the order
 /// they are worth reading; empty: the restore may start. Keys of other databases than the
 /// one restored are refused unless that database was `chosen`.
@@ -304,9 +338,9 @@ pub fn slots_of(differences: &[SlotDifference]) -> SlotSet {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Encoding, Value};
     use super::*;
-    use crate::cluster::server::{Server, ServerKind, Version};
-    use crate::rdb::{Encoding, Value};
+    use crate::cluster::server::{ServerKind, Version};
 
     fn entry(db: u64, key: &str, encoding: Encoding, expire_at_ms: Option<i64>) -> Entry {
         Entry {
@@ -406,5 +440,37 @@ mod tests {
             ]
         );
         assert_eq!(slots_of(&differences).to_string(), "2-3");
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+    use crate::cluster::server::{ServerKind, Version};
+
+    #[test]
+    fn refusals_are_joined_and_a_server_unnamed_is_refused() {
+        assert_eq!(refuse(vec![]), Ok(()));
+        let refused = refuse(vec![
+            RestoreRefusal::NotEmpty(vec![("127.0.0.1:7000".into(), 3)]),
+            RestoreRefusal::NotEmpty(vec![("127.0.0.1:7001".into(), 4)]),
+        ])
+        .unwrap_err();
+        let one = RestoreRefusal::NotEmpty(vec![("127.0.0.1:7000".into(), 3)]).to_string();
+        let two = RestoreRefusal::NotEmpty(vec![("127.0.0.1:7001".into(), 4)]).to_string();
+        assert_eq!(
+            refused.to_string(),
+            format!("{one}; {two}; nothing was written")
+        );
+        let at = Endpoint::from_addr(([127, 0, 0, 1], 7000).into());
+        assert_eq!(
+            target_of(None, &at).unwrap_err().to_string(),
+            "127.0.0.1:7000 does not say which server it runs (INFO server); nothing was changed"
+        );
+        let server = Server {
+            kind: ServerKind::Redis,
+            version: Version(7, 0, 15),
+        };
+        assert_eq!(target_of(Some(&server), &at), Ok(RdbTarget::of(&server)));
     }
 }
