@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::cluster::{parse_nodes, wait_until};
+use crate::plans::views;
+use crate::support::cluster::{RedisNode, parse_nodes, wait_until};
 use crate::support::expect_exit;
 use crate::support::pods::Pods;
 use crate::support::servers::{Server, on_every_server};
@@ -142,13 +143,19 @@ fn kill_midway(
     watched: usize,
     moving: fn(usize) -> bool,
 ) {
-    let names: Vec<String> = pods.node_args().into_iter().take(count).collect();
+    let mut args: Vec<String> = vec!["reconcile".into()];
+    args.extend(pods.node_args().into_iter().take(count));
+    args.extend(["--replicas", "1", "--yes", "--migration", migration].map(String::from));
+    kill_when(pods, &args, watched, moving);
+}
+
+/// Starts rtrib with `args` and SIGKILLs it once pod `watched` serves a number of slots (by
+/// its own view) for which `moving` holds.
+fn kill_when(pods: &Pods, args: &[String], watched: usize, moving: fn(usize) -> bool) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rtrib"))
         .envs(pods.resolver_env())
         .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
-        .arg("reconcile")
-        .args(&names)
-        .args(["--replicas", "1", "--yes", "--migration", migration])
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -161,6 +168,60 @@ fn kill_midway(
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(midway, "the run never moved a slot");
+}
+
+/// A scale reviewed as a file: `--plan-out` of 6 → 8 pods and of 8 → 6 changes nothing (every
+/// pod's CLUSTER NODES the same); `apply` makes each plan (the scale-in's apply SIGKILLed
+/// midway and run again, finishing it); applied once more, each is found made.
+fn a_scale_planned_as_a_file_is_applied(server: Server) {
+    let pods = Pods::start_on(server, 8);
+    reconcile(&pods, 6, 0);
+    let pairs = fill(&pods);
+    let dir = tempfile::tempdir().unwrap();
+    let all: Vec<&RedisNode> = pods.nodes.iter().collect();
+    let apply = |file: &str, code: i32| expect_exit(pods.rtrib(), code, &["apply", file, "--yes"]);
+
+    let out_file = dir.path().join("out.json");
+    let out_file = out_file.to_str().unwrap();
+    let before = views(&all);
+    let planned = reconcile_with(&pods, 8, 0, &["--plan-out", out_file]);
+    assert!(planned.contains("Nothing was changed"), "{planned}");
+    assert_eq!(views(&all), before, "--plan-out changed the cluster");
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_file).unwrap()).unwrap();
+    assert_eq!(document["command"], "reconcile", "{document}");
+    assert_eq!(document["joins"].as_array().unwrap().len(), 2, "{document}");
+    assert_eq!(document["precondition"]["members"].as_array().unwrap().len(), 8);
+    let out = apply(out_file, 0);
+    assert!(out.contains("as the plan found it"), "{out}");
+    assert_shape(&pods, 8, 4, &[]);
+    pods.nodes.assert_values(&pairs);
+    assert!(apply(out_file, 0).contains("made already"));
+
+    let in_file = dir.path().join("in.json");
+    let in_file = in_file.to_str().unwrap();
+    let before = views(&all);
+    reconcile_with(&pods, 6, 0, &["--plan-out", in_file]);
+    assert_eq!(views(&all), before, "--plan-out changed the cluster");
+    let args = ["apply", in_file, "--yes"].map(String::from);
+    kill_when(&pods, &args, 6, |slots| slots < 4096);
+    let out = apply(in_file, 0);
+    assert!(out.contains("stopped part-way"), "{out}");
+    assert_shape(&pods, 6, 3, &[6, 7]);
+    pods.nodes.assert_values(&pairs);
+    assert!(apply(in_file, 0).contains("made already"));
+    let again = reconcile(&pods, 6, 0);
+    assert!(again.contains("The cluster matches the 6 nodes given"), "{again}");
+}
+
+#[test]
+fn a_scale_planned_as_a_file_is_applied_key_by_key() {
+    a_scale_planned_as_a_file_is_applied(Server::Redis7_0);
+}
+
+#[test]
+fn a_scale_planned_as_a_file_is_applied_with_atomic_migration() {
+    a_scale_planned_as_a_file_is_applied(Server::Valkey9_1);
 }
 
 /// A run killed (SIGKILL) in the middle of a scale-out is finished by the same command.

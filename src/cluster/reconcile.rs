@@ -24,7 +24,7 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::allocate::{Domain, MIN_MASTERS, master_count};
 use super::balance::balance_by_weight;
@@ -95,7 +95,7 @@ pub struct ReconcileOptions {
 }
 
 /// A replica and the master it is to follow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Follow {
     /// The replica.
     pub replica: NodeId,
@@ -104,7 +104,7 @@ pub struct Follow {
 }
 
 /// A node leaving the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Leaving {
     /// The node.
     pub id: NodeId,
@@ -114,7 +114,7 @@ pub struct Leaving {
 }
 
 /// What to do, phase after phase, in this order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReconcilePlan {
     /// The masters once the plan is carried out, in the order they were chosen.
     pub masters: Vec<NodeId>,

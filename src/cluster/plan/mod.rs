@@ -1,7 +1,7 @@
 //! Plan files: a change decided now, reviewed, and carried out later by `rtrib apply`.
 //!
 //! A [`Plan`] is what a planning command (`create`, `reshard`, `rebalance`, `fix`, `del-node`,
-//! `rebalance-roles`) would do, written with `--plan-out FILE` instead of done: the cluster as
+//! `rebalance-roles`, `reconcile`) would do, written with `--plan-out FILE` instead of done: the cluster as
 //! the plan found it (its [`Precondition`]: members, roles, slot owners, open slots, config
 //! epochs), the command line that made it, and the planner's own output ([`Steps`]: the same
 //! types the commands run). docs/plans.md documents the file.
@@ -37,6 +37,7 @@ use super::fix::{FixPlan, Step as FixStep};
 use super::membership::RemoveStep;
 use super::migrate::SlotMove;
 use super::placement::Move;
+use super::reconcile::ReconcilePlan;
 use super::slots::{Slot, SlotSet};
 use super::topology::Topology;
 use super::view::{NodeEntry, NodeId};
@@ -82,6 +83,14 @@ pub enum Steps {
         /// The moves.
         steps: Vec<Move>,
     },
+    /// `reconcile` on a running cluster: joins, replicas attached, slot moves, replicas
+    /// re-pointed, removals, in its phases (the nodes that join are among the precondition's
+    /// members, each by its own view).
+    Reconcile {
+        /// The phases.
+        #[serde(flatten)]
+        plan: ReconcilePlan,
+    },
 }
 
 impl Steps {
@@ -94,6 +103,7 @@ impl Steps {
             Steps::Fix { .. } => "fix",
             Steps::DelNode { .. } => "del-node",
             Steps::RebalanceRoles { .. } => "rebalance-roles",
+            Steps::Reconcile { .. } => "reconcile",
         }
     }
 
@@ -105,6 +115,13 @@ impl Steps {
             Steps::Fix { plan, .. } => plan.steps.len(),
             Steps::DelNode { steps } => steps.len(),
             Steps::RebalanceRoles { steps } => steps.len(),
+            Steps::Reconcile { plan } => {
+                plan.joins.len()
+                    + plan.attach.len()
+                    + plan.moves.len()
+                    + plan.repoint.len()
+                    + plan.remove.len()
+            }
         }
     }
 
@@ -138,6 +155,18 @@ impl Steps {
                 })
                 .collect(),
             Steps::RebalanceRoles { steps } => steps.iter().flat_map(Move::nodes).collect(),
+            Steps::Reconcile { plan } => {
+                let mut nodes: Vec<&NodeId> = plan.masters.iter().chain(&plan.joins).collect();
+                nodes.extend(
+                    plan.attach
+                        .iter()
+                        .chain(&plan.repoint)
+                        .flat_map(|f| [&f.replica, &f.master]),
+                );
+                nodes.extend(plan.moves.iter().flat_map(|m| [&m.from, &m.to]));
+                nodes.extend(plan.remove.iter().map(|l| &l.id));
+                nodes
+            }
         }
     }
 }
@@ -271,6 +300,20 @@ impl Precondition {
             seed: Some(seed.to_string()),
             members,
         }
+    }
+
+    /// This cluster with the nodes that are to join it (`reconcile`), each by its own view,
+    /// among its members (ordered by address).
+    pub fn joined_by(mut self, nodes: &[&NodeSnapshot]) -> Self {
+        for node in nodes {
+            if let Some(myself) = node.view.myself() {
+                let member = Member::of(myself, node.endpoint.addr, node.endpoint.name.clone(), true);
+                self.members.push(member);
+            }
+        }
+        self.members
+            .sort_by(|a, b| (a.addr, &a.id).cmp(&(b.addr, &b.id)));
+        self
     }
 
     /// The nodes given to `create`, in their order, each by its own view.
