@@ -191,7 +191,13 @@ fn a_scale_planned_as_a_file_is_applied(server: Server) {
         serde_json::from_str(&std::fs::read_to_string(out_file).unwrap()).unwrap();
     assert_eq!(document["command"], "reconcile", "{document}");
     assert_eq!(document["joins"].as_array().unwrap().len(), 2, "{document}");
-    assert_eq!(document["precondition"]["members"].as_array().unwrap().len(), 8);
+    assert_eq!(
+        document["precondition"]["members"]
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
     let out = apply(out_file, 0);
     assert!(out.contains("as the plan found it"), "{out}");
     assert_shape(&pods, 8, 4, &[]);
@@ -211,7 +217,10 @@ fn a_scale_planned_as_a_file_is_applied(server: Server) {
     pods.nodes.assert_values(&pairs);
     assert!(apply(in_file, 0).contains("made already"));
     let again = reconcile(&pods, 6, 0);
-    assert!(again.contains("The cluster matches the 6 nodes given"), "{again}");
+    assert!(
+        again.contains("The cluster matches the 6 nodes given"),
+        "{again}"
+    );
 }
 
 #[test]

@@ -16,8 +16,8 @@ use crate::cluster::create::{CreatePlan, CreateStep};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::fix::{FixPlan, Step as FixStep};
 use crate::cluster::membership::RemoveStep;
-use crate::cluster::migrate::{SlotMove, still_to_do};
 use crate::cluster::membership::check_newcomer;
+use crate::cluster::migrate::{SlotMove, still_to_do};
 use crate::cluster::plan::{Member, Plan, Precondition, Standing, Steps, remaining, standing};
 use crate::cluster::reconcile::ReconcilePlan;
 use crate::cluster::slots::SlotSet;
@@ -546,14 +546,19 @@ async fn apply_reconcile(
                 snapshot.endpoint, member.id
             )));
         };
-        check_newcomer(topology, &snapshot.endpoint, myself, &snapshot.view, snapshot.keys)?;
+        check_newcomer(
+            topology,
+            &snapshot.endpoint,
+            myself,
+            &snapshot.view,
+            snapshot.keys,
+        )?;
     }
     let names = Names::new(topology, &snapshots);
     let output = &context.output;
     if !output.is_json() {
-        output.text(|out, style| {
-            write_reconcile_plan(out, style, left, &|id| names.of(id), &[])
-        })?;
+        output
+            .text(|out, style| write_reconcile_plan(out, style, left, &|id| names.of(id), &[]))?;
     }
     if args.dry_run {
         return dry_run(context, &Steps::Reconcile { plan: left.clone() });
@@ -583,8 +588,7 @@ async fn apply_reconcile(
     if let Some(exit) = carry_out(context, &how, members, newcomers, left).await? {
         return Ok(exit);
     }
-    let document =
-        ReconcileDocument::new(ReconcileOutcome::Reconciled, staying.len(), left, &[]);
+    let document = ReconcileDocument::new(ReconcileOutcome::Reconciled, staying.len(), left, &[]);
     let document = serde_json::to_value(document).map_err(OutputError::from)?;
     let concluded = conclude(context, &seed, args.migrate.wait_timeout, |_| document).await?;
     Ok(concluded.exit())

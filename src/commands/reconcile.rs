@@ -18,12 +18,12 @@ use crate::cli::{MigrateArgs, ReconcileArgs};
 use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::plan_heal;
-use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::load::{Measure, SlotWeights};
 use crate::cluster::membership::check_newcomer;
+use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::reconcile::{
-    MemoryWarning, Present, ReconcileOptions, ReconcilePlan, Wanted,
-    memory_warnings, plan_reconcile,
+    MemoryWarning, Present, ReconcileOptions, ReconcilePlan, Wanted, memory_warnings,
+    plan_reconcile,
 };
 use crate::cluster::topology::Topology;
 use crate::cluster::view::NodeId;
@@ -37,17 +37,16 @@ use crate::net::form::{self, Member};
 use crate::net::load::{LoadRequest, read_load};
 use crate::net::scale::read_memory;
 use crate::output::{
-    OutputError, ReconcileDocument, ReconcileOutcome, measure_noun, write_reconcile_plan,
-    save_plan,
+    OutputError, ReconcileDocument, ReconcileOutcome, measure_noun, save_plan, write_reconcile_plan,
 };
 use crate::prompt::confirm;
 use crate::steps::conclude::{conclude, settle};
 use crate::steps::formation::{create, failure_domains};
 use crate::steps::heal::{meet_pairs, wait_until_healed};
-use crate::steps::reconcile::{Carrying, Names, Newcomers, carry_out, connect_cluster};
 use crate::steps::nodes::{
     connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
 };
+use crate::steps::reconcile::{Carrying, Names, Newcomers, carry_out, connect_cluster};
 
 /// Runs `reconcile`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {

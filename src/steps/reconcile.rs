@@ -264,4 +264,3 @@ async fn remove(
     form::forget(staying, &leaving.id, started, deadline).await?;
     Ok(())
 }
-

@@ -307,7 +307,8 @@ impl Precondition {
     pub fn joined_by(mut self, nodes: &[&NodeSnapshot]) -> Self {
         for node in nodes {
             if let Some(myself) = node.view.myself() {
-                let member = Member::of(myself, node.endpoint.addr, node.endpoint.name.clone(), true);
+                let member =
+                    Member::of(myself, node.endpoint.addr, node.endpoint.name.clone(), true);
                 self.members.push(member);
             }
         }
@@ -471,6 +472,7 @@ pub(super) fn role_words(role: Role, master: Option<&NodeId>) -> String {
 mod tests {
     use super::*;
     use crate::cluster::migrate::reshard_table;
+    use crate::cluster::reconcile::{Follow, Leaving};
     use crate::cluster::topology::Topology;
     use crate::cluster::view::NodesView;
 
@@ -783,6 +785,7 @@ mod tests {
             "fix",
             "rebalance",
             "rebalance-roles",
+            "reconcile",
             "reshard",
         ] {
             let path = folder.join(format!("{command}.json"));
@@ -791,6 +794,147 @@ mod tests {
             assert_eq!(plan.steps.command(), command);
             assert_eq!(plan.to_json(), text, "{command}");
         }
+    }
+
+    /// A 3-master cluster (a, b, c, each with a replica) scaled by `reconcile`: d joins as a
+    /// master with e as its replica, b's replica B leaves, one slot of each master moves to d.
+    fn reconcile_plan(before: &Topology) -> (Plan, Precondition) {
+        let joining = cluster(&[("d", "", 0), ("e", "", 0)]);
+        let mut pre = state(before);
+        for m in state(&joining)
+            .members
+            .into_iter()
+            .filter(|m| m.role == Role::Master)
+        {
+            pre.members.push(Member {
+                addr: SocketAddr::from(([127, 0, 0, 2], m.addr.port())),
+                ..m
+            });
+        }
+        let (a, b, c, d, e) = (id("a"), id("b"), id("c"), id("d"), id("e"));
+        let plan = Plan {
+            command_line: Vec::new(),
+            precondition: pre.clone(),
+            steps: Steps::Reconcile {
+                plan: ReconcilePlan {
+                    masters: vec![a.clone(), b.clone(), c.clone(), d.clone()],
+                    joins: vec![d.clone(), e.clone()],
+                    attach: vec![Follow {
+                        replica: e.clone(),
+                        master: d.clone(),
+                    }],
+                    moves: [(0, &a), (5461, &b), (10923, &c)]
+                        .map(|(slot, from)| SlotMove {
+                            slot,
+                            from: from.clone(),
+                            to: d.clone(),
+                        })
+                        .to_vec(),
+                    repoint: Vec::new(),
+                    remove: vec![Leaving {
+                        id: id("B"),
+                        reset: true,
+                    }],
+                    left_to_fix: SlotSet::new(),
+                },
+            },
+        };
+        (plan, pre)
+    }
+
+    #[test]
+    fn a_reconcile_plan_is_judged_phase_by_phase() {
+        let before = three();
+        let (plan, pre) = reconcile_plan(&before);
+        assert_eq!(Plan::parse(&plan.to_json()).unwrap(), plan);
+        assert_eq!(plan.steps.len(), 7);
+        assert_eq!(standing(&plan, &state(&before)), Standing::Ready);
+
+        // d and e joined (d bumped its epoch), e follows d, slot 0 moved, slot 5461 open.
+        let (a, b, d, e) = (id("a"), id("b"), id("d"), id("e"));
+        let mut now = state(&before);
+        for m in pre.members.iter().filter(|m| m.id == d || m.id == e) {
+            now.members.push(m.clone());
+        }
+        for m in &mut now.members {
+            if m.id == e {
+                (m.role, m.master) = (Role::Replica, Some(d.clone()));
+            }
+            if m.id == d {
+                m.slots.insert(0);
+                m.importing.insert(5461, b.clone());
+                m.config_epoch = 4;
+            }
+            if m.id == a {
+                m.slots.remove(0);
+                m.config_epoch = 4;
+            }
+            if m.id == b {
+                m.migrating.insert(5461, d.clone());
+            }
+        }
+        assert_eq!(
+            standing(&plan, &now),
+            Standing::Underway { done: 4, left: 3 }
+        );
+        let Steps::Reconcile { plan: left } = remaining(&plan, &now) else {
+            panic!("not a reconcile plan");
+        };
+        assert!(left.joins.is_empty() && left.attach.is_empty());
+        assert_eq!(left.moves.len(), 2);
+        assert_eq!(left.remove.len(), 1);
+        assert_eq!(left.masters.len(), 4);
+
+        // Every slot moved, B forgotten: done.
+        let mut done = now.clone();
+        done.members.retain(|m| m.id != id("B"));
+        for m in &mut done.members {
+            m.migrating.clear();
+            m.importing.clear();
+            if m.id == d {
+                m.slots.insert(5461);
+                m.slots.insert(10923);
+            }
+            if m.id == b {
+                m.slots.remove(5461);
+            }
+            if m.id == id("c") {
+                m.slots.remove(10923);
+            }
+        }
+        assert_eq!(standing(&plan, &done), Standing::Done);
+
+        // The node to follow d follows a, which is a replica now: stale.
+        let mut replaced = now;
+        for m in &mut replaced.members {
+            if m.id == e {
+                m.master = Some(a.clone());
+            }
+            if m.id == d {
+                (m.role, m.master) = (Role::Replica, Some(a.clone()));
+            }
+        }
+        assert!(matches!(standing(&plan, &replaced), Standing::Stale(_)));
+
+        // A replica that is not the plan's joined meanwhile.
+        let mut stranger = state(&before);
+        let mut x = stranger.members[0].clone();
+        (x.id, x.addr, x.slots) = (
+            id("x"),
+            SocketAddr::from(([127, 0, 0, 3], 7000)),
+            SlotSet::new(),
+        );
+        stranger.members.push(x);
+        let Standing::Stale(changes) = standing(&plan, &stranger) else {
+            panic!("not stale");
+        };
+        assert!(changes[0].contains("joined the cluster"), "{changes:?}");
+
+        let mut impossible = plan.clone();
+        if let Steps::Reconcile { plan: p } = &mut impossible.steps {
+            p.attach[0].master = e.clone();
+        }
+        assert!(Plan::parse(&impossible.to_json()).is_err());
     }
 
     #[test]
