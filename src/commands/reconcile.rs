@@ -6,6 +6,10 @@
 //! the slots → replicas of leaving masters follow masters short of replicas → each leaving
 //! node is reset, then forgotten by every other node → check.
 //!
+//! With `--plan-out` the plan is written instead (the cluster as read, with the nodes that join
+//! by their own view) and nothing changes; `apply` carries it out with the same phases
+//! (`steps::reconcile`).
+//!
 //! Every phase starts from what the servers say, so the same command run again after an
 //! interruption (even SIGKILL) plans only what is left.
 
