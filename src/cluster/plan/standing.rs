@@ -69,6 +69,13 @@ impl Footprint {
         self.epochs.extend(pre.with_replicas(id));
     }
 
+    /// `replica` may follow another master (`master`, which may bump its epoch).
+    fn repoint(&mut self, pre: &Precondition, replica: &NodeId, master: &NodeId) {
+        self.roles.insert(replica.clone());
+        self.epochs.insert(replica.clone());
+        self.touch(pre, master);
+    }
+
     /// Masters left without slots by the plan may turn into replicas of a master that took
     /// their slots (`cluster-allow-replica-migration`), their replicas following.
     fn drained(&mut self, pre: &Precondition) {
@@ -235,9 +242,7 @@ fn progress(plan: &Plan, now: &Precondition) -> (Vec<Progress>, Footprint) {
                     CreateStep::AddSlots { slots, .. } => footprint.slots.union_with(slots),
                     CreateStep::SetConfigEpoch { node, .. } => footprint.touch(pre, node),
                     CreateStep::Replicate { replica, master } => {
-                        footprint.roles.insert(replica.clone());
-                        footprint.epochs.insert(replica.clone());
-                        footprint.touch(pre, master);
+                        footprint.repoint(pre, replica, master);
                     }
                     CreateStep::Meet { .. } => {}
                 }
@@ -253,9 +258,7 @@ fn progress(plan: &Plan, now: &Precondition) -> (Vec<Progress>, Footprint) {
             for step in steps {
                 match step {
                     RemoveStep::Replicate { replica, master } => {
-                        footprint.roles.insert(replica.clone());
-                        footprint.epochs.insert(replica.clone());
-                        footprint.touch(pre, master);
+                        footprint.repoint(pre, replica, master);
                     }
                     RemoveStep::Forget { node } | RemoveStep::Reset { node } => {
                         footprint.leaving.insert(node.clone());
@@ -436,9 +439,7 @@ fn reconcile_progress(
         _ => Progress::NotStarted,
     };
     for f in &plan.attach {
-        footprint.roles.insert(f.replica.clone());
-        footprint.epochs.insert(f.replica.clone());
-        footprint.touch(pre, &f.master);
+        footprint.repoint(pre, &f.replica, &f.master);
         progress.push(follow(f));
     }
     for m in &plan.moves {
@@ -449,9 +450,7 @@ fn reconcile_progress(
     }
     footprint.drained(pre);
     for f in &plan.repoint {
-        footprint.roles.insert(f.replica.clone());
-        footprint.epochs.insert(f.replica.clone());
-        footprint.touch(pre, &f.master);
+        footprint.repoint(pre, &f.replica, &f.master);
         progress.push(follow(f));
     }
     for leaving in &plan.remove {
