@@ -603,7 +603,8 @@ fn differences(before: &Precondition, now: &Precondition, footprint: &Footprint)
                 }
             ));
         }
-        if new.reachable != old.reachable {
+        // A leaving node may be reset already (it answers with another ID).
+        if new.reachable != old.reachable && !footprint.leaving.contains(&old.id) {
             changes.push(format!(
                 "{who} is {} now",
                 if new.reachable {
