@@ -1,7 +1,8 @@
 //! End to end in real Docker: the `FROM scratch` rtrib image administers six redis containers
 //! (also `FROM scratch`) on a user-defined network by their pod-like DNS names, which Docker's
 //! embedded DNS answers through the `/etc/resolv.conf` it injects. create, check, create again,
-//! a master recreated on a new IP with its data then heal, and a paused master failed over.
+//! a master recreated on a new IP with its data then heal, and a paused master failed over;
+//! the pods scaled 6 → 8 → 6 by the reconcile Job's command while a client writes.
 //!
 //! Skipped, with a line saying so, when `docker info` fails or `RTRIB_SKIP_DOCKER=1`.
 
@@ -15,6 +16,7 @@ use crate::support::cluster::{NodeLine, key_slot, parse_nodes, value_to_string, 
 use crate::support::docker::{
     self, Container, Image, Network, build_redis_image, build_rtrib_image, docker_ok, unique,
 };
+use crate::support::writer::Writer;
 
 /// Redis nodes in the cluster: 3 masters with one replica each.
 const NODES: usize = 6;
@@ -32,7 +34,12 @@ fn pod(i: usize) -> String {
 
 /// `pod:6379` of every pod.
 fn pod_args() -> Vec<String> {
-    (0..NODES).map(|i| format!("{}:6379", pod(i))).collect()
+    pods_args(NODES)
+}
+
+/// `pod:6379` of pods `0..count`.
+fn pods_args(count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("{}:6379", pod(i))).collect()
 }
 
 /// Runs one command on `ip:6379` from the host, which reaches the containers' bridge network.
@@ -78,6 +85,11 @@ struct Fixture {
 impl Fixture {
     /// Builds both images, creates the network and starts every pod.
     fn start() -> Self {
+        Self::start_pods(NODES)
+    }
+
+    /// [`Fixture::start`] with `count` pods.
+    fn start_pods(count: usize) -> Self {
         let (rtrib, rtrib_binary_size) = build_rtrib_image();
         let redis = build_redis_image();
         let network = Network::create(unique("rtrib-e2e"));
@@ -90,7 +102,7 @@ impl Fixture {
             rtrib,
             rtrib_binary_size,
         };
-        for i in 0..NODES {
+        for i in 0..count {
             std::fs::create_dir(fixture.data.path().join(i.to_string())).unwrap();
             let pod = fixture.start_pod(i);
             fixture.pods.push(pod);
@@ -483,4 +495,116 @@ fn the_rtrib_image_hands_each_master_over_before_it_stops() {
     );
     assert_keys_intact(&ips[0], &keys);
     assert_healthy(&fixture, &format!("{}:6379", pod(0)));
+}
+
+/// The reconcile Job's command (deploy/kubernetes/rtrib-reconcile-job.yaml) on pods
+/// `0..count`, in the rtrib image; asserts it succeeds and returns its stdout.
+fn reconcile_job(fixture: &Fixture, count: usize) -> String {
+    let pods = pods_args(count);
+    let mut args = vec![
+        "reconcile",
+        "--replicas",
+        "1",
+        "--yes",
+        "--wait-timeout",
+        "10m",
+    ];
+    args.extend(pods.iter().map(String::as_str));
+    let (code, stdout, stderr) = fixture.rtrib(&args);
+    assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
+    stdout
+}
+
+/// Asserts the cluster's real state from every member's own view: pods `0..members` know
+/// exactly each other, `cluster_state:ok`, every line settled; `members / 2` masters each
+/// with one replica on another pod; every pod in `members..pods` reset (it knows only itself).
+fn assert_scaled(fixture: &Fixture, members: usize, pods: usize) {
+    let ips = fixture.ips();
+    let mut ids: Vec<String> = (0..members)
+        .map(|i| query_str(&ips[i], &["CLUSTER", "MYID"]))
+        .collect();
+    ids.sort();
+    for ip in &ips[..members] {
+        assert!(
+            query_str(ip, &["CLUSTER", "INFO"]).contains("cluster_state:ok"),
+            "{ip}"
+        );
+        let lines = cluster_nodes(ip);
+        let mut known: Vec<String> = lines.iter().map(|l| l.id.clone()).collect();
+        known.sort();
+        assert_eq!(known, ids, "{ip} knows exactly the members");
+        assert!(lines.iter().all(NodeLine::is_settled), "{ip}: {lines:?}");
+    }
+    let view = cluster_nodes(&ips[0]);
+    let masters: Vec<&NodeLine> = view.iter().filter(|l| l.has_flag("master")).collect();
+    assert_eq!(masters.len(), members / 2, "{view:?}");
+    for master in masters {
+        assert!(!master.slots.is_empty(), "{view:?}");
+        let replicas = view.iter().filter(|l| l.master == master.id).count();
+        assert_eq!(replicas, 1, "master {} has {replicas} replicas", master.id);
+    }
+    for ip in &ips[members..pods] {
+        assert_eq!(cluster_nodes(ip).len(), 1, "{ip} was not reset");
+    }
+}
+
+/// The Kubernetes scale recipe in containers: 8 pods run, the reconcile Job's command makes
+/// the cluster of the first 6, then of all 8 (scale up: the pods first, then the Job), then of
+/// the first 6 again (scale down: the Job first, draining the last two). A client writes from
+/// the first scale to the end: no acknowledged write is lost; the cluster's real state is
+/// checked after each step.
+#[test]
+fn the_reconcile_job_scales_the_pods_6_8_6_while_a_client_writes() {
+    if let Some(reason) = docker::unavailable() {
+        println!("SKIP docker end-to-end test: {reason}");
+        return;
+    }
+    const PODS: usize = 8;
+    let fixture = Fixture::start_pods(PODS);
+    let pods = pods_args(PODS);
+    let mut wait = vec!["wait", "--timeout", "30s"];
+    wait.extend(pods.iter().map(String::as_str));
+    let (code, stdout, stderr) = fixture.rtrib(&wait);
+    assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
+    reconcile_job(&fixture, 6);
+    assert_scaled(&fixture, 6, 6);
+
+    let ips = fixture.ips();
+    let writer = Writer::start(ips[..6].iter().map(|ip| format!("{ip}:6379")).collect());
+    let out = reconcile_job(&fixture, PODS);
+    assert!(out.contains("New nodes join the cluster"), "{out}");
+    assert_scaled(&fixture, PODS, PODS);
+    let out = reconcile_job(&fixture, 6);
+    assert!(out.contains("Nodes leave the cluster"), "{out}");
+    let written = writer.stop();
+    assert_scaled(&fixture, 6, PODS);
+
+    println!(
+        "{} writes acknowledged, longest outage {:?}, {} failed attempts, {} redirects",
+        written.acked.len(),
+        written.longest_outage,
+        written.failures,
+        written.redirects
+    );
+    assert!(!written.acked.is_empty(), "{written:?}");
+    let owners = slot_owners(&ips[0]);
+    let mut by_owner: HashMap<&str, Vec<&(String, String)>> = HashMap::new();
+    for pair in &written.acked {
+        let owner = &owners[usize::from(key_slot(pair.0.as_bytes()))];
+        by_owner.entry(owner).or_default().push(pair);
+    }
+    for (owner, pairs) in by_owner {
+        let client = redis::Client::open(format!("redis://{owner}:6379/")).unwrap();
+        let mut conn = client
+            .get_connection_with_timeout(Duration::from_secs(2))
+            .unwrap();
+        let mut pipe = redis::pipe();
+        for (key, _) in &pairs {
+            pipe.cmd("GET").arg(key);
+        }
+        let values: Vec<Option<String>> = pipe.query(&mut conn).unwrap();
+        for ((key, value), read) in pairs.iter().map(|p| (&p.0, &p.1)).zip(values) {
+            assert_eq!(read.as_ref(), Some(value), "{key} on {owner}");
+        }
+    }
 }

@@ -17,7 +17,7 @@ use crate::support::{expect_exit_printed, rtrib};
 
 /// Every node's CLUSTER NODES without what changes by itself (ping and pong times, link
 /// state), lines sorted: equal before and after a command that changes nothing.
-fn views(nodes: &[&RedisNode]) -> Vec<Vec<String>> {
+pub(crate) fn views(nodes: &[&RedisNode]) -> Vec<Vec<String>> {
     nodes
         .iter()
         .map(|node| {

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::cluster::{parse_nodes, wait_until};
+use crate::plans::views;
+use crate::support::cluster::{RedisNode, parse_nodes, wait_until};
 use crate::support::expect_exit;
 use crate::support::pods::Pods;
 use crate::support::servers::{Server, on_every_server};
@@ -20,10 +21,22 @@ fn reconcile(pods: &Pods, count: usize, code: i32) -> String {
 }
 
 fn reconcile_with(pods: &Pods, count: usize, code: i32, extra: &[&str]) -> String {
+    reconcile_replicas(pods, count, 1, code, extra)
+}
+
+/// `reconcile --replicas REPLICAS --yes` on pods `0..count`, expecting `code`.
+fn reconcile_replicas(
+    pods: &Pods,
+    count: usize,
+    replicas: usize,
+    code: i32,
+    extra: &[&str],
+) -> String {
     let names: Vec<String> = pods.node_args().into_iter().take(count).collect();
+    let replicas = replicas.to_string();
     let mut args: Vec<&str> = vec!["reconcile"];
     args.extend(names.iter().map(String::as_str));
-    args.extend(["--replicas", "1", "--yes"]);
+    args.extend(["--replicas", &replicas, "--yes"]);
     args.extend(extra);
     expect_exit(pods.rtrib(), code, &args)
 }
@@ -42,7 +55,8 @@ fn slot_count(fields: &[String]) -> usize {
 
 /// Asserts from every member's own view: state ok, exactly the members known and settled,
 /// `masters` masters with their slots within 1% of an even share, each with a replica on
-/// another IP; every pod in `gone` reset (it knows only itself).
+/// another IP (when there are more members than masters); every pod in `gone` reset (it
+/// knows only itself).
 fn assert_shape(pods: &Pods, members: usize, masters: usize, gone: &[usize]) {
     assert_members(pods, members, masters, gone, true);
 }
@@ -81,7 +95,10 @@ fn assert_members(pods: &Pods, members: usize, masters: usize, gone: &[usize], e
             "{id}: {slots} slots, {shares:?}"
         );
         let replicas: Vec<_> = view.iter().filter(|l| &l.master == id).collect();
-        assert!(!replicas.is_empty(), "master {id} has no replica: {view:?}");
+        assert!(
+            members == masters || !replicas.is_empty(),
+            "master {id} has no replica: {view:?}"
+        );
         for replica in replicas {
             assert_ne!(ip_of(&replica.id), ip_of(id), "replica beside its master");
         }
@@ -133,22 +150,29 @@ on_every_server! {
     }
 }
 
-/// Starts `reconcile` on pods `0..count` and SIGKILLs it once pod `watched` serves a number
-/// of slots (by its own view) for which `moving` holds.
+/// Starts `reconcile --replicas REPLICAS` on pods `0..count` (slots moving as the servers
+/// can: atomically where they can) and SIGKILLs it once pod `watched` serves a number of
+/// slots (by its own view) for which `moving` holds.
 fn kill_midway(
     pods: &Pods,
     count: usize,
-    migration: &str,
+    replicas: usize,
     watched: usize,
     moving: fn(usize) -> bool,
 ) {
-    let names: Vec<String> = pods.node_args().into_iter().take(count).collect();
+    let mut args: Vec<String> = vec!["reconcile".into()];
+    args.extend(pods.node_args().into_iter().take(count));
+    args.extend(["--replicas".into(), replicas.to_string(), "--yes".into()]);
+    kill_when(pods, &args, watched, moving);
+}
+
+/// Starts rtrib with `args` and SIGKILLs it once pod `watched` serves a number of slots (by
+/// its own view) for which `moving` holds.
+fn kill_when(pods: &Pods, args: &[String], watched: usize, moving: fn(usize) -> bool) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rtrib"))
         .envs(pods.resolver_env())
         .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
-        .arg("reconcile")
-        .args(&names)
-        .args(["--replicas", "1", "--yes", "--migration", migration])
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -163,40 +187,95 @@ fn kill_midway(
     assert!(midway, "the run never moved a slot");
 }
 
-/// A run killed (SIGKILL) in the middle of a scale-out is finished by the same command.
-#[test]
-fn a_killed_scale_out_is_finished_by_running_it_again() {
-    let pods = Pods::start_on(Server::Redis7_0, 8);
+/// A scale reviewed as a file: `--plan-out` of 6 → 8 pods and of 8 → 6 changes nothing (every
+/// pod's CLUSTER NODES the same); `apply` makes each plan (the scale-in's apply SIGKILLed
+/// midway and run again, finishing it); applied once more, each is found made.
+fn a_scale_planned_as_a_file_is_applied(server: Server) {
+    let pods = Pods::start_on(server, 8);
     reconcile(&pods, 6, 0);
     let pairs = fill(&pods);
-    kill_midway(&pods, 8, "keys", 6, |slots| slots > 0);
-    reconcile(&pods, 8, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let all: Vec<&RedisNode> = pods.nodes.iter().collect();
+    let apply = |file: &str, code: i32| expect_exit(pods.rtrib(), code, &["apply", file, "--yes"]);
+
+    let out_file = dir.path().join("out.json");
+    let out_file = out_file.to_str().unwrap();
+    let before = views(&all);
+    let planned = reconcile_with(&pods, 8, 0, &["--plan-out", out_file]);
+    assert!(planned.contains("Nothing was changed"), "{planned}");
+    assert_eq!(views(&all), before, "--plan-out changed the cluster");
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_file).unwrap()).unwrap();
+    assert_eq!(document["command"], "reconcile", "{document}");
+    assert_eq!(document["joins"].as_array().unwrap().len(), 2, "{document}");
+    assert_eq!(
+        document["precondition"]["members"]
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+    let out = apply(out_file, 0);
+    assert!(out.contains("as the plan found it"), "{out}");
     assert_shape(&pods, 8, 4, &[]);
     pods.nodes.assert_values(&pairs);
-    let again = reconcile(&pods, 8, 0);
-    assert!(
-        again.contains("The cluster matches the 8 nodes given"),
-        "{again}"
-    );
-}
+    assert!(apply(out_file, 0).contains("made already"));
 
-/// A run killed (SIGKILL) in the middle of a scale-in, while the servers move slots
-/// atomically, is finished by the same command: the leaving nodes are removed only then.
-#[test]
-fn a_killed_scale_in_is_finished_by_running_it_again() {
-    let pods = Pods::start_on(Server::Valkey9_1, 8);
-    reconcile(&pods, 6, 0);
-    reconcile(&pods, 8, 0);
-    let pairs = fill(&pods);
-    kill_midway(&pods, 6, "atomic", 6, |slots| slots < 4096);
-    reconcile(&pods, 6, 0);
+    let in_file = dir.path().join("in.json");
+    let in_file = in_file.to_str().unwrap();
+    let before = views(&all);
+    reconcile_with(&pods, 6, 0, &["--plan-out", in_file]);
+    assert_eq!(views(&all), before, "--plan-out changed the cluster");
+    let args = ["apply", in_file, "--yes"].map(String::from);
+    kill_when(&pods, &args, 6, |slots| slots < 4096);
+    let out = apply(in_file, 0);
+    assert!(out.contains("stopped part-way"), "{out}");
     assert_shape(&pods, 6, 3, &[6, 7]);
     pods.nodes.assert_values(&pairs);
+    assert!(apply(in_file, 0).contains("made already"));
     let again = reconcile(&pods, 6, 0);
     assert!(
         again.contains("The cluster matches the 6 nodes given"),
         "{again}"
     );
+}
+
+#[test]
+fn a_scale_planned_as_a_file_is_applied_key_by_key() {
+    a_scale_planned_as_a_file_is_applied(Server::Redis7_0);
+}
+
+#[test]
+fn a_scale_planned_as_a_file_is_applied_with_atomic_migration() {
+    a_scale_planned_as_a_file_is_applied(Server::Valkey9_1);
+}
+
+on_every_server! {
+    /// Runs killed (SIGKILL) in the middle of a scale-out (6 → 7 masters) and then of a
+    /// scale-in (7 → 6) on one cluster, both while slots move (as the server moves them:
+    /// atomically where it can, else key by key), are each finished by the same command; the
+    /// leaving node is removed only then, and a third run changes nothing. Short: no replicas
+    /// (Valkey's SETSLOT waits for them; replicas are killed around in the plan-file test),
+    /// and a seventh master moves a seventh of the slots.
+    fn killed_scale_runs_are_finished_by_running_them_again(server) {
+        let pods = Pods::start_on(server, 7);
+        reconcile_replicas(&pods, 6, 0, 0, &[]);
+        let pairs = fill(&pods);
+        kill_midway(&pods, 7, 0, 6, |slots| slots > 0);
+        reconcile_replicas(&pods, 7, 0, 0, &[]);
+        assert_shape(&pods, 7, 7, &[]);
+        pods.nodes.assert_values(&pairs);
+
+        kill_midway(&pods, 6, 0, 6, |slots| slots < 16384 / 7);
+        reconcile_replicas(&pods, 6, 0, 0, &[]);
+        assert_shape(&pods, 6, 6, &[6]);
+        pods.nodes.assert_values(&pairs);
+        let again = reconcile_replicas(&pods, 6, 0, 0, &[]);
+        assert!(
+            again.contains("The cluster matches the 6 nodes given"),
+            "{again}"
+        );
+    }
 }
 
 /// A leaving master that is already dead: once its replica has taken over, it is forgotten

@@ -100,11 +100,13 @@ pub enum Command {
             every node given is empty, it does exactly what create does.\n\n\
             It prints its plan and asks (see Confirmation in rtrib --help; --yes skips it). A \
             second run changes nothing (\"The cluster matches the N nodes given\"), and a run \
-            that was killed is finished by running the same command again.",
+            that was killed is finished by running the same command again. --plan-out FILE \
+            writes the plan for rtrib apply instead, changing nothing.",
         after_help = "Examples:\n  \
             rtrib reconcile --replicas 1 redis-app-{0..7}.redis-service:6379 --yes   # 6 -> 8 pods\n  \
             rtrib reconcile --replicas 1 --from-dns redis-service:6379 --expect 8 --yes\n  \
-            rtrib reconcile --replicas 1 redis-app-{0..5}.redis-service:6379 --dry-run -o json\n\n\
+            rtrib reconcile --replicas 1 redis-app-{0..5}.redis-service:6379 --dry-run -o json\n  \
+            rtrib reconcile --replicas 1 redis-app-{0..5}.redis-service:6379 --plan-out scale.json\n\n\
             Exit status: 0 the cluster matches the nodes (changed or not) and is healthy, 1 a \
             step failed, declined, or the check found problems, 2 bad arguments or too few \
             masters, 3 a node is unreachable, 4 a wait ran out of time, 5 refused (nothing \
@@ -270,7 +272,7 @@ pub enum Command {
     /// Carry out a plan written by --plan-out, exactly, or refuse if the cluster changed.
     #[command(
         long_about = "Carry out a plan file written by a command's --plan-out (create, reshard, \
-            rebalance, fix, del-node, forget), exactly as reviewed.\n\n\
+            rebalance, fix, del-node, forget, rebalance-roles, reconcile), exactly as reviewed.\n\n\
             Reads the cluster first and compares it with the cluster the plan found (members, \
             roles, slot owners, open slots, config epochs): when something else changed it \
             refuses, naming what changed, with nothing changed (exit 5). Otherwise it makes the \

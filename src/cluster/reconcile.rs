@@ -24,7 +24,7 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::allocate::{Domain, MIN_MASTERS, master_count};
 use super::balance::balance_by_weight;
@@ -95,7 +95,7 @@ pub struct ReconcileOptions {
 }
 
 /// A replica and the master it is to follow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Follow {
     /// The replica.
     pub replica: NodeId,
@@ -104,7 +104,7 @@ pub struct Follow {
 }
 
 /// A node leaving the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Leaving {
     /// The node.
     pub id: NodeId,
@@ -114,7 +114,7 @@ pub struct Leaving {
 }
 
 /// What to do, phase after phase, in this order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReconcilePlan {
     /// The masters once the plan is carried out, in the order they were chosen.
     pub masters: Vec<NodeId>,
@@ -184,6 +184,18 @@ pub enum ReconcileRefusal {
         nodes: Vec<NodeId>,
         slots: Box<SlotSet>,
     },
+    /// `--plan-out` would have to heal first, which changes the cluster.
+    #[error(
+        "{nodes} node(s) see others at old addresses, and --plan-out changes nothing: run \
+         rtrib heal (or this command without --plan-out) first, then plan again"
+    )]
+    HealBeforePlanning { nodes: usize },
+    /// A node a plan has join answers with another ID now.
+    #[error(
+        "{endpoint} is not node {id} any more, which the plan has join the cluster: nothing was \
+         changed. Make a new plan"
+    )]
+    JoinerReplaced { endpoint: String, id: NodeId },
 }
 
 /// Plans how to make `present` match `wanted` (see the module docs). With `load` (what each
@@ -857,5 +869,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_refusals_of_planning_and_applying_a_running_scale_say_what_to_do() {
+        let heal = ReconcileRefusal::HealBeforePlanning { nodes: 2 }.to_string();
+        assert_eq!(
+            heal,
+            "2 node(s) see others at old addresses, and --plan-out changes nothing: run rtrib \
+             heal (or this command without --plan-out) first, then plan again"
+        );
+        let replaced = ReconcileRefusal::JoinerReplaced {
+            endpoint: "10.0.0.7:6379".into(),
+            id: id(7),
+        }
+        .to_string();
+        assert!(
+            replaced.starts_with(&format!("10.0.0.7:6379 is not node {} any more, ", id(7))),
+            "{replaced}"
+        );
+        assert!(replaced.ends_with("nothing was changed. Make a new plan"));
     }
 }

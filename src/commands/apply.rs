@@ -3,9 +3,10 @@
 //! changed otherwise (exit 5, naming the changes) or another cluster (exit 6) → a plan whose
 //! every step is made: say so and check → print the steps left → confirm → make them with the
 //! engines of the command that made the plan (slot moves, fix's repair, create's formation,
-//! del-node's removal, rebalance-roles' failovers and replica moves) → wait until every view agrees → check.
+//! del-node's removal, rebalance-roles' failovers and replica moves, reconcile's phases) → wait until every view agrees → check.
 
 use std::path::Path;
+use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::json;
@@ -16,11 +17,13 @@ use crate::cluster::endpoint::Endpoint;
 use crate::cluster::fix::{FixPlan, Step as FixStep};
 use crate::cluster::lookup::Absent;
 use crate::cluster::membership::RemoveStep;
+use crate::cluster::membership::check_newcomer;
 use crate::cluster::migrate::{SlotMove, still_to_do};
 use crate::cluster::placement::refuse_unless_whole;
 use crate::cluster::plan::{
-    Plan, Precondition, StaleRefusal, Standing, Steps, remaining, standing,
+    Member, Plan, Precondition, StaleRefusal, Standing, Steps, remaining, standing,
 };
+use crate::cluster::reconcile::{ReconcilePlan, ReconcileRefusal};
 use crate::cluster::slots::SlotSet;
 use crate::cluster::view::NodeId;
 use crate::context::Context;
@@ -28,13 +31,17 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::addr::NodeAddr;
 use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
-use crate::output::{CreateOutcome, write_create_plan, write_moves_text, write_role_moves};
+use crate::output::{
+    CreateOutcome, OutputError, ReconcileDocument, ReconcileOutcome, write_create_plan,
+    write_moves_text, write_reconcile_plan, write_role_moves,
+};
 use crate::prompt::confirm;
 use crate::steps::conclude::{conclude, settle};
 use crate::steps::migrate::{
     Resumed, Run, finish, method_for, move_slots, read_and_resume, slots_word,
 };
 use crate::steps::nodes::{connect_all, members, read_snapshots};
+use crate::steps::reconcile::{Carrying, Names, Newcomers, carry_out, connect_cluster};
 use crate::steps::{formation, removal, repair, roles};
 
 /// Changes listed one per line before the refusal.
@@ -64,6 +71,7 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> Result<Exit> {
         Steps::Create { steps } => apply_create(context, args, &plan, steps).await,
         Steps::DelNode { steps } => apply_removal(context, args, &plan, steps).await,
         Steps::RebalanceRoles { .. } => apply_roles(context, args, &plan).await,
+        Steps::Reconcile { plan: whole } => apply_reconcile(context, args, &plan, whole).await,
     }
 }
 
@@ -115,9 +123,15 @@ async fn take_lease(context: &Context, args: &ApplyArgs, plan: &Plan) -> Result<
 
 /// The nodes given to `create`, resolved again by the names given.
 async fn create_nodes(context: &Context, pre: &Precondition) -> Result<Vec<Endpoint>> {
-    let addrs = pre
-        .members
-        .iter()
+    resolve_members(context, pre.members.iter()).await
+}
+
+/// Members of a plan, resolved again by the names given (their addresses without one).
+async fn resolve_members(
+    context: &Context,
+    members: impl Iterator<Item = &Member>,
+) -> Result<Vec<Endpoint>> {
+    let addrs = members
         .map(|m| {
             let text = match &m.name {
                 Some(name) => format!("{name}:{}", m.addr.port()),
@@ -495,6 +509,85 @@ async fn apply_removal(
         args.migrate.wait_timeout,
     )
     .await
+}
+
+/// A reconcile plan: the nodes still to join are read again by the names given (each must be
+/// the node the plan found there, still fit to join); the phases left are made with
+/// `reconcile`'s own executor, the leaving nodes forgotten by every node the plan keeps.
+async fn apply_reconcile(
+    context: &Context,
+    args: &ApplyArgs,
+    plan: &Plan,
+    whole: &ReconcilePlan,
+) -> Result<Exit> {
+    let (seed, fetched, left) = match read_and_judge(context, args, plan).await? {
+        Judged::Left(read) => *read,
+        Judged::Applied(exit) => return Ok(exit),
+    };
+    let Steps::Reconcile { plan: left } = &left else {
+        return Err(Error::Usage("not a reconcile plan".into()));
+    };
+    let topology = &fetched.topology;
+    let pre = &plan.precondition;
+    let joining: Vec<&Member> = left.joins.iter().filter_map(|id| pre.member(id)).collect();
+    let endpoints = resolve_members(context, joining.iter().copied()).await?;
+    let clients = connect_all(&endpoints, context).await?;
+    let snapshots = read_snapshots(&clients).await?;
+    for (member, snapshot) in joining.iter().zip(&snapshots) {
+        let myself = snapshot.view.myself().filter(|m| m.id == member.id);
+        let Some(myself) = myself else {
+            return Err(ReconcileRefusal::JoinerReplaced {
+                endpoint: snapshot.endpoint.to_string(),
+                id: member.id.clone(),
+            }
+            .into());
+        };
+        check_newcomer(
+            topology,
+            &snapshot.endpoint,
+            myself,
+            &snapshot.view,
+            snapshot.keys,
+        )?;
+    }
+    let names = Names::new(topology, &snapshots);
+    let output = &context.output;
+    if !output.is_json() {
+        output
+            .text(|out, style| write_reconcile_plan(out, style, left, &|id| names.of(id), &[]))?;
+    }
+    if args.dry_run {
+        return dry_run(context, &Steps::Reconcile { plan: left.clone() });
+    }
+    proceed(context)?;
+    let members = connect_cluster(context, topology).await?;
+    drop(fetched);
+    let staying: Vec<NodeId> = pre
+        .members
+        .iter()
+        .map(|m| m.id.clone())
+        .filter(|id| whole.remove.iter().all(|l| &l.id != id))
+        .collect();
+    let started = Instant::now();
+    let how = Carrying {
+        command: "apply",
+        seed: &seed,
+        migrate: &args.migrate,
+        staying: &staying,
+        names: &names,
+        waits: (started, started + args.migrate.wait_timeout),
+    };
+    let newcomers = Newcomers {
+        clients: &clients,
+        snapshots: &snapshots,
+    };
+    if let Some(exit) = carry_out(context, &how, members, newcomers, left).await? {
+        return Ok(exit);
+    }
+    let document = ReconcileDocument::new(ReconcileOutcome::Reconciled, staying.len(), left, &[]);
+    let document = serde_json::to_value(document).map_err(OutputError::from)?;
+    let concluded = conclude(context, &seed, args.migrate.wait_timeout, |_| document).await?;
+    Ok(concluded.exit())
 }
 
 /// A rebalance-roles plan: the moves not yet made, in the plan's order, with

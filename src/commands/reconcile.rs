@@ -6,10 +6,14 @@
 //! the slots → replicas of leaving masters follow masters short of replicas → each leaving
 //! node is reset, then forgotten by every other node → check.
 //!
+//! With `--plan-out` the plan is written instead (the cluster as read, with the nodes that join
+//! by their own view) and nothing changes; `apply` carries it out with the same phases
+//! (`steps::reconcile`).
+//!
 //! Every phase starts from what the servers say, so the same command run again after an
 //! interruption (even SIGKILL) plans only what is left.
 
-use std::collections::HashMap;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -19,11 +23,10 @@ use crate::cluster::create::NodeSnapshot;
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::heal::plan_heal;
 use crate::cluster::load::{Measure, SlotWeights, Unmeasured};
-use crate::cluster::lookup::Absent;
 use crate::cluster::membership::check_newcomer;
-use crate::cluster::migrate::{interleave, still_to_do};
+use crate::cluster::plan::{Precondition, Steps};
 use crate::cluster::reconcile::{
-    Follow, Leaving, MemoryWarning, Present, ReconcileOptions, ReconcilePlan, Wanted,
+    MemoryWarning, Present, ReconcileOptions, ReconcilePlan, ReconcileRefusal, Wanted,
     memory_warnings, plan_reconcile,
 };
 use crate::cluster::topology::Topology;
@@ -33,23 +36,21 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::addr::NodeAddr;
 use crate::net::conn::NodeClient;
-use crate::net::fetch::{FetchOptions, Fetched, fetch_topology, fetch_with_clients};
-use crate::net::form::{self, Expectation, Member};
+use crate::net::fetch::{FetchOptions, Fetched, fetch_with_clients};
+use crate::net::form::{self, Member};
 use crate::net::load::{LoadRequest, read_load};
-use crate::net::scale::{read_memory, reset_hard};
+use crate::net::scale::read_memory;
 use crate::output::{
-    OutputError, ReconcileDocument, ReconcileOutcome, measure_noun, write_reconcile_plan,
-    write_summary_text,
+    OutputError, ReconcileDocument, ReconcileOutcome, measure_noun, save_plan, write_reconcile_plan,
 };
 use crate::prompt::confirm;
 use crate::steps::conclude::{conclude, settle};
 use crate::steps::formation::{create, failure_domains};
 use crate::steps::heal::{meet_pairs, wait_until_healed};
-use crate::steps::migrate::{Resumed, Run, finish, method_for, move_slots, read_and_resume};
-use crate::steps::newcomer::copy_functions;
 use crate::steps::nodes::{
     connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
 };
+use crate::steps::reconcile::{Carrying, Names, Newcomers, carry_out, connect_cluster};
 
 /// Runs `reconcile`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
@@ -67,20 +68,16 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
         ))?;
         return create(context, layout, context.assume_yes).await;
     }
-    if layout.plan.plan_out.is_some() {
-        return Err(Error::Usage(
-            "--plan-out is not available for reconcile on a running cluster yet: review the \
-             plan with --dry-run, then run the same command"
-                .into(),
-        ));
-    }
-    let seed = seed_of(&snapshots);
-    if !layout.dry_run {
+    let plan_out = layout.plan.plan_out.as_deref();
+    let seed_index = seed_of(&snapshots);
+    let seed = snapshots[seed_index].endpoint.clone();
+    if !layout.dry_run && plan_out.is_none() {
         context.lease_cluster("reconcile", &seed).await?;
     }
     let started = Instant::now();
     let deadline = started + layout.wait_timeout;
-    heal_stale_addresses(context, &clients, &snapshots, started, deadline).await?;
+    let waits = (started, deadline);
+    heal_stale_addresses(context, &clients, &snapshots, waits, plan_out.is_some()).await?;
 
     let Reading {
         topology,
@@ -96,6 +93,10 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
                 .style()
                 .ok(&format!("The cluster matches the {nodes} nodes given.")),
         )?;
+        if let Some(path) = plan_out {
+            let seed = addrs[seed_index].to_string();
+            return save(context, path, &topology, &seed, &snapshots, plan);
+        }
         let matches = Ending {
             outcome: ReconcileOutcome::Matches,
             nodes,
@@ -116,6 +117,10 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
         output.text(|out, style| {
             write_reconcile_plan(out, style, &plan, &|id| names.of(id), &warnings)
         })?;
+    }
+    if let Some(path) = plan_out {
+        let seed = addrs[seed_index].to_string();
+        return save(context, path, &topology, &seed, &snapshots, plan);
     }
     if layout.dry_run {
         if output.is_json() {
@@ -138,12 +143,16 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
         clients: &clients,
         snapshots: &snapshots,
     };
-    let waits = (started, deadline);
-    if let Some(exit) = carry_out(
-        context, args, &seed, members, newcomers, &plan, &wanted, &names, waits,
-    )
-    .await?
-    {
+    let staying: Vec<NodeId> = wanted.iter().map(|w| w.id.clone()).collect();
+    let how = Carrying {
+        command: "reconcile",
+        seed: &seed,
+        migrate: &migrate_args(args),
+        staying: &staying,
+        names: &names,
+        waits,
+    };
+    if let Some(exit) = carry_out(context, &how, members, newcomers, &plan).await? {
         return Ok(exit);
     }
     let reconciled = Ending {
@@ -216,152 +225,50 @@ async fn read_and_plan(
     })
 }
 
-/// The nodes given, with their connections, for the ones that join.
-struct Newcomers<'a> {
-    clients: &'a [NodeClient],
-    snapshots: &'a [NodeSnapshot],
-}
-
-/// The plan's phases in order: join, attach (first sync), moves, re-point, remove. `None`
-/// once done; `Some(exit)` when slots did not move (then nothing is removed).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call, the run's state spelled out"
-)]
-async fn carry_out(
-    context: &Context,
-    args: &ReconcileArgs,
-    seed: &Endpoint,
-    mut members: Vec<Member>,
-    newcomers: Newcomers<'_>,
-    plan: &ReconcilePlan,
-    wanted: &[Wanted],
-    names: &Names,
-    (started, deadline): (Instant, Instant),
-) -> Result<Option<Exit>> {
-    let output = &context.output;
-    if !plan.joins.is_empty() {
-        join(context, &mut members, &newcomers, plan, started, deadline).await?;
-    }
-    if !plan.attach.is_empty() {
-        output.step("Attaching the new replicas and waiting for their first sync")?;
-        follow(&members, &plan.attach, true, started, deadline).await?;
-    }
-
-    if !plan.moves.is_empty() {
-        if let Some(exit) = move_planned_slots(context, args, seed, plan).await? {
-            return Ok(Some(exit));
-        }
-    }
-    if plan.repoint.is_empty() && plan.remove.is_empty() {
-        return Ok(None);
-    }
-    let topology = fetch_topology(seed, &context.connect, FetchOptions::default()).await?;
-    let staying: Vec<Member> = connect_cluster(context, &topology)
-        .await?
-        .into_iter()
-        .filter(|m| wanted.iter().any(|w| w.id == m.id))
-        .collect();
-    if !plan.repoint.is_empty() {
-        output.step("Re-pointing the replicas of the masters that leave or step down")?;
-        follow(&staying, &plan.repoint, false, started, deadline).await?;
-    }
-    for leaving in &plan.remove {
-        remove(
-            context, &topology, &staying, leaving, names, started, deadline,
-        )
-        .await?;
-    }
-    Ok(None)
-}
-
-/// Moves the plan's slots on a fresh reading (the joined nodes are in it), after finishing the
-/// moves an interrupted run left open. `Some(exit)` when some slot did not move.
-async fn move_planned_slots(
-    context: &Context,
-    args: &ReconcileArgs,
-    seed: &Endpoint,
-    plan: &ReconcilePlan,
-) -> Result<Option<Exit>> {
-    let output = &context.output;
-    let migrate = migrate_args(args);
-    let run = Run {
-        command: "reconcile",
-        activity: "reconciling",
-        preview: false,
-    };
-    let ready = match read_and_resume(context, seed, &migrate, &run).await? {
-        Resumed::Ready(ready, _) => ready,
-        Resumed::Failed(exit) => return Ok(Some(exit)),
-    };
-    let moves = interleave(still_to_do(ready.topology(), &plan.moves));
-    if moves.is_empty() {
-        return Ok(None);
-    }
-    let method = method_for(ready.topology(), &moves, &migrate)?;
-    let report = move_slots(context, &ready, &moves, method, &migrate).await?;
-    if report.interrupted || !report.failures.is_empty() {
-        output.line(
-            &output
-                .style()
-                .err("Some slots did not move: no node was removed. Run the same command again"),
-        )?;
-        return Ok(Some(
-            finish(context, seed, &migrate, "failed", &report, None).await?,
-        ));
-    }
-    if !output.is_json() {
-        output.text(|out, style| write_summary_text(out, style, &report))?;
-    }
-    Ok(None)
-}
-
-/// The node to read the cluster from: the first node given that is a master serving slots,
-/// else the first that knows other nodes.
-fn seed_of(snapshots: &[NodeSnapshot]) -> Endpoint {
-    let serves = |s: &&NodeSnapshot| s.view.myself().is_some_and(|m| !m.slots.is_empty());
+/// The node to read the cluster from (its index among the nodes given): the first node given
+/// that is a master serving slots, else the first that knows other nodes.
+fn seed_of(snapshots: &[NodeSnapshot]) -> usize {
+    let serves = |s: &NodeSnapshot| s.view.myself().is_some_and(|m| !m.slots.is_empty());
     snapshots
         .iter()
-        .find(serves)
-        .or_else(|| snapshots.iter().find(|s| !s.is_fresh()))
-        .map(|s| s.endpoint.clone())
+        .position(serves)
+        .or_else(|| snapshots.iter().position(|s| !s.is_fresh()))
         .expect("some node given is not empty")
 }
 
-/// Nodes named as `ID (address)`, from the cluster and the nodes given.
-struct Names(HashMap<NodeId, Endpoint>);
-
-impl Names {
-    fn new(topology: &Topology, snapshots: &[NodeSnapshot]) -> Self {
-        let mut names: HashMap<NodeId, Endpoint> = topology
-            .nodes
-            .iter()
-            .map(|n| (n.id().clone(), n.endpoint.clone()))
-            .collect();
-        for snapshot in snapshots {
-            if let Some(id) = snapshot.id() {
-                names.insert(id.clone(), snapshot.endpoint.clone());
-            }
-        }
-        Names(names)
-    }
-
-    fn of(&self, id: &NodeId) -> String {
-        match self.0.get(id) {
-            Some(endpoint) => format!("{} ({endpoint})", id.short()),
-            None => id.to_string(),
-        }
-    }
+/// `--plan-out`: the plan written with the cluster as read from `seed` (the node as given)
+/// and the nodes that join by their own view; nothing is changed.
+fn save(
+    context: &Context,
+    path: &Path,
+    topology: &Topology,
+    seed: &str,
+    snapshots: &[NodeSnapshot],
+    plan: ReconcilePlan,
+) -> Result<Exit> {
+    let joining: Vec<&NodeSnapshot> = snapshots
+        .iter()
+        .filter(|s| s.id().is_some_and(|id| plan.joins.contains(id)))
+        .collect();
+    let precondition = Precondition::of_cluster(topology, seed).joined_by(&joining);
+    save_plan(
+        &context.output,
+        path,
+        precondition,
+        Steps::Reconcile { plan },
+    )?;
+    Ok(Exit::Ok)
 }
 
 /// Members of the cluster seen at addresses they no longer have (a pod restarted with a new
-/// IP): the MEETs and the wait `heal` makes.
+/// IP): the MEETs and the wait `heal` makes. With `--plan-out` (`planning`), which changes
+/// nothing, such a cluster is refused.
 async fn heal_stale_addresses(
     context: &Context,
     clients: &[NodeClient],
     snapshots: &[NodeSnapshot],
-    started: Instant,
-    deadline: Instant,
+    (started, deadline): (Instant, Instant),
+    planning: bool,
 ) -> Result<()> {
     let (member_clients, member_snapshots): (Vec<_>, Vec<_>) = clients
         .iter()
@@ -372,6 +279,12 @@ async fn heal_stale_addresses(
     let plan = plan_heal(&member_snapshots)?;
     if plan.meets.is_empty() {
         return Ok(());
+    }
+    if planning {
+        return Err(ReconcileRefusal::HealBeforePlanning {
+            nodes: plan.meets.len(),
+        }
+        .into());
     }
     context.output.step(&format!(
         "Healing: {} node(s) see others at old addresses; sending CLUSTER MEET to the current ones",
@@ -413,12 +326,6 @@ async fn read_slot_load(
     Ok((weights.total() > 0).then_some(weights))
 }
 
-/// A connection to every reachable node of `topology`.
-async fn connect_cluster(context: &Context, topology: &Topology) -> Result<Vec<Member>> {
-    let nodes = topology.reachable().map(|(node, _)| node);
-    Ok(form::connect_members(nodes, &context.connect).await?)
-}
-
 /// The warnings of masters a drain would push past their `maxmemory`.
 async fn drain_warnings(
     members: &[Member],
@@ -430,102 +337,6 @@ async fn drain_warnings(
     }
     let memory = read_memory(members).await.into_iter().collect();
     memory_warnings(present, &plan.moves, &memory)
-}
-
-/// The new nodes MEET every member; new masters get the cluster's functions first; then the
-/// wait until every node knows every other. The new nodes are added to `members`.
-async fn join(
-    context: &Context,
-    members: &mut Vec<Member>,
-    newcomers: &Newcomers<'_>,
-    plan: &ReconcilePlan,
-    started: Instant,
-    deadline: Instant,
-) -> Result<()> {
-    let Newcomers { clients, snapshots } = newcomers;
-    let output = &context.output;
-    let first_new = members.len();
-    for id in &plan.joins {
-        let Some(index) = snapshots.iter().position(|s| s.id() == Some(id)) else {
-            continue;
-        };
-        if plan.masters.contains(id) {
-            copy_functions(context, &members[0].client, &clients[index]).await?;
-        }
-        members.push(Member {
-            client: clients[index].clone(),
-            id: id.clone(),
-            bus_port: snapshots[index].bus_port(),
-        });
-    }
-    output.step(&format!(
-        "Sending CLUSTER MEET from the {} new node(s) to the cluster",
-        members.len() - first_new
-    ))?;
-    let meets: Vec<(usize, usize)> = (first_new..members.len())
-        .flat_map(|new| (0..first_new).map(move |to| (new, to)))
-        .collect();
-    form::meet(members, &meets).await?;
-    output.line("Waiting for the cluster to join")?;
-    form::wait_for_join(members, started, deadline).await?;
-    Ok(())
-}
-
-/// `CLUSTER REPLICATE` for each of `follows`, the announcement of the new roles, and the wait
-/// until every member sees them (with `wait_sync`, until each replica's first sync is done).
-async fn follow(
-    members: &[Member],
-    follows: &[Follow],
-    wait_sync: bool,
-    started: Instant,
-    deadline: Instant,
-) -> Result<()> {
-    let position = |id: &NodeId| {
-        members
-            .iter()
-            .position(|m| &m.id == id)
-            .ok_or_else(|| Absent::NodeNotReachable(id.clone()))
-    };
-    let pairs = follows
-        .iter()
-        .map(|f| Ok((position(&f.replica)?, position(&f.master)?)))
-        .collect::<Result<Vec<(usize, usize)>>>()?;
-    form::replicate(members, &pairs).await?;
-    let replicas: Vec<usize> = pairs.iter().map(|&(replica, _)| replica).collect();
-    form::announce(members, &replicas).await?;
-    let expectation = Expectation {
-        replica_of: pairs,
-        wait_sync,
-    };
-    form::wait_until_usable(members, &expectation, started, deadline).await?;
-    Ok(())
-}
-
-/// Resets a leaving node that answers (so that it cannot rejoin), then makes every staying
-/// node forget it.
-async fn remove(
-    context: &Context,
-    topology: &Topology,
-    staying: &[Member],
-    leaving: &Leaving,
-    names: &Names,
-    started: Instant,
-    deadline: Instant,
-) -> Result<()> {
-    let output = &context.output;
-    output.step(&format!("Removing node {}", names.of(&leaving.id)))?;
-    if leaving.reset {
-        if let Some(node) = topology.node(&leaving.id) {
-            match NodeClient::connect(&node.endpoint, &context.connect).await {
-                Ok(client) => reset_hard(&client, deadline).await?,
-                Err(error) => tracing::warn!(
-                    "{error}; the node is forgotten anyway, but it still knows the cluster"
-                ),
-            }
-        }
-    }
-    form::forget(staying, &leaving.id, started, deadline).await?;
-    Ok(())
 }
 
 /// How slots move: `--migration`, `--wait-timeout`, and the defaults of the other commands.

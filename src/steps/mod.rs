@@ -1,7 +1,8 @@
 //! The steps commands share, one file per concept: reading and judging a cluster
 //! ([`inspect`]), the waits around a change ([`conclude`]), the lists of NODEs ([`nodes`]),
 //! bringing a node in ([`newcomer`]), moving slots ([`migrate`]), metrics ([`metrics`]), and the
-//! executors `apply` shares with the command that made the plan.
+//! executors `apply` shares with the command that made the plan (`formation`, `removal`,
+//! `repair`, `roles`, [`reconcile`]).
 //!
 //! A command file reads like its algorithm by calling these; no command file imports another.
 
@@ -14,6 +15,7 @@ pub mod metrics;
 pub mod migrate;
 pub mod newcomer;
 pub mod nodes;
+pub mod reconcile;
 pub mod removal;
 pub mod repair;
 pub mod roles;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{Precondition, Role, RolePlacement, Steps};
 use crate::cluster::create::CreateStep;
 use crate::cluster::membership::RemoveStep;
+use crate::cluster::migrate::SlotMove;
 use crate::cluster::placement::Move;
 use crate::cluster::slots::{SLOT_COUNT, Slot, SlotSet};
 use crate::cluster::view::NodeId;
@@ -134,32 +135,7 @@ impl Plan {
         }
         let master = |id: &NodeId| pre.member(id).is_some_and(|m| m.role == Role::Master);
         match &self.steps {
-            Steps::Reshard { steps } | Steps::Rebalance { steps } => {
-                let mut seen = SlotSet::new();
-                for m in steps {
-                    in_range(m.slot)?;
-                    if !seen.insert(m.slot) {
-                        return Err(format!("slot {} is moved twice", m.slot));
-                    }
-                    if !pre
-                        .member(&m.from)
-                        .is_some_and(|f| f.slots.contains(m.slot))
-                    {
-                        return Err(format!(
-                            "slot {} is moved from node {}, which does not serve it",
-                            m.slot,
-                            m.from.short()
-                        ));
-                    }
-                    if m.from == m.to || !master(&m.to) {
-                        return Err(format!(
-                            "slot {} is moved to node {}, which is not another master",
-                            m.slot,
-                            m.to.short()
-                        ));
-                    }
-                }
-            }
+            Steps::Reshard { steps } | Steps::Rebalance { steps } => validate_moves(pre, steps)?,
             Steps::Fix { plan, .. } => {
                 for step in &plan.steps {
                     in_range(step.slot())?;
@@ -209,14 +185,63 @@ impl Plan {
                     roles.make(step);
                 }
             }
+            Steps::Reconcile { plan } => {
+                validate_moves(pre, &plan.moves)?;
+                for follow in plan.attach.iter().chain(&plan.repoint) {
+                    if follow.replica == follow.master || !plan.masters.contains(&follow.master) {
+                        return Err(format!(
+                            "node {} is to follow node {}, which is not one of the plan's masters",
+                            follow.replica.short(),
+                            follow.master.short()
+                        ));
+                    }
+                }
+                if let Some(leaving) = plan.remove.iter().find(|l| plan.masters.contains(&l.id)) {
+                    return Err(format!(
+                        "node {} is both one of the plan's masters and leaving",
+                        leaving.id.short()
+                    ));
+                }
+            }
         }
         Ok(())
     }
 }
 
+/// Slot moves that make sense on `pre`: each slot in range and moved once, from a node
+/// serving it to another master.
+fn validate_moves(pre: &Precondition, moves: &[SlotMove]) -> Result<(), String> {
+    let master = |id: &NodeId| pre.member(id).is_some_and(|m| m.role == Role::Master);
+    let mut seen = SlotSet::new();
+    for m in moves {
+        in_range(m.slot)?;
+        if !seen.insert(m.slot) {
+            return Err(format!("slot {} is moved twice", m.slot));
+        }
+        if !pre
+            .member(&m.from)
+            .is_some_and(|f| f.slots.contains(m.slot))
+        {
+            return Err(format!(
+                "slot {} is moved from node {}, which does not serve it",
+                m.slot,
+                m.from.short()
+            ));
+        }
+        if m.from == m.to || !master(&m.to) {
+            return Err(format!(
+                "slot {} is moved to node {}, which is not another master",
+                m.slot,
+                m.to.short()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The order of fields in a plan file (serde_json's `Value` sorts them by name); others
 /// follow by name.
-const FIELD_ORDER: [&str; 33] = [
+const FIELD_ORDER: [&str; 41] = [
     "format",
     "version",
     "command",
@@ -250,6 +275,14 @@ const FIELD_ORDER: [&str; 33] = [
     "replica",
     "owner",
     "settled",
+    "masters",
+    "joins",
+    "attach",
+    "moves",
+    "repoint",
+    "remove",
+    "reset",
+    "left_to_fix",
 ];
 
 /// Writes `value` indented by `depth` levels; see [`Plan::to_json`].

@@ -1,7 +1,7 @@
 //! Plan files: a change decided now, reviewed, and carried out later by `rtrib apply`.
 //!
 //! A [`Plan`] is what a planning command (`create`, `reshard`, `rebalance`, `fix`, `del-node`,
-//! `rebalance-roles`) would do, written with `--plan-out FILE` instead of done: the cluster as
+//! `rebalance-roles`, `reconcile`) would do, written with `--plan-out FILE` instead of done: the cluster as
 //! the plan found it (its [`Precondition`]: members, roles, slot owners, open slots, config
 //! epochs), the command line that made it, and the planner's own output ([`Steps`]: the same
 //! types the commands run). docs/plans.md documents the file.
@@ -37,6 +37,7 @@ use super::fix::{FixPlan, Step as FixStep};
 use super::membership::RemoveStep;
 use super::migrate::SlotMove;
 use super::placement::Move;
+use super::reconcile::ReconcilePlan;
 use super::slots::{Slot, SlotSet};
 use super::topology::Topology;
 use super::view::{NodeEntry, NodeId};
@@ -82,6 +83,14 @@ pub enum Steps {
         /// The moves.
         steps: Vec<Move>,
     },
+    /// `reconcile` on a running cluster: joins, replicas attached, slot moves, replicas
+    /// re-pointed, removals, in its phases (the nodes that join are among the precondition's
+    /// members, each by its own view).
+    Reconcile {
+        /// The phases.
+        #[serde(flatten)]
+        plan: ReconcilePlan,
+    },
 }
 
 impl Steps {
@@ -94,6 +103,7 @@ impl Steps {
             Steps::Fix { .. } => "fix",
             Steps::DelNode { .. } => "del-node",
             Steps::RebalanceRoles { .. } => "rebalance-roles",
+            Steps::Reconcile { .. } => "reconcile",
         }
     }
 
@@ -105,6 +115,13 @@ impl Steps {
             Steps::Fix { plan, .. } => plan.steps.len(),
             Steps::DelNode { steps } => steps.len(),
             Steps::RebalanceRoles { steps } => steps.len(),
+            Steps::Reconcile { plan } => {
+                plan.joins.len()
+                    + plan.attach.len()
+                    + plan.moves.len()
+                    + plan.repoint.len()
+                    + plan.remove.len()
+            }
         }
     }
 
@@ -138,6 +155,18 @@ impl Steps {
                 })
                 .collect(),
             Steps::RebalanceRoles { steps } => steps.iter().flat_map(Move::nodes).collect(),
+            Steps::Reconcile { plan } => {
+                let mut nodes: Vec<&NodeId> = plan.masters.iter().chain(&plan.joins).collect();
+                nodes.extend(
+                    plan.attach
+                        .iter()
+                        .chain(&plan.repoint)
+                        .flat_map(|f| [&f.replica, &f.master]),
+                );
+                nodes.extend(plan.moves.iter().flat_map(|m| [&m.from, &m.to]));
+                nodes.extend(plan.remove.iter().map(|l| &l.id));
+                nodes
+            }
         }
     }
 }
@@ -271,6 +300,21 @@ impl Precondition {
             seed: Some(seed.to_string()),
             members,
         }
+    }
+
+    /// This cluster with the nodes that are to join it (`reconcile`), each by its own view,
+    /// among its members (ordered by address).
+    pub fn joined_by(mut self, nodes: &[&NodeSnapshot]) -> Self {
+        for node in nodes {
+            if let Some(myself) = node.view.myself() {
+                let member =
+                    Member::of(myself, node.endpoint.addr, node.endpoint.name.clone(), true);
+                self.members.push(member);
+            }
+        }
+        self.members
+            .sort_by(|a, b| (a.addr, &a.id).cmp(&(b.addr, &b.id)));
+        self
     }
 
     /// The nodes given to `create`, in their order, each by its own view.
@@ -428,6 +472,7 @@ pub(super) fn role_words(role: Role, master: Option<&NodeId>) -> String {
 mod tests {
     use super::*;
     use crate::cluster::migrate::reshard_table;
+    use crate::cluster::reconcile::{Follow, Leaving};
     use crate::cluster::topology::Topology;
     use crate::cluster::view::NodesView;
 
@@ -740,6 +785,7 @@ mod tests {
             "fix",
             "rebalance",
             "rebalance-roles",
+            "reconcile",
             "reshard",
         ] {
             let path = folder.join(format!("{command}.json"));
@@ -748,6 +794,147 @@ mod tests {
             assert_eq!(plan.steps.command(), command);
             assert_eq!(plan.to_json(), text, "{command}");
         }
+    }
+
+    /// A 3-master cluster (a, b, c, each with a replica) scaled by `reconcile`: d joins as a
+    /// master with e as its replica, b's replica B leaves, one slot of each master moves to d.
+    fn reconcile_plan(before: &Topology) -> (Plan, Precondition) {
+        let joining = cluster(&[("d", "", 0), ("e", "", 0)]);
+        let mut pre = state(before);
+        for m in state(&joining)
+            .members
+            .into_iter()
+            .filter(|m| m.role == Role::Master)
+        {
+            pre.members.push(Member {
+                addr: SocketAddr::from(([127, 0, 0, 2], m.addr.port())),
+                ..m
+            });
+        }
+        let (a, b, c, d, e) = (id("a"), id("b"), id("c"), id("d"), id("e"));
+        let plan = Plan {
+            command_line: Vec::new(),
+            precondition: pre.clone(),
+            steps: Steps::Reconcile {
+                plan: ReconcilePlan {
+                    masters: vec![a.clone(), b.clone(), c.clone(), d.clone()],
+                    joins: vec![d.clone(), e.clone()],
+                    attach: vec![Follow {
+                        replica: e.clone(),
+                        master: d.clone(),
+                    }],
+                    moves: [(0, &a), (5461, &b), (10923, &c)]
+                        .map(|(slot, from)| SlotMove {
+                            slot,
+                            from: from.clone(),
+                            to: d.clone(),
+                        })
+                        .to_vec(),
+                    repoint: Vec::new(),
+                    remove: vec![Leaving {
+                        id: id("B"),
+                        reset: true,
+                    }],
+                    left_to_fix: SlotSet::new(),
+                },
+            },
+        };
+        (plan, pre)
+    }
+
+    #[test]
+    fn a_reconcile_plan_is_judged_phase_by_phase() {
+        let before = three();
+        let (plan, pre) = reconcile_plan(&before);
+        assert_eq!(Plan::parse(&plan.to_json()).unwrap(), plan);
+        assert_eq!(plan.steps.len(), 7);
+        assert_eq!(standing(&plan, &state(&before)), Standing::Ready);
+
+        // d and e joined (d bumped its epoch), e follows d, slot 0 moved, slot 5461 open.
+        let (a, b, d, e) = (id("a"), id("b"), id("d"), id("e"));
+        let mut now = state(&before);
+        for m in pre.members.iter().filter(|m| m.id == d || m.id == e) {
+            now.members.push(m.clone());
+        }
+        for m in &mut now.members {
+            if m.id == e {
+                (m.role, m.master) = (Role::Replica, Some(d.clone()));
+            }
+            if m.id == d {
+                m.slots.insert(0);
+                m.importing.insert(5461, b.clone());
+                m.config_epoch = 4;
+            }
+            if m.id == a {
+                m.slots.remove(0);
+                m.config_epoch = 4;
+            }
+            if m.id == b {
+                m.migrating.insert(5461, d.clone());
+            }
+        }
+        assert_eq!(
+            standing(&plan, &now),
+            Standing::Underway { done: 4, left: 3 }
+        );
+        let Steps::Reconcile { plan: left } = remaining(&plan, &now) else {
+            panic!("not a reconcile plan");
+        };
+        assert!(left.joins.is_empty() && left.attach.is_empty());
+        assert_eq!(left.moves.len(), 2);
+        assert_eq!(left.remove.len(), 1);
+        assert_eq!(left.masters.len(), 4);
+
+        // Every slot moved, B forgotten: done.
+        let mut done = now.clone();
+        done.members.retain(|m| m.id != id("B"));
+        for m in &mut done.members {
+            m.migrating.clear();
+            m.importing.clear();
+            if m.id == d {
+                m.slots.insert(5461);
+                m.slots.insert(10923);
+            }
+            if m.id == b {
+                m.slots.remove(5461);
+            }
+            if m.id == id("c") {
+                m.slots.remove(10923);
+            }
+        }
+        assert_eq!(standing(&plan, &done), Standing::Done);
+
+        // The node to follow d follows a, which is a replica now: stale.
+        let mut replaced = now;
+        for m in &mut replaced.members {
+            if m.id == e {
+                m.master = Some(a.clone());
+            }
+            if m.id == d {
+                (m.role, m.master) = (Role::Replica, Some(a.clone()));
+            }
+        }
+        assert!(matches!(standing(&plan, &replaced), Standing::Stale(_)));
+
+        // A replica that is not the plan's joined meanwhile.
+        let mut stranger = state(&before);
+        let mut x = stranger.members[0].clone();
+        (x.id, x.addr, x.slots) = (
+            id("x"),
+            SocketAddr::from(([127, 0, 0, 3], 7000)),
+            SlotSet::new(),
+        );
+        stranger.members.push(x);
+        let Standing::Stale(changes) = standing(&plan, &stranger) else {
+            panic!("not stale");
+        };
+        assert!(changes[0].contains("joined the cluster"), "{changes:?}");
+
+        let mut impossible = plan.clone();
+        if let Steps::Reconcile { plan: p } = &mut impossible.steps {
+            p.attach[0].master = e.clone();
+        }
+        assert!(Plan::parse(&impossible.to_json()).is_err());
     }
 
     #[test]

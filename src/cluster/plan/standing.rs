@@ -4,12 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::file::Plan;
-use super::{Member, Precondition, RolePlacement, Steps, fix_nodes, role_words};
+use super::{Member, Precondition, Role, RolePlacement, Steps, fix_nodes, role_words};
 use crate::cluster::create::CreateStep;
 use crate::cluster::fix::{FixPlan, Step as FixStep};
 use crate::cluster::membership::RemoveStep;
 use crate::cluster::migrate::SlotMove;
 use crate::cluster::placement::Move;
+use crate::cluster::reconcile::{Follow, ReconcilePlan};
 use crate::cluster::slots::{Slot, SlotSet};
 use crate::cluster::view::NodeId;
 
@@ -66,6 +67,8 @@ struct Footprint {
     roles: BTreeSet<NodeId>,
     /// Nodes that leave the cluster.
     leaving: BTreeSet<NodeId>,
+    /// Nodes that join it (absent from the cluster until they have).
+    joining: BTreeSet<NodeId>,
     /// Whether the nodes' acquaintances change (`create`).
     knows: bool,
 }
@@ -74,6 +77,13 @@ impl Footprint {
     /// `id` and its replicas may show another config epoch.
     fn touch(&mut self, pre: &Precondition, id: &NodeId) {
         self.epochs.extend(pre.with_replicas(id));
+    }
+
+    /// `replica` may follow another master (`master`, which may bump its epoch).
+    fn repoint(&mut self, pre: &Precondition, replica: &NodeId, master: &NodeId) {
+        self.roles.insert(replica.clone());
+        self.epochs.insert(replica.clone());
+        self.touch(pre, master);
     }
 
     /// Masters left without slots by the plan may turn into replicas of a master that took
@@ -111,7 +121,14 @@ pub fn standing(plan: &Plan, now: &Precondition) -> Standing {
     }
     let done = progress.iter().filter(|p| **p == Progress::Done).count();
     if progress.iter().all(|p| *p == Progress::NotStarted) {
-        let strict = differences(pre, now, &Footprint::default());
+        let strict = differences(
+            pre,
+            now,
+            &Footprint {
+                joining: footprint.joining.clone(),
+                ..Footprint::default()
+            },
+        );
         return if strict.is_empty() {
             if progress.is_empty() {
                 Standing::Done
@@ -169,6 +186,30 @@ pub fn remaining(plan: &Plan, now: &Precondition) -> Steps {
         Steps::RebalanceRoles { steps } => Steps::RebalanceRoles {
             steps: left(steps, &progress),
         },
+        Steps::Reconcile { plan: whole } => {
+            let mut progress = progress.as_slice();
+            let mut phase = |count: usize| {
+                let (this, rest) = progress.split_at(count);
+                progress = rest;
+                this
+            };
+            let joins = phase(whole.joins.len());
+            let attach = phase(whole.attach.len());
+            let moves = phase(whole.moves.len());
+            let repoint = phase(whole.repoint.len());
+            let remove = phase(whole.remove.len());
+            Steps::Reconcile {
+                plan: ReconcilePlan {
+                    masters: whole.masters.clone(),
+                    joins: left(&whole.joins, joins),
+                    attach: left(&whole.attach, attach),
+                    moves: left(&whole.moves, moves),
+                    repoint: left(&whole.repoint, repoint),
+                    remove: left(&whole.remove, remove),
+                    left_to_fix: whole.left_to_fix.clone(),
+                },
+            }
+        }
     }
 }
 
@@ -211,9 +252,7 @@ fn progress(plan: &Plan, now: &Precondition) -> (Vec<Progress>, Footprint) {
                     CreateStep::AddSlots { slots, .. } => footprint.slots.union_with(slots),
                     CreateStep::SetConfigEpoch { node, .. } => footprint.touch(pre, node),
                     CreateStep::Replicate { replica, master } => {
-                        footprint.roles.insert(replica.clone());
-                        footprint.epochs.insert(replica.clone());
-                        footprint.touch(pre, master);
+                        footprint.repoint(pre, replica, master);
                     }
                     CreateStep::Meet { .. } => {}
                 }
@@ -229,9 +268,7 @@ fn progress(plan: &Plan, now: &Precondition) -> (Vec<Progress>, Footprint) {
             for step in steps {
                 match step {
                     RemoveStep::Replicate { replica, master } => {
-                        footprint.roles.insert(replica.clone());
-                        footprint.epochs.insert(replica.clone());
-                        footprint.touch(pre, master);
+                        footprint.repoint(pre, replica, master);
                     }
                     RemoveStep::Forget { node } | RemoveStep::Reset { node } => {
                         footprint.leaving.insert(node.clone());
@@ -241,6 +278,7 @@ fn progress(plan: &Plan, now: &Precondition) -> (Vec<Progress>, Footprint) {
             steps.iter().map(|s| remove_progress(pre, now, s)).collect()
         }
         Steps::RebalanceRoles { steps } => roles_progress(pre, now, steps, &mut footprint),
+        Steps::Reconcile { plan } => reconcile_progress(pre, now, plan, &mut footprint),
     };
     (progress, footprint)
 }
@@ -379,6 +417,63 @@ fn remove_progress(pre: &Precondition, now: &Precondition, step: &RemoveStep) ->
     }
 }
 
+/// `reconcile`'s phases, step by step in their order: a node joined once the cluster lists
+/// it; a replica attached or re-pointed once it follows its planned master (until then it
+/// may follow any, as replica migration may move it; a planned master that is a replica now
+/// is a conflict); a slot move as `reshard`'s; a node removed once the cluster no longer
+/// lists it.
+fn reconcile_progress(
+    pre: &Precondition,
+    now: &Precondition,
+    plan: &ReconcilePlan,
+    footprint: &mut Footprint,
+) -> Vec<Progress> {
+    let mut progress = Vec::new();
+    for id in &plan.joins {
+        footprint.joining.insert(id.clone());
+        footprint.epochs.insert(id.clone());
+        progress.push(if now.member(id).is_some() {
+            Progress::Done
+        } else {
+            Progress::NotStarted
+        });
+    }
+    let follow = |f: &Follow| match (now.member(&f.replica), now.member(&f.master)) {
+        (Some(replica), _) if replica.master.as_ref() == Some(&f.master) => Progress::Done,
+        (_, Some(master)) if master.role != Role::Master => Progress::Conflict(format!(
+            "node {} is {} now and the plan makes node {} follow it",
+            f.master.short(),
+            role_words(master.role, master.master.as_ref()),
+            f.replica.short()
+        )),
+        _ => Progress::NotStarted,
+    };
+    for f in &plan.attach {
+        footprint.repoint(pre, &f.replica, &f.master);
+        progress.push(follow(f));
+    }
+    for m in &plan.moves {
+        footprint.slots.insert(m.slot);
+        footprint.touch(pre, &m.from);
+        footprint.touch(pre, &m.to);
+        progress.push(slot_move_progress(now, m));
+    }
+    footprint.drained(pre);
+    for f in &plan.repoint {
+        footprint.repoint(pre, &f.replica, &f.master);
+        progress.push(follow(f));
+    }
+    for leaving in &plan.remove {
+        footprint.leaving.insert(leaving.id.clone());
+        progress.push(if now.member(&leaving.id).is_some() {
+            Progress::NotStarted
+        } else {
+            Progress::Done
+        });
+    }
+    progress
+}
+
 /// `rebalance-roles`' moves, judged together since each depends on the ones before: every
 /// prefix of the moves leads to a placement, and the cluster is at the latest one it shows
 /// (a failover made: the replica serves its master's slots and the master follows it; a
@@ -454,7 +549,7 @@ fn differences(before: &Precondition, now: &Precondition, footprint: &Footprint)
     for old in &before.members {
         let who = old.describe();
         let Some(new) = now.member(&old.id) else {
-            if !footprint.leaving.contains(&old.id) {
+            if !footprint.leaving.contains(&old.id) && !footprint.joining.contains(&old.id) {
                 changes.push(format!("{who} is no longer in the cluster"));
             }
             continue;
@@ -518,7 +613,8 @@ fn differences(before: &Precondition, now: &Precondition, footprint: &Footprint)
                 }
             ));
         }
-        if new.reachable != old.reachable {
+        // A leaving node may be reset already (it answers with another ID).
+        if new.reachable != old.reachable && !footprint.leaving.contains(&old.id) {
             changes.push(format!(
                 "{who} is {} now",
                 if new.reachable {
