@@ -184,12 +184,13 @@ pub enum ReconcileRefusal {
         nodes: Vec<NodeId>,
         slots: Box<SlotSet>,
     },
-    /// `--plan-out` would have to heal first, which changes the cluster.
+    /// `--plan-out` or `--dry-run` (the `option`) would have to heal first, which changes the
+    /// cluster.
     #[error(
-        "{nodes} node(s) see others at old addresses, and --plan-out changes nothing: run \
-         rtrib heal (or this command without --plan-out) first, then plan again"
+        "{nodes} node(s) see others at old addresses, and {option} changes nothing: run \
+         rtrib heal (or this command without {option}) first, then plan again"
     )]
-    HealBeforePlanning { nodes: usize },
+    HealBeforePlanning { nodes: usize, option: &'static str },
     /// A node a plan has join answers with another ID now.
     #[error(
         "{endpoint} is not node {id} any more, which the plan has join the cluster: nothing was \
@@ -873,7 +874,11 @@ mod tests {
 
     #[test]
     fn the_refusals_of_planning_and_applying_a_running_scale_say_what_to_do() {
-        let heal = ReconcileRefusal::HealBeforePlanning { nodes: 2 }.to_string();
+        let heal = ReconcileRefusal::HealBeforePlanning {
+            nodes: 2,
+            option: "--plan-out",
+        }
+        .to_string();
         assert_eq!(
             heal,
             "2 node(s) see others at old addresses, and --plan-out changes nothing: run rtrib \

@@ -77,7 +77,12 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
     let started = Instant::now();
     let deadline = started + layout.wait_timeout;
     let waits = (started, deadline);
-    heal_stale_addresses(context, &clients, &snapshots, waits, plan_out.is_some()).await?;
+    let planning = match (plan_out, layout.dry_run) {
+        (Some(_), _) => Some("--plan-out"),
+        (None, true) => Some("--dry-run"),
+        (None, false) => None,
+    };
+    heal_stale_addresses(context, &clients, &snapshots, waits, planning).await?;
 
     let Reading {
         topology,
@@ -261,14 +266,14 @@ fn save(
 }
 
 /// Members of the cluster seen at addresses they no longer have (a pod restarted with a new
-/// IP): the MEETs and the wait `heal` makes. With `--plan-out` (`planning`), which changes
-/// nothing, such a cluster is refused.
+/// IP): the MEETs and the wait `heal` makes. With `--plan-out` or `--dry-run` (`planning`
+/// names it), which change nothing, such a cluster is refused.
 async fn heal_stale_addresses(
     context: &Context,
     clients: &[NodeClient],
     snapshots: &[NodeSnapshot],
     (started, deadline): (Instant, Instant),
-    planning: bool,
+    planning: Option<&'static str>,
 ) -> Result<()> {
     let (member_clients, member_snapshots): (Vec<_>, Vec<_>) = clients
         .iter()
@@ -280,9 +285,10 @@ async fn heal_stale_addresses(
     if plan.meets.is_empty() {
         return Ok(());
     }
-    if planning {
+    if let Some(option) = planning {
         return Err(ReconcileRefusal::HealBeforePlanning {
             nodes: plan.meets.len(),
+            option,
         }
         .into());
     }
