@@ -138,6 +138,39 @@ struct Progress {
     assigned: Cell<bool>,
 }
 
+/// One slot of a group on its way through the phases.
+struct SlotRun {
+    job: Job,
+    progress: Progress,
+    /// The first `GETKEYSINSLOT`'s answer, until the keys move.
+    keys_listed: RefCell<Vec<Vec<u8>>>,
+    /// Why the slot failed; it takes no part in the later phases.
+    failure: RefCell<Option<String>>,
+}
+
+impl SlotRun {
+    fn new(job: Job) -> Self {
+        Self {
+            job,
+            progress: Progress::default(),
+            keys_listed: RefCell::default(),
+            failure: RefCell::default(),
+        }
+    }
+
+    fn slot(&self) -> u16 {
+        self.job.slot_move.slot
+    }
+
+    fn alive(&self) -> bool {
+        self.failure.borrow().is_none()
+    }
+
+    fn fail(&self, reason: String) {
+        self.failure.borrow_mut().get_or_insert(reason);
+    }
+}
+
 /// Moves the slots of `jobs`; see the module docs. Fails before moving anything when a node
 /// of a move cannot be connected to; every later failure is per slot, in the report.
 pub async fn execute(
@@ -153,14 +186,15 @@ pub async fn execute(
     let mut interrupts = interrupt::catch();
     let mut outcomes: Vec<(SlotMove, SlotOutcome)> = Vec::with_capacity(total);
     let mut abandoned = false;
+    let (lanes, size) = lanes(settings.parallel);
     let moving = async {
-        let mut moves = futures_util::stream::iter(jobs)
-            .map(|job| executor.move_slot(job))
-            .buffer_unordered(settings.parallel.max(1));
+        let mut moves = futures_util::stream::iter(groups(jobs, size))
+            .map(|group| executor.move_group(group))
+            .buffer_unordered(lanes);
         loop {
             tokio::select! {
                 next = moves.next() => match next {
-                    Some(outcome) => outcomes.push(outcome),
+                    Some(group) => outcomes.extend(group),
                     None => break,
                 },
                 () = interrupts.next() => {
@@ -211,6 +245,37 @@ pub async fn execute(
     report.failures.sort_by_key(|f| f.slot_move.slot);
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Groups in flight at once, at most: each holds one connection to its source and one to its
+/// destination.
+const LANES: usize = 4;
+
+/// How `parallel` slots in flight are moved: in how many groups at once, of how many slots
+/// each (at most; the last groups of a pair may be smaller).
+fn lanes(parallel: usize) -> (usize, usize) {
+    let parallel = parallel.max(1);
+    let lanes = parallel.min(LANES);
+    (lanes, parallel.div_ceil(lanes))
+}
+
+/// `jobs` in groups of up to `size` moves with the same source and destination, in the order
+/// their first jobs come: the callers' interleaving of pairs is kept, so that every pair works.
+fn groups(jobs: Vec<Job>, size: usize) -> Vec<Vec<Job>> {
+    let mut done: Vec<Vec<Job>> = Vec::new();
+    // The group being filled of each pair, by its index in `done`.
+    let mut filling: HashMap<(NodeId, NodeId), usize> = HashMap::new();
+    for job in jobs {
+        let pair = (job.slot_move.from.clone(), job.slot_move.to.clone());
+        match filling.get(&pair) {
+            Some(&index) if done[index].len() < size => done[index].push(job),
+            _ => {
+                filling.insert(pair, done.len());
+                done.push(vec![job]);
+            }
+        }
+    }
+    done
 }
 
 /// A node's connections that nothing in flight is using: each slot or batch in flight takes
@@ -365,40 +430,138 @@ impl<'a> Executor<'a> {
             .collect()
     }
 
-    /// Moves one slot over connections of its own, or reports why not.
-    async fn move_slot(&self, job: Job) -> (SlotMove, SlotOutcome) {
+    /// Moves one group of slots (one source, one destination) phase by phase over one
+    /// connection to each end, so that each phase's commands for the group's slots share round
+    /// trips (see the module docs); reports how each slot ended.
+    async fn move_group(&self, jobs: Vec<Job>) -> Vec<(SlotMove, SlotOutcome)> {
         if self.stop.get() {
-            return (job.slot_move, SlotOutcome::Skipped);
+            return jobs
+                .into_iter()
+                .map(|job| (job.slot_move, SlotOutcome::Skipped))
+                .collect();
         }
-        let SlotMove { slot, from, to } = &job.slot_move;
-        let open_before = job.cold || job.settled;
-        self.in_flight
-            .borrow_mut()
-            .insert(*slot, (job.slot_move.clone(), open_before));
+        let runs: Vec<SlotRun> = jobs.into_iter().map(SlotRun::new).collect();
+        for run in &runs {
+            let open_before = run.job.cold || run.job.settled;
+            self.in_flight
+                .borrow_mut()
+                .insert(run.slot(), (run.job.slot_move.clone(), open_before));
+        }
+        let SlotMove { from, to, .. } = &runs[0].job.slot_move;
         let (from_pool, to_pool) = (&self.ends[from].pool, &self.ends[to].pool);
-        let progress = Progress::default();
-        let result = match join(from_pool.take(), to_pool.take()).await {
+        match join(from_pool.take(), to_pool.take()).await {
             (Ok(source), Ok(target)) => {
-                let result = self.try_move(&job, &source, &target, &progress).await;
-                if result.is_ok() {
+                self.run_phases(&runs, &source, &target).await;
+                // After a failure a connection may still owe a reply: it is dropped.
+                if runs.iter().all(SlotRun::alive) {
                     from_pool.give_back(source);
                     to_pool.give_back(target);
                 }
-                result
             }
-            (Err(error), _) | (_, Err(error)) => Err(error.to_string()),
-        };
-        let outcome = match result {
-            Ok(keys) => {
+            (Err(error), _) | (_, Err(error)) => {
+                for run in &runs {
+                    run.fail(error.to_string());
+                }
+            }
+        }
+        join_all(runs.into_iter().map(|run| self.outcome(run))).await
+    }
+
+    /// The phases of a group's move, each for every slot of the group still alive at once,
+    /// in the order Redis requires: the destination imports before the source migrates, the
+    /// destination takes the slot before the source gives it up. A slot that fails leaves the
+    /// later phases; the others go on.
+    async fn run_phases(&self, runs: &[SlotRun], source: &NodeClient, target: &NodeClient) {
+        let SlotMove { from, to, .. } = &runs[0].job.slot_move;
+        let to_addr = self.ends[to].addr;
+        // A cold job moves keys only: the slot's states were set by the caller. A settled one
+        // is served by its destination already.
+        let fresh = |run: &&SlotRun| !(run.job.cold || run.job.settled);
+        join_all(runs.iter().filter(fresh).map(|run| async move {
+            if let Some((_, opened)) = self.in_flight.borrow_mut().get_mut(&run.slot()) {
+                *opened = true;
+            }
+            match target
+                .query::<()>(&setslot(run.slot(), "IMPORTING", from))
+                .await
+            {
+                Ok(()) => run.progress.opened.set(true),
+                Err(error) => run.fail(error.to_string()),
+            }
+        }))
+        .await;
+        join_all(runs.iter().filter(|run| run.alive()).map(|run| async move {
+            let list = self.list_keys(run.slot());
+            let first = match fresh(&run) {
+                // MIGRATING and the first GETKEYSINSLOT in one round trip.
+                true => {
+                    let mut pipe = redis::pipe();
+                    pipe.add_command(setslot(run.slot(), "MIGRATING", to))
+                        .ignore()
+                        .add_command(list);
+                    source
+                        .pipeline::<(Vec<Vec<u8>>,)>(&pipe)
+                        .await
+                        .map(|(keys,)| keys)
+                }
+                false => source.query(&list).await,
+            };
+            match first {
+                Ok(keys) => *run.keys_listed.borrow_mut() = keys,
+                Err(error) => run.fail(error.to_string()),
+            }
+        }))
+        .await;
+        join_all(runs.iter().filter(|run| run.alive()).map(|run| async move {
+            let first = run.keys_listed.take();
+            let moved = self
+                .migrate_keys(source, to_addr, run.slot(), first, &run.progress)
+                .await;
+            if let Err(reason) = moved {
+                run.fail(reason);
+            }
+        }))
+        .await;
+        let assigning = |run: &&SlotRun| run.alive() && !run.job.cold;
+        join_all(runs.iter().filter(assigning).map(|run| async move {
+            match target
+                .query::<()>(&setslot(run.slot(), "NODE", to))
+                .await
+            {
+                Ok(()) => run.progress.assigned.set(true),
+                Err(error) => run.fail(error.to_string()),
+            }
+        }))
+        .await;
+        // The destination owns the slots now, with a bumped epoch: the source learns it at
+        // once, the other masters with their next batch.
+        join_all(runs.iter().filter(assigning).map(|run| async move {
+            match source
+                .query::<()>(&setslot(run.slot(), "NODE", to))
+                .await
+            {
+                Err(error) if !lost_mastership(&error) => run.fail(error.to_string()),
+                _ => self.announcer.announce(run.slot(), from, to),
+            }
+        }))
+        .await;
+    }
+
+    /// How one slot of a group ended; a failed slot this run opened and moved no key of is
+    /// closed again.
+    async fn outcome(&self, run: SlotRun) -> (SlotMove, SlotOutcome) {
+        let outcome = match run.failure.take() {
+            None => {
                 self.observer.slot_moved();
-                SlotOutcome::Moved(keys)
+                SlotOutcome::Moved(run.progress.keys.get())
             }
-            Err(reason) => {
+            Some(reason) => {
                 self.stop.set(true);
+                let progress = &run.progress;
                 let left_open = match progress.opened.get() {
-                    false => open_before,
+                    false => run.job.cold || run.job.settled,
                     true if progress.keys.get() > 0 || progress.assigned.get() => true,
-                    true => !self.close_again(&job.slot_move).await,
+                    true => !self.close_again(&run.job.slot_move).await,
                 };
                 let cluster_changed = changed_under_the_move(&reason);
                 let reason = match cluster_changed {
@@ -415,62 +578,8 @@ impl<'a> Executor<'a> {
                 })
             }
         };
-        self.in_flight.borrow_mut().remove(slot);
-        (job.slot_move, outcome)
-    }
-
-    async fn try_move(
-        &self,
-        job: &Job,
-        source: &NodeClient,
-        target: &NodeClient,
-        progress: &Progress,
-    ) -> Result<u64, String> {
-        let SlotMove { slot, from, to } = &job.slot_move;
-        let list = self.list_keys(*slot);
-        // A cold job moves keys only: the slot's states were set by the caller.
-        let first: Vec<Vec<u8>> = if job.cold || job.settled {
-            source.query(&list).await
-        } else {
-            if let Some((_, opened)) = self.in_flight.borrow_mut().get_mut(slot) {
-                *opened = true;
-            }
-            target
-                .query::<()>(&setslot(*slot, "IMPORTING", from))
-                .await
-                .map_err(|e| e.to_string())?;
-            progress.opened.set(true);
-            // MIGRATING and the first GETKEYSINSLOT in one round trip.
-            let mut pipe = redis::pipe();
-            pipe.add_command(setslot(*slot, "MIGRATING", to))
-                .ignore()
-                .add_command(list);
-            source
-                .pipeline::<(Vec<Vec<u8>>,)>(&pipe)
-                .await
-                .map(|(keys,)| keys)
-        }
-        .map_err(|e| e.to_string())?;
-        let keys = self
-            .migrate_keys(source, self.ends[to].addr, *slot, first, progress)
-            .await?;
-        if job.cold {
-            return Ok(keys);
-        }
-        let assign = setslot(*slot, "NODE", to);
-        target
-            .query::<()>(&assign)
-            .await
-            .map_err(|e| e.to_string())?;
-        progress.assigned.set(true);
-        // The destination owns the slot now, with a bumped epoch: the source learns it at
-        // once, the other masters with their next batch.
-        match source.query::<()>(&assign).await {
-            Err(error) if !lost_mastership(&error) => return Err(error.to_string()),
-            _ => {}
-        }
-        self.announcer.announce(*slot, from, to);
-        Ok(keys)
+        self.in_flight.borrow_mut().remove(&run.slot());
+        (run.job.slot_move, outcome)
     }
 
     /// Moves every key of `slot` from `source` to the destination at `to`, in batches starting
