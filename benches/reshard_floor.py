@@ -24,14 +24,17 @@ rtrib/floor+wait, and the load average.
 Environment: SERVER=redis-7.0 (redis-6.2, redis-8.2, ...: benches/common.py's BINARIES)
              ROUNDS=5 SHAPE=small,large SLOTS=2000 TOOLS=floor,rtrib,redis-cli
              RTRIB_ARGS="" (added to rtrib's command) FLOOR=/work/shared/tools/perkey_floor.py
+             DELAY_MS=0 (> 0: behind DELAYPROXY=/work/shared/tools/delayproxy.py, the nodes on
+             a random 127.x.y.1 announcing 127.x.y.2, where the proxy forwards their client and
+             bus ports with that one-way delay: round trips dominate, as between hosts)
 Every process started here is killed on exit.
 """
-import os, re, shutil, statistics, subprocess, sys, tempfile, time
+import os, random, re, shutil, statistics, subprocess, sys, tempfile, time
 
 import redis  # pip install redis: perkey_floor.py needs it too
 
-from common import BINARIES, RTRIB, cleanup, cli, free_port, key_slot, kill_children_on_signal, \
-    load, run, slot_owners, start_server, wait_for
+from common import BINARIES, RTRIB, children, cleanup, cli as cli_on, free_port, key_slot, \
+    kill_children_on_signal, load, run, slot_owners, start_server, wait_for
 
 SERVER = os.environ.get("SERVER", "redis-7.0")
 ROUNDS = int(os.environ.get("ROUNDS", "5"))
@@ -39,10 +42,22 @@ SHAPES = os.environ.get("SHAPE", "small,large").split(",")
 SLOTS = int(os.environ.get("SLOTS", "2000"))
 TOOLS = os.environ.get("TOOLS", "floor,rtrib,redis-cli").split(",")
 RTRIB_ARGS = os.environ.get("RTRIB_ARGS", "").split()
+DELAY_MS = float(os.environ.get("DELAY_MS", "0"))
+DELAYPROXY = os.environ.get("DELAYPROXY", "/work/shared/tools/delayproxy.py")
+# Bare: every node on 127.0.0.1. Delayed: the nodes listen on REAL and announce HOST, where
+# delayproxy.py forwards their client and bus ports with DELAY_MS one-way delay, so that the
+# tools and the cluster bus (and MIGRATE, node to node) only know the delayed addresses.
+_NET = f"127.{random.randint(100, 199)}.{random.randint(0, 254)}"
+REAL, HOST = (f"{_NET}.1", f"{_NET}.2") if DELAY_MS else ("127.0.0.1", "127.0.0.1")
 FLOOR = os.environ.get("FLOOR", "/work/shared/tools/perkey_floor.py")
 SHAPE_OF = {"small": (300_000, 0), "large": (1_000_000, 1)}  # keys, replicas per master
 VALUE = 100
 kill_children_on_signal()
+
+
+def cli(port, *args, host=REAL):
+    """redis-cli to a node (directly, not through the delay proxy, unless told)."""
+    return cli_on(port, *args, host=host)
 
 
 class Cluster:
@@ -53,11 +68,18 @@ class Cluster:
         self.ports = [free_port() for _ in range(3 * (1 + replicas))]
         self.clients = {}
         for port in self.ports:
-            start_server(BINARIES[SERVER], port, os.path.join(self.dir, str(port)))
+            start_server(BINARIES[SERVER], port, os.path.join(self.dir, str(port)), "--bind",
+                         REAL, "--cluster-announce-ip", HOST)
+        if DELAY_MS:
+            proxy = subprocess.Popen(
+                [sys.executable, DELAYPROXY, str(DELAY_MS)] + [
+                    f"{HOST}:{p + bus}={REAL}:{p + bus}" for p in self.ports
+                    for bus in (0, 10000)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            children.append(proxy)
         for port in self.ports:
-            wait_for(f"{port} to answer", lambda: cli(port, "PING") == "PONG")
+            wait_for(f"{port} to answer", lambda: cli(port, "PING", host=HOST) == "PONG")
         run([RTRIB, "create", "--yes", "--replicas", str(replicas),
-             *(f"127.0.0.1:{p}" for p in self.ports)])
+             *(f"{HOST}:{p}" for p in self.ports)])
         owners = slot_owners(cli(self.ports[0], "CLUSTER", "NODES"))
         self.a, self.b = owners[0], owners[16383]
         self.ids = {p: cli(p, "CLUSTER", "MYID") for p in (self.a, self.b)}
@@ -69,7 +91,7 @@ class Cluster:
             streams.setdefault(owners[key_slot(key)], bytearray()).extend(
                 b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(key), key, VALUE, value))
         for port, data in streams.items():
-            subprocess.run(["redis-cli", "-p", str(port), "--pipe"], input=bytes(data),
+            subprocess.run(["redis-cli", "-h", REAL, "-p", str(port), "--pipe"], input=bytes(data),
                            check=True, stdout=subprocess.DEVNULL)
         self.keys = keys
         wait_for("the replicas to hold their masters' keys", self.replicas_synced)
@@ -87,7 +109,7 @@ class Cluster:
         views = []
         for port in self.ports:
             if port not in self.clients:
-                self.clients[port] = redis.Redis(port=port, decode_responses=True)
+                self.clients[port] = redis.Redis(REAL, port, decode_responses=True)
                 self.clients[port].set_response_callback("CLUSTER NODES", lambda r, **_: r)
             nodes = self.clients[port].execute_command("CLUSTER NODES")
             if "->-" in nodes or "-<-" in nodes:
@@ -106,8 +128,8 @@ class Cluster:
 
     def floor(self, src, dst):
         """Runs the floor from `src` to `dst`: its own total (ms), and the keys it moved."""
-        others = [f"127.0.0.1:{p}" for p in self.others]
-        out = run([sys.executable, FLOOR, f"127.0.0.1:{src}", f"127.0.0.1:{dst}", str(SLOTS),
+        others = [f"{HOST}:{p}" for p in self.others]
+        out = run([sys.executable, FLOOR, f"{HOST}:{src}", f"{HOST}:{dst}", str(SLOTS),
                    *others])
         found = re.search(r"(\d+) keys: .* total (\d+) ms", out)
         return int(found.group(2)) / 1000, int(found.group(1))
@@ -116,7 +138,7 @@ class Cluster:
         """Moves the slots back from B to A with rtrib (the floor is no tool for that: it left
         a slot to the wrong owner, its keys deleted, in a trial on Redis 7.0), and checks that
         A serves its first slots again and no key was lost."""
-        run([RTRIB, "reshard", f"127.0.0.1:{self.a}", "--from", self.ids[self.b], "--to",
+        run([RTRIB, "reshard", f"{HOST}:{self.a}", "--from", self.ids[self.b], "--to",
              self.ids[self.a], "--slots", str(SLOTS), "--yes"], env=rtrib_env(state_dir))
         self.wait_agreement()
         owners = slot_owners(cli(self.a, "CLUSTER", "NODES"))
@@ -139,7 +161,7 @@ def rtrib_env(state_dir):
 def measure(tool, cluster, state_dir):
     """{figure: seconds} of one tool's move of SLOTS slots from A to B."""
     before = cluster.b_keys()
-    seed, a, b = f"127.0.0.1:{cluster.a}", cluster.ids[cluster.a], cluster.ids[cluster.b]
+    seed, a, b = f"{HOST}:{cluster.a}", cluster.ids[cluster.a], cluster.ids[cluster.b]
     if tool == "floor":
         total, _ = cluster.floor(cluster.a, cluster.b)
         figures = {"floor": total, "floor+wait": total + cluster.wait_agreement()}
@@ -174,7 +196,8 @@ def main():
     try:
         for shape in SHAPES:
             keys, replicas = SHAPE_OF[shape]
-            print(f"{SERVER} {shape}: 3 masters with {replicas} replica(s) each, {keys} keys of "
+            delay = f", {DELAY_MS} ms one-way delay" if DELAY_MS else ""
+            print(f"{SERVER} {shape}{delay}: 3 masters with {replicas} replica(s) each, {keys} keys of "
                   f"{VALUE} B, {SLOTS} slots from one master to another, {ROUNDS} rounds",
                   flush=True)
             cluster = Cluster(keys, replicas)
@@ -200,7 +223,7 @@ def main():
                           f"rtrib/floor+wait {medians['rtrib'] / medians['floor+wait']:.2f}x")
             if "rtrib" in medians and "redis-cli" in medians:
                 ratios += f", redis-cli/rtrib {medians['redis-cli'] / medians['rtrib']:.2f}x"
-            summary.append(f"{SERVER} {shape} medians of {ROUNDS}: {line}{ratios} "
+            summary.append(f"{SERVER} {shape}{delay} medians of {ROUNDS}: {line}{ratios} "
                            f"(load {load()})")
             print(summary[-1], flush=True)
         print("\n".join(summary))

@@ -17,18 +17,29 @@
 //!    tolerated there, as are Valkey's `NOREPLICAS` / `UNBLOCKED` (its replicas did not
 //!    confirm in time: the slot has moved anyway).
 //!
-//! # Staying parallel
+//! # Groups and phases
 //!
-//! Several slots are in flight at once (`parallel`), started in the order given: callers
-//! interleave source/destination pairs so that every pair works. Since Valkey 8.0 `CLUSTER
-//! SETSLOT` replies only once the node's replicas have acknowledged it, and a command waiting
-//! for its reply holds up every later command on its connection. So each slot in flight talks
-//! to its source and destination over connections of its own, taken from a per-node pool:
-//! opened when no idle one is left (so at most `parallel` per node), handed to the next slot
-//! when the slot is done, dropped after a failure. No slot's wait holds up another slot's
-//! commands, on every server, with no per-server switch. MIGRATE blocks the source (and
-//! RESTORE the destination) for as long as the batch takes, so these connections' reply
-//! timeout is the MIGRATE timeout plus a margin.
+//! The slots move in groups: up to `parallel` slots in flight at once, in up to four groups
+//! (`LANES`; one slot per group where `SETSLOT` waits for the replicas, below) of one source
+//! and one destination each, formed in the order given (callers
+//! interleave source/destination pairs so that every pair works). A group goes through the
+//! steps above as phases, each for all of its slots at once: every `IMPORTING`, then every
+//! `MIGRATING` with its first listing, then every slot's keys, then every `SETSLOT NODE` on the
+//! destination, then on the source. Each group talks to its source and its destination over
+//! one connection each, on which a phase's commands for its slots are pipelined: a group of 16
+//! slots costs the round trips of one slot, and the servers save `nodes.conf` once per phase
+//! rather than once per slot. A slot that fails leaves the later phases; the group's other
+//! slots go on. The safety order holds per slot, since the phases run in that order.
+//!
+//! Since Valkey 8.0 `CLUSTER SETSLOT` replies only once the node's replicas have acknowledged
+//! it, and a command waiting for its reply holds up the later commands on its connection: a
+//! group's `SETSLOT`s would wait in turn. So where a source or destination runs such a server
+//! (or its server is not known), every slot is a group of its own, and the `parallel` groups
+//! in flight, on connections of their own, wait at the same time. Connections come from a
+//! per-node pool: opened when no idle one is left, handed to the next group when one is done,
+//! dropped after a failure. MIGRATE blocks the source (and RESTORE the
+//! destination) for as long as the batch takes, so these connections' reply timeout is the
+//! MIGRATE timeout plus a margin.
 //!
 //! The other masters learn the new owners in batches: each has a queue of finished slots and
 //! its own control connection, over which one pipeline of `SETSLOT NODE` carries every slot
@@ -186,7 +197,7 @@ pub async fn execute(
     let mut interrupts = interrupt::catch();
     let mut outcomes: Vec<(SlotMove, SlotOutcome)> = Vec::with_capacity(total);
     let mut abandoned = false;
-    let (lanes, size) = lanes(settings.parallel);
+    let (lanes, size) = lanes(settings.parallel, executor.setslot_waits);
     let moving = async {
         let mut moves = futures_util::stream::iter(groups(jobs, size))
             .map(|group| executor.move_group(group))
@@ -251,12 +262,16 @@ pub async fn execute(
 /// destination.
 const LANES: usize = 4;
 
-/// How `parallel` slots in flight are moved: in how many groups at once, of how many slots
-/// each (at most; the last groups of a pair may be smaller).
-fn lanes(parallel: usize) -> (usize, usize) {
+/// How `parallel` slots in flight (at most) are moved: in how many groups at once, of how
+/// many slots each (at most; the last group of a pair may be smaller). Where `SETSLOT` waits for the
+/// replicas, each slot is a group of its own, so that no slot's waits hold up another's.
+fn lanes(parallel: usize, setslot_waits: bool) -> (usize, usize) {
     let parallel = parallel.max(1);
-    let lanes = parallel.min(LANES);
-    (lanes, parallel.div_ceil(lanes))
+    let lanes = match setslot_waits {
+        true => parallel,
+        false => parallel.min(LANES),
+    };
+    (lanes, parallel / lanes)
 }
 
 /// `jobs` in groups of up to `size` moves with the same source and destination, in the order
@@ -321,6 +336,9 @@ struct Executor<'a> {
     /// `AUTH pass` or `AUTH2 user pass` for MIGRATE.
     auth: Vec<String>,
     observer: &'a dyn Observer,
+    /// A source or destination's `SETSLOT` waits for its replicas (Valkey ≥ 8.0), or its
+    /// server is not known.
+    setslot_waits: bool,
     /// Set by the first failure or Ctrl-C: no new slot starts.
     stop: Cell<bool>,
     /// Set by Ctrl-C.
@@ -352,12 +370,16 @@ impl<'a> Executor<'a> {
         ids.dedup();
         let topology = &fetched.topology;
         let mut ends = HashMap::new();
+        let mut setslot_waits = false;
         for id in ids {
             let node = topology.node(id).ok_or_else(|| NodeError::Protocol {
                 node: fetched.topology.nodes[0].endpoint.clone(),
                 command: "CLUSTER NODES".into(),
                 detail: format!("node {id} is not in the cluster"),
             })?;
+            setslot_waits |= node
+                .server()
+                .is_none_or(|server| server.setslot_waits_for_replicas());
             let first = NodeClient::connect(&node.endpoint, &long).await?;
             let end = End {
                 addr: node.entry.addr().unwrap_or(node.endpoint.addr),
@@ -400,6 +422,7 @@ impl<'a> Executor<'a> {
             settings,
             auth,
             observer,
+            setslot_waits,
             stop: Cell::new(false),
             interrupted: Cell::new(false),
             in_flight: RefCell::default(),
@@ -849,4 +872,47 @@ fn lost_mastership(error: &NodeError) -> bool {
     ]
     .iter()
     .any(|text| detail_has(error, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(slot: u16, from: &str, to: &str) -> Job {
+        Job {
+            slot_move: SlotMove {
+                slot,
+                from: NodeId::new(from),
+                to: NodeId::new(to),
+            },
+            settled: false,
+            cold: false,
+        }
+    }
+
+    #[test]
+    fn groups_hold_one_pair_each_in_the_order_given() {
+        let jobs = vec![
+            job(0, "a", "x"),
+            job(5000, "b", "x"),
+            job(1, "a", "x"),
+            job(5001, "b", "x"),
+            job(2, "a", "x"),
+            job(5002, "b", "x"),
+        ];
+        let slots: Vec<Vec<u16>> = groups(jobs, 2)
+            .iter()
+            .map(|group| group.iter().map(|j| j.slot_move.slot).collect())
+            .collect();
+        assert_eq!(slots, [vec![0, 1], vec![5000, 5001], vec![2], vec![5002]]);
+    }
+
+    #[test]
+    fn lanes_share_the_slots_in_flight_unless_setslot_waits() {
+        assert_eq!(lanes(32, false), (4, 8));
+        assert_eq!(lanes(30, false), (4, 7));
+        assert_eq!(lanes(2, false), (2, 1));
+        assert_eq!(lanes(0, false), (1, 1));
+        assert_eq!(lanes(32, true), (32, 1));
+    }
 }
