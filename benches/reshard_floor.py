@@ -23,7 +23,8 @@ rtrib/floor+wait, and the load average.
 
 Environment: SERVER=redis-7.0 (redis-6.2, redis-8.2, ...: benches/common.py's BINARIES)
              ROUNDS=5 SHAPE=small,large SLOTS=2000 TOOLS=floor,rtrib,redis-cli
-             RTRIB_ARGS="" (added to rtrib's command) FLOOR=/work/shared/tools/perkey_floor.py
+             RTRIB_ARGS="" (added to rtrib's command) RTRIB_BEFORE=path (another rtrib binary,
+             measured too as `rtrib-before`) FLOOR=/work/shared/tools/perkey_floor.py
              DELAY_MS=0 (> 0: behind DELAYPROXY=/work/shared/tools/delayproxy.py, the nodes on
              a random 127.x.y.1 announcing 127.x.y.2, where the proxy forwards their client and
              bus ports with that one-way delay: round trips dominate, as between hosts)
@@ -50,6 +51,10 @@ DELAYPROXY = os.environ.get("DELAYPROXY", "/work/shared/tools/delayproxy.py")
 _NET = f"127.{random.randint(100, 199)}.{random.randint(0, 254)}"
 REAL, HOST = (f"{_NET}.1", f"{_NET}.2") if DELAY_MS else ("127.0.0.1", "127.0.0.1")
 FLOOR = os.environ.get("FLOOR", "/work/shared/tools/perkey_floor.py")
+# Another rtrib binary (say, main's before a change) measured side by side as `rtrib-before`.
+RTRIB_BEFORE = os.environ.get("RTRIB_BEFORE")
+if RTRIB_BEFORE and "rtrib-before" not in TOOLS:
+    TOOLS.append("rtrib-before")
 SHAPE_OF = {"small": (300_000, 0), "large": (1_000_000, 1)}  # keys, replicas per master
 VALUE = 100
 kill_children_on_signal()
@@ -58,6 +63,12 @@ kill_children_on_signal()
 def cli(port, *args, host=REAL):
     """redis-cli to a node (directly, not through the delay proxy, unless told)."""
     return cli_on(port, *args, host=host)
+
+
+class Broken(Exception):
+    """The cluster is not as a round needs it: the views disagree for good, keys were lost (the
+    floor, which waits for nothing, was seen to leave a slot to the wrong owner on Redis 7.0,
+    its keys deleted by the node that lost it), or moving the slots back failed."""
 
 
 class Cluster:
@@ -118,9 +129,12 @@ class Cluster:
         return all(view == views[0] and len(view) == 16384 for view in views)
 
     def wait_agreement(self):
-        """Seconds until every node's view agrees (polled every 25 ms)."""
+        """Seconds until every node's view agrees (polled every 25 ms); Broken after 20 s."""
         started = time.monotonic()
-        wait_for("every node's view to agree", self.agree, interval=0.025)
+        while not self.agree():
+            if time.monotonic() - started > 20:
+                raise Broken("the nodes' views still disagree after 20 s")
+            time.sleep(0.025)
         return time.monotonic() - started
 
     def b_keys(self):
@@ -129,22 +143,29 @@ class Cluster:
     def floor(self, src, dst):
         """Runs the floor from `src` to `dst`: its own total (ms), and the keys it moved."""
         others = [f"{HOST}:{p}" for p in self.others]
-        out = run([sys.executable, FLOOR, f"{HOST}:{src}", f"{HOST}:{dst}", str(SLOTS),
-                   *others])
-        found = re.search(r"(\d+) keys: .* total (\d+) ms", out)
+        out = subprocess.run([sys.executable, FLOOR, f"{HOST}:{src}", f"{HOST}:{dst}",
+                              str(SLOTS), *others], capture_output=True, text=True)
+        found = re.search(r"(\d+) keys: .* total (\d+) ms", out.stdout)
+        if out.returncode != 0 or not found:
+            raise Broken(f"the floor failed: {out.stderr.strip()[-300:]}")
         return int(found.group(2)) / 1000, int(found.group(1))
 
     def restore(self, state_dir):
         """Moves the slots back from B to A with rtrib (the floor is no tool for that: it left
         a slot to the wrong owner, its keys deleted, in a trial on Redis 7.0), and checks that
         A serves its first slots again and no key was lost."""
-        run([RTRIB, "reshard", f"{HOST}:{self.a}", "--from", self.ids[self.b], "--to",
-             self.ids[self.a], "--slots", str(SLOTS), "--yes"], env=rtrib_env(state_dir))
+        out = subprocess.run([RTRIB, "reshard", f"{HOST}:{self.a}", "--from", self.ids[self.b],
+                              "--to", self.ids[self.a], "--slots", str(SLOTS), "--yes"],
+                             capture_output=True, text=True, env=rtrib_env(state_dir))
+        if out.returncode != 0:
+            raise Broken(f"moving the slots back failed: {out.stderr.strip()[-300:]}")
         self.wait_agreement()
         owners = slot_owners(cli(self.a, "CLUSTER", "NODES"))
-        assert all(owners[slot] == self.a for slot in range(SLOTS)), "not restored"
+        if not all(owners[slot] == self.a for slot in range(SLOTS)):
+            raise Broken("the slots did not come back")
         total = sum(int(cli(p, "DBSIZE")) for p in [self.a, self.b, *self.others])
-        assert total == self.keys, f"{total} keys on the masters, not {self.keys}"
+        if total != self.keys:
+            raise Broken(f"{total} keys on the masters, not {self.keys}")
         time.sleep(1)
 
     def stop(self):
@@ -166,8 +187,9 @@ def measure(tool, cluster, state_dir):
         total, _ = cluster.floor(cluster.a, cluster.b)
         figures = {"floor": total, "floor+wait": total + cluster.wait_agreement()}
     else:
-        if tool == "rtrib":
-            command = [RTRIB, "reshard", seed, "--from", a, "--to", b, "--slots", str(SLOTS),
+        if tool.startswith("rtrib"):
+            binary = RTRIB if tool == "rtrib" else RTRIB_BEFORE
+            command = [binary, "reshard", seed, "--from", a, "--to", b, "--slots", str(SLOTS),
                        "--yes", *RTRIB_ARGS]
         else:
             command = ["redis-cli", "--cluster", "reshard", seed, "--cluster-from", a,
@@ -176,15 +198,16 @@ def measure(tool, cluster, state_dir):
         out = subprocess.run(command, capture_output=True, text=True, env=rtrib_env(state_dir))
         elapsed = time.monotonic() - started
         if out.returncode != 0:
-            sys.exit(f"{tool} failed ({out.returncode}):\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+            raise Broken(f"{tool} failed ({out.returncode}): {out.stderr.strip()[-300:]}")
         figures = {tool: elapsed}
         moving = re.search(r"Moved \d+ slots and \d+ keys in ([\d.]+)s", out.stdout)
         if moving:
-            figures["rtrib moving"] = float(moving.group(1))
+            figures[f"{tool} moving"] = float(moving.group(1))
         if tool == "redis-cli":  # redis-cli does not wait for the views to agree
             figures["redis-cli+wait"] = elapsed + cluster.wait_agreement()
     moved = cluster.b_keys() - before
-    assert moved > 0, f"{tool} moved no key"
+    if moved <= 0:
+        raise Broken(f"{tool} moved no key")
     return figures, moved
 
 
@@ -206,13 +229,20 @@ def main():
                 for round_ in range(ROUNDS):
                     order = TOOLS if round_ % 2 == 0 else TOOLS[::-1]
                     for tool in order:
-                        figures, moved = measure(tool, cluster, state_dir)
+                        try:
+                            figures, moved = measure(tool, cluster, state_dir)
+                            cluster.restore(state_dir)
+                        except Broken as broken:
+                            print(f"round {round_ + 1} {tool:9}: left out, the cluster broke "
+                                  f"({broken}): a new one is made", flush=True)
+                            cluster.stop()
+                            cluster = Cluster(keys, replicas)
+                            continue
                         for name, seconds in figures.items():
                             totals.setdefault(name, []).append(seconds)
                         shown = ", ".join(f"{n} {s * 1000:.0f} ms" for n, s in figures.items())
                         print(f"round {round_ + 1} {tool:9}: {moved} keys, {shown}  "
                               f"(load {load()})", flush=True)
-                        cluster.restore(state_dir)
             finally:
                 cluster.stop()
             medians = {name: statistics.median(v) for name, v in totals.items()}
@@ -221,6 +251,8 @@ def main():
             if "rtrib" in medians and "floor" in medians:
                 ratios = (f"; rtrib/floor {medians['rtrib'] / medians['floor']:.2f}x, "
                           f"rtrib/floor+wait {medians['rtrib'] / medians['floor+wait']:.2f}x")
+            if "rtrib-before" in medians:
+                ratios += f", rtrib-before/floor {medians['rtrib-before'] / medians['floor']:.2f}x"
             if "rtrib" in medians and "redis-cli" in medians:
                 ratios += f", redis-cli/rtrib {medians['redis-cli'] / medians['rtrib']:.2f}x"
             summary.append(f"{SERVER} {shape}{delay} medians of {ROUNDS}: {line}{ratios} "

@@ -547,10 +547,7 @@ impl<'a> Executor<'a> {
         .await;
         let assigning = |run: &&SlotRun| run.alive() && !run.job.cold;
         join_all(runs.iter().filter(assigning).map(|run| async move {
-            match target
-                .query::<()>(&setslot(run.slot(), "NODE", to))
-                .await
-            {
+            match target.query::<()>(&setslot(run.slot(), "NODE", to)).await {
                 Ok(()) => run.progress.assigned.set(true),
                 Err(error) => run.fail(error.to_string()),
             }
@@ -559,10 +556,7 @@ impl<'a> Executor<'a> {
         // The destination owns the slots now, with a bumped epoch: the source learns it at
         // once, the other masters with their next batch.
         join_all(runs.iter().filter(assigning).map(|run| async move {
-            match source
-                .query::<()>(&setslot(run.slot(), "NODE", to))
-                .await
-            {
+            match source.query::<()>(&setslot(run.slot(), "NODE", to)).await {
                 Err(error) if !lost_mastership(&error) => run.fail(error.to_string()),
                 _ => self.announcer.announce(run.slot(), from, to),
             }
