@@ -743,7 +743,7 @@ pub struct MigrateArgs {
     #[arg(
         long,
         value_name = "SLOTS",
-        default_value_t = 32,
+        default_value_t = 256,
         value_parser = clap::value_parser!(u64).range(1..=256)
     )]
     pub parallel: u64,
