@@ -98,10 +98,10 @@ def cli(port, *args, host=None, binary="redis-cli", timeout=60, check=False):
     return out.stdout.strip()
 
 
-def run(command):
-    """Runs `command`, returns its stdout; exits the script, showing its output's end, when it
-    fails."""
-    out = subprocess.run(command, capture_output=True, text=True)
+def run(command, env=None):
+    """Runs `command` (in `env`, else this environment), returns its stdout; exits the script,
+    showing its output's end, when it fails."""
+    out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         sys.exit(f"{' '.join(command)} failed ({out.returncode}):\n{out.stdout[-2000:]}\n"
                  f"{out.stderr[-2000:]}")

@@ -18,7 +18,8 @@ Valkey 9, per key elsewhere; docs/servers.md) and rtrib's peak RSS. RTRIB_ARGS="
 keys" measures the per-key engine on Valkey 9 too.
 
 Both tools run with their defaults (redis-cli: 10 keys per MIGRATE, one slot at a time; rtrib:
---pipeline 1000, --parallel 32) unless RTRIB_ARGS says otherwise.
+--pipeline 1000, --parallel 256, 32 before the per-key engine moved slots in groups) unless
+RTRIB_ARGS says otherwise.
 
 Environment: SERVER=redis-7.0 (or redis-6.2, valkey-9.0, valkey-9.1: binaries from
              scripts/fetch-test-servers.sh) ROUNDS=3 KEYS=1000000 VALUE=100 SLOTS=4096

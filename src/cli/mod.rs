@@ -737,13 +737,15 @@ pub struct MigrateArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub pipeline: u64,
-    /// Slots moved at once (over all source/destination pairs), each over connections of its
-    /// own: up to SLOTS connections per node. Lower it when keys are very large, as every
+    /// Slots moved at once (over all source/destination pairs), in up to 4 groups of one
+    /// source and destination whose commands share round trips, over one connection per node
+    /// each; on Valkey 8 or later, whose SETSLOT waits for the replicas, each slot is a group of
+    /// its own (up to SLOTS connections per node). Lower it when keys are very large, as every
     /// MIGRATE blocks its source while it runs.
     #[arg(
         long,
         value_name = "SLOTS",
-        default_value_t = 32,
+        default_value_t = 256,
         value_parser = clap::value_parser!(u64).range(1..=256)
     )]
     pub parallel: u64,

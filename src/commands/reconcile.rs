@@ -350,7 +350,7 @@ fn migrate_args(args: &ReconcileArgs) -> MigrateArgs {
     MigrateArgs {
         timeout: 60_000,
         pipeline: 1000,
-        parallel: 32,
+        parallel: 256,
         replace: false,
         wait_timeout: args.layout.wait_timeout,
         migration: args.migration,

@@ -17,18 +17,29 @@
 //!    tolerated there, as are Valkey's `NOREPLICAS` / `UNBLOCKED` (its replicas did not
 //!    confirm in time: the slot has moved anyway).
 //!
-//! # Staying parallel
+//! # Groups and phases
 //!
-//! Several slots are in flight at once (`parallel`), started in the order given: callers
-//! interleave source/destination pairs so that every pair works. Since Valkey 8.0 `CLUSTER
-//! SETSLOT` replies only once the node's replicas have acknowledged it, and a command waiting
-//! for its reply holds up every later command on its connection. So each slot in flight talks
-//! to its source and destination over connections of its own, taken from a per-node pool:
-//! opened when no idle one is left (so at most `parallel` per node), handed to the next slot
-//! when the slot is done, dropped after a failure. No slot's wait holds up another slot's
-//! commands, on every server, with no per-server switch. MIGRATE blocks the source (and
-//! RESTORE the destination) for as long as the batch takes, so these connections' reply
-//! timeout is the MIGRATE timeout plus a margin.
+//! The slots move in groups: up to `parallel` slots in flight at once, in up to four groups
+//! (`LANES`; one slot per group where `SETSLOT` waits for the replicas, below) of one source
+//! and one destination each, formed in the order given (callers
+//! interleave source/destination pairs so that every pair works). A group goes through the
+//! steps above as phases, each for all of its slots at once: every `IMPORTING`, then every
+//! `MIGRATING` with its first listing, then every slot's keys, then every `SETSLOT NODE` on the
+//! destination, then on the source. Each group talks to its source and its destination over
+//! one connection each, on which a phase's commands for its slots are pipelined: a group of 16
+//! slots costs the round trips of one slot, and the servers save `nodes.conf` once per phase
+//! rather than once per slot. A slot that fails leaves the later phases; the group's other
+//! slots go on. The safety order holds per slot, since the phases run in that order.
+//!
+//! Since Valkey 8.0 `CLUSTER SETSLOT` replies only once the node's replicas have acknowledged
+//! it, and a command waiting for its reply holds up the later commands on its connection: a
+//! group's `SETSLOT`s would wait in turn. So where a source or destination runs such a server
+//! (or its server is not known), every slot is a group of its own, and the `parallel` groups
+//! in flight, on connections of their own, wait at the same time. Connections come from a
+//! per-node pool: opened when no idle one is left, handed to the next group when one is done,
+//! dropped after a failure. MIGRATE blocks the source (and RESTORE the
+//! destination) for as long as the batch takes, so these connections' reply timeout is the
+//! MIGRATE timeout plus a margin.
 //!
 //! The other masters learn the new owners in batches: each has a queue of finished slots and
 //! its own control connection, over which one pipeline of `SETSLOT NODE` carries every slot
@@ -138,6 +149,39 @@ struct Progress {
     assigned: Cell<bool>,
 }
 
+/// One slot of a group on its way through the phases.
+struct SlotRun {
+    job: Job,
+    progress: Progress,
+    /// The first `GETKEYSINSLOT`'s answer, until the keys move.
+    keys_listed: RefCell<Vec<Vec<u8>>>,
+    /// Why the slot failed; it takes no part in the later phases.
+    failure: RefCell<Option<String>>,
+}
+
+impl SlotRun {
+    fn new(job: Job) -> Self {
+        Self {
+            job,
+            progress: Progress::default(),
+            keys_listed: RefCell::default(),
+            failure: RefCell::default(),
+        }
+    }
+
+    fn slot(&self) -> u16 {
+        self.job.slot_move.slot
+    }
+
+    fn alive(&self) -> bool {
+        self.failure.borrow().is_none()
+    }
+
+    fn fail(&self, reason: String) {
+        self.failure.borrow_mut().get_or_insert(reason);
+    }
+}
+
 /// Moves the slots of `jobs`; see the module docs. Fails before moving anything when a node
 /// of a move cannot be connected to; every later failure is per slot, in the report.
 pub async fn execute(
@@ -153,14 +197,15 @@ pub async fn execute(
     let mut interrupts = interrupt::catch();
     let mut outcomes: Vec<(SlotMove, SlotOutcome)> = Vec::with_capacity(total);
     let mut abandoned = false;
+    let (lanes, size) = lanes(settings.parallel, executor.setslot_waits);
     let moving = async {
-        let mut moves = futures_util::stream::iter(jobs)
-            .map(|job| executor.move_slot(job))
-            .buffer_unordered(settings.parallel.max(1));
+        let mut moves = futures_util::stream::iter(groups(jobs, size))
+            .map(|group| executor.move_group(group))
+            .buffer_unordered(lanes);
         loop {
             tokio::select! {
                 next = moves.next() => match next {
-                    Some(outcome) => outcomes.push(outcome),
+                    Some(group) => outcomes.extend(group),
                     None => break,
                 },
                 () = interrupts.next() => {
@@ -213,6 +258,41 @@ pub async fn execute(
     Ok(report)
 }
 
+/// Groups in flight at once, at most: each holds one connection to its source and one to its
+/// destination.
+const LANES: usize = 4;
+
+/// How `parallel` slots in flight (at most) are moved: in how many groups at once, of how
+/// many slots each (at most; the last group of a pair may be smaller). Where `SETSLOT` waits for the
+/// replicas, each slot is a group of its own, so that no slot's waits hold up another's.
+fn lanes(parallel: usize, setslot_waits: bool) -> (usize, usize) {
+    let parallel = parallel.max(1);
+    let lanes = match setslot_waits {
+        true => parallel,
+        false => parallel.min(LANES),
+    };
+    (lanes, parallel / lanes)
+}
+
+/// `jobs` in groups of up to `size` moves with the same source and destination, in the order
+/// their first jobs come: the callers' interleaving of pairs is kept, so that every pair works.
+fn groups(jobs: Vec<Job>, size: usize) -> Vec<Vec<Job>> {
+    let mut done: Vec<Vec<Job>> = Vec::new();
+    // The group being filled of each pair, by its index in `done`.
+    let mut filling: HashMap<(NodeId, NodeId), usize> = HashMap::new();
+    for job in jobs {
+        let pair = (job.slot_move.from.clone(), job.slot_move.to.clone());
+        match filling.get(&pair) {
+            Some(&index) if done[index].len() < size => done[index].push(job),
+            _ => {
+                filling.insert(pair, done.len());
+                done.push(vec![job]);
+            }
+        }
+    }
+    done
+}
+
 /// A node's connections that nothing in flight is using: each slot or batch in flight takes
 /// one of its own (see the module docs).
 struct Pool {
@@ -256,6 +336,9 @@ struct Executor<'a> {
     /// `AUTH pass` or `AUTH2 user pass` for MIGRATE.
     auth: Vec<String>,
     observer: &'a dyn Observer,
+    /// A source or destination's `SETSLOT` waits for its replicas (Valkey ≥ 8.0), or its
+    /// server is not known.
+    setslot_waits: bool,
     /// Set by the first failure or Ctrl-C: no new slot starts.
     stop: Cell<bool>,
     /// Set by Ctrl-C.
@@ -287,12 +370,16 @@ impl<'a> Executor<'a> {
         ids.dedup();
         let topology = &fetched.topology;
         let mut ends = HashMap::new();
+        let mut setslot_waits = false;
         for id in ids {
             let node = topology.node(id).ok_or_else(|| NodeError::Protocol {
                 node: fetched.topology.nodes[0].endpoint.clone(),
                 command: "CLUSTER NODES".into(),
                 detail: format!("node {id} is not in the cluster"),
             })?;
+            setslot_waits |= node
+                .server()
+                .is_none_or(|server| server.setslot_waits_for_replicas());
             let first = NodeClient::connect(&node.endpoint, &long).await?;
             let end = End {
                 addr: node.entry.addr().unwrap_or(node.endpoint.addr),
@@ -335,6 +422,7 @@ impl<'a> Executor<'a> {
             settings,
             auth,
             observer,
+            setslot_waits,
             stop: Cell::new(false),
             interrupted: Cell::new(false),
             in_flight: RefCell::default(),
@@ -365,40 +453,132 @@ impl<'a> Executor<'a> {
             .collect()
     }
 
-    /// Moves one slot over connections of its own, or reports why not.
-    async fn move_slot(&self, job: Job) -> (SlotMove, SlotOutcome) {
+    /// Moves one group of slots (one source, one destination) phase by phase over one
+    /// connection to each end, so that each phase's commands for the group's slots share round
+    /// trips (see the module docs); reports how each slot ended.
+    async fn move_group(&self, jobs: Vec<Job>) -> Vec<(SlotMove, SlotOutcome)> {
         if self.stop.get() {
-            return (job.slot_move, SlotOutcome::Skipped);
+            return jobs
+                .into_iter()
+                .map(|job| (job.slot_move, SlotOutcome::Skipped))
+                .collect();
         }
-        let SlotMove { slot, from, to } = &job.slot_move;
-        let open_before = job.cold || job.settled;
-        self.in_flight
-            .borrow_mut()
-            .insert(*slot, (job.slot_move.clone(), open_before));
+        let runs: Vec<SlotRun> = jobs.into_iter().map(SlotRun::new).collect();
+        for run in &runs {
+            let open_before = run.job.cold || run.job.settled;
+            self.in_flight
+                .borrow_mut()
+                .insert(run.slot(), (run.job.slot_move.clone(), open_before));
+        }
+        let SlotMove { from, to, .. } = &runs[0].job.slot_move;
         let (from_pool, to_pool) = (&self.ends[from].pool, &self.ends[to].pool);
-        let progress = Progress::default();
-        let result = match join(from_pool.take(), to_pool.take()).await {
+        match join(from_pool.take(), to_pool.take()).await {
             (Ok(source), Ok(target)) => {
-                let result = self.try_move(&job, &source, &target, &progress).await;
-                if result.is_ok() {
+                self.run_phases(&runs, &source, &target).await;
+                // After a failure a connection may still owe a reply: it is dropped.
+                if runs.iter().all(SlotRun::alive) {
                     from_pool.give_back(source);
                     to_pool.give_back(target);
                 }
-                result
             }
-            (Err(error), _) | (_, Err(error)) => Err(error.to_string()),
-        };
-        let outcome = match result {
-            Ok(keys) => {
+            (Err(error), _) | (_, Err(error)) => {
+                for run in &runs {
+                    run.fail(error.to_string());
+                }
+            }
+        }
+        join_all(runs.into_iter().map(|run| self.outcome(run))).await
+    }
+
+    /// The phases of a group's move, each for every slot of the group still alive at once,
+    /// in the order Redis requires: the destination imports before the source migrates, the
+    /// destination takes the slot before the source gives it up. A slot that fails leaves the
+    /// later phases; the others go on.
+    async fn run_phases(&self, runs: &[SlotRun], source: &NodeClient, target: &NodeClient) {
+        let SlotMove { from, to, .. } = &runs[0].job.slot_move;
+        let to_addr = self.ends[to].addr;
+        // A cold job moves keys only: the slot's states were set by the caller. A settled one
+        // is served by its destination already.
+        let fresh = |run: &&SlotRun| !(run.job.cold || run.job.settled);
+        join_all(runs.iter().filter(fresh).map(|run| async move {
+            if let Some((_, opened)) = self.in_flight.borrow_mut().get_mut(&run.slot()) {
+                *opened = true;
+            }
+            match target
+                .query::<()>(&setslot(run.slot(), "IMPORTING", from))
+                .await
+            {
+                Ok(()) => run.progress.opened.set(true),
+                Err(error) => run.fail(error.to_string()),
+            }
+        }))
+        .await;
+        join_all(runs.iter().filter(|run| run.alive()).map(|run| async move {
+            let list = self.list_keys(run.slot());
+            let first = match fresh(&run) {
+                // MIGRATING and the first GETKEYSINSLOT in one round trip.
+                true => {
+                    let mut pipe = redis::pipe();
+                    pipe.add_command(setslot(run.slot(), "MIGRATING", to))
+                        .ignore()
+                        .add_command(list);
+                    source
+                        .pipeline::<(Vec<Vec<u8>>,)>(&pipe)
+                        .await
+                        .map(|(keys,)| keys)
+                }
+                false => source.query(&list).await,
+            };
+            match first {
+                Ok(keys) => *run.keys_listed.borrow_mut() = keys,
+                Err(error) => run.fail(error.to_string()),
+            }
+        }))
+        .await;
+        join_all(runs.iter().filter(|run| run.alive()).map(|run| async move {
+            let first = run.keys_listed.take();
+            let moved = self
+                .migrate_keys(source, to_addr, run.slot(), first, &run.progress)
+                .await;
+            if let Err(reason) = moved {
+                run.fail(reason);
+            }
+        }))
+        .await;
+        let assigning = |run: &&SlotRun| run.alive() && !run.job.cold;
+        join_all(runs.iter().filter(assigning).map(|run| async move {
+            match target.query::<()>(&setslot(run.slot(), "NODE", to)).await {
+                Ok(()) => run.progress.assigned.set(true),
+                Err(error) => run.fail(error.to_string()),
+            }
+        }))
+        .await;
+        // The destination owns the slots now, with a bumped epoch: the source learns it at
+        // once, the other masters with their next batch.
+        join_all(runs.iter().filter(assigning).map(|run| async move {
+            match source.query::<()>(&setslot(run.slot(), "NODE", to)).await {
+                Err(error) if !lost_mastership(&error) => run.fail(error.to_string()),
+                _ => self.announcer.announce(run.slot(), from, to),
+            }
+        }))
+        .await;
+    }
+
+    /// How one slot of a group ended; a failed slot this run opened and moved no key of is
+    /// closed again.
+    async fn outcome(&self, run: SlotRun) -> (SlotMove, SlotOutcome) {
+        let outcome = match run.failure.take() {
+            None => {
                 self.observer.slot_moved();
-                SlotOutcome::Moved(keys)
+                SlotOutcome::Moved(run.progress.keys.get())
             }
-            Err(reason) => {
+            Some(reason) => {
                 self.stop.set(true);
+                let progress = &run.progress;
                 let left_open = match progress.opened.get() {
-                    false => open_before,
+                    false => run.job.cold || run.job.settled,
                     true if progress.keys.get() > 0 || progress.assigned.get() => true,
-                    true => !self.close_again(&job.slot_move).await,
+                    true => !self.close_again(&run.job.slot_move).await,
                 };
                 let cluster_changed = changed_under_the_move(&reason);
                 let reason = match cluster_changed {
@@ -415,62 +595,8 @@ impl<'a> Executor<'a> {
                 })
             }
         };
-        self.in_flight.borrow_mut().remove(slot);
-        (job.slot_move, outcome)
-    }
-
-    async fn try_move(
-        &self,
-        job: &Job,
-        source: &NodeClient,
-        target: &NodeClient,
-        progress: &Progress,
-    ) -> Result<u64, String> {
-        let SlotMove { slot, from, to } = &job.slot_move;
-        let list = self.list_keys(*slot);
-        // A cold job moves keys only: the slot's states were set by the caller.
-        let first: Vec<Vec<u8>> = if job.cold || job.settled {
-            source.query(&list).await
-        } else {
-            if let Some((_, opened)) = self.in_flight.borrow_mut().get_mut(slot) {
-                *opened = true;
-            }
-            target
-                .query::<()>(&setslot(*slot, "IMPORTING", from))
-                .await
-                .map_err(|e| e.to_string())?;
-            progress.opened.set(true);
-            // MIGRATING and the first GETKEYSINSLOT in one round trip.
-            let mut pipe = redis::pipe();
-            pipe.add_command(setslot(*slot, "MIGRATING", to))
-                .ignore()
-                .add_command(list);
-            source
-                .pipeline::<(Vec<Vec<u8>>,)>(&pipe)
-                .await
-                .map(|(keys,)| keys)
-        }
-        .map_err(|e| e.to_string())?;
-        let keys = self
-            .migrate_keys(source, self.ends[to].addr, *slot, first, progress)
-            .await?;
-        if job.cold {
-            return Ok(keys);
-        }
-        let assign = setslot(*slot, "NODE", to);
-        target
-            .query::<()>(&assign)
-            .await
-            .map_err(|e| e.to_string())?;
-        progress.assigned.set(true);
-        // The destination owns the slot now, with a bumped epoch: the source learns it at
-        // once, the other masters with their next batch.
-        match source.query::<()>(&assign).await {
-            Err(error) if !lost_mastership(&error) => return Err(error.to_string()),
-            _ => {}
-        }
-        self.announcer.announce(*slot, from, to);
-        Ok(keys)
+        self.in_flight.borrow_mut().remove(&run.slot());
+        (run.job.slot_move, outcome)
     }
 
     /// Moves every key of `slot` from `source` to the destination at `to`, in batches starting
@@ -740,4 +866,47 @@ fn lost_mastership(error: &NodeError) -> bool {
     ]
     .iter()
     .any(|text| detail_has(error, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(slot: u16, from: &str, to: &str) -> Job {
+        Job {
+            slot_move: SlotMove {
+                slot,
+                from: NodeId::new(from),
+                to: NodeId::new(to),
+            },
+            settled: false,
+            cold: false,
+        }
+    }
+
+    #[test]
+    fn groups_hold_one_pair_each_in_the_order_given() {
+        let jobs = vec![
+            job(0, "a", "x"),
+            job(5000, "b", "x"),
+            job(1, "a", "x"),
+            job(5001, "b", "x"),
+            job(2, "a", "x"),
+            job(5002, "b", "x"),
+        ];
+        let slots: Vec<Vec<u16>> = groups(jobs, 2)
+            .iter()
+            .map(|group| group.iter().map(|j| j.slot_move.slot).collect())
+            .collect();
+        assert_eq!(slots, [vec![0, 1], vec![5000, 5001], vec![2], vec![5002]]);
+    }
+
+    #[test]
+    fn lanes_share_the_slots_in_flight_unless_setslot_waits() {
+        assert_eq!(lanes(32, false), (4, 8));
+        assert_eq!(lanes(30, false), (4, 7));
+        assert_eq!(lanes(2, false), (2, 1));
+        assert_eq!(lanes(0, false), (1, 1));
+        assert_eq!(lanes(32, true), (32, 1));
+    }
 }
