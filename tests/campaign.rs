@@ -28,10 +28,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::migrate::slot_counts;
+use crate::support::cluster::RedisNode;
 use crate::support::cluster::{
     Layout, Nodes, NodesConfig, SLOTS, key_slot, parse_nodes, value_to_string, wait_until,
 };
-use crate::support::faults::{Change, Fault, MASTERS, Migration, NODE_TIMEOUT, NODES, Schedule};
+use crate::support::faults::{
+    Change, Fault, MASTERS, Migration, NODE_TIMEOUT, NODES, SPARE, Schedule,
+};
 use crate::support::servers::{Server, on_every_server};
 use crate::support::writer::{Writer, Written};
 
@@ -117,9 +120,10 @@ fn campaign(server: Server) {
         let started = Instant::now();
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| run(server, &schedule)));
         let secs = started.elapsed().as_secs_f64();
-        let (command, migration) = match schedule.change {
-            Change::Reshard { .. } => ("reshard", schedule.migration.name()),
-            Change::Rebalance { .. } => ("rebalance", schedule.migration.name()),
+        let command = schedule.change.name();
+        let migration = match schedule.change.moves_slots() {
+            true => schedule.migration.name(),
+            false => "-",
         };
         let fields = format!(
             "server={} seed={seed} command={command} migration={migration} fault={} secs={secs:.1}",
@@ -175,6 +179,7 @@ fn campaign(server: Server) {
 /// Runs one schedule on a fresh cluster and checks every invariant (module docs); panics with
 /// the violated one.
 fn run(server: Server, schedule: &Schedule) -> Outcome {
+    let spare = usize::from(matches!(schedule.change, Change::AddNode { .. }));
     let mut nodes = Nodes::start(NodesConfig {
         node_timeout_ms: NODE_TIMEOUT.as_millis() as u64,
         // A master killed comes back with every write it acknowledged.
@@ -182,9 +187,9 @@ fn run(server: Server, schedule: &Schedule) -> Outcome {
             ("appendonly".into(), "yes".into()),
             ("appendfsync".into(), "always".into()),
         ],
-        ..NodesConfig::on(server, NODES, Layout::Ports)
+        ..NodesConfig::on(server, NODES + spare, Layout::Ports)
     });
-    nodes.form(MASTERS);
+    nodes.form_first(MASTERS, NODES);
     let ids: Vec<String> = nodes.iter().map(|n| n.id()).collect();
     let loaded: Vec<(String, String)> = (0..LOADED_KEYS)
         .map(|i| (format!("key:{i}"), format!("value:{i}")))
@@ -198,7 +203,7 @@ fn run(server: Server, schedule: &Schedule) -> Outcome {
         );
     }
     let state = tempfile::tempdir().unwrap();
-    let writer = Writer::overwriting(nodes.addrs(), WRITER_KEYS);
+    let writer = Writer::overwriting(nodes.addrs()[..NODES].to_vec(), WRITER_KEYS);
 
     let args = command_line(schedule, &nodes, &ids);
     let mut rtrib = spawn(&args, state.path(), "first");
@@ -245,8 +250,14 @@ fn run(server: Server, schedule: &Schedule) -> Outcome {
     let written = writer.stop();
     let failover = (0..MASTERS).any(|m| !is_master(&nodes, &ids[m]));
 
-    assert_views_agree(&nodes);
-    assert_keys_with_their_owners(&nodes);
+    let members: Vec<&RedisNode> = schedule
+        .change
+        .members()
+        .into_iter()
+        .map(|n| &nodes[n])
+        .collect();
+    assert_views_agree(&members);
+    assert_keys_with_their_owners(&nodes, &members);
     let lost: Vec<String> = read_values(&nodes, &loaded)
         .into_iter()
         .zip(&loaded)
@@ -277,6 +288,7 @@ fn run(server: Server, schedule: &Schedule) -> Outcome {
 
 /// The schedule's command line, seeded at node 0.
 fn command_line(schedule: &Schedule, nodes: &Nodes, ids: &[String]) -> Vec<String> {
+    let text = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
     let mut args: Vec<String> = match schedule.change {
         Change::Reshard { to, slots } => [
             "reshard",
@@ -298,6 +310,15 @@ fn command_line(schedule: &Schedule, nodes: &Nodes, ids: &[String]) -> Vec<Strin
         ]
         .map(str::to_string)
         .to_vec(),
+        Change::AddNode { replica } => {
+            let mut args = text(&["add-node", &nodes[SPARE].addr(), &nodes[0].addr()]);
+            if replica {
+                args.push("--replica".into());
+            }
+            return args;
+        }
+        Change::DelNode { replica } => return text(&["del-node", &nodes[0].addr(), &ids[replica]]),
+        Change::Failover { master } => return text(&["failover", "--from", &nodes[master].addr()]),
     };
     args.extend(["--migration", schedule.migration.name(), "--yes"].map(str::to_string));
     args
@@ -316,6 +337,10 @@ fn rerun_line(
 ) -> (Vec<String>, &'static str) {
     let destination_lost = match schedule.change {
         Change::Reshard { to, .. } => !is_master(nodes, &ids[to]),
+        // Re-running them is safe (docs/commands.md): the same command.
+        Change::AddNode { .. } | Change::DelNode { .. } | Change::Failover { .. } => {
+            return (args.to_vec(), "same");
+        }
         Change::Rebalance { .. } => false,
     };
     match last {
@@ -409,7 +434,7 @@ fn settle(nodes: &Nodes) {
 type View = Result<(Vec<Option<String>>, bool), String>;
 
 /// Every node's address and [`View`].
-fn slot_owner_views(nodes: &Nodes) -> Vec<(String, View)> {
+fn slot_owner_views(nodes: &[&RedisNode]) -> Vec<(String, View)> {
     nodes
         .iter()
         .map(|node| {
@@ -441,7 +466,7 @@ fn slot_owner_views(nodes: &Nodes) -> Vec<(String, View)> {
 
 /// Every node answers, says `cluster_state:ok`, names the same owner for every slot, covers
 /// all 16384 and has none open (within 10 s: a node restarted by the fault may still be catching up).
-fn assert_views_agree(nodes: &Nodes) {
+fn assert_views_agree(nodes: &[&RedisNode]) {
     let agreed = |views: &[(String, View)]| {
         let Ok((first, _)) = &views[0].1 else {
             return false;
@@ -464,15 +489,16 @@ fn assert_views_agree(nodes: &Nodes) {
                 Err(e) => format!("--- {} --- {e}\n", n.addr()),
             })
             .collect();
-        let counts: Vec<_> = nodes.iter().map(slot_counts).collect();
+        let counts: Vec<_> = nodes.iter().map(|n| slot_counts(n)).collect();
         panic!("the views disagree, a slot is uncovered or open: {counts:?}\n{views}");
     }
 }
 
-/// Every master (in node 0's view) holds keys of its own slots only.
-fn assert_keys_with_their_owners(nodes: &Nodes) {
+/// Every master among `members` (in node 0's view) holds keys of its own slots only.
+fn assert_keys_with_their_owners(nodes: &Nodes, members: &[&RedisNode]) {
     let owners = nodes.slot_owners();
-    for (index, node) in nodes.iter().enumerate() {
+    for node in members {
+        let index = nodes.iter().position(|n| n.addr() == node.addr()).unwrap();
         if !matches!(node.cmd(&["ROLE"]), redis::Value::Array(ref role)
             if role.first().map(value_to_string).as_deref() == Some("master"))
         {
@@ -581,8 +607,9 @@ on_every_server! {
             slot_counts(c).0.get(&c.id()).copied().unwrap_or(0) > before + 50
         });
         crate::migrate::expect(0, &args);
-        assert_views_agree(&nodes);
-        assert_keys_with_their_owners(&nodes);
+        let members: Vec<&RedisNode> = nodes.iter().collect();
+        assert_views_agree(&members);
+        assert_keys_with_their_owners(&nodes, &members);
         let pairs: Vec<(String, String)> = keys
             .iter()
             .enumerate()

@@ -452,7 +452,7 @@ impl<'a> Executor<'a> {
         }
         .map_err(|e| e.to_string())?;
         let keys = self
-            .migrate_keys(source, self.ends[to].addr, *slot, first, progress)
+            .migrate_keys(source, target, self.ends[to].addr, *slot, first, progress)
             .await?;
         if job.cold {
             return Ok(keys);
@@ -478,6 +478,7 @@ impl<'a> Executor<'a> {
     async fn migrate_keys(
         &self,
         source: &NodeClient,
+        target: &NodeClient,
         to: SocketAddr,
         slot: u16,
         first: Vec<Vec<u8>>,
@@ -511,12 +512,21 @@ impl<'a> Executor<'a> {
                 match answer {
                     Ok(next) => break next,
                     Err(error) if detail_has(&error, "BUSYKEY") => {
-                        if !self.settings.replace || replace {
-                            return Err(format!(
-                                "{error}: a key of slot {slot} already exists on the \
-                                 destination. Re-run with --replace to overwrite the \
-                                 destination's keys"
-                            ));
+                        if replace {
+                            return Err(error.to_string());
+                        }
+                        if !self.settings.replace {
+                            let same = duplicates(source, target, &keys).await?;
+                            if !same.differ.is_empty() {
+                                return Err(busy_keys(&error, slot, &same.differ));
+                            }
+                            tracing::warn!(
+                                "slot {slot}: {} key(s) were on both the source and the \
+                                 destination with the same value (a move interrupted after \
+                                 the destination had them); the destination's copies are \
+                                 replaced by the source's",
+                                same.identical
+                            );
                         }
                         replace = true;
                     }
@@ -604,6 +614,99 @@ impl<'a> Executor<'a> {
         }
         cmd
     }
+}
+
+/// The keys of a batch that are on both sides of a move ([`duplicates`]).
+struct Duplicates {
+    /// Keys whose two copies have the same value.
+    identical: usize,
+    /// Keys whose two copies differ.
+    differ: Vec<Vec<u8>>,
+}
+
+/// Which of `keys` both the source and the destination hold, compared by their `DUMP`
+/// payloads (the value's serialization; the version and checksum trailer left out, so two
+/// servers of different RDB versions compare too). `DEBUG DIGEST-VALUE`, which redis-cli's
+/// `clusterManagerCompareKeysValues` uses, is disabled by default since Redis 7.
+///
+/// How a key comes to be on both sides: `MIGRATE` restores the batch on the destination, then
+/// deletes it on the source. A source (or destination) SIGKILLed in between and restarted from
+/// its AOF has its copy back, while the destination kept the one it had fsynced. Which copy is
+/// the acknowledged one: the source, MIGRATING, serves every key it holds and sends clients to
+/// the destination (`ASK`) only for keys it does not hold; so once restarted, the source's copy
+/// is the one clients read and write. Before the crash, a client could have been sent to the
+/// destination only after the source's delete; with `appendfsync always` that delete is on
+/// disk before any client hears `ASK`, so the source could not have come back with the key.
+/// Identical copies lose nothing either way and are replaced (`MIGRATE ... REPLACE`: the
+/// source's copy wins). Different copies mean writes went to each side (with `appendfsync
+/// everysec` the source may lose its delete after clients were sent to the destination): no
+/// copy is known to hold every acknowledged write, so a person decides, and `--replace` keeps
+/// the source's.
+async fn duplicates(
+    source: &NodeClient,
+    target: &NodeClient,
+    keys: &[Vec<u8>],
+) -> Result<Duplicates, String> {
+    let mut at_source = redis::pipe();
+    let mut at_target = redis::pipe();
+    for key in keys {
+        at_source.cmd("DUMP").arg(key.as_slice());
+        // The destination serves an importing slot's keys only after ASKING.
+        at_target
+            .cmd("ASKING")
+            .ignore()
+            .cmd("DUMP")
+            .arg(key.as_slice());
+    }
+    let (from, to) = join(
+        source.pipeline::<Vec<Value>>(&at_source),
+        target.pipeline::<Vec<Value>>(&at_target),
+    )
+    .await;
+    let (from, to) = (
+        from.map_err(|e| e.to_string())?,
+        to.map_err(|e| e.to_string())?,
+    );
+    let payload = |value: &Value| match value {
+        // The RDB version (2 bytes) and the CRC64 (8) end every payload.
+        Value::BulkString(bytes) if bytes.len() >= 10 => Some(bytes[..bytes.len() - 10].to_vec()),
+        // A key missing (nil), or not served there (ASK, MOVED).
+        _ => None,
+    };
+    let mut same = Duplicates {
+        identical: 0,
+        differ: Vec::new(),
+    };
+    for ((key, from), to) in keys.iter().zip(&from).zip(&to) {
+        if let (Some(from), Some(to)) = (payload(from), payload(to)) {
+            match from == to {
+                true => same.identical += 1,
+                false => same.differ.push(key.clone()),
+            }
+        }
+    }
+    Ok(same)
+}
+
+/// The reason of a slot stopped by keys on both sides with different values: which keys, and
+/// what to run.
+fn busy_keys(error: &NodeError, slot: u16, differ: &[Vec<u8>]) -> String {
+    const SHOWN: usize = 10;
+    let mut names: Vec<String> = differ
+        .iter()
+        .take(SHOWN)
+        .map(|key| String::from_utf8_lossy(key).into_owned())
+        .collect();
+    if differ.len() > SHOWN {
+        names.push(format!("and {} more", differ.len() - SHOWN));
+    }
+    format!(
+        "{error}: {} key(s) of slot {slot} exist on both the source and the destination with \
+         different values: {}. The source's copy is the one clients were served since it came back \
+         began; check these keys, then re-run with --replace to keep the source's copies",
+        differ.len(),
+        names.join(", ")
+    )
 }
 
 /// `CLUSTER SETSLOT slot state id`.
