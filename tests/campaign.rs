@@ -317,7 +317,10 @@ fn command_line(schedule: &Schedule, nodes: &Nodes, ids: &[String]) -> Vec<Strin
             }
             return args;
         }
-        Change::DelNode { replica } => return text(&["del-node", &nodes[0].addr(), &ids[replica]]),
+        // By address: a re-run after the cluster forgot it still finds it (docs/commands.md).
+        Change::DelNode { replica } => {
+            return text(&["del-node", &nodes[0].addr(), &nodes[replica].addr()]);
+        }
         Change::Failover { master } => return text(&["failover", "--from", &nodes[master].addr()]),
     };
     args.extend(["--migration", schedule.migration.name(), "--yes"].map(str::to_string));

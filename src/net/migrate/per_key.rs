@@ -39,7 +39,14 @@
 //!
 //! # Failures
 //!
-//! When a slot fails (a key exists on the destination without `--replace`, a node error, the
+//! A key already on the destination (`BUSYKEY`) is a move interrupted between the destination's
+//! `RESTORE` and the source's delete, by a master SIGKILLed and restarted from its AOF: both
+//! sides hold the key. Without `--replace`, the two copies of the batch's keys are compared
+//! (their `DUMP` payloads): identical ones are replaced (`MIGRATE ... REPLACE`) and reported on
+//! stderr, as redis-cli's `clusterManagerCompareKeysValues` does; different ones stop the slot
+//! with a reason naming them (see `duplicates` for which copy clients were served).
+//!
+//! When a slot fails (keys on both sides that differ, without `--replace`, a node error, the
 //! cluster changed under the move: another actor moved the slot or a failover changed its
 //! master), the slots already in flight finish and no new slot starts. A failed slot this run
 //! opened and moved no key of is closed again (`SETSLOT STABLE` on both sides: it stays with its
