@@ -1,11 +1,13 @@
-//! The fault campaign (issue 19, item 3): seeded schedules, each a changing command started on
-//! a cluster with keys, replicas and a client writing all along, one fault injected at a random
-//! moment — rtrib SIGKILLed, a node SIGSTOPped past the node timeout, a master SIGKILLed and
-//! restarted with its data, a replica SIGKILLed and restarted — then the same command run again
-//! (`fix` where a reshard's destination lost its master role to a failover) until it exits 0,
-//! at most [`RERUNS`] times. Afterwards, whatever happened:
+//! The fault campaign (issue 19, item 3): seeded schedules, each a changing command (`reshard`,
+//! `rebalance`, `add-node`, `del-node`, `failover`) started on a cluster with keys, replicas and
+//! a client writing all along, one fault injected at a random moment — rtrib SIGKILLed, a node
+//! SIGSTOPped past the node timeout, a master SIGKILLed and restarted with its data, a replica
+//! SIGKILLed and restarted — then the same command run again (`fix` where a reshard's
+//! destination lost its master role to a failover) until it exits 0, at most [`RERUNS`] times.
+//! Afterwards, whatever happened:
 //!
-//! - every node's view (replicas included) names the same owner for every slot, all 16384 are
+//! - every member's view (replicas included; a deleted replica is no member, an added node is)
+//!   names the same owner for every slot, all 16384 are
 //!   covered and none is open;
 //! - every master holds keys of its own slots only;
 //! - every key loaded before the run has its value;
@@ -28,9 +30,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::migrate::slot_counts;
-use crate::support::cluster::RedisNode;
 use crate::support::cluster::{
-    Layout, Nodes, NodesConfig, SLOTS, key_slot, parse_nodes, value_to_string, wait_until,
+    Layout, Nodes, NodesConfig, RedisNode, SLOTS, key_slot, parse_nodes, value_to_string,
+    wait_until,
 };
 use crate::support::faults::{
     Change, Fault, MASTERS, Migration, NODE_TIMEOUT, NODES, SPARE, Schedule,
@@ -38,16 +40,19 @@ use crate::support::faults::{
 use crate::support::servers::{Server, on_every_server};
 use crate::support::writer::{Writer, Written};
 
-/// The normal suite's seeds per server: kinds of command and fault spread over them, about a
-/// minute in all. A SIGKILLed and restarted master under a per-key move is left to the long mode
-/// (benches/campaign.sh): it finds the gaps docs/testing.md lists.
+/// The normal suite's seeds per server, four each: every command (reshard and rebalance per
+/// key and atomic, add-node as a master and as a replica, del-node, failover) and every fault
+/// kind, about three minutes in all on a quiet machine. They include the findings fixed since:
+/// a master restarted mid-`MIGRATE` (keys on both sides, Redis 7.0 seed 20009), a replica
+/// keeping markers its master lost (Valkey 9.1 seed 20000, atomic, and the regression test
+/// below), a del-node killed before its reset (seed 20010).
 fn suite_seeds(server: Server) -> &'static [u64] {
     match server {
-        Server::Redis6_2 => &[1002],
-        Server::Redis7_0 => &[2003, 2006],
-        Server::Redis8_2 => &[3004],
-        Server::Valkey9_0 => &[4000],
-        Server::Valkey9_1 => &[5001, 5008],
+        Server::Redis6_2 => &[20001, 20003, 20010, 20024],
+        Server::Redis7_0 => &[20004, 20007, 20009, 20030],
+        Server::Redis8_2 => &[20000, 20028, 20029, 20038],
+        Server::Valkey9_0 => &[20002, 20019, 20022, 20034],
+        Server::Valkey9_1 => &[20000, 20010, 20013, 20031],
     }
 }
 /// Keys loaded before the run (`key:<i>` = `value:<i>`).
@@ -621,4 +626,57 @@ on_every_server! {
         nodes.assert_values(&pairs);
         assert_eq!(slot_counts(c).0[&c.id()], before + 3000);
     }
+}
+
+/// Found by the campaign (Valkey 9.1 seeds 5003, 7003, 9004): Valkey replicates `SETSLOT`, and
+/// a master SIGKILLed after its replica had a MIGRATING marker but before its own `nodes.conf`
+/// comes back without it; the replica keeps the marker through its full resync and refuses
+/// `SETSLOT` itself. The next change's final wait has the master close the slot again (`SETSLOT
+/// STABLE`, replicated): every view is stable again, the replica's included.
+#[test]
+fn a_replica_keeping_a_marker_its_master_lost_is_brought_back_to_stable() {
+    let mut nodes = Nodes::start(NodesConfig::on(Server::Valkey9_1, NODES, Layout::Ports));
+    nodes.form(MASTERS);
+    let ids: Vec<String> = nodes.iter().map(|n| n.id()).collect();
+    let replica = MASTERS;
+    let conf = nodes[0].dir().join("nodes.conf");
+    let before = std::fs::read(&conf).unwrap();
+    nodes[1].cmd(&["CLUSTER", "SETSLOT", "100", "IMPORTING", &ids[0]]);
+    nodes[0].cmd(&["CLUSTER", "SETSLOT", "100", "MIGRATING", &ids[1]]);
+    let marked = |node: &RedisNode| {
+        parse_nodes(&node.cluster_nodes())
+            .iter()
+            .any(|line| line.id == node.id() && line.slots.iter().any(|s| s.starts_with("[100")))
+    };
+    assert!(wait_until(Duration::from_secs(10), || marked(
+        &nodes[replica]
+    )));
+    // The master dies before saving the marker.
+    nodes[0].kill();
+    std::fs::write(&conf, before).unwrap();
+    nodes[0].restart(None);
+    nodes[1].cmd(&["CLUSTER", "SETSLOT", "100", "STABLE"]);
+    assert!(!marked(&nodes[0]));
+    assert!(
+        marked(&nodes[replica]),
+        "the replica lost the marker: {}",
+        nodes[replica].cluster_nodes()
+    );
+    settle(&nodes);
+    crate::migrate::expect(
+        0,
+        &[
+            "reshard",
+            &nodes[0].addr(),
+            "--from",
+            &ids[0],
+            "--to",
+            &ids[2],
+            "--slots",
+            "1",
+            "--yes",
+        ],
+    );
+    let members: Vec<&RedisNode> = nodes.iter().collect();
+    assert_views_agree(&members);
 }

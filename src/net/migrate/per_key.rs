@@ -523,7 +523,7 @@ impl<'a> Executor<'a> {
                             return Err(error.to_string());
                         }
                         if !self.settings.replace {
-                            let same = duplicates(source, target, &keys).await?;
+                            let same = duplicates(source, target, &keys).await;
                             if !same.differ.is_empty() {
                                 return Err(busy_keys(&error, slot, &same.differ));
                             }
@@ -649,50 +649,46 @@ struct Duplicates {
 /// everysec` the source may lose its delete after clients were sent to the destination): no
 /// copy is known to hold every acknowledged write, so a person decides, and `--replace` keeps
 /// the source's.
-async fn duplicates(
-    source: &NodeClient,
-    target: &NodeClient,
-    keys: &[Vec<u8>],
-) -> Result<Duplicates, String> {
-    let mut at_source = redis::pipe();
-    let mut at_target = redis::pipe();
-    for key in keys {
-        at_source.cmd("DUMP").arg(key.as_slice());
-        // The destination serves an importing slot's keys only after ASKING.
-        at_target
-            .cmd("ASKING")
-            .ignore()
-            .cmd("DUMP")
-            .arg(key.as_slice());
-    }
+async fn duplicates(source: &NodeClient, target: &NodeClient, keys: &[Vec<u8>]) -> Duplicates {
+    // One query per key (concurrent, on the multiplexed connections): a key the source no
+    // longer has is answered `ASK` there, an error that would fail a whole pipeline.
+    let dump = |client: &NodeClient, key: &[u8], asking: bool| {
+        let mut pipe = redis::pipe();
+        if asking {
+            // The destination serves an importing slot's keys only after ASKING.
+            pipe.cmd("ASKING").ignore();
+        }
+        pipe.cmd("DUMP").arg(key);
+        let client = client.clone();
+        async move {
+            match client.pipeline::<(Value,)>(&pipe).await {
+                // The RDB version (2 bytes) and the CRC64 (8) end every payload.
+                Ok((Value::BulkString(bytes),)) if bytes.len() >= 10 => {
+                    Some(bytes[..bytes.len() - 10].to_vec())
+                }
+                // A key missing (nil), or not served there (ASK, MOVED).
+                _ => None,
+            }
+        }
+    };
     let (from, to) = join(
-        source.pipeline::<Vec<Value>>(&at_source),
-        target.pipeline::<Vec<Value>>(&at_target),
+        join_all(keys.iter().map(|key| dump(source, key, false))),
+        join_all(keys.iter().map(|key| dump(target, key, true))),
     )
     .await;
-    let (from, to) = (
-        from.map_err(|e| e.to_string())?,
-        to.map_err(|e| e.to_string())?,
-    );
-    let payload = |value: &Value| match value {
-        // The RDB version (2 bytes) and the CRC64 (8) end every payload.
-        Value::BulkString(bytes) if bytes.len() >= 10 => Some(bytes[..bytes.len() - 10].to_vec()),
-        // A key missing (nil), or not served there (ASK, MOVED).
-        _ => None,
-    };
     let mut same = Duplicates {
         identical: 0,
         differ: Vec::new(),
     };
-    for ((key, from), to) in keys.iter().zip(&from).zip(&to) {
-        if let (Some(from), Some(to)) = (payload(from), payload(to)) {
+    for ((key, from), to) in keys.iter().zip(from).zip(to) {
+        if let (Some(from), Some(to)) = (from, to) {
             match from == to {
                 true => same.identical += 1,
                 false => same.differ.push(key.clone()),
             }
         }
     }
-    Ok(same)
+    same
 }
 
 /// The reason of a slot stopped by keys on both sides with different values: which keys, and
