@@ -521,7 +521,7 @@ async fn remove(
             }
         }
     }
-    form::forget(staying, &leaving.id, started, deadline).await?;
+    form::forget(staying, &leaving.id, &context.connect, started, deadline).await?;
     Ok(())
 }
 

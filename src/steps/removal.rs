@@ -64,7 +64,7 @@ pub async fn carry_out(
         form::wait_until_usable(&members, &expectation, started, deadline).await?;
     }
     output.step("Sending CLUSTER FORGET messages to the cluster...")?;
-    form::forget(&members, &id, started, deadline).await?;
+    form::forget(&members, &id, &context.connect, started, deadline).await?;
     let reset = reset && reset_soft(context, victim).await?;
 
     output.line(
