@@ -523,8 +523,14 @@ impl<'a> Executor<'a> {
                             return Err(error.to_string());
                         }
                         if !self.settings.replace {
-                            let same = duplicates(source, target, &keys).await;
-                            if !same.differ.is_empty() {
+                            let same = duplicates(source, target, &keys).await.map_err(|why| {
+                                format!(
+                                    "{error}: comparing the keys of slot {slot} on both sides \
+                                     failed ({why}); re-run, or re-run with --replace to keep \
+                                     the source's copies"
+                                )
+                            })?;
+                            if !same.differ.is_empty() || same.identical == 0 {
                                 return Err(busy_keys(&error, slot, &same.differ));
                             }
                             tracing::warn!(
@@ -649,7 +655,11 @@ struct Duplicates {
 /// everysec` the source may lose its delete after clients were sent to the destination): no
 /// copy is known to hold every acknowledged write, so a person decides, and `--replace` keeps
 /// the source's.
-async fn duplicates(source: &NodeClient, target: &NodeClient, keys: &[Vec<u8>]) -> Duplicates {
+async fn duplicates(
+    source: &NodeClient,
+    target: &NodeClient,
+    keys: &[Vec<u8>],
+) -> Result<Duplicates, String> {
     // One query per key (concurrent, on the multiplexed connections): a key the source no
     // longer has is answered `ASK` there, an error that would fail a whole pipeline.
     let dump = |client: &NodeClient, key: &[u8], asking: bool| {
@@ -664,10 +674,13 @@ async fn duplicates(source: &NodeClient, target: &NodeClient, keys: &[Vec<u8>]) 
             match client.pipeline::<(Value,)>(&pipe).await {
                 // The RDB version (2 bytes) and the CRC64 (8) end every payload.
                 Ok((Value::BulkString(bytes),)) if bytes.len() >= 10 => {
-                    Some(bytes[..bytes.len() - 10].to_vec())
+                    Ok(Some(bytes[..bytes.len() - 10].to_vec()))
                 }
-                // A key missing (nil), or not served there (ASK, MOVED).
-                _ => None,
+                Ok((Value::Nil,)) => Ok(None),
+                // Not served there: the source moved it already.
+                Err(error) if detail_has(&error, "ASK") || detail_has(&error, "MOVED") => Ok(None),
+                Ok((other,)) => Err(format!("DUMP answered {other:?}")),
+                Err(error) => Err(error.to_string()),
             }
         }
     };
@@ -681,20 +694,28 @@ async fn duplicates(source: &NodeClient, target: &NodeClient, keys: &[Vec<u8>]) 
         differ: Vec::new(),
     };
     for ((key, from), to) in keys.iter().zip(from).zip(to) {
-        if let (Some(from), Some(to)) = (from, to) {
+        // A copy that could not be read might differ: nothing is replaced then.
+        if let (Some(from), Some(to)) = (from?, to?) {
             match from == to {
                 true => same.identical += 1,
                 false => same.differ.push(key.clone()),
             }
         }
     }
-    same
+    Ok(same)
 }
 
 /// The reason of a slot stopped by keys on both sides with different values: which keys, and
 /// what to run.
 fn busy_keys(error: &NodeError, slot: u16, differ: &[Vec<u8>]) -> String {
     const SHOWN: usize = 10;
+    if differ.is_empty() {
+        return format!(
+            "{error}: a key of slot {slot} already exists on the destination, and no copy of \
+             it was found on the source to compare. Re-run, or re-run with --replace to \
+             overwrite the destination's keys"
+        );
+    }
     let mut names: Vec<String> = differ
         .iter()
         .take(SHOWN)
@@ -705,8 +726,8 @@ fn busy_keys(error: &NodeError, slot: u16, differ: &[Vec<u8>]) -> String {
     }
     format!(
         "{error}: {} key(s) of slot {slot} exist on both the source and the destination with \
-         different values: {}. The source's copy is the one clients were served since it came back \
-         began; check these keys, then re-run with --replace to keep the source's copies",
+         different values: {}. The source's copy is the one clients were served since it came \
+         back; check these keys, then re-run with --replace to keep the source's copies",
         differ.len(),
         names.join(", ")
     )
