@@ -371,41 +371,24 @@ impl Nodes<'_> {
         dropped: &BTreeMap<NodeId, SlotSet>,
         names: &Names,
     ) {
-        let sends = dropped.iter().filter_map(|(owner, slots)| {
-            let own = views
-                .iter()
-                .find_map(|v| v.myself().filter(|me| &me.id == owner))?;
-            let client = self.clients.get(&own.addr()?)?;
-            let mut pipe = redis::pipe();
-            for slot in slots.iter() {
-                pipe.cmd("CLUSTER")
-                    .arg("SETSLOT")
-                    .arg(slot)
-                    .arg("NODE")
-                    .arg(owner.as_str())
-                    .ignore();
-            }
-            say(&format!(
+        let tail = |owner: &NodeId| vec!["NODE".to_string(), owner.to_string()];
+        let notice = |owner: &NodeId, slots: &SlotSet| {
+            Some(format!(
                 "{} had dropped its own claim to slots {slots}, which every other node lists \
                  as its own and no node serves (a gossip race of Redis before 7.2): it claims \
                  them again",
                 names.name(owner)
-            ));
-            Some(async move {
-                if let Err(error) = client.pipeline::<()>(&pipe).await {
-                    tracing::debug!("reclaiming dropped slots: {error}");
-                }
-            })
-        });
-        join_all(sends).await;
+            ))
+        };
+        self.set_slots(views, dropped, tail, notice, "reclaiming dropped slots")
+            .await;
     }
-}
 
-impl Nodes<'_> {
     /// Has each master of `stale` close its slots there again (`CLUSTER SETSLOT s STABLE`, in
-    /// one pipeline), saying so on stderr the `first` time: the master has none of them open, so nothing changes
-    /// on it, and the command, replicated, clears the markers its replicas kept (see
-    /// `cluster::converge::stale_replica_markers`). Failures only leave the wait to report it.
+    /// one pipeline), saying so on stderr the `first` time: the master has none of them open,
+    /// so nothing changes on it, and the command, replicated, clears the markers its replicas
+    /// kept (see `cluster::converge::stale_replica_markers`). Failures only leave the wait to
+    /// report it.
     async fn close_for_replicas(
         &self,
         views: &[&NodesView],
@@ -413,30 +396,52 @@ impl Nodes<'_> {
         names: &Names,
         first: bool,
     ) {
-        let sends = stale.iter().filter_map(|(master, slots)| {
+        let tail = |_: &NodeId| vec!["STABLE".to_string()];
+        let notice = |master: &NodeId, slots: &SlotSet| {
+            first.then(|| {
+                format!(
+                    "a replica of {} still shows slots {slots} open, which its master no \
+                     longer has open (the master restarted without them): the master closes \
+                     them again, and its replicas follow",
+                    names.name(master)
+                )
+            })
+        };
+        self.set_slots(views, stale, tail, notice, "closing slots for replicas")
+            .await;
+    }
+
+    /// Sends each node of `by_node`, over its connection of this wait, one pipeline of
+    /// `CLUSTER SETSLOT <slot> <tail>` for its slots (`tail` of the node), after saying on
+    /// stderr what `notice` gives; failures are logged at debug level as `doing`.
+    async fn set_slots(
+        &self,
+        views: &[&NodesView],
+        by_node: &BTreeMap<NodeId, SlotSet>,
+        tail: impl Fn(&NodeId) -> Vec<String>,
+        notice: impl Fn(&NodeId, &SlotSet) -> Option<String>,
+        doing: &str,
+    ) {
+        let sends = by_node.iter().filter_map(|(node, slots)| {
             let own = views
                 .iter()
-                .find_map(|v| v.myself().filter(|me| &me.id == master))?;
+                .find_map(|v| v.myself().filter(|me| &me.id == node))?;
             let client = self.clients.get(&own.addr()?)?;
+            let tail = tail(node);
             let mut pipe = redis::pipe();
             for slot in slots.iter() {
                 pipe.cmd("CLUSTER")
                     .arg("SETSLOT")
                     .arg(slot)
-                    .arg("STABLE")
+                    .arg(&tail)
                     .ignore();
             }
-            if first {
-                say(&format!(
-                    "a replica of {} still shows slots {slots} open, which its master no \
-                     longer has open (the master restarted without them): the master closes \
-                     them again, and its replicas follow",
-                    names.name(master)
-                ));
+            if let Some(text) = notice(node, slots) {
+                say(&text);
             }
             Some(async move {
                 if let Err(error) = client.pipeline::<()>(&pipe).await {
-                    tracing::debug!("closing slots for replicas: {error}");
+                    tracing::debug!("{doing}: {error}");
                 }
             })
         });
