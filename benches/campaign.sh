@@ -11,6 +11,8 @@
 #   SERVERS="redis_7_0 valkey_9_1" servers (test names: redis_6_2 redis_7_0 redis_8_2
 #                                  valkey_9_0 valkey_9_1)
 #   FIRST_SEED=<n>                 the first seed (each server starts there)
+#   JOBS=1                         servers run at once (each runs its schedules one after the
+#                                  other; 2 halves the time on a machine with room for it)
 # The servers come from scripts/fetch-test-servers.sh, as for the test suite.
 set -euo pipefail
 
@@ -33,14 +35,19 @@ for line in sys.stdin:
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtrib-bench-campaign.XXXXXX")
 read -r -a servers <<<"$SERVERS"
 per_server=$(((SCHEDULES + ${#servers[@]} - 1) / ${#servers[@]}))
-log "$SCHEDULES schedules ($per_server per server: ${servers[*]}) from seed $FIRST_SEED; load: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+log "$SCHEDULES schedules ($per_server per server: ${servers[*]}, ${JOBS:-1} at once) from seed $FIRST_SEED; load: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+JOBS=${JOBS:-1}
 started=$(date +%s)
 for server in "${servers[@]}"; do
+    while (($(jobs -rp | wc -l) >= JOBS)); do wait -n || true; done
     (cd "$ROOT" && RTRIB_CAMPAIGN_SCHEDULES=$per_server RTRIB_CAMPAIGN_FIRST_SEED=$FIRST_SEED \
         "$BINARY" "campaign::schedules::$server" --exact --nocapture --test-threads 1) \
-        >>"$WORK/campaign.log" 2>"$WORK/$server.stderr" || true
+        >"$WORK/$server.log" 2>"$WORK/$server.stderr" || true &
 done
+wait
+for server in "${servers[@]}"; do cat "$WORK/$server.log" >>"$WORK/campaign.log"; done
 elapsed=$(($(date +%s) - started))
+log "done; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$WORK/campaign.log" "$elapsed" <<'EOF'
 import collections, sys

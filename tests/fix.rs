@@ -343,3 +343,61 @@ fn fix_finishes_a_reshard_killed_midway() {
     assert!(out.contains("finish its move"), "{out}");
     assert_repaired(&[a, b, c], KEYS);
 }
+
+/// What `MIGRATE` leaves when its source dies after the destination restored `key` and before
+/// its own delete: a copy on `to` too, `value` instead of the source's when given.
+fn copy_by_hand(from: &RedisNode, to: &RedisNode, key: &str, value: Option<&str>) {
+    let mut pipe = redis::pipe();
+    pipe.cmd("ASKING").ignore();
+    match value {
+        Some(value) => pipe.cmd("SET").arg(key).arg(value).ignore(),
+        None => {
+            let payload: Vec<u8> = from
+                .with_conn(|conn| redis::cmd("DUMP").arg(key).query(conn))
+                .unwrap();
+            pipe.cmd("RESTORE").arg(key).arg(0).arg(payload).ignore()
+        }
+    };
+    to.with_conn(|conn| pipe.query::<()>(conn)).unwrap();
+}
+
+/// Found by the fault campaign (a master SIGKILLed mid-`MIGRATE` and restarted from its AOF,
+/// on every server): keys on both sides of an open slot. `fix` replaces the destination's
+/// copies that hold the source's value, saying so, and stops on a key whose copies differ,
+/// naming it and `--replace`; with `--replace` the source's copy wins.
+#[test]
+fn keys_on_both_sides_are_replaced_when_identical_and_named_when_not() {
+    let nodes = cluster(3, KEYS);
+    let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
+    let (same, same_keys) = slot_of(&nodes, 0, 2, &[]);
+    let (differ, differ_keys) = slot_of(&nodes, 0, 2, &[same]);
+    let open = |slot: u16| {
+        setslot(b, slot, &["IMPORTING", &a.id()]);
+        setslot(a, slot, &["MIGRATING", &b.id()]);
+    };
+    let args = fix(a, &[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+
+    open(same);
+    copy_by_hand(a, b, &same_keys[0], None);
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(&format!("slot {same}: 1 key(s) were on both")),
+        "{stderr}"
+    );
+    assert_repaired(&[a, b, c], KEYS);
+
+    open(differ);
+    copy_by_hand(a, b, &differ_keys[0], Some("written on the destination"));
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let said = format!("{stdout}{stderr}");
+    assert!(
+        said.contains(&format!("different values: {}", differ_keys[0]))
+            && said.contains("--replace"),
+        "{said}"
+    );
+    fix_expect(0, a, &["--replace"]);
+    assert_repaired(&[a, b, c], KEYS);
+}

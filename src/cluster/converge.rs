@@ -24,7 +24,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
-use super::view::{NodeId, NodesView};
+use super::view::{NodeEntry, NodeId, NodesView};
 
 /// One way in which the views do not agree yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -311,6 +311,37 @@ pub fn tellers(lags: &[Lag]) -> Vec<(NodeId, NodeId)> {
     pairs
 }
 
+/// Open-slot markers replicas show that their masters no longer have, by master (ID order):
+/// the slots each master is to close again so that its replicas follow. Valkey 8 and later
+/// replicate `CLUSTER SETSLOT`, so a replica repeats its master's MIGRATING/IMPORTING markers;
+/// a master SIGKILLed after its replica had a marker but before its own `nodes.conf` comes back
+/// without it, and the replica keeps it for good (a full resync carries no slot states, and a
+/// replica refuses `SETSLOT`: "Please use SETSLOT only with masters"). The master's own
+/// `SETSLOT <slot> STABLE` changes nothing on the master and, replicated, clears the replica's
+/// marker. Only replicas whose master's own view is among `views` count, and only slots that
+/// master has no marker for: a slot the master has open is a move still under way.
+pub fn stale_replica_markers(views: &[&NodesView]) -> BTreeMap<NodeId, SlotSet> {
+    let mine: Vec<&NodeEntry> = views.iter().filter_map(|view| view.myself()).collect();
+    let mut stale: BTreeMap<NodeId, SlotSet> = BTreeMap::new();
+    for replica in mine
+        .iter()
+        .filter(|me| me.is_replica() && me.has_open_slots())
+    {
+        let Some(master) = mine
+            .iter()
+            .find(|me| me.is_master() && Some(&me.id) == replica.master_id.as_ref())
+        else {
+            continue;
+        };
+        for slot in replica.migrating.keys().chain(replica.importing.keys()) {
+            if !master.migrating.contains_key(slot) && !master.importing.contains_key(slot) {
+                stale.entry(master.id.clone()).or_default().insert(*slot);
+            }
+        }
+    }
+    stale
+}
+
 /// Slots that a reachable master has dropped from its own view while every other view still
 /// lists it as their owner and no reachable master claims them: nobody serves them, and
 /// nothing in the cluster bus will ever give them back (the owner would have to claim them,
@@ -384,6 +415,32 @@ mod tests {
 
     fn id(text: &str) -> NodeId {
         NodeId::new(text)
+    }
+
+    #[test]
+    fn a_replica_marker_its_master_lost_is_stale() {
+        // R, replica of A, still shows 100 migrating and 200 importing; A has 200 open only.
+        let text = |me_r: bool| {
+            format!(
+                "{A} 127.0.0.1:7000@17000 {}master - 0 0 1 connected 0-8191 [200-<-{B}]\n\
+                 {B} 127.0.0.1:7001@17001 master - 0 0 2 connected 8192-16383\n\
+                 {R} 127.0.0.1:7002@17002 {}slave {A} 0 0 1 connected{}\n",
+                if me_r { "" } else { "myself," },
+                if me_r { "myself," } else { "" },
+                if me_r {
+                    format!(" [100->-{B}] [200-<-{B}]")
+                } else {
+                    String::new()
+                },
+            )
+        };
+        let a = NodesView::parse(&text(false)).unwrap();
+        let r = NodesView::parse(&text(true)).unwrap();
+        let stale = stale_replica_markers(&[&a, &r]);
+        assert_eq!(stale.len(), 1);
+        assert_eq!(stale[&id(A)].iter().collect::<Vec<_>>(), [100]);
+        // Without its master's own view, nothing is judged.
+        assert!(stale_replica_markers(&[&r]).is_empty());
     }
 
     #[test]

@@ -3,12 +3,15 @@
 //! del-node a node that is dead, unreachable or without address, forget one that is alive) → re-point its replicas, spread over the other
 //! masters → `CLUSTER FORGET` it on every other node, repeatedly, until none lists it →
 //! `CLUSTER RESET SOFT` on it when it answers → check. With `--plan-out FILE`, these steps are
-//! written to a plan file instead, and nothing is changed.
+//! written to a plan file instead, and nothing is changed. A node named by its address that no
+//! member lists any more is a removal stopped before its reset: it is reset then (or, knowing
+//! no member, left alone), exit 0 either way, so the command can be run again.
 
 use std::path::Path;
 use std::time::Duration;
 
 use crate::cli::{DelNodeArgs, ForgetArgs};
+use crate::cluster::lookup::NodeRef;
 use crate::cluster::membership::{RemovalRefusal, RemoveStep, judge_removal, rehome_replicas};
 use crate::cluster::plan::{Precondition, Steps};
 use crate::context::Context;
@@ -80,7 +83,16 @@ async fn remove(context: &Context, request: &Removal<'_>) -> Result<Exit> {
     }
     settle(context, &seed).await;
     let topology = fetch_topology(&seed, &context.connect, FetchOptions::default()).await?;
-    let victim = topology.find(&reference)?;
+    let victim = match (topology.find(&reference), &reference) {
+        (Ok(victim), _) => victim,
+        (Err(unknown), NodeRef::Addr(addr)) => {
+            return match removal::finish_forgotten(context, &topology, *addr).await? {
+                Some(exit) => Ok(exit),
+                None => Err(unknown.into()),
+            };
+        }
+        (Err(unknown), NodeRef::Id(_)) => return Err(unknown.into()),
+    };
     let id = victim.id().clone();
     if id == topology.seed {
         return Err(Error::Usage(format!(

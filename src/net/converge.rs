@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
-use crate::cluster::converge::{dropped_claims, lags, tellers};
+use crate::cluster::converge::{dropped_claims, lags, stale_replica_markers, tellers};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::view::{NodeEntry, NodeId, NodesView};
@@ -43,6 +43,9 @@ const RETELL_INTERVAL: Duration = Duration::from_millis(300);
 /// How long a slot may go unserved because its owner dropped its own claim before the owner
 /// is told to claim it again: longer than any move's own `SETSLOT NODE` round trips.
 const RECLAIM_AFTER: Duration = Duration::from_secs(1);
+/// How often a master whose replicas keep markers it lost is told again to close the slots
+/// (a replica still loading a full resync misses what its master sent before the sync began).
+const RECLOSE_INTERVAL: Duration = Duration::from_secs(1);
 /// Bound on the TCP probe that tells a silent node from a vanished host.
 const PROBE_TIMEOUT: Duration = Duration::from_millis(500);
 /// At most this many disagreements are listed when the bound passes.
@@ -105,6 +108,7 @@ async fn wait(
     let mut told_at: HashMap<(NodeId, NodeId), Instant> = HashMap::new();
     let mut told = 0;
     let mut reclaimed_at: Option<Instant> = None;
+    let mut closed_at: Option<Instant> = None;
     let mut awaited = Awaited::new("every node's view of the cluster to agree", bound);
     loop {
         let budget = deadline
@@ -126,11 +130,15 @@ async fn wait(
             })
             .collect();
         let found = lags(&views);
+        let stale = match reclaim {
+            true => stale_replica_markers(&views),
+            false => BTreeMap::new(),
+        };
         let members = members_of(&views, seed);
         let all_read = members
             .iter()
             .all(|member| targets.iter().any(|t| t.addr == member.addr));
-        if found.is_empty() && silent.is_empty() && all_read {
+        if found.is_empty() && stale.is_empty() && silent.is_empty() && all_read {
             tracing::debug!(after = %Secs(&started.elapsed()), told, "every view agrees");
             awaited.done();
             return Ok(Converged {
@@ -143,6 +151,14 @@ async fn wait(
             let names = Names::from_views(&views);
             let mut lagging: Vec<String> = silent.clone();
             lagging.extend(found.iter().map(|lag| lag.describe(&|id| names.name(id))));
+            lagging.extend(stale.iter().map(|(master, slots)| {
+                format!(
+                    "a replica of {} still shows slots {slots} open, which its master closed \
+                     (its master's CLUSTER SETSLOT STABLE, replicated, clears it once the \
+                     replica's replication link is up; a replica refuses SETSLOT itself)",
+                    names.name(master)
+                )
+            }));
             lagging
         };
         if Instant::now() >= deadline {
@@ -169,6 +185,13 @@ async fn wait(
                 nodes.reclaim(&views, &dropped, &names).await;
                 reclaimed_at = Some(Instant::now());
             }
+        }
+        if !stale.is_empty() && closed_at.is_none_or(|at| at.elapsed() >= RECLOSE_INTERVAL) {
+            let names = Names::from_views(&views);
+            nodes
+                .close_for_replicas(&views, &stale, &names, closed_at.is_none())
+                .await;
+            closed_at = Some(Instant::now());
         }
         for pair in due {
             told_at.insert(pair, Instant::now());
@@ -348,29 +371,77 @@ impl Nodes<'_> {
         dropped: &BTreeMap<NodeId, SlotSet>,
         names: &Names,
     ) {
-        let sends = dropped.iter().filter_map(|(owner, slots)| {
+        let tail = |owner: &NodeId| vec!["NODE".to_string(), owner.to_string()];
+        let notice = |owner: &NodeId, slots: &SlotSet| {
+            Some(format!(
+                "{} had dropped its own claim to slots {slots}, which every other node lists \
+                 as its own and no node serves (a gossip race of Redis before 7.2): it claims \
+                 them again",
+                names.name(owner)
+            ))
+        };
+        self.set_slots(views, dropped, tail, notice, "reclaiming dropped slots")
+            .await;
+    }
+
+    /// Has each master of `stale` close its slots there again (`CLUSTER SETSLOT s STABLE`, in
+    /// one pipeline), saying so on stderr the `first` time: the master has none of them open,
+    /// so nothing changes on it, and the command, replicated, clears the markers its replicas
+    /// kept (see `cluster::converge::stale_replica_markers`). Failures only leave the wait to
+    /// report it.
+    async fn close_for_replicas(
+        &self,
+        views: &[&NodesView],
+        stale: &BTreeMap<NodeId, SlotSet>,
+        names: &Names,
+        first: bool,
+    ) {
+        let tail = |_: &NodeId| vec!["STABLE".to_string()];
+        let notice = |master: &NodeId, slots: &SlotSet| {
+            first.then(|| {
+                format!(
+                    "a replica of {} still shows slots {slots} open, which its master no \
+                     longer has open (the master restarted without them): the master closes \
+                     them again, and its replicas follow",
+                    names.name(master)
+                )
+            })
+        };
+        self.set_slots(views, stale, tail, notice, "closing slots for replicas")
+            .await;
+    }
+
+    /// Sends each node of `by_node`, over its connection of this wait, one pipeline of
+    /// `CLUSTER SETSLOT <slot> <tail>` for its slots (`tail` of the node), after saying on
+    /// stderr what `notice` gives; failures are logged at debug level as `doing`.
+    async fn set_slots(
+        &self,
+        views: &[&NodesView],
+        by_node: &BTreeMap<NodeId, SlotSet>,
+        tail: impl Fn(&NodeId) -> Vec<String>,
+        notice: impl Fn(&NodeId, &SlotSet) -> Option<String>,
+        doing: &str,
+    ) {
+        let sends = by_node.iter().filter_map(|(node, slots)| {
             let own = views
                 .iter()
-                .find_map(|v| v.myself().filter(|me| &me.id == owner))?;
+                .find_map(|v| v.myself().filter(|me| &me.id == node))?;
             let client = self.clients.get(&own.addr()?)?;
+            let tail = tail(node);
             let mut pipe = redis::pipe();
             for slot in slots.iter() {
                 pipe.cmd("CLUSTER")
                     .arg("SETSLOT")
                     .arg(slot)
-                    .arg("NODE")
-                    .arg(owner.as_str())
+                    .arg(&tail)
                     .ignore();
             }
-            say(&format!(
-                "{} had dropped its own claim to slots {slots}, which every other node lists \
-                 as its own and no node serves (a gossip race of Redis before 7.2): it claims \
-                 them again",
-                names.name(owner)
-            ));
+            if let Some(text) = notice(node, slots) {
+                say(&text);
+            }
             Some(async move {
                 if let Err(error) = client.pipeline::<()>(&pipe).await {
-                    tracing::debug!("reclaiming dropped slots: {error}");
+                    tracing::debug!("{doing}: {error}");
                 }
             })
         });

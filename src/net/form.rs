@@ -252,10 +252,17 @@ pub async fn meet(members: &[Member], pairs: &[(usize, usize)]) -> Result<(), No
 /// Reads every member's `CLUSTER NODES` concurrently; a member that fails to answer gives
 /// `None` (waits treat it as not ready yet).
 async fn read_views(members: &[Member]) -> Vec<Option<(NodesView, String)>> {
-    join_all(members.iter().map(|m| async move {
+    views_of(members.iter().map(|m| &m.client)).await
+}
+
+/// [`read_views`] over `clients`.
+async fn views_of<'a>(
+    clients: impl Iterator<Item = &'a NodeClient>,
+) -> Vec<Option<(NodesView, String)>> {
+    join_all(clients.map(|client| async move {
         let mut pipe = redis::pipe();
         pipe.cmd("CLUSTER").arg("NODES").cmd("CLUSTER").arg("INFO");
-        let (nodes, info): (String, String) = m.client.pipeline(&pipe).await.ok()?;
+        let (nodes, info): (String, String) = client.pipeline(&pipe).await.ok()?;
         Some((NodesView::parse(&nodes).ok()?, info))
     }))
     .await
@@ -366,18 +373,21 @@ pub async fn announce(members: &[Member], announcers: &[usize]) -> Result<(), No
 /// gossip from a member that still knows it brings it back to the others (at once to a member
 /// not told yet, after the 60 s to the others). So every member must forget it within the same
 /// window, and they are polled until none lists it. A member that does not answer counts as
-/// still listing it. A member's own master cannot be forgotten: re-point such replicas first.
+/// still listing it; one whose connection broke (a restarted node) is connected to again with
+/// `settings`. A member's own master cannot be forgotten: re-point such replicas first.
 pub async fn forget(
     members: &[Member],
     id: &NodeId,
+    settings: &ConnectSettings,
     started: Instant,
     deadline: Instant,
 ) -> Result<(), WaitError> {
+    let mut clients: Vec<NodeClient> = members.iter().map(|m| m.client.clone()).collect();
     let mut failures: HashMap<usize, String> = HashMap::new();
     let mut clean_polls = 0;
     let mut awaited = Awaited::new(format!("every node to forget {id}"), deadline - started);
     loop {
-        let views = read_views(members).await;
+        let views = views_of(clients.iter()).await;
         let knowing: Vec<usize> = (0..members.len())
             .filter(|&i| {
                 views[i]
@@ -410,13 +420,22 @@ pub async fn forget(
             awaited.not_yet(|| format!("so far {} node(s) still list it", knowing.len()));
             let mut cmd = redis::cmd("CLUSTER");
             cmd.arg("FORGET").arg(id.as_str());
-            let replies =
-                join_all(knowing.iter().map(|&i| members[i].client.query::<()>(&cmd))).await;
+            let replies = join_all(knowing.iter().map(|&i| clients[i].query::<()>(&cmd))).await;
             for (&i, reply) in knowing.iter().zip(replies) {
                 match reply {
-                    Ok(()) => failures.remove(&i),
-                    Err(error) => failures.insert(i, error.reason()),
-                };
+                    Ok(()) => {
+                        failures.remove(&i);
+                    }
+                    Err(error) => {
+                        if !matches!(error, NodeError::Command { .. })
+                            && let Ok(client) =
+                                NodeClient::connect(members[i].endpoint(), settings).await
+                        {
+                            clients[i] = client;
+                        }
+                        failures.insert(i, error.reason());
+                    }
+                }
             }
         }
         tokio::time::sleep(FORGET_INTERVAL).await;

@@ -262,6 +262,6 @@ async fn remove(
             }
         }
     }
-    form::forget(staying, &leaving.id, started, deadline).await?;
+    form::forget(staying, &leaving.id, &context.connect, started, deadline).await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::net::form::{self, Expectation};
 use crate::output::NodeDocument;
 use crate::steps::conclude::conclude;
 use serde_json::json;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 /// Re-points the replicas as `moves` says (`(replica, master)`), makes every other node forget
@@ -64,7 +65,7 @@ pub async fn carry_out(
         form::wait_until_usable(&members, &expectation, started, deadline).await?;
     }
     output.step("Sending CLUSTER FORGET messages to the cluster...")?;
-    form::forget(&members, &id, started, deadline).await?;
+    form::forget(&members, &id, &context.connect, started, deadline).await?;
     let reset = reset && reset_soft(context, victim).await?;
 
     output.line(
@@ -89,6 +90,66 @@ pub async fn carry_out(
     })
     .await?;
     Ok(concluded.exit())
+}
+
+/// The end of a removal that stopped after every member forgot the node and before its reset
+/// (rtrib SIGKILLed): the node at `addr`, which no member of `topology` lists, still lists
+/// members of it and would serve them stale routes. When it answers and serves no slot, it is
+/// reset now (exit 0, the removal is done); when it lists no member, it is out already:
+/// nothing to do (exit 0). `None` when it does not answer or serves slots: the caller reports
+/// the node as unknown.
+pub async fn finish_forgotten(
+    context: &Context,
+    topology: &Topology,
+    addr: SocketAddr,
+) -> Result<Option<Exit>> {
+    let endpoint = Endpoint { name: None, addr };
+    let Ok(client) = NodeClient::connect(&endpoint, &context.connect).await else {
+        return Ok(None);
+    };
+    let Ok((me, view, _)) = client.read_myself().await else {
+        return Ok(None);
+    };
+    if !me.slots.is_empty() {
+        return Ok(None);
+    }
+    let knows_cluster = view
+        .entries
+        .iter()
+        .any(|entry| entry.id != me.id && topology.node(&entry.id).is_some());
+    let output = &context.output;
+    let id = &me.id;
+    if knows_cluster {
+        output.step(&format!(
+            "Node {id} ({endpoint}) is forgotten by every member of the cluster but still \
+             knows them (a removal stopped before its reset)"
+        ))?;
+        output.step("Sending CLUSTER RESET SOFT to the deleted node.")?;
+        let mut reset = redis::cmd("CLUSTER");
+        reset.arg("RESET").arg("SOFT");
+        client.query::<()>(&reset).await?;
+        output.line(
+            &output
+                .style()
+                .ok(&format!("Node {id} removed from the cluster.")),
+        )?;
+    } else {
+        output.line(&format!(
+            "Node {id} ({endpoint}) is not a member of the cluster: nothing to do."
+        ))?;
+    }
+    if output.is_json() {
+        let outcome = match knows_cluster {
+            true => "removed",
+            false => "not_member",
+        };
+        output.json(&json!({
+            "outcome": outcome,
+            "node": { "id": id, "addr": endpoint.to_string() },
+            "reset": knows_cluster,
+        }))?;
+    }
+    Ok(Some(Exit::Ok))
 }
 
 /// `CLUSTER RESET SOFT` on the removed node, so it forgets the cluster and cannot rejoin it by

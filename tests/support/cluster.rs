@@ -722,16 +722,25 @@ impl Nodes {
     /// [`Self::form`] with the masters' slot ranges given: one range `(first, last)` per master,
     /// the first nodes in order (e.g. the Valkey tests' layout: slot 0 alone on the last master).
     pub fn form_with(&self, slots: &[(u16, u16)]) -> Formed {
+        self.form_members(slots, self.len())
+    }
+
+    /// [`Self::form`] of the first `members` nodes only: the others stay outside the cluster
+    /// (to be added by a test).
+    pub fn form_first(&self, masters: usize, members: usize) -> Formed {
+        self.form_members(&slot_ranges(masters), members)
+    }
+
+    fn form_members(&self, slots: &[(u16, u16)], members: usize) -> Formed {
         let masters = slots.len();
         assert!(
-            (1..=self.len()).contains(&masters),
-            "{masters} masters out of {} nodes",
-            self.len()
+            (1..=members).contains(&masters) && members <= self.len(),
+            "{masters} masters out of {members} nodes"
         );
         let slots = slots.to_vec();
         let formed = Formed {
             masters: (0..masters).collect(),
-            replicas: (masters..self.len())
+            replicas: (masters..members)
                 .map(|r| (r, (r - masters) % masters))
                 .collect(),
             slots,
@@ -739,11 +748,12 @@ impl Nodes {
         for (&m, &(first, last)) in formed.masters.iter().zip(&formed.slots) {
             self.nodes[m].add_slots(first, last);
         }
-        for (i, node) in self.nodes.iter().enumerate() {
+        let nodes = &self.nodes[..members];
+        for (i, node) in nodes.iter().enumerate() {
             node.cmd(&["CLUSTER", "SET-CONFIG-EPOCH", &(i + 1).to_string()]);
         }
-        for (i, from) in self.nodes.iter().enumerate() {
-            for to in &self.nodes[i + 1..] {
+        for (i, from) in nodes.iter().enumerate() {
+            for to in &nodes[i + 1..] {
                 from.cmd(&[
                     "CLUSTER",
                     "MEET",
@@ -753,7 +763,7 @@ impl Nodes {
                 ]);
             }
         }
-        let ids: Vec<String> = self.nodes.iter().map(RedisNode::id).collect();
+        let ids: Vec<String> = nodes.iter().map(RedisNode::id).collect();
         let mut replicated = vec![false; formed.replicas.len()];
         let converged = wait_until(FORM_TIMEOUT, || {
             for (done, &(r, m)) in replicated.iter_mut().zip(&formed.replicas) {
@@ -770,8 +780,7 @@ impl Nodes {
                 }
             }
             replicated.iter().all(|&done| done)
-                && self
-                    .nodes
+                && nodes
                     .iter()
                     .all(|node| self.view_converged(node, &ids, &formed))
         });
@@ -799,7 +808,7 @@ impl Nodes {
         };
         let lines = parse_nodes(&value_to_string(&text));
         let by_id: HashMap<&str, &NodeLine> = lines.iter().map(|l| (l.id.as_str(), l)).collect();
-        let all_known = lines.len() == self.len()
+        let all_known = lines.len() == ids.len()
             && lines.iter().all(NodeLine::is_settled)
             && ids.iter().all(|id| by_id.contains_key(id.as_str()));
         let slots_agree = formed

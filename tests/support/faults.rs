@@ -3,7 +3,8 @@
 //!
 //! A schedule is a pure function of its seed (a SplitMix64 stream, no other randomness), so the
 //! seed printed with a failure replays it: `RTRIB_CAMPAIGN_SEED=<n>`. The cluster is always 3
-//! masters (nodes 0-2) each with one replica (node 3 + i replicates master i).
+//! masters (nodes 0-2) each with one replica (node 3 + i replicates master i); `add-node`
+//! starts a seventh node beside it ([`SPARE`]).
 
 use std::fmt;
 use std::process::Child;
@@ -74,6 +75,43 @@ pub enum Change {
     Reshard { to: usize, slots: u16 },
     /// `rebalance --weight <master>=<weight>`.
     Rebalance { heavy: usize, weight: u32 },
+    /// `add-node <node SPARE> <node 0> [--replica]`: the node started beside the cluster joins it.
+    AddNode { replica: bool },
+    /// `del-node <node 0> <replica>`: a replica leaves the cluster.
+    DelNode { replica: usize },
+    /// `failover --from <master>`: its replica takes over, coordinated.
+    Failover { master: usize },
+}
+
+/// The node started beside the cluster for [`Change::AddNode`] (the others are `0..NODES`).
+pub const SPARE: usize = NODES;
+
+impl Change {
+    /// The command's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Change::Reshard { .. } => "reshard",
+            Change::Rebalance { .. } => "rebalance",
+            Change::AddNode { .. } => "add-node",
+            Change::DelNode { .. } => "del-node",
+            Change::Failover { .. } => "failover",
+        }
+    }
+
+    /// Whether it moves slots (and so takes `--migration`).
+    pub fn moves_slots(self) -> bool {
+        matches!(self, Change::Reshard { .. } | Change::Rebalance { .. })
+    }
+
+    /// The nodes of the cluster once it is done: all but a deleted replica, the spare node
+    /// when added.
+    pub fn members(self) -> Vec<usize> {
+        match self {
+            Change::AddNode { .. } => (0..=SPARE).collect(),
+            Change::DelNode { replica } => (0..NODES).filter(|&n| n != replica).collect(),
+            _ => (0..NODES).collect(),
+        }
+    }
 }
 
 /// The one fault of a schedule.
@@ -157,15 +195,23 @@ impl Schedule {
         let mut rng = Rng::new(seed);
         let migration = rng.pick(migrations);
         let master = rng.between(0, MASTERS as u64 - 1) as usize;
-        let change = match rng.between(0, 1) {
-            0 => Change::Reshard {
+        // The commands that move keys twice as often as the others.
+        let change = match rng.between(0, 6) {
+            0 | 1 => Change::Reshard {
                 to: master,
                 slots: rng.between(1000, 5000) as u16,
             },
-            _ => Change::Rebalance {
+            2 | 3 => Change::Rebalance {
                 heavy: master,
                 weight: rng.between(2, 4) as u32,
             },
+            4 => Change::AddNode {
+                replica: rng.between(0, 1) == 1,
+            },
+            5 => Change::DelNode {
+                replica: MASTERS + master,
+            },
+            _ => Change::Failover { master },
         };
         let node = rng.between(0, NODES as u64 - 1) as usize;
         let fault = match rng.between(0, 3) {
@@ -201,13 +247,18 @@ impl fmt::Display for Schedule {
             Change::Rebalance { heavy, weight } => {
                 write!(f, "rebalance --weight node {heavy}={weight}")?
             }
+            Change::AddNode { replica } => write!(
+                f,
+                "add-node node {SPARE}{}",
+                if replica { " --replica" } else { "" }
+            )?,
+            Change::DelNode { replica } => write!(f, "del-node node {replica}")?,
+            Change::Failover { master } => write!(f, "failover --from node {master}")?,
         }
-        write!(
-            f,
-            " --migration {}, at {:?}: ",
-            self.migration.name(),
-            self.at
-        )?;
+        if self.change.moves_slots() {
+            write!(f, " --migration {}", self.migration.name())?;
+        }
+        write!(f, ", at {:?}: ", self.at)?;
         match self.fault {
             Fault::KillRtrib => write!(f, "SIGKILL rtrib"),
             Fault::StopNode { node, stopped } => {

@@ -50,7 +50,14 @@
 //!
 //! # Failures
 //!
-//! When a slot fails (a key exists on the destination without `--replace`, a node error, the
+//! A key already on the destination (`BUSYKEY`) is a move interrupted between the destination's
+//! `RESTORE` and the source's delete, by a master SIGKILLed and restarted from its AOF: both
+//! sides hold the key. Without `--replace`, the two copies of the batch's keys are compared
+//! (their `DUMP` payloads): identical ones are replaced (`MIGRATE ... REPLACE`) and reported on
+//! stderr, as redis-cli's `clusterManagerCompareKeysValues` does; different ones stop the slot
+//! with a reason naming them (see `duplicates` for which copy clients were served).
+//!
+//! When a slot fails (keys on both sides that differ, without `--replace`, a node error, the
 //! cluster changed under the move: another actor moved the slot or a failover changed its
 //! master), the slots already in flight finish and no new slot starts. A failed slot this run
 //! opened and moved no key of is closed again (`SETSLOT STABLE` on both sides: it stays with its
@@ -538,7 +545,7 @@ impl<'a> Executor<'a> {
         join_all(runs.iter().filter(|run| run.alive()).map(|run| async move {
             let first = run.keys_listed.take();
             let moved = self
-                .migrate_keys(source, to_addr, run.slot(), first, &run.progress)
+                .migrate_keys(source, target, to_addr, run.slot(), first, &run.progress)
                 .await;
             if let Err(reason) = moved {
                 run.fail(reason);
@@ -604,6 +611,7 @@ impl<'a> Executor<'a> {
     async fn migrate_keys(
         &self,
         source: &NodeClient,
+        target: &NodeClient,
         to: SocketAddr,
         slot: u16,
         first: Vec<Vec<u8>>,
@@ -637,12 +645,27 @@ impl<'a> Executor<'a> {
                 match answer {
                     Ok(next) => break next,
                     Err(error) if detail_has(&error, "BUSYKEY") => {
-                        if !self.settings.replace || replace {
-                            return Err(format!(
-                                "{error}: a key of slot {slot} already exists on the \
-                                 destination. Re-run with --replace to overwrite the \
-                                 destination's keys"
-                            ));
+                        if replace {
+                            return Err(error.to_string());
+                        }
+                        if !self.settings.replace {
+                            let same = duplicates(source, target, &keys).await.map_err(|why| {
+                                format!(
+                                    "{error}: comparing the keys of slot {slot} on both sides \
+                                     failed ({why}); re-run, or re-run with --replace to keep \
+                                     the source's copies"
+                                )
+                            })?;
+                            if !same.differ.is_empty() || same.identical == 0 {
+                                return Err(busy_keys(&error, slot, &same.differ));
+                            }
+                            tracing::warn!(
+                                "slot {slot}: {} key(s) were on both the source and the \
+                                 destination with the same value (a move interrupted after \
+                                 the destination had them); the destination's copies are \
+                                 replaced by the source's",
+                                same.identical
+                            );
                         }
                         replace = true;
                     }
@@ -730,6 +753,110 @@ impl<'a> Executor<'a> {
         }
         cmd
     }
+}
+
+/// The keys of a batch that are on both sides of a move ([`duplicates`]).
+struct Duplicates {
+    /// Keys whose two copies have the same value.
+    identical: usize,
+    /// Keys whose two copies differ.
+    differ: Vec<Vec<u8>>,
+}
+
+/// Which of `keys` both the source and the destination hold, compared by their `DUMP`
+/// payloads (the value's serialization; the version and checksum trailer left out, so two
+/// servers of different RDB versions compare too). `DEBUG DIGEST-VALUE`, which redis-cli's
+/// `clusterManagerCompareKeysValues` uses, is disabled by default since Redis 7.
+///
+/// How a key comes to be on both sides: `MIGRATE` restores the batch on the destination, then
+/// deletes it on the source. A source (or destination) SIGKILLed in between and restarted from
+/// its AOF has its copy back, while the destination kept the one it had fsynced. Which copy is
+/// the acknowledged one: the source, MIGRATING, serves every key it holds and sends clients to
+/// the destination (`ASK`) only for keys it does not hold; so once restarted, the source's copy
+/// is the one clients read and write. Before the crash, a client could have been sent to the
+/// destination only after the source's delete; with `appendfsync always` that delete is on
+/// disk before any client hears `ASK`, so the source could not have come back with the key.
+/// Identical copies lose nothing either way and are replaced (`MIGRATE ... REPLACE`: the
+/// source's copy wins). Different copies mean writes went to each side (with `appendfsync
+/// everysec` the source may lose its delete after clients were sent to the destination): no
+/// copy is known to hold every acknowledged write, so a person decides, and `--replace` keeps
+/// the source's.
+async fn duplicates(
+    source: &NodeClient,
+    target: &NodeClient,
+    keys: &[Vec<u8>],
+) -> Result<Duplicates, String> {
+    // One query per key (concurrent, on the multiplexed connections): a key the source no
+    // longer has is answered `ASK` there, an error that would fail a whole pipeline.
+    let dump = |client: &NodeClient, key: &[u8], asking: bool| {
+        let mut pipe = redis::pipe();
+        if asking {
+            // The destination serves an importing slot's keys only after ASKING.
+            pipe.cmd("ASKING").ignore();
+        }
+        pipe.cmd("DUMP").arg(key);
+        let client = client.clone();
+        async move {
+            match client.pipeline::<(Value,)>(&pipe).await {
+                // The RDB version (2 bytes) and the CRC64 (8) end every payload.
+                Ok((Value::BulkString(bytes),)) if bytes.len() >= 10 => {
+                    Ok(Some(bytes[..bytes.len() - 10].to_vec()))
+                }
+                Ok((Value::Nil,)) => Ok(None),
+                // Not served there: the source moved it already.
+                Err(error) if detail_has(&error, "ASK") || detail_has(&error, "MOVED") => Ok(None),
+                Ok((other,)) => Err(format!("DUMP answered {other:?}")),
+                Err(error) => Err(error.to_string()),
+            }
+        }
+    };
+    let (from, to) = join(
+        join_all(keys.iter().map(|key| dump(source, key, false))),
+        join_all(keys.iter().map(|key| dump(target, key, true))),
+    )
+    .await;
+    let mut same = Duplicates {
+        identical: 0,
+        differ: Vec::new(),
+    };
+    for ((key, from), to) in keys.iter().zip(from).zip(to) {
+        // A copy that could not be read might differ: nothing is replaced then.
+        if let (Some(from), Some(to)) = (from?, to?) {
+            match from == to {
+                true => same.identical += 1,
+                false => same.differ.push(key.clone()),
+            }
+        }
+    }
+    Ok(same)
+}
+
+/// The reason of a slot stopped by keys on both sides with different values: which keys, and
+/// what to run.
+fn busy_keys(error: &NodeError, slot: u16, differ: &[Vec<u8>]) -> String {
+    const SHOWN: usize = 10;
+    if differ.is_empty() {
+        return format!(
+            "{error}: a key of slot {slot} already exists on the destination, and no copy of \
+             it was found on the source to compare. Re-run, or re-run with --replace to \
+             overwrite the destination's keys"
+        );
+    }
+    let mut names: Vec<String> = differ
+        .iter()
+        .take(SHOWN)
+        .map(|key| String::from_utf8_lossy(key).into_owned())
+        .collect();
+    if differ.len() > SHOWN {
+        names.push(format!("and {} more", differ.len() - SHOWN));
+    }
+    format!(
+        "{error}: {} key(s) of slot {slot} exist on both the source and the destination with \
+         different values: {}. The source's copy is the one clients were served since it came \
+         back; check these keys, then re-run with --replace to keep the source's copies",
+        differ.len(),
+        names.join(", ")
+    )
 }
 
 /// `CLUSTER SETSLOT slot state id`.
