@@ -199,7 +199,8 @@ def main():
     print(f"\nload average at the end: {load()}")
 
 
-try:
-    main()
-finally:
-    cleanup()
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        cleanup()

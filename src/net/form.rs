@@ -40,6 +40,12 @@ const ANNOUNCE_INTERVAL: Duration = Duration::from_millis(500);
 const FORGET_INTERVAL: Duration = Duration::from_millis(200);
 /// Consecutive polls in which no member lists the forgotten node before it counts as gone.
 const FORGOTTEN_POLLS: usize = 2;
+/// Among many members, at most this many role announcements (MEETs to a node already known:
+/// no new member, a packet carrying the sender's role) per member and round.
+const ANNOUNCE_PER_NODE: usize = 64;
+/// How often, while many members are not all ok yet, their views are read whole to announce
+/// the roles and slots that lag.
+const VIEWS_INTERVAL: Duration = Duration::from_secs(2);
 /// How often, while many nodes join, those that lag are read whole and told whom to MEET.
 const TELL_INTERVAL: Duration = Duration::from_secs(1);
 /// Bound on the TCP probe of a bus port when diagnosing a join that does not complete.
@@ -448,7 +454,7 @@ pub async fn announce(members: &[Member], announcers: &[usize]) -> Result<(), No
                 .map(move |to| (from, to))
         })
         .collect();
-    meet(members, &pace(&pairs, members.len(), PER_NODE)).await
+    meet(members, &pace(&pairs, members.len(), ANNOUNCE_PER_NODE)).await
 }
 
 /// Makes every member forget node `id` for good: `CLUSTER FORGET` on each member that still
@@ -526,7 +532,9 @@ pub struct Expectation {
 /// Waits until every member reports `cluster_state:ok`, all agree about the slots, and every
 /// member sees each replica attached to its master; replicas not yet seen re-announce their
 /// role every 500 ms to the members that do not see it (a bounded number per member among
-/// many). With `wait_sync`, also until every replica's link to its master is up.
+/// many). With `wait_sync`, also until every replica's link to its master is up. Many members
+/// are polled less often (see [`poll_interval`]), with `CLUSTER INFO` only, their views read
+/// once all of them report `cluster_state:ok`, or every 2 s to announce what lags.
 pub async fn wait_until_usable(
     members: &[Member],
     expectation: &Expectation,
@@ -535,10 +543,19 @@ pub async fn wait_until_usable(
 ) -> Result<(), WaitError> {
     let mut last_announce = Instant::now();
     let mut awaited = Awaited::new("the cluster to become usable", deadline - started);
+    let mut last_read = Instant::now();
     loop {
-        let views = read_views(members).await;
-        let (pending, unseen_roles) = usability_gaps(members, &views, expectation);
-        let mut pending = pending;
+        let not_ok = if members.len() > MESH_LIMIT && last_read.elapsed() < VIEWS_INTERVAL {
+            not_ok(members).await
+        } else {
+            Vec::new()
+        };
+        let (mut pending, unseen_roles) = if not_ok.is_empty() {
+            last_read = Instant::now();
+            usability_gaps(members, &read_views(members).await, expectation)
+        } else {
+            (not_ok, Vec::new())
+        };
         if pending.is_empty() && expectation.wait_sync {
             pending = unsynced_replicas(members, expectation).await;
         }
@@ -547,6 +564,7 @@ pub async fn wait_until_usable(
             awaited.done();
             return Ok(());
         }
+        tracing::debug!(count = pending.len(), first = pending[0], "not usable yet");
         tracing::trace!(?pending, "not usable yet");
         if Instant::now() >= deadline {
             return Err(WaitError::NotUsable {
@@ -556,7 +574,7 @@ pub async fn wait_until_usable(
         }
         awaited.not_yet(|| so_far(&pending));
         if !unseen_roles.is_empty() && last_announce.elapsed() >= ANNOUNCE_INTERVAL {
-            let meets = pace(&unseen_roles, members.len(), PER_NODE);
+            let meets = pace(&unseen_roles, members.len(), ANNOUNCE_PER_NODE);
             if let Err(error) = meet(members, &meets).await {
                 tracing::debug!("announcing roles: {error}");
             }
@@ -566,9 +584,35 @@ pub async fn wait_until_usable(
     }
 }
 
+/// The members that do not answer `CLUSTER INFO` or do not report `cluster_state:ok`: a few
+/// bytes each, read before the views of many members (a line per node each).
+async fn not_ok(members: &[Member]) -> Vec<String> {
+    let infos = join_all(members.iter().map(|m| async move {
+        let mut cmd = redis::cmd("CLUSTER");
+        cmd.arg("INFO");
+        m.client.query::<String>(&cmd).await.ok()
+    }))
+    .await;
+    members
+        .iter()
+        .zip(infos)
+        .filter_map(|(member, info)| match info {
+            None => Some(format!("{} does not answer", member.endpoint())),
+            Some(info) => match info_field(&info, "cluster_state").unwrap_or("unknown") {
+                "ok" => None,
+                state => Some(format!(
+                    "{} reports cluster_state:{state}",
+                    member.endpoint()
+                )),
+            },
+        })
+        .collect()
+}
+
 /// What keeps the cluster from being usable, and the MEETs `(node, observer)` that announce
-/// a node's role to an observer that does not see it yet (a replica not seen attached to its
-/// master, or a node whose role some observer has wrong).
+/// a node's role or slots to an observer that does not see them yet (a replica not seen
+/// attached to its master, a node whose role some observer has wrong, a master whose slots
+/// some observer sees elsewhere or unassigned).
 fn usability_gaps(
     members: &[Member],
     views: &[Option<(NodesView, String)>],
@@ -624,7 +668,17 @@ fn usability_gaps(
         None => id.short().to_string(),
     };
     for lag in lags(&answered) {
-        if let Lag::Role { observer, node, .. } = &lag
+        // A master's slots, like a node's role, reach a node only in a packet from that node.
+        let told = match &lag {
+            Lag::Role { observer, node, .. } => Some((node, observer)),
+            Lag::Slots {
+                observer,
+                owner: Some(owner),
+                ..
+            } => Some((owner, observer)),
+            _ => None,
+        };
+        if let Some((node, observer)) = told
             && let (Some(&node), Some(&observer)) = (index.get(node), index.get(observer))
         {
             announce(node, observer);
