@@ -136,6 +136,18 @@ fn meets_sent(nodes: &Nodes) -> Vec<String> {
         .collect()
 }
 
+/// Stops every pod, then starts each again on a new IP, its name published there.
+fn restart_every_node_on_a_new_ip(pods: &mut Pods) {
+    for i in 0..pods.nodes.len() {
+        pods.nodes[i].kill();
+    }
+    for i in 0..pods.nodes.len() {
+        let new_ip = pods.nodes.spare_ip();
+        pods.nodes[i].restart(Some(new_ip));
+        pods.dns.set(&Pods::fqdn(i), &[new_ip]);
+    }
+}
+
 #[test]
 fn heal_after_a_master_restarts_on_a_new_ip() {
     let (mut pods, keys) = cluster_with_keys(200);
@@ -163,14 +175,7 @@ fn heal_after_a_master_restarts_on_a_new_ip() {
 #[test]
 fn heal_after_every_node_restarts_on_a_new_ip() {
     let (mut pods, keys) = cluster_with_keys(300);
-    for i in 0..pods.nodes.len() {
-        pods.nodes[i].kill();
-    }
-    for i in 0..pods.nodes.len() {
-        let new_ip = pods.nodes.spare_ip();
-        pods.nodes[i].restart(Some(new_ip));
-        pods.dns.set(&Pods::fqdn(i), &[new_ip]);
-    }
+    restart_every_node_on_a_new_ip(&mut pods);
     // Nobody can reach anybody: every node lists every other at its old address.
     for node in &pods.nodes {
         let view = node.cluster_nodes();
@@ -209,14 +214,7 @@ fn heal_after_eighteen_nodes_restart_on_new_ips_paces_its_meets() {
     // node and round, not every pair at once.
     let mut pods = Pods::start(18);
     pods.nodes.form(9);
-    for i in 0..pods.nodes.len() {
-        pods.nodes[i].kill();
-    }
-    for i in 0..pods.nodes.len() {
-        let new_ip = pods.nodes.spare_ip();
-        pods.nodes[i].restart(Some(new_ip));
-        pods.dns.set(&Pods::fqdn(i), &[new_ip]);
-    }
+    restart_every_node_on_a_new_ip(&mut pods);
     let (code, stdout, stderr) = heal(&pods, &[]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     // 18 × 17 stale sightings; the first round sends the seeds' pairs and a few others.
