@@ -113,6 +113,18 @@ fn three_masters_are_usable_when_create_returns() {
 }
 
 #[test]
+fn twenty_nodes_meet_through_seeds_and_are_usable_when_create_returns() {
+    // Beyond 16 nodes every node MEETs the first three only; gossip and the join wait's
+    // follow-up MEETs introduce the others to each other.
+    let nodes = fresh(20, Layout::LoopbackIps);
+    let (code, stdout, stderr) = create(&nodes, &["--replicas", "1", "--yes"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let view = assert_usable(&nodes, 10);
+    assert_eq!(view.iter().filter(|l| l.has_flag("slave")).count(), 10);
+    assert!(stdout.contains("[OK] All 16384 slots covered."), "{stdout}");
+}
+
+#[test]
 fn six_nodes_on_one_host_warn_about_anti_affinity() {
     let nodes = fresh(6, Layout::Ports);
     let (code, stdout, _) = create(&nodes, &["--replicas", "1", "--yes"]);

@@ -136,6 +136,18 @@ fn meets_sent(nodes: &Nodes) -> Vec<String> {
         .collect()
 }
 
+/// Stops every pod, then starts each again on a new IP, its name published there.
+fn restart_every_node_on_a_new_ip(pods: &mut Pods) {
+    for i in 0..pods.nodes.len() {
+        pods.nodes[i].kill();
+    }
+    for i in 0..pods.nodes.len() {
+        let new_ip = pods.nodes.spare_ip();
+        pods.nodes[i].restart(Some(new_ip));
+        pods.dns.set(&Pods::fqdn(i), &[new_ip]);
+    }
+}
+
 #[test]
 fn heal_after_a_master_restarts_on_a_new_ip() {
     let (mut pods, keys) = cluster_with_keys(200);
@@ -163,14 +175,7 @@ fn heal_after_a_master_restarts_on_a_new_ip() {
 #[test]
 fn heal_after_every_node_restarts_on_a_new_ip() {
     let (mut pods, keys) = cluster_with_keys(300);
-    for i in 0..pods.nodes.len() {
-        pods.nodes[i].kill();
-    }
-    for i in 0..pods.nodes.len() {
-        let new_ip = pods.nodes.spare_ip();
-        pods.nodes[i].restart(Some(new_ip));
-        pods.dns.set(&Pods::fqdn(i), &[new_ip]);
-    }
+    restart_every_node_on_a_new_ip(&mut pods);
     // Nobody can reach anybody: every node lists every other at its old address.
     for node in &pods.nodes {
         let view = node.cluster_nodes();
@@ -199,6 +204,31 @@ fn heal_after_every_node_restarts_on_a_new_ip() {
         assert_eq!(node.cluster_info_field("cluster_state"), "ok");
     }
     assert_keys_readable(&pods.nodes, &keys);
+    assert_replica_links_up(&pods.nodes);
+    assert_check_passes(&pods);
+}
+
+#[test]
+fn heal_after_eighteen_nodes_restart_on_new_ips_paces_its_meets() {
+    // Beyond 16 nodes, heal MEETs the seeds first and a bounded number of other pairs per
+    // node and round, not every pair at once.
+    let mut pods = Pods::start(18);
+    pods.nodes.form(9);
+    restart_every_node_on_a_new_ip(&mut pods);
+    let (code, stdout, stderr) = heal(&pods, &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    // 18 × 17 stale sightings; the first round sends the seeds' pairs and a few others.
+    let sent: usize = stdout
+        .split("Sending ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|count| count.parse().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(sent < 18 * 17 / 2, "{stdout}");
+    assert_everyone_sees_everyone_where_they_are(&pods.nodes);
+    for node in &pods.nodes {
+        assert_eq!(node.cluster_info_field("cluster_state"), "ok");
+    }
     assert_replica_links_up(&pods.nodes);
     assert_check_passes(&pods);
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::allocate::{Allocation, AntiAffinity, MasterSlots, ReplicaOf};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::meet::introductions;
 use crate::cluster::slots::{SLOT_COUNT, SlotSet};
 use crate::cluster::view::{NodeId, NodesView};
 
@@ -71,7 +72,8 @@ pub struct CreatePlan {
     /// Distinct config epochs for fresh nodes (`CLUSTER SET-CONFIG-EPOCH`), so that the
     /// masters do not start with a collision to resolve.
     pub config_epochs: Vec<(usize, u64)>,
-    /// `(from, to)`: `from` must `CLUSTER MEET` `to`.
+    /// `(from, to)`: `from` must `CLUSTER MEET` `to` (every pair of a few nodes, every node
+    /// and the seeds of many: see `cluster::meet`).
     pub meets: Vec<(usize, usize)>,
     /// `(replica, master)`: `replica` must `CLUSTER REPLICATE` `master`.
     pub replicate: Vec<(usize, usize)>,
@@ -330,15 +332,12 @@ pub fn plan_create(
         .filter(|(_, node)| node.is_fresh())
         .map(|(index, _)| (index, index as u64 + 1))
         .collect();
-    let mut meets = Vec::new();
-    for (from, node) in nodes.iter().enumerate() {
-        let known: HashSet<&NodeId> = node.known_peers().collect();
-        for (to, id) in ids.iter().enumerate() {
-            if to != from && id.is_some_and(|id| !known.contains(id)) {
-                meets.push((from, to));
-            }
-        }
-    }
+    let known: Vec<HashSet<&NodeId>> = nodes.iter().map(|n| n.known_peers().collect()).collect();
+    let meets = introductions(
+        nodes.len(),
+        |from, to| ids[to].is_some_and(|id| known[from].contains(id)),
+        |to| ids[to].is_some(),
+    );
     let replicate = allocation
         .replicas
         .iter()

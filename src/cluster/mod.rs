@@ -21,6 +21,7 @@ pub mod job;
 pub mod lease;
 pub mod load;
 pub mod lookup;
+pub mod meet;
 pub mod membership;
 pub mod metrics;
 pub mod migrate;

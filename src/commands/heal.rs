@@ -66,11 +66,12 @@ pub async fn run(context: &Context, args: &HealArgs) -> Result<Exit> {
         for line in describe_sightings(&snapshots, &plan) {
             output.line(&line)?;
         }
+        let meets = meet_pairs(&plan.meets, members.len());
         output.step(&format!(
             "Sending {} CLUSTER MEET message(s) to the nodes' current addresses",
-            plan.meets.len()
+            meets.len()
         ))?;
-        form::meet(&members, &meet_pairs(&plan.meets)).await?;
+        form::meet(&members, &meets).await?;
         output.line("Waiting for every node to see every other at its current address")?;
         wait_until_healed(&members, started, deadline).await?;
     }

@@ -297,7 +297,7 @@ async fn heal_stale_addresses(
         plan.meets.len()
     ))?;
     let members = members(member_clients, &member_snapshots);
-    form::meet(&members, &meet_pairs(&plan.meets)).await?;
+    form::meet(&members, &meet_pairs(&plan.meets, members.len())).await?;
     wait_until_healed(&members, started, deadline).await?;
     Ok(())
 }

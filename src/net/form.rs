@@ -14,7 +14,7 @@
 //!   master in `fail` for that "rejoin delay" afterwards. With the default 15 s node timeout,
 //!   a new cluster is usable about 5 s after its slots are assigned, whatever the tool.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,7 @@ use redis::Cmd;
 use crate::cluster::converge::{Lag, lags};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::info::info_field;
+use crate::cluster::meet::{MESH_LIMIT, PER_NODE, pace, strangers};
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeReport;
 use crate::cluster::view::{NodeId, NodesView};
@@ -39,6 +40,14 @@ const ANNOUNCE_INTERVAL: Duration = Duration::from_millis(500);
 const FORGET_INTERVAL: Duration = Duration::from_millis(200);
 /// Consecutive polls in which no member lists the forgotten node before it counts as gone.
 const FORGOTTEN_POLLS: usize = 2;
+/// Among many members, at most this many role announcements (MEETs to a node already known:
+/// no new member, a packet carrying the sender's role) per member and round.
+const ANNOUNCE_PER_NODE: usize = 64;
+/// How often, while many members are not all ok yet, their views are read whole to announce
+/// the roles and slots that lag.
+const VIEWS_INTERVAL: Duration = Duration::from_secs(2);
+/// How often, while many nodes join, those that lag are read whole and told whom to MEET.
+const TELL_INTERVAL: Duration = Duration::from_secs(1);
 /// Bound on the TCP probe of a bus port when diagnosing a join that does not complete.
 const BUS_PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -268,54 +277,141 @@ async fn views_of<'a>(
     .await
 }
 
-/// Waits until every member knows every other (no handshake left), polling every 20 ms until
-/// `deadline`. On timeout, says who does not see whom and probes the bus ports.
+/// How often a wait polls `n` nodes: every 20 ms for a few, less often for many (2 ms per
+/// node), so that the polls do not load the servers the wait is waiting for.
+pub fn poll_interval(n: usize) -> Duration {
+    if n <= MESH_LIMIT {
+        POLL_INTERVAL
+    } else {
+        POLL_INTERVAL.max(Duration::from_millis(2 * n as u64))
+    }
+}
+
+/// The nodes each of `indices` lists, handshakes left out (`None`: it did not answer), read
+/// concurrently.
+async fn known_ids(members: &[Member], indices: &[usize]) -> Vec<Option<HashSet<NodeId>>> {
+    join_all(indices.iter().map(|&i| async move {
+        let mut cmd = redis::cmd("CLUSTER");
+        cmd.arg("NODES");
+        let text: String = members[i].client.query(&cmd).await.ok()?;
+        let view = NodesView::parse(&text).ok()?;
+        Some(
+            view.entries
+                .into_iter()
+                .filter(|e| !e.flags.handshake)
+                .map(|e| e.id)
+                .collect(),
+        )
+    }))
+    .await
+}
+
+/// `cluster_known_nodes` of each of `indices` (`None`: it did not answer), read concurrently:
+/// a few bytes where `CLUSTER NODES` is a line per node.
+async fn known_counts(members: &[Member], indices: &[usize]) -> Vec<Option<usize>> {
+    join_all(indices.iter().map(|&i| async move {
+        let mut cmd = redis::cmd("CLUSTER");
+        cmd.arg("INFO");
+        let info: String = members[i].client.query(&cmd).await.ok()?;
+        info_field(&info, "cluster_known_nodes")?.parse().ok()
+    }))
+    .await
+}
+
+/// Waits until every member knows every other (no handshake left), until `deadline`. On
+/// timeout, says who does not see whom and probes the bus ports.
+///
+/// A few members are read whole every 20 ms. Many are polled less often (see
+/// [`poll_interval`]), with `CLUSTER INFO` first: only a member that counts enough known
+/// nodes is read whole, and a member found to know every other is not read again. Every
+/// second, the members that still lag are read whole, and two of them of which neither knows
+/// the other are told to MEET, a bounded number per member (`cluster::meet`): gossip
+/// introduces most nodes to each other, this the ones it has not reached yet.
 pub async fn wait_for_join(
     members: &[Member],
     started: Instant,
     deadline: Instant,
 ) -> Result<(), WaitError> {
+    let n = members.len();
     let mut awaited = Awaited::new("every node to know every other", deadline - started);
+    let mut joined = vec![false; n];
+    let mut last_tell = Instant::now();
     loop {
-        let views = read_views(members).await;
-        let missing: Vec<(Endpoint, Vec<Endpoint>)> = members
-            .iter()
-            .zip(&views)
-            .filter_map(|(member, view)| {
-                let unseen: Vec<Endpoint> = members
+        let lagging: Vec<usize> = (0..n).filter(|&i| !joined[i]).collect();
+        let timed_out = Instant::now() >= deadline;
+        let tell = n > MESH_LIMIT && last_tell.elapsed() >= TELL_INTERVAL;
+        let to_read: Vec<usize> = if n <= MESH_LIMIT || tell || timed_out {
+            lagging.clone()
+        } else {
+            let counts = known_counts(members, &lagging).await;
+            lagging
+                .iter()
+                .zip(counts)
+                .filter(|(_, count)| count.is_some_and(|c| c >= n))
+                .map(|(&i, _)| i)
+                .collect()
+        };
+        let mut known: Vec<Option<HashSet<NodeId>>> = vec![None; n];
+        for (&i, ids) in to_read.iter().zip(known_ids(members, &to_read).await) {
+            joined[i] = ids.as_ref().is_some_and(|ids| {
+                members
                     .iter()
-                    .filter(|other| other.id != member.id)
-                    .filter(|other| {
-                        !view.as_ref().is_some_and(|(v, _)| {
-                            v.get(&other.id).is_some_and(|e| !e.flags.handshake)
-                        })
-                    })
-                    .map(|other| other.endpoint().clone())
-                    .collect();
-                (!unseen.is_empty()).then(|| (member.endpoint().clone(), unseen))
-            })
-            .collect();
-        if missing.is_empty() {
+                    .all(|other| other.id == members[i].id || ids.contains(&other.id))
+            });
+            known[i] = ids;
+        }
+        let unseen = |i: usize| -> Vec<Endpoint> {
+            members
+                .iter()
+                .filter(|other| other.id != members[i].id)
+                .filter(|other| !known[i].as_ref().is_some_and(|ids| ids.contains(&other.id)))
+                .map(|other| other.endpoint().clone())
+                .collect()
+        };
+        let still: Vec<usize> = (0..n).filter(|&i| !joined[i]).collect();
+        if still.is_empty() {
             tracing::debug!(after = %Secs(&started.elapsed()), "every node knows every other");
             awaited.done();
             return Ok(());
         }
-        if Instant::now() >= deadline {
+        if timed_out {
             return Err(WaitError::JoinTimeout {
                 waited: started.elapsed(),
-                missing,
+                missing: still
+                    .iter()
+                    .map(|&i| (members[i].endpoint().clone(), unseen(i)))
+                    .collect(),
                 bus_probes: probe_bus_ports(members).await,
             });
         }
+        if tell {
+            let answered = |i: usize| joined[i] || known[i].is_some();
+            let knows = |i: usize, j: usize| {
+                joined[i]
+                    || known[i]
+                        .as_ref()
+                        .is_some_and(|ids| ids.contains(&members[j].id))
+            };
+            let meets = pace(&strangers(n, answered, knows), n, PER_NODE);
+            tracing::debug!(
+                count = meets.len(),
+                "telling nodes that do not know each other"
+            );
+            if let Err(error) = meet(members, &meets).await {
+                tracing::debug!("telling nodes to meet: {error}");
+            }
+            last_tell = Instant::now();
+        }
         awaited.not_yet(|| {
-            let (node, unseen) = &missing[0];
-            format!(
-                "so far {} node(s) do not know them all: {node} does not know {}",
-                missing.len(),
-                unseen.len()
-            )
+            let first = still[0];
+            let mut text = format!("so far {} node(s) do not know them all", still.len());
+            if n <= MESH_LIMIT || known[first].is_some() {
+                let count = unseen(first).len();
+                text += &format!(": {} does not know {count}", members[first].endpoint());
+            }
+            text
         });
-        tokio::time::sleep(POLL_INTERVAL).await;
+        tokio::time::sleep(poll_interval(n)).await;
     }
 }
 
@@ -354,6 +450,8 @@ pub async fn replicate(members: &[Member], pairs: &[(usize, usize)]) -> Result<(
 
 /// Has each member in `announcers` send a MEET to every other member: the MEET carries the
 /// sender's current role, so the others learn it at once instead of at their next ping.
+/// Among many members, a bounded number per member (`cluster::meet::pace`): the others learn
+/// it from the pings, or from [`wait_until_usable`]'s next announcements.
 pub async fn announce(members: &[Member], announcers: &[usize]) -> Result<(), NodeError> {
     let pairs: Vec<(usize, usize)> = announcers
         .iter()
@@ -363,7 +461,7 @@ pub async fn announce(members: &[Member], announcers: &[usize]) -> Result<(), No
                 .map(move |to| (from, to))
         })
         .collect();
-    meet(members, &pairs).await
+    meet(members, &pace(&pairs, members.len(), ANNOUNCE_PER_NODE)).await
 }
 
 /// Makes every member forget node `id` for good: `CLUSTER FORGET` on each member that still
@@ -452,7 +550,10 @@ pub struct Expectation {
 
 /// Waits until every member reports `cluster_state:ok`, all agree about the slots, and every
 /// member sees each replica attached to its master; replicas not yet seen re-announce their
-/// role every 500 ms. With `wait_sync`, also until every replica's link to its master is up.
+/// role every 500 ms to the members that do not see it (a bounded number per member among
+/// many). With `wait_sync`, also until every replica's link to its master is up. Many members
+/// are polled less often (see [`poll_interval`]), with `CLUSTER INFO` only, their views read
+/// once all of them report `cluster_state:ok`, or every 2 s to announce what lags.
 pub async fn wait_until_usable(
     members: &[Member],
     expectation: &Expectation,
@@ -461,10 +562,19 @@ pub async fn wait_until_usable(
 ) -> Result<(), WaitError> {
     let mut last_announce = Instant::now();
     let mut awaited = Awaited::new("the cluster to become usable", deadline - started);
+    let mut last_read = Instant::now();
     loop {
-        let views = read_views(members).await;
-        let (pending, unseen_replicas) = usability_gaps(members, &views, expectation);
-        let mut pending = pending;
+        let not_ok = if members.len() > MESH_LIMIT && last_read.elapsed() < VIEWS_INTERVAL {
+            not_ok(members).await
+        } else {
+            Vec::new()
+        };
+        let (mut pending, unseen_roles) = if not_ok.is_empty() {
+            last_read = Instant::now();
+            usability_gaps(members, &read_views(members).await, expectation)
+        } else {
+            (not_ok, Vec::new())
+        };
         if pending.is_empty() && expectation.wait_sync {
             pending = unsynced_replicas(members, expectation).await;
         }
@@ -473,6 +583,7 @@ pub async fn wait_until_usable(
             awaited.done();
             return Ok(());
         }
+        tracing::debug!(count = pending.len(), first = pending[0], "not usable yet");
         tracing::trace!(?pending, "not usable yet");
         if Instant::now() >= deadline {
             return Err(WaitError::NotUsable {
@@ -481,31 +592,60 @@ pub async fn wait_until_usable(
             });
         }
         awaited.not_yet(|| so_far(&pending));
-        if !unseen_replicas.is_empty() && last_announce.elapsed() >= ANNOUNCE_INTERVAL {
-            if let Err(error) = announce(members, &unseen_replicas).await {
+        if !unseen_roles.is_empty() && last_announce.elapsed() >= ANNOUNCE_INTERVAL {
+            let meets = pace(&unseen_roles, members.len(), ANNOUNCE_PER_NODE);
+            if let Err(error) = meet(members, &meets).await {
                 tracing::debug!("announcing roles: {error}");
             }
             last_announce = Instant::now();
         }
-        tokio::time::sleep(POLL_INTERVAL).await;
+        tokio::time::sleep(poll_interval(members.len())).await;
     }
 }
 
-/// What keeps the cluster from being usable, and which replicas some node does not yet see
-/// as attached (or whose role some node has wrong: they announce themselves again).
+/// The members that do not answer `CLUSTER INFO` or do not report `cluster_state:ok`: a few
+/// bytes each, read before the views of many members (a line per node each).
+async fn not_ok(members: &[Member]) -> Vec<String> {
+    let infos = join_all(members.iter().map(|m| async move {
+        let mut cmd = redis::cmd("CLUSTER");
+        cmd.arg("INFO");
+        m.client.query::<String>(&cmd).await.ok()
+    }))
+    .await;
+    members
+        .iter()
+        .zip(infos)
+        .filter_map(|(member, info)| match info {
+            None => Some(format!("{} does not answer", member.endpoint())),
+            Some(info) => match info_field(&info, "cluster_state").unwrap_or("unknown") {
+                "ok" => None,
+                state => Some(format!(
+                    "{} reports cluster_state:{state}",
+                    member.endpoint()
+                )),
+            },
+        })
+        .collect()
+}
+
+/// What keeps the cluster from being usable, and the MEETs `(node, observer)` that announce
+/// a node's role or slots to an observer that does not see them yet (a replica not seen
+/// attached to its master, a node whose role some observer has wrong, a master whose slots
+/// some observer sees elsewhere or unassigned).
 fn usability_gaps(
     members: &[Member],
     views: &[Option<(NodesView, String)>],
     expectation: &Expectation,
-) -> (Vec<String>, Vec<usize>) {
+) -> (Vec<String>, Vec<(usize, usize)>) {
     let mut pending = Vec::new();
-    let mut unseen_replicas = Vec::new();
-    let mut announce = |index: usize| {
-        if !unseen_replicas.contains(&index) {
-            unseen_replicas.push(index);
+    let mut unseen_roles = Vec::new();
+    let mut listed = HashSet::new();
+    let mut announce = |node: usize, observer: usize| {
+        if node != observer && listed.insert((node, observer)) {
+            unseen_roles.push((node, observer));
         }
     };
-    for (member, view) in members.iter().zip(views) {
+    for (observer, (member, view)) in members.iter().zip(views).enumerate() {
         let Some((view, info)) = view else {
             pending.push(format!("{} does not answer", member.endpoint()));
             continue;
@@ -529,7 +669,7 @@ fn usability_gaps(
                     members[replica].endpoint(),
                     members[master].endpoint()
                 ));
-                announce(replica);
+                announce(replica, observer);
             }
         }
     }
@@ -537,19 +677,34 @@ fn usability_gaps(
     // that joined recently knows an older replica's master only once that replica has sent
     // it a packet, so such a replica announces itself again.
     let answered: Vec<&NodesView> = views.iter().flatten().map(|(view, _)| view).collect();
-    let name = |id: &NodeId| match members.iter().find(|m| &m.id == id) {
-        Some(member) => member.endpoint().to_string(),
+    let index: HashMap<&NodeId, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (&m.id, i))
+        .collect();
+    let name = |id: &NodeId| match index.get(id) {
+        Some(&i) => members[i].endpoint().to_string(),
         None => id.short().to_string(),
     };
     for lag in lags(&answered) {
-        if let Lag::Role { node, .. } = &lag
-            && let Some(index) = members.iter().position(|m| &m.id == node)
+        // A master's slots, like a node's role, reach a node only in a packet from that node.
+        let told = match &lag {
+            Lag::Role { observer, node, .. } => Some((node, observer)),
+            Lag::Slots {
+                observer,
+                owner: Some(owner),
+                ..
+            } => Some((owner, observer)),
+            _ => None,
+        };
+        if let Some((node, observer)) = told
+            && let (Some(&node), Some(&observer)) = (index.get(node), index.get(observer))
         {
-            announce(index);
+            announce(node, observer);
         }
         pending.push(lag.describe(&name));
     }
-    (pending, unseen_replicas)
+    (pending, unseen_roles)
 }
 
 async fn unsynced_replicas(members: &[Member], expectation: &Expectation) -> Vec<String> {

@@ -5,6 +5,7 @@
 use crate::cluster::create::NodeSnapshot;
 use crate::cluster::heal::{Gap, Ghost, Sighting, gaps};
 use crate::cluster::info::info_field;
+use crate::cluster::meet::{PER_NODE, pace};
 use crate::cluster::view::{NodeId, NodesView};
 use crate::error::Result;
 use crate::net::admin::{forget, nodes_cluster_info_and_replication};
@@ -14,15 +15,16 @@ use futures_util::future::join_all;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-/// How often the nodes are polled while waiting.
-const POLL_INTERVAL: Duration = Duration::from_millis(20);
-
 /// How often MEETs still needed and REPLICATEs of replicas pointing at a stale master are
 /// sent again while waiting (a MEET whose handshake timed out is simply repeated).
 const RETRY_INTERVAL: Duration = Duration::from_secs(1);
 
-pub fn meet_pairs(sightings: &[Sighting]) -> Vec<(usize, usize)> {
-    sightings.iter().map(|s| (s.observer, s.target)).collect()
+/// The MEETs that cure `sightings` among `n` nodes, this round: all of them among a few
+/// nodes, a bounded number per node among many (`cluster::meet::pace`; the others wait for
+/// the next round, and gossip cures many of them meanwhile).
+pub fn meet_pairs(sightings: &[Sighting], n: usize) -> Vec<(usize, usize)> {
+    let wanted: Vec<(usize, usize)> = sightings.iter().map(|s| (s.observer, s.target)).collect();
+    pace(&wanted, n, PER_NODE)
 }
 
 /// What one node says while `heal` waits.
@@ -90,7 +92,7 @@ pub async fn wait_until_healed(
             .collect();
         for gap in gaps(&answered) {
             if let Gap::Stale(sighting) = &gap {
-                retry_meets.push((sighting.observer, sighting.target));
+                retry_meets.push(sighting.clone());
             }
             pending.push(describe_gap(members, &gap));
         }
@@ -125,7 +127,8 @@ pub async fn wait_until_healed(
         }
         awaited.not_yet(|| so_far(&pending));
         if last_retry.elapsed() >= RETRY_INTERVAL {
-            if let Err(error) = form::meet(members, &retry_meets).await {
+            let meets = meet_pairs(&retry_meets, members.len());
+            if let Err(error) = form::meet(members, &meets).await {
                 tracing::debug!("repeating MEETs: {error}");
             }
             if let Err(error) = form::replicate(members, &retry_replicas).await {
@@ -133,7 +136,7 @@ pub async fn wait_until_healed(
             }
             last_retry = Instant::now();
         }
-        tokio::time::sleep(POLL_INTERVAL).await;
+        tokio::time::sleep(form::poll_interval(members.len())).await;
     }
 }
 
@@ -228,7 +231,7 @@ pub async fn forget_everywhere(
         for error in results.into_iter().filter_map(Result::err) {
             tracing::debug!("forgetting: {error}");
         }
-        tokio::time::sleep(POLL_INTERVAL).await;
+        tokio::time::sleep(form::poll_interval(members.len())).await;
     }
 }
 
