@@ -290,7 +290,7 @@ fn disagreements(topology: &Topology) -> Option<Vec<Disagreement>> {
         .iter()
         .map(|(_, view)| {
             let mut table = vec![None; SLOT_COUNT];
-            for entry in &view.entries {
+            for entry in view.entries() {
                 for slot in &entry.slots {
                     table[usize::from(slot)].get_or_insert(&entry.id);
                 }
@@ -462,8 +462,7 @@ fn node_health(topology: &Topology) -> Vec<Finding> {
     let mut failing: Vec<(NodeId, bool, Vec<NodeId>)> = Vec::new();
     for (observer, view) in topology.reachable() {
         for entry in view
-            .entries
-            .iter()
+            .entries()
             .filter(|e| e.flags.fail || e.flags.pfail)
         {
             match failing.iter_mut().find(|(id, _, _)| id == &entry.id) {
@@ -530,8 +529,7 @@ mod tests {
         let mut order = vec![seed.clone()];
         order.extend(
             seed_view
-                .entries
-                .iter()
+                .entries()
                 .map(|e| e.id.clone())
                 .filter(|i| i != &seed),
         );
@@ -600,7 +598,7 @@ mod tests {
         let topology = topology(&ALL_HEALTHY);
         assert_eq!(topology.nodes.len(), 6);
         assert_eq!(topology.seed, id(ID_A));
-        assert_eq!(topology.seed_view().entries.len(), 6);
+        assert_eq!(topology.seed_view().len(), 6);
         assert_eq!(topology.masters().count(), 3);
         let replicas: Vec<_> = topology.replicas_of(&id(ID_B)).map(|n| n.id()).collect();
         assert_eq!(replicas, [&id(ID_B_REPLICA)]);

@@ -148,7 +148,7 @@ pub fn lags(views: &[&NodesView]) -> Vec<Lag> {
     lags.extend(slot_lags(&views));
     lags.extend(role_lags(&views));
     lags.extend(views.iter().filter_map(|view| {
-        let count = view.entries.iter().filter(|e| e.flags.handshake).count();
+        let count = view.entries().filter(|e| e.flags.handshake).count();
         let observer = view.myself()?.id.clone();
         (count > 0).then_some(Lag::Handshake { observer, count })
     }));
@@ -219,7 +219,7 @@ fn slot_lags(views: &[&NodesView]) -> Vec<Lag> {
 /// The owner of every slot in one view.
 fn owners_in(view: &NodesView) -> Vec<Option<&NodeId>> {
     let mut owners = vec![None; SLOT_COUNT];
-    for entry in &view.entries {
+    for entry in view.entries() {
         for slot in entry.slots.iter() {
             owners[usize::from(slot)] = Some(&entry.id);
         }
@@ -258,7 +258,7 @@ fn membership_lags(views: &[&NodesView]) -> Vec<Lag> {
     let mut known: BTreeMap<&NodeId, Vec<NodeId>> = BTreeMap::new();
     for view in views {
         let Some(me) = view.myself() else { continue };
-        for entry in view.entries.iter().filter(|e| !e.flags.handshake) {
+        for entry in view.entries().filter(|e| !e.flags.handshake) {
             known.entry(&entry.id).or_default().push(me.id.clone());
         }
     }

@@ -46,16 +46,14 @@ impl NodeSnapshot {
         self.keys == 0
             && self
                 .view
-                .entries
-                .iter()
+                .entries()
                 .all(|e| e.flags.myself && e.slots.is_empty())
     }
 
     /// IDs of the other nodes this node knows (handshakes, whose IDs are temporary, excluded).
     fn known_peers(&self) -> impl Iterator<Item = &NodeId> {
         self.view
-            .entries
-            .iter()
+            .entries()
             .filter(|e| !e.flags.myself && !e.flags.handshake)
             .map(|e| &e.id)
     }

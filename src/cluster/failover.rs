@@ -261,8 +261,7 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
         let view = NodesView::parse(PFAIL_A_REPLICA).unwrap();
         let topology = Topology::all_reporting(&view);
         let stats: HashMap<NodeId, NodeStats> = view
-            .entries
-            .iter()
+            .entries()
             .map(|e| (e.id.clone(), stats(7)))
             .collect();
         let no_domain = |_: &NodeReport| Domain::new();

@@ -209,7 +209,7 @@ pub fn metrics(
 /// The cluster's slot counts: assigned, uncovered, open, disputed, migrating.
 fn slot_metrics(topology: &Topology, report: &CheckReport) -> Vec<Family> {
     let mut assigned = SlotSet::new();
-    for entry in &topology.seed_view().entries {
+    for entry in topology.seed_view().entries() {
         assigned.union_with(&entry.slots);
     }
     let (mut uncovered, mut open, mut disputed, mut atomic) = (0, 0, 0, 0);

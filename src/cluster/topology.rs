@@ -3,8 +3,6 @@
 //!
 //! The I/O layer (`net::fetch`) builds it; every judgment of `cluster/` reads it.
 
-use serde::Serialize;
-
 use super::endpoint::Endpoint;
 use super::job::SlotMigration;
 use super::server::Server;
@@ -12,7 +10,7 @@ use super::slots::SlotSet;
 use super::view::{NodeEntry, NodeId, NodesView};
 
 /// What rtrib learned about a cluster, starting from one seed node.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Topology {
     /// The node rtrib was pointed at. It is always reachable and always `nodes[0]`.
     pub seed: NodeId,
@@ -21,7 +19,7 @@ pub struct Topology {
 }
 
 /// One node of the [`Topology`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct NodeReport {
     /// The node's own `myself` line when it is reachable, else the seed's line about it.
     pub entry: NodeEntry,
@@ -32,8 +30,7 @@ pub struct NodeReport {
 }
 
 /// Whether rtrib talked to a node.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 #[expect(
     clippy::large_enum_variant,
     reason = "one per node, a few KiB at most; keeps SlotSet unboxed for the I/O layer"
@@ -111,8 +108,7 @@ impl Topology {
     /// When a node of `view` has no address, or `view` is empty.
     pub fn all_reporting(view: &NodesView) -> Self {
         let nodes = view
-            .entries
-            .iter()
+            .entries()
             .map(|entry| NodeReport {
                 entry: entry.clone(),
                 endpoint: Endpoint::from_addr(entry.addr().expect("test nodes have addresses")),
@@ -126,7 +122,7 @@ impl Topology {
             })
             .collect();
         Topology {
-            seed: view.entries[0].id.clone(),
+            seed: view.entries().next().expect("a view to report").id.clone(),
             nodes,
         }
     }

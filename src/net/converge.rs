@@ -193,8 +193,7 @@ fn members_of(views: &[&NodesView], seed: &Endpoint) -> Vec<Endpoint> {
     let mut endpoints: Vec<Endpoint> = vec![seed.clone()];
     for view in views {
         for entry in view
-            .entries
-            .iter()
+            .entries()
             .filter(|e| !e.flags.handshake && !e.flags.noaddr)
         {
             if let Some(addr) = entry.addr()
@@ -218,7 +217,7 @@ struct Names {
 impl Names {
     fn from_views(views: &[&NodesView]) -> Self {
         let mut by_id = HashMap::new();
-        for entry in views.iter().flat_map(|v| &v.entries) {
+        for entry in views.iter().flat_map(|v| v.entries()) {
             if let Some(addr) = entry.addr() {
                 let endpoint = Endpoint {
                     name: entry.hostname.clone(),

@@ -103,8 +103,7 @@ pub async fn fetch_with_clients(
     let seed_id = seed_entry.id.clone();
     let others: Vec<NodeEntry> = seed_readings
         .view
-        .entries
-        .iter()
+        .entries()
         .filter(|entry| entry.id != seed_id)
         .cloned()
         .collect();

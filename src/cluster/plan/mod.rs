@@ -283,8 +283,7 @@ impl Precondition {
                     Member::of(myself, node.endpoint.addr, node.endpoint.name.clone(), true);
                 let mut knows: Vec<NodeId> = node
                     .view
-                    .entries
-                    .iter()
+                    .entries()
                     .filter(|e| !e.flags.myself && !e.flags.handshake)
                     .map(|e| e.id.clone())
                     .collect();
