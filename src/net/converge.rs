@@ -30,7 +30,7 @@ use futures_util::future::join_all;
 use crate::cluster::converge::{dropped_claims, lags, tellers};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::SlotSet;
-use crate::cluster::view::{NodeEntry, NodeId, NodesView};
+use crate::cluster::view::{EntryPool, NodeEntry, NodeId, NodesView};
 use crate::net::Secs;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::form::WaitError;
@@ -257,13 +257,15 @@ impl<'a> Nodes<'a> {
     async fn read(&mut self, targets: &[Endpoint], budget: Duration) -> Vec<(Endpoint, Reading)> {
         let settings = self.settings;
         let known = &self.clients;
+        // One pool per poll: the views share their entries, and none outlives the poll.
+        let pool = &EntryPool::default();
         let results = join_all(targets.iter().map(|endpoint| async move {
             let attempt = async {
                 let client = match known.get(&endpoint.addr) {
                     Some(client) => client.clone(),
                     None => NodeClient::connect(endpoint, settings).await?,
                 };
-                let (view, _) = client.read_view().await?;
+                let (view, _) = client.read_view_in(pool).await?;
                 Ok::<_, NodeError>((client, view))
             };
             let why = match tokio::time::timeout(budget, attempt).await {
