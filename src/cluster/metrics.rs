@@ -290,6 +290,7 @@ fn node_metrics(topology: &Topology) -> Vec<Family> {
         "rtrib_node_slots",
         "Slots the node serves by its own account (its CLUSTER NODES myself line).",
     );
+    let failing_reports = topology.failure_reports();
     for node in &topology.nodes {
         let labels = node_labels(node);
         up.push(labels.clone(), flag(node.is_reachable()));
@@ -307,14 +308,8 @@ fn node_metrics(topology: &Topology) -> Vec<Family> {
             ),
         ]);
         info.push(described, 1.0);
-        let observers: Vec<_> = topology
-            .reachable()
-            .filter_map(|(_, view)| view.get(node.id()))
-            .collect();
-        for (name, flagged) in [
-            ("fail", observers.iter().filter(|e| e.flags.fail).count()),
-            ("pfail", observers.iter().filter(|e| e.flags.pfail).count()),
-        ] {
+        let reports = failing_reports.get(node.id()).copied().unwrap_or_default();
+        for (name, flagged) in [("fail", reports.fail), ("pfail", reports.pfail)] {
             let mut labels = labels.clone();
             labels.push(("flag", name.to_string()));
             failing.push(labels, flagged as f64);

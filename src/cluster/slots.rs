@@ -134,7 +134,9 @@ impl SlotSet {
 
     /// Whether the set has no slot.
     pub fn is_empty(&self) -> bool {
-        self.bits.as_ref().is_none_or(|bits| bits.iter().all(|&w| w == 0))
+        self.bits
+            .as_ref()
+            .is_none_or(|bits| bits.iter().all(|&w| w == 0))
     }
 
     /// The slots in ascending order.

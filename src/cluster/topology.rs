@@ -3,6 +3,8 @@
 //!
 //! The I/O layer (`net::fetch`) builds it; every judgment of `cluster/` reads it.
 
+use std::collections::HashMap;
+
 use super::endpoint::Endpoint;
 use super::job::SlotMigration;
 use super::server::Server;
@@ -27,6 +29,15 @@ pub struct NodeReport {
     pub endpoint: Endpoint,
     /// Whether rtrib could talk to it, and what it said.
     pub state: NodeState,
+}
+
+/// How many reachable nodes flag a node failing, from [`Topology::failure_reports`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FailureReports {
+    /// Flagging it `fail`.
+    pub fail: usize,
+    /// Flagging it `fail?`.
+    pub pfail: usize,
 }
 
 /// Whether rtrib talked to a node.
@@ -177,6 +188,21 @@ impl Topology {
         self.reachable()
             .filter_map(|(_, view)| view.get(id))
             .any(|entry| entry.flags.fail || entry.flags.pfail)
+    }
+
+    /// For every node some reachable node flags failing, how many reachable nodes flag it
+    /// `fail` and how many `fail?`: [`Topology::is_flagged_failing`] for all nodes at once,
+    /// in one pass over the views.
+    pub fn failure_reports(&self) -> HashMap<&NodeId, FailureReports> {
+        let mut reports: HashMap<&NodeId, FailureReports> = HashMap::new();
+        for (_, view) in self.reachable() {
+            for entry in view.entries().filter(|e| e.flags.fail || e.flags.pfail) {
+                let counts = reports.entry(&entry.id).or_default();
+                counts.fail += usize::from(entry.flags.fail);
+                counts.pfail += usize::from(entry.flags.pfail);
+            }
+        }
+        reports
     }
 
     /// Where node `id` stands in topology order (`usize::MAX` when absent).

@@ -354,7 +354,16 @@ impl Interned {
             // A field is missing: let the full parser say which.
             return NodeEntry::parse(line).map(|(entry, link)| (Arc::new(entry), link));
         }
-        let [id, address, flags, master, ping_sent, pong_recv, epoch, link_state] = fields;
+        let [
+            id,
+            address,
+            flags,
+            master,
+            ping_sent,
+            pong_recv,
+            epoch,
+            link_state,
+        ] = fields;
         self.key.clear();
         for part in [id, address, flags, master, epoch, rest.trim()] {
             self.key.push_str(part);
@@ -570,6 +579,65 @@ impl NodesView {
         parts.sort();
         parts.join("|")
     }
+}
+
+/// Groups `views` by the way they assign slots: two views in one group give every slot the
+/// same owner (their [config signatures](NodesView::config_signature) are equal and neither
+/// names two owners of one slot). Returns, for each view, the index of the first view of its
+/// group, so a judgment of slot owners can be made once per group instead of once per view:
+/// in a settled cluster, all views are one group. Linear in the lines, with one hash of each
+/// distinct slot set (views parsed with one [`EntryPool`] share their entries).
+pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let hasher = std::collections::hash_map::RandomState::new();
+    // Hash of (ID, slots) by entry address: the entries are shared, the hashing is not redone.
+    let mut hashed: HashMap<*const NodeEntry, u64> = HashMap::new();
+    let mut firsts: HashMap<u64, Vec<(usize, HashMap<&NodeId, &NodeEntry>)>> = HashMap::new();
+    let mut groups = Vec::with_capacity(views.len());
+    for (index, view) in views.iter().enumerate() {
+        let mut fingerprint = 0u64;
+        let mut owners = 0usize;
+        for entry in view.entries().filter(|e| !e.slots.is_empty()) {
+            owners += 1;
+            let hash = *hashed.entry(entry as *const NodeEntry).or_insert_with(|| {
+                let mut state = hasher.build_hasher();
+                (&entry.id, &entry.slots).hash(&mut state);
+                state.finish()
+            });
+            fingerprint = fingerprint.wrapping_add(hash);
+        }
+        let candidates = firsts.entry(fingerprint).or_default();
+        let same = candidates.iter().find(|(_, first)| {
+            first.len() == owners
+                && view.entries().filter(|e| !e.slots.is_empty()).all(|e| {
+                    first
+                        .get(&e.id)
+                        .is_some_and(|f| std::ptr::eq(*f, e) || f.slots == e.slots)
+                })
+        });
+        match same {
+            Some((first, _)) => groups.push(*first),
+            None => {
+                groups.push(index);
+                let claimed: usize = view.entries().map(|e| e.slots.len()).sum();
+                let mut union = SlotSet::new();
+                for entry in view.entries() {
+                    union.union_with(&entry.slots);
+                }
+                // A view naming two owners of a slot is alone in its group: which one it
+                // means depends on its line order.
+                if claimed == union.len() {
+                    let first = view
+                        .entries()
+                        .filter(|e| !e.slots.is_empty())
+                        .map(|e| (&e.id, e))
+                        .collect();
+                    candidates.push((index, first));
+                }
+            }
+        }
+    }
+    groups
 }
 
 #[cfg(test)]
@@ -1026,7 +1094,8 @@ fb014d367ca3cbe7adea1db395f490d8609c8b63 fd00::2:7000@17000, replica,unknownflag
             .collect();
         // Six nodes, each described alike by the five others, and once by itself.
         assert_eq!(pool.len(), 12);
-        let a_in = |view: &NodesView| view.entries().find(|e| e.id == id(ID_A)).unwrap() as *const _;
+        let a_in =
+            |view: &NodesView| view.entries().find(|e| e.id == id(ID_A)).unwrap() as *const _;
         assert_eq!(a_in(&views[1]), a_in(&views[2]));
         assert_ne!(a_in(&views[0]), a_in(&views[1]), "A's own line says myself");
         // Parsed alone or shared, a view is the same, link figures included.
@@ -1036,7 +1105,10 @@ fb014d367ca3cbe7adea1db395f490d8609c8b63 fd00::2:7000@17000, replica,unknownflag
         let links: Vec<u64> = views[1].links().map(|(_, link)| link.pong_recv).collect();
         assert_eq!(links[2], 1795320779260);
         // A shared line with a bad link column fails as it would alone.
-        let bad = HEALTHY_B.replace("0 1795320779260 1 connected 0-5460", "0 x 1 connected 0-5460");
+        let bad = HEALTHY_B.replace(
+            "0 1795320779260 1 connected 0-5460",
+            "0 x 1 connected 0-5460",
+        );
         let alone = NodesView::parse(&bad).unwrap_err();
         assert_eq!(NodesView::parse_in(&bad, &pool).unwrap_err(), alone);
         assert_eq!(alone.reason, "bad pong-recv \"x\"");

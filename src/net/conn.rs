@@ -378,7 +378,11 @@ impl NodeClient {
             .cmd("INFO")
             .arg("server");
         let (text, keys, info): (String, u64, String) = self.pipeline(&pipe).await?;
-        Ok((self.parse_view(&text, pool)?, keys, Server::from_info(&info)))
+        Ok((
+            self.parse_view(&text, pool)?,
+            keys,
+            Server::from_info(&info),
+        ))
     }
 
     fn parse_view(&self, text: &str, pool: &EntryPool) -> Result<NodesView, NodeError> {

@@ -21,7 +21,7 @@
 //! but does not answer (a frozen process) keeps the wait going and is named when the bound
 //! passes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -191,13 +191,14 @@ fn not_converged(waited: Duration, mut lagging: Vec<String>) -> WaitError {
 /// the seed first.
 fn members_of(views: &[&NodesView], seed: &Endpoint) -> Vec<Endpoint> {
     let mut endpoints: Vec<Endpoint> = vec![seed.clone()];
+    let mut listed: HashSet<SocketAddr> = HashSet::from([seed.addr]);
     for view in views {
         for entry in view
             .entries()
             .filter(|e| !e.flags.handshake && !e.flags.noaddr)
         {
             if let Some(addr) = entry.addr()
-                && !endpoints.iter().any(|e| e.addr == addr)
+                && listed.insert(addr)
             {
                 endpoints.push(Endpoint {
                     name: entry.hostname.clone(),
@@ -218,14 +219,15 @@ impl Names {
     fn from_views(views: &[&NodesView]) -> Self {
         let mut by_id = HashMap::new();
         for entry in views.iter().flat_map(|v| v.entries()) {
+            if by_id.contains_key(&entry.id) {
+                continue;
+            }
             if let Some(addr) = entry.addr() {
                 let endpoint = Endpoint {
                     name: entry.hostname.clone(),
                     addr,
                 };
-                by_id
-                    .entry(entry.id.clone())
-                    .or_insert_with(|| endpoint.to_string());
+                by_id.insert(entry.id.clone(), endpoint.to_string());
             }
         }
         Self { by_id }

@@ -13,10 +13,11 @@ use std::time::Instant;
 
 /// Refuses a cluster with a node unreachable or failing: nothing is changed then.
 pub fn refuse_unless_whole(topology: &Topology) -> Result<()> {
+    let failing = topology.failure_reports();
     match topology
         .nodes
         .iter()
-        .find(|n| !n.is_reachable() || topology.is_flagged_failing(n.id()))
+        .find(|n| !n.is_reachable() || failing.contains_key(n.id()))
     {
         Some(node) => Err(Error::Refused(format!(
             "{} is unreachable or failing: roles are placed on a whole cluster only (rtrib \
