@@ -58,7 +58,7 @@ const RUNS: usize = 5;
 
 /// The ID of node `i`.
 fn id(i: usize) -> String {
-    format!("{:040x}", 0xabcdef_0000_0000_u64 + i as u64)
+    format!("{:040x}", 0x00ab_cdef_0000_0000_u64 + i as u64)
 }
 
 /// The n view texts of a cluster of `n` nodes; with `lagging`, 100 slots moved from master 0 to

@@ -88,10 +88,6 @@ impl CreatePlan {
 /// One step of a [`CreatePlan`], naming nodes by ID: the form plan files keep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "a few per master, once per create; a SlotSet is 2 KiB"
-)]
 pub enum CreateStep {
     /// `CLUSTER ADDSLOTSRANGE` (or `ADDSLOTS`) on `node`.
     AddSlots {

@@ -118,12 +118,16 @@ impl SlotSet {
         );
         let (first, last) = (usize::from(start), usize::from(end));
         let words = self.words_mut();
-        for word in first / 64..=last / 64 {
+        for (word, bits) in words
+            .iter_mut()
+            .enumerate()
+            .take(last / 64 + 1)
+            .skip(first / 64)
+        {
             let lo = if word == first / 64 { first % 64 } else { 0 };
             let hi = if word == last / 64 { last % 64 } else { 63 };
             // Bits lo..=hi set.
-            let mask = (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
-            words[word] |= mask;
+            *bits |= (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
         }
     }
 

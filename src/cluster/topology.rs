@@ -42,10 +42,6 @@ pub struct FailureReports {
 
 /// Whether rtrib talked to a node.
 #[derive(Debug, Clone)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one per node, a few KiB at most; keeps SlotSet unboxed for the I/O layer"
-)]
 pub enum NodeState {
     /// Connected and answered.
     Reachable {

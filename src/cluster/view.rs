@@ -588,22 +588,22 @@ impl NodesView {
 /// in a settled cluster, all views are one group. Linear in the lines, with one hash of each
 /// distinct slot set (views parsed with one [`EntryPool`] share their entries).
 pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
-    use std::hash::{BuildHasher, Hash, Hasher};
+    use std::hash::BuildHasher;
+    /// The first view of each group, with its slot owners by ID, by fingerprint.
+    type Firsts<'a> = HashMap<u64, Vec<(usize, HashMap<&'a NodeId, &'a NodeEntry>)>>;
     let hasher = std::collections::hash_map::RandomState::new();
     // Hash of (ID, slots) by entry address: the entries are shared, the hashing is not redone.
     let mut hashed: HashMap<*const NodeEntry, u64> = HashMap::new();
-    let mut firsts: HashMap<u64, Vec<(usize, HashMap<&NodeId, &NodeEntry>)>> = HashMap::new();
+    let mut firsts: Firsts<'_> = HashMap::new();
     let mut groups = Vec::with_capacity(views.len());
     for (index, view) in views.iter().enumerate() {
         let mut fingerprint = 0u64;
         let mut owners = 0usize;
         for entry in view.entries().filter(|e| !e.slots.is_empty()) {
             owners += 1;
-            let hash = *hashed.entry(entry as *const NodeEntry).or_insert_with(|| {
-                let mut state = hasher.build_hasher();
-                (&entry.id, &entry.slots).hash(&mut state);
-                state.finish()
-            });
+            let hash = *hashed
+                .entry(entry as *const NodeEntry)
+                .or_insert_with(|| hasher.hash_one((&entry.id, &entry.slots)));
             fingerprint = fingerprint.wrapping_add(hash);
         }
         let candidates = firsts.entry(fingerprint).or_default();

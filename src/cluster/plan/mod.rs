@@ -44,10 +44,6 @@ use super::view::{NodeEntry, NodeId};
 /// The planner's output, by command: the types the commands themselves run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "kebab-case")]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one per plan; FixPlan's slot sets are 2 KiB each"
-)]
 pub enum Steps {
     /// `create`: slots, epochs, meets, replicas.
     Create {
