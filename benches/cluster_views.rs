@@ -8,8 +8,8 @@
 //! `net::fetch` does), build the topology, run `check` and `converge::lags`. Two shapes:
 //!
 //! - `settled`: every view agrees;
-//! - `lagging`: 100 slots moved from the first master to the second, and a tenth of the
-//!   views (replicas) have not heard of it yet.
+//! - `lagging`: 100 slots (half the first master's, when it has fewer) moved from the first
+//!   master to the second, and a tenth of the views (replicas) have not heard of it yet.
 //!
 //! Prints, per case, the median time of the runs, the peak of memory held during one judgment
 //! (above what was held before it: the view texts are the input, not counted) and the bytes
@@ -74,9 +74,11 @@ fn views(n: usize, lagging: bool) -> Vec<String> {
         let moved = format!("0-{}", end);
         (end, moved, ranges[1].clone())
     };
+    // 100 slots, or half the first master's when it has fewer.
+    let moved = 100.min((usize::from(first_end) + 1) / 2);
     if lagging {
-        ranges[0] = format!("100-{first_end}");
-        ranges[1] = format!("0-99 {}", ranges[1]);
+        ranges[0] = format!("{moved}-{first_end}");
+        ranges[1] = format!("0-{} {}", moved - 1, ranges[1]);
     }
     (0..n)
         .map(|observer| {
