@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::job::{JobState, SlotMigration};
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::topology::{NodeState, Topology};
-use super::view::{NodeId, NodesView};
+use super::view::{NodeId, NodesView, assignment_groups};
 
 /// Options of `rtrib check`.
 #[derive(Debug, Clone, Default)]
@@ -280,17 +280,27 @@ pub fn check(topology: &Topology, options: &CheckOptions) -> CheckReport {
 fn disagreements(topology: &Topology) -> Option<Vec<Disagreement>> {
     let observers: Vec<(&NodeId, &NodesView)> =
         topology.reachable().map(|(n, v)| (n.id(), v)).collect();
-    let first = observers.first()?.1.config_signature();
-    if observers.iter().all(|(_, v)| v.config_signature() == first) {
+    let views: Vec<&NodesView> = observers.iter().map(|(_, view)| *view).collect();
+    // Views of one group give every slot the same owner: the tables are made per group.
+    let groups = assignment_groups(&views);
+    let first = *groups.first()?;
+    if groups.iter().all(|g| *g == first) {
         return None;
     }
-    // owners[o][slot]: the owner of `slot` according to observer `o` (first line wins, as in
-    // `NodesView::owner_of`).
-    let owners: Vec<Vec<Option<&NodeId>>> = observers
+    let signature = views[0].config_signature();
+    if views.iter().all(|v| v.config_signature() == signature) {
+        return None;
+    }
+    let mut firsts: Vec<usize> = groups.clone();
+    firsts.sort_unstable();
+    firsts.dedup();
+    // owners[g][slot]: the owner of `slot` according to the views of group `firsts[g]` (first
+    // line wins, as in `NodesView::owner_of`).
+    let owners: Vec<Vec<Option<&NodeId>>> = firsts
         .iter()
-        .map(|(_, view)| {
+        .map(|&view| {
             let mut table = vec![None; SLOT_COUNT];
-            for entry in &view.entries {
+            for entry in views[view].entries() {
                 for slot in &entry.slots {
                     table[usize::from(slot)].get_or_insert(&entry.id);
                 }
@@ -298,7 +308,7 @@ fn disagreements(topology: &Topology) -> Option<Vec<Disagreement>> {
             table
         })
         .collect();
-    let mut groups: Vec<(Vec<Option<&NodeId>>, SlotSet)> = Vec::new();
+    let mut found: Vec<(Vec<Option<&NodeId>>, SlotSet)> = Vec::new();
     let mut index: HashMap<Vec<Option<&NodeId>>, usize> = HashMap::new();
     for slot in 0..SLOT_COUNT {
         let claims: Vec<Option<&NodeId>> = owners.iter().map(|table| table[slot]).collect();
@@ -306,23 +316,27 @@ fn disagreements(topology: &Topology) -> Option<Vec<Disagreement>> {
             continue;
         }
         let group = *index.entry(claims.clone()).or_insert_with(|| {
-            groups.push((claims, SlotSet::new()));
-            groups.len() - 1
+            found.push((claims, SlotSet::new()));
+            found.len() - 1
         });
         // slot < SLOT_COUNT fits a Slot.
-        groups[group].1.insert(slot as Slot);
+        found[group].1.insert(slot as Slot);
     }
     Some(
-        groups
+        found
             .into_iter()
             .map(|(claims, slots)| Disagreement {
                 slots,
                 claims: observers
                     .iter()
-                    .zip(claims)
-                    .map(|((observer, _), owner)| Claim {
+                    .zip(&groups)
+                    .map(|((observer, _), group)| Claim {
                         observer: (*observer).clone(),
-                        owner: owner.cloned(),
+                        owner: firsts
+                            .binary_search(group)
+                            .ok()
+                            .and_then(|g| claims[g])
+                            .cloned(),
                     })
                     .collect(),
             })
@@ -460,27 +474,28 @@ fn node_health(topology: &Topology) -> Vec<Finding> {
 
     // Node → (flagged `fail` by someone, observers), in order of first report.
     let mut failing: Vec<(NodeId, bool, Vec<NodeId>)> = Vec::new();
+    let mut at: HashMap<&NodeId, usize> = HashMap::new();
     for (observer, view) in topology.reachable() {
-        for entry in view
-            .entries
-            .iter()
-            .filter(|e| e.flags.fail || e.flags.pfail)
-        {
-            match failing.iter_mut().find(|(id, _, _)| id == &entry.id) {
-                Some((_, fail, reporters)) => {
+        for entry in view.entries().filter(|e| e.flags.fail || e.flags.pfail) {
+            match at.get(&entry.id) {
+                Some(&index) => {
+                    let (_, fail, reporters) = &mut failing[index];
                     *fail |= entry.flags.fail;
                     reporters.push(observer.id().clone());
                 }
-                None => failing.push((
-                    entry.id.clone(),
-                    entry.flags.fail,
-                    vec![observer.id().clone()],
-                )),
+                None => {
+                    at.insert(&entry.id, failing.len());
+                    failing.push((
+                        entry.id.clone(),
+                        entry.flags.fail,
+                        vec![observer.id().clone()],
+                    ));
+                }
             }
         }
     }
     // Topology order; nodes only other observers know come last, in order of first report.
-    failing.sort_by_key(|(id, _, _)| topology.position(id));
+    failing.sort_by_cached_key(|(id, _, _)| topology.position(id));
     findings.extend(
         failing
             .into_iter()
@@ -544,7 +559,7 @@ mod tests {
         let topology = topology(&ALL_HEALTHY);
         assert_eq!(topology.nodes.len(), 6);
         assert_eq!(topology.seed, id(ID_A));
-        assert_eq!(topology.seed_view().entries.len(), 6);
+        assert_eq!(topology.seed_view().len(), 6);
         assert_eq!(topology.masters().count(), 3);
         let replicas: Vec<_> = topology.replicas_of(&id(ID_B)).map(|n| n.id()).collect();
         assert_eq!(replicas, [&id(ID_B_REPLICA)]);

@@ -18,13 +18,13 @@
 //! - **Members**: there is no single truth; a node some views list and others do not is
 //!   reported with both sides. Handshake entries (a MEET still unanswered) are listed too.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use serde::Serialize;
 
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
-use super::view::{NodeEntry, NodeId, NodesView};
+use super::view::{NodeEntry, NodeId, NodesView, assignment_groups};
 
 /// One way in which the views do not agree yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -148,7 +148,7 @@ pub fn lags(views: &[&NodesView]) -> Vec<Lag> {
     lags.extend(slot_lags(&views));
     lags.extend(role_lags(&views));
     lags.extend(views.iter().filter_map(|view| {
-        let count = view.entries.iter().filter(|e| e.flags.handshake).count();
+        let count = view.entries().filter(|e| e.flags.handshake).count();
         let observer = view.myself()?.id.clone();
         (count > 0).then_some(Lag::Handshake { observer, count })
     }));
@@ -169,49 +169,98 @@ pub fn slot_truth<'a>(views: &[&'a NodesView]) -> Vec<Option<&'a NodeId>> {
             if current.is_none_or(|held| claim > held) {
                 *current = Some(claim);
             }
-            claimed.insert(slot);
         }
+        claimed.union_with(&me.slots);
     }
     let mut owners: Vec<Option<&NodeId>> = truth
         .into_iter()
         .map(|claim| claim.map(|(_, id)| id))
         .collect();
-    for slot in claimed.complement().iter() {
-        let mut votes: BTreeMap<Option<&NodeId>, usize> = BTreeMap::new();
-        for view in views {
-            *votes.entry(view.owner_of(slot)).or_default() += 1;
+    let unclaimed = claimed.complement();
+    if unclaimed.is_empty() {
+        return owners;
+    }
+    // Per unclaimed slot, the owners the views name (the first line naming one wins in a
+    // view, as in `NodesView::owner_of`) and by how many views.
+    let mut named: Vec<Vec<(&NodeId, usize)>> = vec![Vec::new(); SLOT_COUNT];
+    for view in views {
+        let mut earlier = SlotSet::new();
+        for entry in view.entries().filter(|e| !e.slots.is_empty()) {
+            for slot in entry
+                .slots
+                .intersection(&unclaimed)
+                .difference(&earlier)
+                .iter()
+            {
+                let votes = &mut named[usize::from(slot)];
+                match votes.iter_mut().find(|(id, _)| *id == &entry.id) {
+                    Some((_, count)) => *count += 1,
+                    None => votes.push((&entry.id, 1)),
+                }
+            }
+            earlier.union_with(&entry.slots);
         }
-        // The most votes; on a tie, the smallest ID (BTreeMap order), so it is deterministic.
-        owners[usize::from(slot)] = votes
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-            .and_then(|(owner, _)| *owner);
+    }
+    for slot in unclaimed.iter() {
+        let votes = &named[usize::from(slot)];
+        let unassigned = views.len() - votes.iter().map(|(_, count)| count).sum::<usize>();
+        // The most votes; on a tie, the smallest ID, "unassigned" smallest of all, so it is
+        // deterministic.
+        let (owner, _) = votes.iter().fold(
+            (None, unassigned),
+            |(owner, most): (Option<&NodeId>, usize), &(id, count)| {
+                if count > most || (count == most && owner.is_some_and(|o| id < o)) {
+                    (Some(id), count)
+                } else {
+                    (owner, most)
+                }
+            },
+        );
+        owners[usize::from(slot)] = owner;
     }
     owners
 }
 
+/// The slots each view sees served by another node than the truth has it, its own open slots
+/// aside. The views that assign slots alike (all of them, once a cluster settled) are
+/// compared with the truth once.
 fn slot_lags(views: &[&NodesView]) -> Vec<Lag> {
+    type Wrong<'a> = BTreeMap<(Option<&'a NodeId>, Option<&'a NodeId>), SlotSet>;
     let truth = slot_truth(views);
+    let groups = assignment_groups(views);
+    let mut by_group: BTreeMap<usize, Wrong<'_>> = BTreeMap::new();
     let mut lags = Vec::new();
-    for view in views {
+    for (view, group) in views.iter().zip(&groups) {
         let Some(me) = view.myself() else { continue };
-        let mut wrong: BTreeMap<(Option<&NodeId>, Option<&NodeId>), SlotSet> = BTreeMap::new();
-        let seen = owners_in(view);
-        for slot in 0..SLOT_COUNT as Slot {
-            if me.migrating.contains_key(&slot) || me.importing.contains_key(&slot) {
+        let wrong = by_group.entry(*group).or_insert_with(|| {
+            let seen = owners_in(views[*group]);
+            let mut wrong: Wrong<'_> = BTreeMap::new();
+            for (slot, (sees, actual)) in seen.into_iter().zip(&truth).enumerate() {
+                if sees != *actual {
+                    // slot < SLOT_COUNT fits a Slot.
+                    wrong
+                        .entry((sees, *actual))
+                        .or_default()
+                        .insert(slot as Slot);
+                }
+            }
+            wrong
+        });
+        for ((sees, owner), slots) in wrong.iter() {
+            let mut slots = slots.clone();
+            for open in me.migrating.keys().chain(me.importing.keys()) {
+                slots.remove(*open);
+            }
+            if slots.is_empty() {
                 continue;
             }
-            let (sees, actual) = (seen[usize::from(slot)], truth[usize::from(slot)]);
-            if sees != actual {
-                wrong.entry((sees, actual)).or_default().insert(slot);
-            }
+            lags.push(Lag::Slots {
+                observer: me.id.clone(),
+                slots: Box::new(slots),
+                sees: sees.cloned(),
+                owner: owner.cloned(),
+            });
         }
-        lags.extend(wrong.into_iter().map(|((sees, owner), slots)| Lag::Slots {
-            observer: me.id.clone(),
-            slots: Box::new(slots),
-            sees: sees.cloned(),
-            owner: owner.cloned(),
-        }));
     }
     lags
 }
@@ -219,7 +268,7 @@ fn slot_lags(views: &[&NodesView]) -> Vec<Lag> {
 /// The owner of every slot in one view.
 fn owners_in(view: &NodesView) -> Vec<Option<&NodeId>> {
     let mut owners = vec![None; SLOT_COUNT];
-    for entry in &view.entries {
+    for entry in view.entries() {
         for slot in entry.slots.iter() {
             owners[usize::from(slot)] = Some(&entry.id);
         }
@@ -227,39 +276,70 @@ fn owners_in(view: &NodesView) -> Vec<Option<&NodeId>> {
     owners
 }
 
+/// Where an observer sees a node's master otherwise than the node itself says, subject by
+/// subject, observers in view order.
 fn role_lags(views: &[&NodesView]) -> Vec<Lag> {
-    let mut lags = Vec::new();
-    for subject in views {
-        let Some(me) = subject.myself() else { continue };
-        for view in views {
-            let Some(observer) = view.myself() else {
-                continue;
+    // Each subject's own line, by ID (with its position among the views).
+    let mut own: HashMap<&NodeId, Vec<(usize, &NodeEntry)>> = HashMap::new();
+    for (index, view) in views.iter().enumerate() {
+        if let Some(me) = view.myself() {
+            own.entry(&me.id).or_default().push((index, me));
+        }
+    }
+    let mut found: Vec<((usize, usize), Lag)> = Vec::new();
+    for (at, view) in views.iter().enumerate() {
+        let Some(observer) = view.myself() else {
+            continue;
+        };
+        for seen in view.entries() {
+            let Some(subjects) = own.get(&seen.id) else {
+                continue; // not a node that answered
             };
-            if observer.id == me.id {
-                continue;
-            }
-            let Some(seen) = view.get(&me.id) else {
-                continue; // a membership lag
-            };
-            if seen.master_id != me.master_id {
-                lags.push(Lag::Role {
-                    observer: observer.id.clone(),
-                    node: me.id.clone(),
-                    sees: seen.master_id.clone(),
-                    actual: me.master_id.clone(),
-                });
+            for &(subject, me) in subjects {
+                if observer.id == me.id || seen.master_id == me.master_id {
+                    continue;
+                }
+                found.push((
+                    (subject, at),
+                    Lag::Role {
+                        observer: observer.id.clone(),
+                        node: me.id.clone(),
+                        sees: seen.master_id.clone(),
+                        actual: me.master_id.clone(),
+                    },
+                ));
             }
         }
     }
-    lags
+    found.sort_by_key(|(order, _)| *order);
+    found.into_iter().map(|(_, lag)| lag).collect()
 }
 
+/// Members some views list and others do not. Counting first: in a settled cluster every
+/// view lists every member, and nothing more is built.
 fn membership_lags(views: &[&NodesView]) -> Vec<Lag> {
-    let mut known: BTreeMap<&NodeId, Vec<NodeId>> = BTreeMap::new();
+    let listed = |view: &&&NodesView| view.myself().is_some();
+    let mut counts: HashMap<&NodeId, usize> = HashMap::new();
+    for view in views.iter().filter(listed) {
+        for entry in view.entries().filter(|e| !e.flags.handshake) {
+            *counts.entry(&entry.id).or_default() += 1;
+        }
+    }
+    let total = views.iter().filter(listed).count();
+    let mut known: BTreeMap<&NodeId, Vec<NodeId>> = counts
+        .into_iter()
+        .filter(|(_, count)| *count < total)
+        .map(|(id, _)| (id, Vec::new()))
+        .collect();
+    if known.is_empty() {
+        return Vec::new();
+    }
     for view in views {
         let Some(me) = view.myself() else { continue };
-        for entry in view.entries.iter().filter(|e| !e.flags.handshake) {
-            known.entry(&entry.id).or_default().push(me.id.clone());
+        for entry in view.entries().filter(|e| !e.flags.handshake) {
+            if let Some(known_by) = known.get_mut(&entry.id) {
+                known_by.push(me.id.clone());
+            }
         }
     }
     let observers: Vec<&NodeId> = views
@@ -267,14 +347,14 @@ fn membership_lags(views: &[&NodesView]) -> Vec<Lag> {
         .filter_map(|v| v.myself().map(|me| &me.id))
         .collect();
     let mut lags = Vec::new();
-    for (member, known_by) in known {
+    for (member, mut known_by) in known {
+        let knowing: HashSet<&NodeId> = known_by.iter().collect();
         let unknown_to: Vec<NodeId> = observers
             .iter()
-            .filter(|observer| !known_by.contains(observer))
+            .filter(|observer| !knowing.contains(*observer))
             .map(|observer| (*observer).clone())
             .collect();
         if !unknown_to.is_empty() {
-            let mut known_by = known_by;
             known_by.sort();
             lags.push(Lag::Membership {
                 member: member.clone(),
@@ -368,18 +448,39 @@ pub fn dropped_claims(views: &[&NodesView]) -> BTreeMap<NodeId, SlotSet> {
             claimed_or_open.insert(*slot);
         }
     }
-    let seen: Vec<Vec<Option<&NodeId>>> = views.iter().map(|view| owners_in(view)).collect();
+    let candidates = claimed_or_open.complement();
+    if candidates.is_empty() {
+        return BTreeMap::new();
+    }
+    // The owner tables of the views, one per group of views that assign slots alike, and how
+    // many views each stands for.
+    let groups = assignment_groups(&views);
+    let mut firsts = groups.clone();
+    firsts.sort_unstable();
+    firsts.dedup();
+    let tables: Vec<(Vec<Option<&NodeId>>, usize)> = firsts
+        .iter()
+        .map(|first| {
+            let members = groups.iter().filter(|g| *g == first).count();
+            (owners_in(views[*first]), members)
+        })
+        .collect();
+    let table_of = |view: usize| firsts.binary_search(&groups[view]).map(|t| &tables[t].0);
     let mut dropped: BTreeMap<NodeId, SlotSet> = BTreeMap::new();
-    for slot in claimed_or_open.complement().iter() {
+    for slot in candidates.iter() {
         let at = usize::from(slot);
         for (index, view) in views.iter().enumerate() {
             let Some(me) = view.myself().filter(|me| me.is_master()) else {
                 continue;
             };
             let others = views.len() - 1;
-            let naming_me = (0..views.len())
-                .filter(|other| *other != index && seen[*other][at] == Some(&me.id))
-                .count();
+            let naming = |table: &Vec<Option<&NodeId>>| table[at] == Some(&me.id);
+            let naming_all: usize = tables
+                .iter()
+                .filter(|(table, _)| naming(table))
+                .map(|(_, members)| members)
+                .sum();
+            let naming_me = naming_all - usize::from(table_of(index).is_ok_and(naming));
             if others > 0 && naming_me == others {
                 dropped.entry(me.id.clone()).or_default().insert(slot);
                 break;

@@ -47,16 +47,14 @@ impl NodeSnapshot {
         self.keys == 0
             && self
                 .view
-                .entries
-                .iter()
+                .entries()
                 .all(|e| e.flags.myself && e.slots.is_empty())
     }
 
     /// IDs of the other nodes this node knows (handshakes, whose IDs are temporary, excluded).
     fn known_peers(&self) -> impl Iterator<Item = &NodeId> {
         self.view
-            .entries
-            .iter()
+            .entries()
             .filter(|e| !e.flags.myself && !e.flags.handshake)
             .map(|e| &e.id)
     }
@@ -92,10 +90,6 @@ impl CreatePlan {
 /// One step of a [`CreatePlan`], naming nodes by ID: the form plan files keep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "a few per master, once per create; a SlotSet is 2 KiB"
-)]
 pub enum CreateStep {
     /// `CLUSTER ADDSLOTSRANGE` (or `ADDSLOTS`) on `node`.
     AddSlots {

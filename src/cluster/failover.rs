@@ -412,11 +412,8 @@ dddddddddddddddddddddddddddddddddddddddd 127.0.0.1:30743@40743 slave aaaaaaaaaaa
     fn failing_replicas_and_masters_without_replicas() {
         let view = NodesView::parse(PFAIL_A_REPLICA).unwrap();
         let topology = Topology::all_reporting(&view);
-        let stats: HashMap<NodeId, NodeStats> = view
-            .entries
-            .iter()
-            .map(|e| (e.id.clone(), stats(7)))
-            .collect();
+        let stats: HashMap<NodeId, NodeStats> =
+            view.entries().map(|e| (e.id.clone(), stats(7))).collect();
         let no_domain = |_: &NodeReport| Domain::new();
         // C's only replica is flagged fail by the seed.
         assert_eq!(

@@ -96,8 +96,7 @@ pub fn from_views(views: &[&str]) -> Topology {
     let mut order = vec![seed.clone()];
     order.extend(
         seed_view
-            .entries
-            .iter()
+            .entries()
             .map(|e| e.id.clone())
             .filter(|i| i != &seed),
     );

@@ -147,7 +147,7 @@ pub fn gaps(nodes: &[NodeSnapshot]) -> Vec<Gap> {
         .map(Gap::Stale)
         .collect();
     for (observer, node) in nodes.iter().enumerate() {
-        for entry in &node.view.entries {
+        for entry in node.view.entries() {
             if entry.flags.handshake {
                 if let Some(addr) = entry.addr() {
                     gaps.push(Gap::Handshake { observer, addr });
@@ -206,8 +206,7 @@ fn refuse_strangers(nodes: &[NodeSnapshot], ids: &[&NodeId]) -> Result<(), HealR
     let node = &nodes[stranger];
     let empty = node
         .view
-        .entries
-        .iter()
+        .entries()
         .all(|e| e.flags.myself && e.slots.is_empty());
     let endpoint = node.endpoint.clone();
     Err(if empty {
@@ -245,7 +244,7 @@ fn ghosts(nodes: &[NodeSnapshot], ids: &[&NodeId]) -> Vec<Ghost> {
     let given: HashSet<&NodeId> = ids.iter().copied().collect();
     let mut ghosts: Vec<Ghost> = Vec::new();
     for node in nodes {
-        for entry in &node.view.entries {
+        for entry in node.view.entries() {
             let dead = entry.flags.fail || entry.flags.noaddr;
             let known = ghosts.iter().any(|g| g.id == entry.id);
             if dead && !entry.flags.handshake && !given.contains(&entry.id) && !known {
@@ -461,21 +460,19 @@ mod tests {
         let mut nodes = healthy();
         let dead_replica = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
         let dead_master = "ffffffffffffffffffffffffffffffffffffffff";
-        nodes[0].view.entries.extend(
+        nodes[0].view.extend(
             NodesView::parse(&format!(
                 "{dead_replica} 10.0.0.7:6379@16379 slave,fail {A} 0 0 1 disconnected\n\
                  {dead_master} 10.0.0.8:6379@16379 master,fail - 0 0 1 disconnected 100\n\
                  {D} :0@0 slave,noaddr {dead_master} 0 0 1 disconnected\n"
             ))
-            .unwrap()
-            .entries,
+            .unwrap(),
         );
-        nodes[1].view.entries.extend(
+        nodes[1].view.extend(
             NodesView::parse(&format!(
                 "{dead_replica} 10.0.0.7:6379@16379 slave {A} 0 0 1 disconnected\n"
             ))
-            .unwrap()
-            .entries,
+            .unwrap(),
         );
         let plan = plan_heal(&nodes).unwrap();
         let summary: Vec<(&str, Vec<usize>, bool)> = plan

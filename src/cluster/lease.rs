@@ -352,8 +352,7 @@ pub fn judge(ours: Token, sightings: &[Sighting], patient: bool) -> Judgement {
 /// suspects or knows to be failing (a hung node would hold the lease up for a whole command
 /// timeout).
 pub fn lease_nodes(view: &NodesView) -> Vec<Endpoint> {
-    view.entries
-        .iter()
+    view.entries()
         .filter(|e| !e.flags.myself && !e.flags.handshake && !e.flags.noaddr)
         .filter(|e| !e.flags.fail && !e.flags.pfail)
         .filter_map(|e| {

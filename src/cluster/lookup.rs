@@ -136,8 +136,7 @@ mod tests {
         )
         .unwrap();
         let nodes = view
-            .entries
-            .iter()
+            .entries()
             .map(|entry| crate::cluster::topology::NodeReport {
                 entry: entry.clone(),
                 endpoint: Endpoint::from_addr(entry.addr().unwrap()),
@@ -147,7 +146,7 @@ mod tests {
             })
             .collect();
         Topology {
-            seed: view.entries[0].id.clone(),
+            seed: view.entries().next().unwrap().id.clone(),
             nodes,
         }
     }

@@ -51,8 +51,7 @@ pub fn check_newcomer(
     keys: u64,
 ) -> Result<(), JoinRefusal> {
     let stranger = view
-        .entries
-        .iter()
+        .entries()
         .find(|e| !e.flags.myself && !e.flags.handshake && topology.node(&e.id).is_none());
     if let Some(stranger) = stranger {
         return Err(JoinRefusal::Foreign {
@@ -497,7 +496,7 @@ mod tests {
         let mut picker = MasterPicker::new(&t, &NodeId::new(M2));
         assert_eq!(picker.pick(ip("10.0.0.9")).unwrap().id().as_str(), M3);
         if let NodeState::Reachable { view, .. } = &mut t.nodes[0].state {
-            view.entries[2].flags.fail = true;
+            view.entry_mut(&NodeId::new(M3)).unwrap().flags.fail = true;
         }
         let mut picker = MasterPicker::new(&t, &NodeId::new(M2));
         assert_eq!(picker.pick(ip("10.0.0.9")).unwrap().id().as_str(), M1);

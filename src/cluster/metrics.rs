@@ -209,7 +209,7 @@ pub fn metrics(
 /// The cluster's slot counts: assigned, uncovered, open, disputed, migrating.
 fn slot_metrics(topology: &Topology, report: &CheckReport) -> Vec<Family> {
     let mut assigned = SlotSet::new();
-    for entry in &topology.seed_view().entries {
+    for entry in topology.seed_view().entries() {
         assigned.union_with(&entry.slots);
     }
     let (mut uncovered, mut open, mut disputed, mut atomic) = (0, 0, 0, 0);
@@ -290,6 +290,7 @@ fn node_metrics(topology: &Topology) -> Vec<Family> {
         "rtrib_node_slots",
         "Slots the node serves by its own account (its CLUSTER NODES myself line).",
     );
+    let failing_reports = topology.failure_reports();
     for node in &topology.nodes {
         let labels = node_labels(node);
         up.push(labels.clone(), flag(node.is_reachable()));
@@ -307,14 +308,8 @@ fn node_metrics(topology: &Topology) -> Vec<Family> {
             ),
         ]);
         info.push(described, 1.0);
-        let observers: Vec<_> = topology
-            .reachable()
-            .filter_map(|(_, view)| view.get(node.id()))
-            .collect();
-        for (name, flagged) in [
-            ("fail", observers.iter().filter(|e| e.flags.fail).count()),
-            ("pfail", observers.iter().filter(|e| e.flags.pfail).count()),
-        ] {
+        let reports = failing_reports.get(node.id()).copied().unwrap_or_default();
+        for (name, flagged) in [("fail", reports.fail), ("pfail", reports.pfail)] {
             let mut labels = labels.clone();
             labels.push(("flag", name.to_string()));
             failing.push(labels, flagged as f64);

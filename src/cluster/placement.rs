@@ -216,10 +216,11 @@ pub struct NotWhole {
 
 /// Refuses a cluster with a node unreachable or failing.
 pub fn refuse_unless_whole(topology: &Topology) -> Result<(), NotWhole> {
+    let failing = topology.failure_reports();
     match topology
         .nodes
         .iter()
-        .find(|n| !n.is_reachable() || topology.is_flagged_failing(n.id()))
+        .find(|n| !n.is_reachable() || failing.contains_key(n.id()))
     {
         Some(node) => Err(NotWhole {
             node: node.endpoint.clone(),

@@ -1,7 +1,8 @@
 //! Hash slots: Redis Cluster splits the key space into 16384 slots, and every master serves
 //! a set of them.
 //!
-//! [`SlotSet`] is a fixed 2 KiB bitset with the range notations redis-cli prints, and
+//! [`SlotSet`] is a 2 KiB bitset (allocated on the first slot: an empty set, as every replica
+//! has, costs a pointer) with the range notations redis-cli prints, and
 //! [`key_slot`] computes the slot of a key exactly like the server's `CLUSTER KEYSLOT`.
 
 use std::fmt;
@@ -18,7 +19,8 @@ pub const SLOT_COUNT: usize = 16384;
 
 const WORDS: usize = SLOT_COUNT / 64;
 
-/// A set of hash slots, stored as a bitset of [`SLOT_COUNT`] bits.
+/// A set of hash slots, stored as a bitset of [`SLOT_COUNT`] bits, on the heap and only once
+/// a slot was added.
 ///
 /// Text forms:
 /// - [`Display`](fmt::Display) / [`FromStr`]: comma-separated ranges, `0-5460,5462`; the empty
@@ -26,15 +28,26 @@ const WORDS: usize = SLOT_COUNT / 64;
 /// - [`SlotSet::bracketed`]: redis-cli's `[0-5460],[5462]`.
 /// - `Debug`: `SlotSet{0-5460,5462}`.
 /// - serde: an array of inclusive `[start, end]` pairs, `[[0,5460],[5462,5462]]`.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Default)]
 pub struct SlotSet {
-    bits: [u64; WORDS],
+    /// `None` for a set that never held a slot; the empty set either way.
+    bits: Option<Box<[u64; WORDS]>>,
 }
 
-impl Default for SlotSet {
-    /// The empty set.
-    fn default() -> Self {
-        Self { bits: [0; WORDS] }
+/// The words of every set that never held a slot.
+static NO_BITS: [u64; WORDS] = [0; WORDS];
+
+impl PartialEq for SlotSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.words() == other.words()
+    }
+}
+
+impl Eq for SlotSet {}
+
+impl std::hash::Hash for SlotSet {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.words().hash(state);
     }
 }
 
@@ -47,7 +60,7 @@ impl SlotSet {
     /// All 16384 slots: what a fully covered cluster serves.
     pub fn full() -> Self {
         Self {
-            bits: [u64::MAX; WORDS],
+            bits: Some(Box::new([u64::MAX; WORDS])),
         }
     }
 
@@ -67,27 +80,27 @@ impl SlotSet {
     /// When `slot >= 16384`.
     pub fn insert(&mut self, slot: Slot) -> bool {
         let (word, bit) = Self::locate(slot);
-        let absent = self.bits[word] & bit == 0;
-        self.bits[word] |= bit;
+        let words = self.words_mut();
+        let absent = words[word] & bit == 0;
+        words[word] |= bit;
         absent
     }
 
     /// Removes `slot`; returns whether it was present. Slots `>= 16384` are never present.
     pub fn remove(&mut self, slot: Slot) -> bool {
-        if usize::from(slot) >= SLOT_COUNT {
+        if usize::from(slot) >= SLOT_COUNT || !self.contains(slot) {
             return false;
         }
         let (word, bit) = Self::locate(slot);
-        let present = self.bits[word] & bit != 0;
-        self.bits[word] &= !bit;
-        present
+        self.words_mut()[word] &= !bit;
+        true
     }
 
     /// Whether `slot` is in the set. Slots `>= 16384` are never in it.
     pub fn contains(&self, slot: Slot) -> bool {
         usize::from(slot) < SLOT_COUNT && {
             let (word, bit) = Self::locate(slot);
-            self.bits[word] & bit != 0
+            self.words()[word] & bit != 0
         }
     }
 
@@ -104,23 +117,30 @@ impl SlotSet {
             "slot {end} out of range 0-16383"
         );
         let (first, last) = (usize::from(start), usize::from(end));
-        for word in first / 64..=last / 64 {
+        let words = self.words_mut();
+        for (word, bits) in words
+            .iter_mut()
+            .enumerate()
+            .take(last / 64 + 1)
+            .skip(first / 64)
+        {
             let lo = if word == first / 64 { first % 64 } else { 0 };
             let hi = if word == last / 64 { last % 64 } else { 63 };
             // Bits lo..=hi set.
-            let mask = (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
-            self.bits[word] |= mask;
+            *bits |= (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
         }
     }
 
     /// The number of slots in the set.
     pub fn len(&self) -> usize {
-        self.bits.iter().map(|w| w.count_ones() as usize).sum()
+        self.words().iter().map(|w| w.count_ones() as usize).sum()
     }
 
     /// Whether the set has no slot.
     pub fn is_empty(&self) -> bool {
-        self.bits.iter().all(|&w| w == 0)
+        self.bits
+            .as_ref()
+            .is_none_or(|bits| bits.iter().all(|&w| w == 0))
     }
 
     /// The slots in ascending order.
@@ -128,7 +148,7 @@ impl SlotSet {
         Iter {
             set: self,
             word: 0,
-            current: self.bits[0],
+            current: self.words()[0],
         }
     }
 
@@ -139,7 +159,10 @@ impl SlotSet {
 
     /// Adds every slot of `other` to `self`.
     pub fn union_with(&mut self, other: &SlotSet) {
-        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+        if other.bits.is_none() {
+            return;
+        }
+        for (a, b) in self.words_mut().iter_mut().zip(other.words()) {
             *a |= b;
         }
     }
@@ -157,7 +180,7 @@ impl SlotSet {
     /// The slots not in the set.
     pub fn complement(&self) -> SlotSet {
         SlotSet {
-            bits: self.bits.map(|w| !w),
+            bits: Some(Box::new(self.words().map(|w| !w))),
         }
     }
 
@@ -178,10 +201,21 @@ impl SlotSet {
 
     fn zip_with(&self, other: &SlotSet, op: impl Fn(u64, u64) -> u64) -> SlotSet {
         let mut out = SlotSet::new();
-        for (o, (a, b)) in out.bits.iter_mut().zip(self.bits.iter().zip(&other.bits)) {
+        let words = out.words_mut();
+        for (o, (a, b)) in words.iter_mut().zip(self.words().iter().zip(other.words())) {
             *o = op(*a, *b);
         }
         out
+    }
+
+    /// The bits; those of the empty set when none were allocated.
+    fn words(&self) -> &[u64; WORDS] {
+        self.bits.as_deref().unwrap_or(&NO_BITS)
+    }
+
+    /// The bits, to change; allocated (empty) on the first call.
+    fn words_mut(&mut self) -> &mut [u64; WORDS] {
+        self.bits.get_or_insert_with(|| Box::new([0; WORDS]))
     }
 
     /// The word index and bit mask of `slot`; panics when out of range.
@@ -198,7 +232,8 @@ impl SlotSet {
         }
         let mut word = from / 64;
         let flip = if member { 0 } else { u64::MAX };
-        let mut bits = (self.bits[word] ^ flip) & (u64::MAX << (from % 64));
+        let words = self.words();
+        let mut bits = (words[word] ^ flip) & (u64::MAX << (from % 64));
         loop {
             if bits != 0 {
                 return Some(word * 64 + bits.trailing_zeros() as usize);
@@ -207,7 +242,7 @@ impl SlotSet {
             if word == WORDS {
                 return None;
             }
-            bits = self.bits[word] ^ flip;
+            bits = words[word] ^ flip;
         }
     }
 }
@@ -239,7 +274,7 @@ impl Iterator for Iter<'_> {
             if self.word >= WORDS {
                 return None;
             }
-            self.current = self.set.bits[self.word];
+            self.current = self.set.words()[self.word];
         }
         let bit = self.current.trailing_zeros() as usize;
         self.current &= self.current - 1;
@@ -488,6 +523,22 @@ mod tests {
         assert_eq!(full.complement(), empty);
         assert_eq!(SlotSet::from_range(0, 16383), full);
         assert_eq!(SlotSet::from_range(5, 4), empty);
+    }
+
+    #[test]
+    fn an_emptied_set_is_the_empty_set() {
+        use std::hash::BuildHasher;
+        let mut set = SlotSet::from_range(5, 6);
+        assert!(set.remove(5) && set.remove(6));
+        assert!(set.is_empty());
+        assert_eq!(set, SlotSet::new());
+        assert_eq!(set.intersection(&SlotSet::full()), SlotSet::new());
+        let hasher = std::collections::hash_map::RandomState::new();
+        assert_eq!(hasher.hash_one(&set), hasher.hash_one(SlotSet::new()));
+        assert_eq!(SlotSet::new().complement(), SlotSet::full());
+        let mut union = SlotSet::new();
+        union.union_with(&SlotSet::new());
+        assert_eq!(union.to_string(), "");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! The I/O layer (`net::fetch`) builds it; every judgment of `cluster/` reads it.
 
-use serde::Serialize;
+use std::collections::HashMap;
 
 use super::endpoint::Endpoint;
 use super::job::SlotMigration;
@@ -12,7 +12,7 @@ use super::slots::SlotSet;
 use super::view::{NodeEntry, NodeId, NodesView};
 
 /// What rtrib learned about a cluster, starting from one seed node.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Topology {
     /// The node rtrib was pointed at. It is always reachable and always `nodes[0]`.
     pub seed: NodeId,
@@ -21,7 +21,7 @@ pub struct Topology {
 }
 
 /// One node of the [`Topology`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct NodeReport {
     /// The node's own `myself` line when it is reachable, else the seed's line about it.
     pub entry: NodeEntry,
@@ -31,13 +31,17 @@ pub struct NodeReport {
     pub state: NodeState,
 }
 
+/// How many reachable nodes flag a node failing, from [`Topology::failure_reports`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FailureReports {
+    /// Flagging it `fail`.
+    pub fail: usize,
+    /// Flagging it `fail?`.
+    pub pfail: usize,
+}
+
 /// Whether rtrib talked to a node.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one per node, a few KiB at most; keeps SlotSet unboxed for the I/O layer"
-)]
+#[derive(Debug, Clone)]
 pub enum NodeState {
     /// Connected and answered.
     Reachable {
@@ -111,8 +115,7 @@ impl Topology {
     /// When a node of `view` has no address, or `view` is empty.
     pub fn all_reporting(view: &NodesView) -> Self {
         let nodes = view
-            .entries
-            .iter()
+            .entries()
             .map(|entry| NodeReport {
                 entry: entry.clone(),
                 endpoint: Endpoint::from_addr(entry.addr().expect("test nodes have addresses")),
@@ -126,7 +129,7 @@ impl Topology {
             })
             .collect();
         Topology {
-            seed: view.entries[0].id.clone(),
+            seed: view.entries().next().expect("a view to report").id.clone(),
             nodes,
         }
     }
@@ -181,6 +184,21 @@ impl Topology {
         self.reachable()
             .filter_map(|(_, view)| view.get(id))
             .any(|entry| entry.flags.fail || entry.flags.pfail)
+    }
+
+    /// For every node some reachable node flags failing, how many reachable nodes flag it
+    /// `fail` and how many `fail?`: [`Topology::is_flagged_failing`] for all nodes at once,
+    /// in one pass over the views.
+    pub fn failure_reports(&self) -> HashMap<&NodeId, FailureReports> {
+        let mut reports: HashMap<&NodeId, FailureReports> = HashMap::new();
+        for (_, view) in self.reachable() {
+            for entry in view.entries().filter(|e| e.flags.fail || e.flags.pfail) {
+                let counts = reports.entry(&entry.id).or_default();
+                counts.fail += usize::from(entry.flags.fail);
+                counts.pfail += usize::from(entry.flags.pfail);
+            }
+        }
+        reports
     }
 
     /// Where node `id` stands in topology order (`usize::MAX` when absent).

@@ -12,10 +12,18 @@
 //! addresses without `@cport`, 7.x `,hostname` suffixes, nodes without an address yet
 //! (`:0@0`, `:7000@17000`), IPv6 addresses, and the open-slot tokens `[N->-id]` (migrating)
 //! and `[N-<-id]` (importing).
+//!
+//! Every node prints a line about every node, so a cluster of n nodes answers with n² lines.
+//! They are kept small: a line is split into what it says about the node (a [`NodeEntry`]:
+//! address, flags, master, epoch, slots) and what it says about the printing node's link to it
+//! (a [`Link`]: ping, pong, link state). Views parsed with the same [`EntryPool`] share one
+//! [`NodeEntry`] among all the lines that describe a node alike (in a settled cluster, all but
+//! its own `myself` line), so each further line costs a pointer and its [`Link`].
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
@@ -145,7 +153,8 @@ impl Serialize for Flags {
     }
 }
 
-/// One line of `CLUSTER NODES`: what the printing node believes about one node.
+/// What one line of `CLUSTER NODES` says about a node: what the printing node believes it is
+/// (its link to it aside, see [`Link`]).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NodeEntry {
     /// The node's cluster ID.
@@ -163,14 +172,8 @@ pub struct NodeEntry {
     pub flags: Flags,
     /// For a replica, the ID of its master (`-` in the reply means none).
     pub master_id: Option<NodeId>,
-    /// Unix time in ms of the pending PING, 0 when none is pending.
-    pub ping_sent: u64,
-    /// Unix time in ms of the last PONG received.
-    pub pong_recv: u64,
     /// The config epoch of the node (for a replica, its master's).
     pub config_epoch: u64,
-    /// Whether the bus link to the node is up (`connected` / `disconnected`).
-    pub link_connected: bool,
     /// The slots the node serves, in the printing node's view. Only masters list slots.
     pub slots: SlotSet,
     /// Open slots being migrated away, to the given node (`[N->-id]`). Redis prints these
@@ -209,20 +212,22 @@ impl NodeEntry {
     }
 
     /// Parses one non-blank line; the error is a reason, without line context.
-    fn parse(line: &str) -> Result<Self, String> {
+    fn parse(line: &str) -> Result<(Self, Link), String> {
         let mut fields = line.split_ascii_whitespace();
         let mut next = |name: &str| fields.next().ok_or_else(|| format!("no {name} field"));
         let id = NodeId::new(next("id")?);
         let address = next("address")?;
         let flags = Flags::parse(next("flags")?);
         let master = next("master")?;
-        let ping_sent = parse_number(next("ping-sent")?, "ping-sent")?;
+        let ping_sent = next("ping-sent")?;
+        let ping_sent = parse_number(ping_sent, "ping-sent")?;
         let pong_recv = parse_number(next("pong-recv")?, "pong-recv")?;
         let config_epoch = parse_number(next("config-epoch")?, "config-epoch")?;
-        let link_connected = match next("link-state")? {
-            "connected" => true,
-            "disconnected" => false,
-            other => return Err(format!("bad link state {other:?}")),
+        let connected = parse_link_state(next("link-state")?)?;
+        let link = Link {
+            ping_sent,
+            pong_recv,
+            connected,
         };
         let Address {
             ip,
@@ -238,10 +243,7 @@ impl NodeEntry {
             hostname,
             flags,
             master_id: (master != "-").then(|| NodeId::new(master)),
-            ping_sent,
-            pong_recv,
             config_epoch,
-            link_connected,
             slots: SlotSet::new(),
             migrating: BTreeMap::new(),
             importing: BTreeMap::new(),
@@ -249,7 +251,7 @@ impl NodeEntry {
         for token in fields {
             entry.add_slot_token(token)?;
         }
-        Ok(entry)
+        Ok((entry, link))
     }
 
     /// Adds `N`, `N-M`, `[N->-id]` or `[N-<-id]`.
@@ -280,6 +282,108 @@ impl NodeEntry {
 
 fn parse_number(text: &str, name: &str) -> Result<u64, String> {
     text.parse().map_err(|_| format!("bad {name} {text:?}"))
+}
+
+fn parse_link_state(text: &str) -> Result<bool, String> {
+    match text {
+        "connected" => Ok(true),
+        "disconnected" => Ok(false),
+        other => Err(format!("bad link state {other:?}")),
+    }
+}
+
+/// What one line of `CLUSTER NODES` says about the printing node's link to the node: these
+/// change with every ping, so they are kept per line, apart from the shared [`NodeEntry`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// Unix time in ms of the pending PING, 0 when none is pending.
+    pub ping_sent: u64,
+    /// Unix time in ms of the last PONG received.
+    pub pong_recv: u64,
+    /// Whether the bus link to the node is up (`connected` / `disconnected`).
+    pub connected: bool,
+}
+
+/// The [`NodeEntry`]s already parsed, by the text they were parsed from, so that views parsed
+/// with the same pool share one entry per distinct description of a node instead of holding
+/// a copy per line. Safe to share between concurrent readers (`&EntryPool`).
+#[derive(Debug, Default)]
+pub struct EntryPool {
+    inner: Mutex<Interned>,
+}
+
+#[derive(Debug, Default)]
+struct Interned {
+    /// By the line without its link columns (ping-sent, pong-recv, link-state).
+    entries: HashMap<Box<str>, Arc<NodeEntry>>,
+    /// The key being built, reused from line to line.
+    key: String,
+}
+
+impl EntryPool {
+    /// The number of distinct entries parsed so far.
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// Whether nothing was parsed with the pool yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Interned> {
+        // The pool only caches parsed entries: one left by a panicking parser is still valid.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Interned {
+    /// Parses one non-blank line, reusing the entry of an earlier line that describes the
+    /// node in the same words; the same errors as [`NodeEntry::parse`].
+    fn parse_line(&mut self, line: &str) -> Result<(Arc<NodeEntry>, Link), String> {
+        let mut rest = line;
+        let mut fields = [""; 8];
+        for field in &mut fields {
+            rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+            let end = rest
+                .find(|c: char| c.is_ascii_whitespace())
+                .unwrap_or(rest.len());
+            (*field, rest) = rest.split_at(end);
+        }
+        if fields[7].is_empty() {
+            // A field is missing: let the full parser say which.
+            return NodeEntry::parse(line).map(|(entry, link)| (Arc::new(entry), link));
+        }
+        let [
+            id,
+            address,
+            flags,
+            master,
+            ping_sent,
+            pong_recv,
+            epoch,
+            link_state,
+        ] = fields;
+        self.key.clear();
+        for part in [id, address, flags, master, epoch, rest.trim()] {
+            self.key.push_str(part);
+            self.key.push(' ');
+        }
+        if let Some(entry) = self.entries.get(self.key.as_str()) {
+            // The rest of the line parsed before: only the link columns can be wrong.
+            let link = Link {
+                ping_sent: parse_number(ping_sent, "ping-sent")?,
+                pong_recv: parse_number(pong_recv, "pong-recv")?,
+                connected: parse_link_state(link_state)?,
+            };
+            return Ok((Arc::clone(entry), link));
+        }
+        let (entry, link) = NodeEntry::parse(line)?;
+        let entry = Arc::new(entry);
+        self.entries
+            .insert(self.key.as_str().into(), Arc::clone(&entry));
+        Ok((entry, link))
+    }
 }
 
 /// The address column, `ip:port@cport[,hostname[,aux=value...]]`.
@@ -354,19 +458,35 @@ pub struct ParseError {
     pub reason: String,
 }
 
-/// One node's `CLUSTER NODES` reply: its view of the whole cluster.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// One node's `CLUSTER NODES` reply: its view of the whole cluster, line by line in the order
+/// the node printed them (Redis's order is arbitrary: a hash table's).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodesView {
-    /// The lines, in the order the node printed them (Redis's order is arbitrary: a hash
-    /// table's).
-    pub entries: Vec<NodeEntry>,
+    lines: Vec<Line>,
+    /// The index of the `myself` line.
+    myself: Option<usize>,
+}
+
+/// One line: the entry, shared with the other lines of the pool that say the same, and the
+/// printing node's link to the node.
+#[derive(Clone, Debug, PartialEq)]
+struct Line {
+    entry: Arc<NodeEntry>,
+    link: Link,
 }
 
 impl NodesView {
     /// Parses a reply. Accepts `\n` or `\r\n` line endings and ignores blank lines; fails on
     /// the first malformed line or a node ID listed twice.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let mut entries = Vec::new();
+        Self::parse_in(text, &EntryPool::default())
+    }
+
+    /// [`NodesView::parse`], sharing with every view parsed with `pool` the entries that
+    /// describe a node in the same words.
+    pub fn parse_in(text: &str, pool: &EntryPool) -> Result<Self, ParseError> {
+        let mut pool = pool.lock();
+        let mut lines = Vec::new();
         let mut seen = HashSet::new();
         for (index, line) in text.split('\n').enumerate() {
             let line = line.strip_suffix('\r').unwrap_or(line);
@@ -378,29 +498,67 @@ impl NodesView {
                 text: line.to_owned(),
                 reason,
             };
-            let entry = NodeEntry::parse(line).map_err(error)?;
-            if !seen.insert(entry.id.clone()) {
+            let (entry, link) = pool.parse_line(line).map_err(error)?;
+            if !seen.insert(line.split_ascii_whitespace().next()) {
                 return Err(error(format!("node {} listed twice", entry.id)));
             }
-            entries.push(entry);
+            lines.push(Line { entry, link });
         }
-        Ok(NodesView { entries })
+        Ok(Self::from_lines(lines))
+    }
+
+    fn from_lines(lines: Vec<Line>) -> Self {
+        let myself = lines.iter().position(|l| l.entry.flags.myself);
+        NodesView { lines, myself }
+    }
+
+    /// The entries, in the order the node printed them.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = &NodeEntry> + Clone {
+        self.lines.iter().map(|line| &*line.entry)
+    }
+
+    /// The entries with the printing node's link to each, in the order it printed them.
+    pub fn links(&self) -> impl ExactSizeIterator<Item = (&NodeEntry, &Link)> + Clone {
+        self.lines.iter().map(|line| (&*line.entry, &line.link))
+    }
+
+    /// The number of lines.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether the view lists no node.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
     }
 
     /// The line describing the node that printed the reply.
     pub fn myself(&self) -> Option<&NodeEntry> {
-        self.entries.iter().find(|e| e.flags.myself)
+        self.myself.map(|at| &*self.lines[at].entry)
     }
 
-    /// The line about node `id`.
+    /// The line about node `id`. A scan of the view: judgments over many views look nodes up
+    /// in maps of their own.
     pub fn get(&self, id: &NodeId) -> Option<&NodeEntry> {
-        self.entries.iter().find(|e| &e.id == id)
+        self.entries().find(|e| &e.id == id)
+    }
+
+    /// Adds the lines of `other` (for tests building views by hand).
+    pub fn extend(&mut self, other: NodesView) {
+        self.lines.extend(other.lines);
+        *self = Self::from_lines(std::mem::take(&mut self.lines));
+    }
+
+    /// The entry about `id`, to change (copied out of the pool first when shared), for tests
+    /// building views by hand.
+    pub fn entry_mut(&mut self, id: &NodeId) -> Option<&mut NodeEntry> {
+        let line = self.lines.iter_mut().find(|line| &line.entry.id == id)?;
+        Some(Arc::make_mut(&mut line.entry))
     }
 
     /// The node serving `slot` in this view; `None` when the slot is unassigned.
     pub fn owner_of(&self, slot: Slot) -> Option<&NodeId> {
-        self.entries
-            .iter()
+        self.entries()
             .find(|e| e.slots.contains(slot))
             .map(|e| &e.id)
     }
@@ -414,14 +572,72 @@ impl NodesView {
     /// the empty string.
     pub fn config_signature(&self) -> String {
         let mut parts: Vec<String> = self
-            .entries
-            .iter()
+            .entries()
             .filter(|e| !e.slots.is_empty())
             .map(|e| format!("{}:{}", e.id, e.slots))
             .collect();
         parts.sort();
         parts.join("|")
     }
+}
+
+/// Groups `views` by the way they assign slots: two views in one group give every slot the
+/// same owner (their [config signatures](NodesView::config_signature) are equal and neither
+/// names two owners of one slot). Returns, for each view, the index of the first view of its
+/// group, so a judgment of slot owners can be made once per group instead of once per view:
+/// in a settled cluster, all views are one group. Linear in the lines, with one hash of each
+/// distinct slot set (views parsed with one [`EntryPool`] share their entries).
+pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
+    use std::hash::BuildHasher;
+    /// The first view of each group, with its slot owners by ID, by fingerprint.
+    type Firsts<'a> = HashMap<u64, Vec<(usize, HashMap<&'a NodeId, &'a NodeEntry>)>>;
+    let hasher = std::collections::hash_map::RandomState::new();
+    // Hash of (ID, slots) by entry address: the entries are shared, the hashing is not redone.
+    let mut hashed: HashMap<*const NodeEntry, u64> = HashMap::new();
+    let mut firsts: Firsts<'_> = HashMap::new();
+    let mut groups = Vec::with_capacity(views.len());
+    for (index, view) in views.iter().enumerate() {
+        let mut fingerprint = 0u64;
+        let mut owners = 0usize;
+        for entry in view.entries().filter(|e| !e.slots.is_empty()) {
+            owners += 1;
+            let hash = *hashed
+                .entry(entry as *const NodeEntry)
+                .or_insert_with(|| hasher.hash_one((&entry.id, &entry.slots)));
+            fingerprint = fingerprint.wrapping_add(hash);
+        }
+        let candidates = firsts.entry(fingerprint).or_default();
+        let same = candidates.iter().find(|(_, first)| {
+            first.len() == owners
+                && view.entries().filter(|e| !e.slots.is_empty()).all(|e| {
+                    first
+                        .get(&e.id)
+                        .is_some_and(|f| std::ptr::eq(*f, e) || f.slots == e.slots)
+                })
+        });
+        match same {
+            Some((first, _)) => groups.push(*first),
+            None => {
+                groups.push(index);
+                let claimed: usize = view.entries().map(|e| e.slots.len()).sum();
+                let mut union = SlotSet::new();
+                for entry in view.entries() {
+                    union.union_with(&entry.slots);
+                }
+                // A view naming two owners of a slot is alone in its group: which one it
+                // means depends on its line order.
+                if claimed == union.len() {
+                    let first = view
+                        .entries()
+                        .filter(|e| !e.slots.is_empty())
+                        .map(|e| (&e.id, e))
+                        .collect();
+                    candidates.push((index, first));
+                }
+            }
+        }
+    }
+    groups
 }
 
 #[cfg(test)]
@@ -585,7 +801,7 @@ mod tests {
     #[test]
     fn redis7_healthy_master_view() {
         let view = NodesView::parse(HEALTHY_A).unwrap();
-        assert_eq!(view.entries.len(), 6);
+        assert_eq!(view.len(), 6);
         let me = view.myself().unwrap();
         assert_eq!(me.id, id(ID_A));
         assert_eq!(me.addr(), Some("127.0.0.1:30740".parse().unwrap()));
@@ -594,7 +810,7 @@ mod tests {
         assert_eq!(me.flags.to_string(), "master");
         assert_eq!(me.slots, SlotSet::from_range(0, 5460));
         assert_eq!(me.config_epoch, 1);
-        assert!(me.link_connected);
+        assert!(view.links().all(|(_, link)| link.connected));
         assert_eq!(me.master_id, None);
 
         let b = view.get(&id(ID_B)).unwrap();
@@ -678,8 +894,9 @@ mod tests {
         let c = view.get(&id(ID_C)).unwrap();
         assert!(c.flags.pfail && !c.flags.fail && c.is_master());
         assert_eq!(c.flags.to_string(), "master,fail?");
-        assert!(!c.link_connected);
-        assert_eq!(c.ping_sent, 1795320794060);
+        let (_, link) = view.links().find(|(e, _)| e.id == id(ID_C)).unwrap();
+        assert!(!link.connected);
+        assert_eq!(link.ping_sent, 1795320794060);
         assert_eq!(c.slots, SlotSet::from_range(10923, 16383));
         let c_replica = view.get(&id(ID_C_REPLICA)).unwrap();
         assert!(c_replica.flags.fail && c_replica.is_replica());
@@ -697,12 +914,12 @@ mod tests {
     #[test]
     fn handshake_node() {
         let view = NodesView::parse(HANDSHAKE_B).unwrap();
-        let node = &view.entries[0];
+        let (node, link) = view.links().next().unwrap();
         assert!(node.flags.handshake && !node.is_master() && !node.is_replica());
         assert_eq!(node.flags.to_string(), "handshake");
         assert_eq!(node.addr(), Some("127.0.0.1:30747".parse().unwrap()));
         assert_eq!(
-            (node.ping_sent, node.pong_recv, node.config_epoch),
+            (link.ping_sent, link.pong_recv, node.config_epoch),
             (0, 0, 0)
         );
     }
@@ -724,7 +941,7 @@ mod tests {
         assert_eq!(me.addr(), Some("127.0.0.1:30001".parse().unwrap()));
         assert_eq!(me.bus_port, 40001);
         assert_eq!(me.hostname, None);
-        assert_eq!(view.entries.len(), 6);
+        assert_eq!(view.len(), 6);
         assert_eq!(
             view.owner_of(6000),
             Some(&id("67ed2db8d677e59ec4a4cefb06858cf2a1a89fa1"))
@@ -740,17 +957,17 @@ e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca :0@0 master,fail,noaddr - 1426238317239
 67ed2db8d677e59ec4a4cefb06858cf2a1a89fa1 10.0.0.8:7003@17003 master,noaddr - 0 0 0 disconnected
 ";
         let view = NodesView::parse(text).unwrap();
-        let lost = &view.entries[0];
+        let lost = view.entries().next().unwrap();
         assert_eq!((lost.ip, lost.port, lost.bus_port), (None, 0, 0));
         assert_eq!(lost.addr(), None);
         assert_eq!(lost.flags.to_string(), "master,fail,noaddr");
         let me = view.myself().unwrap();
         assert!(me.flags.nofailover);
         assert_eq!(me.flags.to_string(), "slave,nofailover");
-        assert!(view.entries[2].flags.noflags);
-        assert_eq!(view.entries[2].flags.to_string(), "noflags");
+        assert!(view.entries().nth(2).unwrap().flags.noflags);
+        assert_eq!(view.entries().nth(2).unwrap().flags.to_string(), "noflags");
         // An IP is printed, but noaddr means it is not to be trusted.
-        assert_eq!(view.entries[3].addr(), None);
+        assert_eq!(view.entries().nth(3).unwrap().addr(), None);
     }
 
     #[test]
@@ -765,13 +982,13 @@ fb014d367ca3cbe7adea1db395f490d8609c8b63 fd00::2:7000@17000, replica,unknownflag
         assert_eq!(me.addr(), Some("[::1]:7000".parse().unwrap()));
         assert_eq!(me.hostname.as_deref(), Some("redis-0.redis.svc"));
         assert_eq!(me.slots.to_string(), "0-100,200");
-        let replica = &view.entries[1];
+        let replica = view.entries().nth(1).unwrap();
         assert_eq!(replica.addr(), Some("[fd00::2]:7000".parse().unwrap()));
         assert_eq!(replica.hostname, None);
         assert!(replica.is_replica());
         assert_eq!(replica.flags.other, ["unknownflag"]);
         assert_eq!(replica.flags.to_string(), "slave,unknownflag");
-        let bracketed = &view.entries[2];
+        let bracketed = view.entries().nth(2).unwrap();
         assert_eq!(bracketed.addr(), Some("[fd00::3]:7000".parse().unwrap()));
         assert_eq!(bracketed.hostname.as_deref(), Some("redis-2"));
     }
@@ -861,9 +1078,51 @@ fb014d367ca3cbe7adea1db395f490d8609c8b63 fd00::2:7000@17000, replica,unknownflag
     }
 
     #[test]
+    fn views_parsed_with_one_pool_share_the_entries_they_agree_on() {
+        let pool = EntryPool::default();
+        let texts = [
+            HEALTHY_A,
+            HEALTHY_B,
+            HEALTHY_C,
+            HEALTHY_A_REPLICA,
+            HEALTHY_B_REPLICA,
+            HEALTHY_C_REPLICA,
+        ];
+        let views: Vec<NodesView> = texts
+            .iter()
+            .map(|text| NodesView::parse_in(text, &pool).unwrap())
+            .collect();
+        // Six nodes, each described alike by the five others, and once by itself.
+        assert_eq!(pool.len(), 12);
+        let a_in =
+            |view: &NodesView| view.entries().find(|e| e.id == id(ID_A)).unwrap() as *const _;
+        assert_eq!(a_in(&views[1]), a_in(&views[2]));
+        assert_ne!(a_in(&views[0]), a_in(&views[1]), "A's own line says myself");
+        // Parsed alone or shared, a view is the same, link figures included.
+        for (view, text) in views.iter().zip(texts) {
+            assert_eq!(view, &NodesView::parse(text).unwrap());
+        }
+        let links: Vec<u64> = views[1].links().map(|(_, link)| link.pong_recv).collect();
+        assert_eq!(links[2], 1795320779260);
+        // A shared line with a bad link column fails as it would alone.
+        let bad = HEALTHY_B.replace(
+            "0 1795320779260 1 connected 0-5460",
+            "0 x 1 connected 0-5460",
+        );
+        let alone = NodesView::parse(&bad).unwrap_err();
+        assert_eq!(NodesView::parse_in(&bad, &pool).unwrap_err(), alone);
+        assert_eq!(alone.reason, "bad pong-recv \"x\"");
+        let bad = HEALTHY_B.replace("1 connected 0-5460", "1 up 0-5460");
+        assert_eq!(
+            NodesView::parse_in(&bad, &pool).unwrap_err().reason,
+            "bad link state \"up\""
+        );
+    }
+
+    #[test]
     fn empty_reply() {
         let view = NodesView::parse("\n\r\n").unwrap();
-        assert!(view.entries.is_empty());
+        assert!(view.is_empty());
         assert!(view.myself().is_none());
     }
 }

@@ -18,7 +18,7 @@ use redis::{
 
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::server::Server;
-use crate::cluster::view::{NodeEntry, NodesView};
+use crate::cluster::view::{EntryPool, NodeEntry, NodesView};
 use crate::net::Secs;
 
 /// How to open and use node connections. `Debug` shows whether there is a password, never
@@ -355,15 +355,21 @@ impl NodeClient {
     /// The node's own `CLUSTER NODES`, parsed, and its key count (`DBSIZE`), in one round
     /// trip.
     pub async fn read_view(&self) -> Result<(NodesView, u64), NodeError> {
+        self.read_view_in(&EntryPool::default()).await
+    }
+
+    /// [`Self::read_view`], the view parsed into `pool` (shared with the other nodes' views).
+    pub async fn read_view_in(&self, pool: &EntryPool) -> Result<(NodesView, u64), NodeError> {
         let mut pipe = redis::pipe();
         pipe.cmd("CLUSTER").arg("NODES").cmd("DBSIZE");
         let (text, keys): (String, u64) = self.pipeline(&pipe).await?;
-        Ok((self.parse_view(&text)?, keys))
+        Ok((self.parse_view(&text, pool)?, keys))
     }
 
-    /// [`Self::read_view`] and the server the node runs (`INFO server`), in one round trip.
+    /// [`Self::read_view_in`] and the server the node runs (`INFO server`), in one round trip.
     pub async fn read_view_and_server(
         &self,
+        pool: &EntryPool,
     ) -> Result<(NodesView, u64, Option<Server>), NodeError> {
         let mut pipe = redis::pipe();
         pipe.cmd("CLUSTER")
@@ -372,11 +378,15 @@ impl NodeClient {
             .cmd("INFO")
             .arg("server");
         let (text, keys, info): (String, u64, String) = self.pipeline(&pipe).await?;
-        Ok((self.parse_view(&text)?, keys, Server::from_info(&info)))
+        Ok((
+            self.parse_view(&text, pool)?,
+            keys,
+            Server::from_info(&info),
+        ))
     }
 
-    fn parse_view(&self, text: &str) -> Result<NodesView, NodeError> {
-        NodesView::parse(text).map_err(|e| NodeError::Protocol {
+    fn parse_view(&self, text: &str, pool: &EntryPool) -> Result<NodesView, NodeError> {
+        NodesView::parse_in(text, pool).map_err(|e| NodeError::Protocol {
             node: self.endpoint.clone(),
             command: "CLUSTER NODES".into(),
             detail: e.to_string(),

@@ -21,7 +21,7 @@
 //! but does not answer (a frozen process) keeps the wait going and is named when the bound
 //! passes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -30,7 +30,7 @@ use futures_util::future::join_all;
 use crate::cluster::converge::{dropped_claims, lags, stale_replica_markers, tellers};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::SlotSet;
-use crate::cluster::view::{NodeEntry, NodeId, NodesView};
+use crate::cluster::view::{EntryPool, NodeEntry, NodeId, NodesView};
 use crate::net::Secs;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::form::WaitError;
@@ -214,14 +214,14 @@ fn not_converged(waited: Duration, mut lagging: Vec<String>) -> WaitError {
 /// the seed first.
 fn members_of(views: &[&NodesView], seed: &Endpoint) -> Vec<Endpoint> {
     let mut endpoints: Vec<Endpoint> = vec![seed.clone()];
+    let mut listed: HashSet<SocketAddr> = HashSet::from([seed.addr]);
     for view in views {
         for entry in view
-            .entries
-            .iter()
+            .entries()
             .filter(|e| !e.flags.handshake && !e.flags.noaddr)
         {
             if let Some(addr) = entry.addr()
-                && !endpoints.iter().any(|e| e.addr == addr)
+                && listed.insert(addr)
             {
                 endpoints.push(Endpoint {
                     name: entry.hostname.clone(),
@@ -241,15 +241,16 @@ struct Names {
 impl Names {
     fn from_views(views: &[&NodesView]) -> Self {
         let mut by_id = HashMap::new();
-        for entry in views.iter().flat_map(|v| &v.entries) {
+        for entry in views.iter().flat_map(|v| v.entries()) {
+            if by_id.contains_key(&entry.id) {
+                continue;
+            }
             if let Some(addr) = entry.addr() {
                 let endpoint = Endpoint {
                     name: entry.hostname.clone(),
                     addr,
                 };
-                by_id
-                    .entry(entry.id.clone())
-                    .or_insert_with(|| endpoint.to_string());
+                by_id.insert(entry.id.clone(), endpoint.to_string());
             }
         }
         Self { by_id }
@@ -281,13 +282,15 @@ impl<'a> Nodes<'a> {
     async fn read(&mut self, targets: &[Endpoint], budget: Duration) -> Vec<(Endpoint, Reading)> {
         let settings = self.settings;
         let known = &self.clients;
+        // One pool per poll: the views share their entries, and none outlives the poll.
+        let pool = &EntryPool::default();
         let results = join_all(targets.iter().map(|endpoint| async move {
             let attempt = async {
                 let client = match known.get(&endpoint.addr) {
                     Some(client) => client.clone(),
                     None => NodeClient::connect(endpoint, settings).await?,
                 };
-                let (view, _) = client.read_view().await?;
+                let (view, _) = client.read_view_in(pool).await?;
                 Ok::<_, NodeError>((client, view))
             };
             let why = match tokio::time::timeout(budget, attempt).await {

@@ -5,6 +5,10 @@
 //! as redis-cli does), its key count and its server (`INFO server`), in one pipelined round trip
 //! per node; masters with atomic slot migration (Valkey ≥ 9.0) also for their migration log
 //! (`CLUSTER GETSLOTMIGRATIONS`).
+//!
+//! Each view is parsed as it arrives into one [`EntryPool`]: the n views of n nodes share
+//! one entry per node (and one per node's own line), so what is kept grows with n, plus a
+//! pointer and the link figures per line.
 
 use std::collections::HashMap;
 
@@ -16,7 +20,7 @@ use crate::cluster::job::SlotMigration;
 use crate::cluster::server::Server;
 use crate::cluster::slots::{SLOT_COUNT, SlotSet};
 use crate::cluster::topology::{NodeReport, NodeState, Topology};
-use crate::cluster::view::{NodeEntry, NodeId, NodesView};
+use crate::cluster::view::{EntryPool, NodeEntry, NodeId, NodesView};
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 
 /// What to read besides each node's view and key count.
@@ -92,7 +96,8 @@ pub async fn fetch_with_clients(
     settings: &ConnectSettings,
     options: FetchOptions,
 ) -> Result<Fetched, NodeError> {
-    let seed_readings = read_node(seed, settings, options).await?;
+    let pool = EntryPool::default();
+    let seed_readings = read_node(seed, settings, options, &pool).await?;
     let Some(seed_entry) = seed_readings.view.myself().cloned() else {
         return Err(NodeError::Protocol {
             node: seed.clone(),
@@ -103,15 +108,14 @@ pub async fn fetch_with_clients(
     let seed_id = seed_entry.id.clone();
     let others: Vec<NodeEntry> = seed_readings
         .view
-        .entries
-        .iter()
+        .entries()
         .filter(|entry| entry.id != seed_id)
         .cloned()
         .collect();
     let reports = join_all(
         others
             .into_iter()
-            .map(|entry| report_for(entry, settings, options)),
+            .map(|entry| report_for(entry, settings, options, &pool)),
     )
     .await;
 
@@ -150,6 +154,7 @@ async fn report_for(
     seed_entry: NodeEntry,
     settings: &ConnectSettings,
     options: FetchOptions,
+    pool: &EntryPool,
 ) -> (NodeReport, Option<NodeClient>) {
     let endpoint = Endpoint {
         name: seed_entry.hostname.clone(),
@@ -173,7 +178,7 @@ async fn report_for(
         let state = not_contacted("it is still in handshake");
         return (report(state, seed_entry, endpoint), None);
     }
-    let readings = match read_node(&endpoint, settings, options).await {
+    let readings = match read_node(&endpoint, settings, options, pool).await {
         Ok(readings) => readings,
         Err(error) => {
             let state = NodeState::Unreachable {
@@ -214,9 +219,10 @@ async fn read_node(
     endpoint: &Endpoint,
     settings: &ConnectSettings,
     options: FetchOptions,
+    pool: &EntryPool,
 ) -> Result<NodeReadings, NodeError> {
     let client = NodeClient::connect(endpoint, settings).await?;
-    let (view, keys, server) = client.read_view_and_server().await?;
+    let (view, keys, server) = client.read_view_and_server(pool).await?;
     let is_master = view.myself().is_some_and(NodeEntry::is_master);
     let slots_with_keys = if options.slots_with_keys && is_master {
         Some(slots_holding_keys(&client).await?)

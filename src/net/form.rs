@@ -296,10 +296,9 @@ async fn known_ids(members: &[Member], indices: &[usize]) -> Vec<Option<HashSet<
         let text: String = members[i].client.query(&cmd).await.ok()?;
         let view = NodesView::parse(&text).ok()?;
         Some(
-            view.entries
-                .into_iter()
+            view.entries()
                 .filter(|e| !e.flags.handshake)
-                .map(|e| e.id)
+                .map(|e| e.id.clone())
                 .collect(),
         )
     }))

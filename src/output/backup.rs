@@ -321,7 +321,7 @@ mod tests {
         assert_eq!(parsed[0]["slots"][1][0], 5462);
         assert!(nodes_json(&Topology::all_reporting(&view), 2).contains("\"cluster_errors\": 2"));
         assert_eq!(
-            rdb_file_name(&view.entries[0]),
+            rdb_file_name(view.entries().next().unwrap()),
             "redis-node-127.0.0.1-7000-aaaa.rdb"
         );
     }

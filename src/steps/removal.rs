@@ -114,8 +114,7 @@ pub async fn finish_forgotten(
         return Ok(None);
     }
     let knows_cluster = view
-        .entries
-        .iter()
+        .entries()
         .any(|entry| entry.id != me.id && topology.node(&entry.id).is_some());
     let output = &context.output;
     let id = &me.id;

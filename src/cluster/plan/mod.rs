@@ -45,10 +45,6 @@ use super::view::{NodeEntry, NodeId};
 /// The planner's output, by command: the types the commands themselves run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "kebab-case")]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one per plan; FixPlan's slot sets are 2 KiB each"
-)]
 pub enum Steps {
     /// `create`: slots, epochs, meets, replicas.
     Create {
@@ -327,8 +323,7 @@ impl Precondition {
                     Member::of(myself, node.endpoint.addr, node.endpoint.name.clone(), true);
                 let mut knows: Vec<NodeId> = node
                     .view
-                    .entries
-                    .iter()
+                    .entries()
                     .filter(|e| !e.flags.myself && !e.flags.handshake)
                     .map(|e| e.id.clone())
                     .collect();
