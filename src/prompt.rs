@@ -3,7 +3,7 @@
 //! The rule is redis-cli's, in one place ([`CONFIRMATION_HELP`]): `create`, `reshard`, `fix`
 //! and `rebalance-roles` ask ([`confirm`]); `rebalance` asks only on a terminal
 //! ([`confirm_on_terminal`]), as redis-cli's rebalance never asks. `--yes` (or `REDISCLI_CLUSTER_YES=1`) answers for the
-//! user; on a terminal dialoguer asks; otherwise one line is read from stdin, so scripts that
+//! user; on a terminal one key answers (`y` or `n`, Enter for no); otherwise one line is read from stdin, so scripts that
 //! pipe `yes` (or `echo yes`) keep working, and end of input means no. Questions go to stderr,
 //! never stdout.
 
@@ -31,11 +31,7 @@ pub fn confirm(question: &str, assume_yes: bool) -> Result<bool, ConfirmError> {
         return Ok(true);
     }
     if io::stdin().is_terminal() && io::stderr().is_terminal() {
-        return dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .map_err(|error| ConfirmError(io::Error::other(error.to_string())));
+        return confirm_by_key(question);
     }
     let mut stderr = io::stderr().lock();
     write!(stderr, "{question} (type 'yes' to accept): ")?;
@@ -44,6 +40,22 @@ pub fn confirm(question: &str, assume_yes: bool) -> Result<bool, ConfirmError> {
     io::stdin().lock().read_line(&mut answer)?;
     writeln!(stderr)?;
     Ok(accepts(&answer))
+}
+
+/// Asks `question` on the terminal, answered by one key: `y` yes; `n`, Enter, Escape, Ctrl-C
+/// or Ctrl-D no (the key is read raw, so Ctrl-C arrives as a key); other keys are ignored. The answer is echoed, as a word.
+fn confirm_by_key(question: &str) -> Result<bool, ConfirmError> {
+    let terminal = console::Term::stderr();
+    terminal.write_str(&format!("{question} [y/N] "))?;
+    let yes = loop {
+        match terminal.read_char()? {
+            'y' | 'Y' => break true,
+            'n' | 'N' | '\n' | '\r' | '\u{1b}' | '\u{3}' | '\u{4}' => break false,
+            _ => continue,
+        }
+    };
+    terminal.write_line(if yes { "yes" } else { "no" })?;
+    Ok(yes)
 }
 
 /// Asks `question` only when stdin is a terminal, as [`confirm`] does; without a terminal the
