@@ -2,6 +2,8 @@
 
 #[cfg(rtrib_static)]
 mod no_nss;
+#[cfg(rtrib_static)]
+mod no_stack_probe;
 
 fn main() -> std::process::ExitCode {
     rtrib::run()

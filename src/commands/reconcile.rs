@@ -47,6 +47,7 @@ use crate::prompt::confirm;
 use crate::steps::conclude::{conclude, settle};
 use crate::steps::formation::{create, failure_domains};
 use crate::steps::heal::{meet_pairs, wait_until_healed};
+use crate::steps::migrate::{Resumed, Run, left_moving, read_and_resume};
 use crate::steps::nodes::{
     connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
 };
@@ -84,12 +85,30 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
     };
     heal_stale_addresses(context, &clients, &snapshots, waits, planning).await?;
 
+    let mut reading = read_and_plan(context, args, &seed, &addrs, &endpoints, &snapshots).await?;
+    // A run killed while slots moved left some open (or running on the servers): they are
+    // finished first, then the plan is made again on the cluster they leave. A plan made
+    // before would send other slots to the masters those slots went to, and leave others
+    // short of their share.
+    if planning.is_none() && left_moving(&reading.topology) {
+        let run = Run {
+            command: "reconcile",
+            activity: "reconciling",
+            preview: false,
+        };
+        if let Resumed::Failed(exit) =
+            read_and_resume(context, &seed, &migrate_args(args), &run).await?
+        {
+            return Ok(exit);
+        }
+        reading = read_and_plan(context, args, &seed, &addrs, &endpoints, &snapshots).await?;
+    }
     let Reading {
         topology,
         present,
         wanted,
         plan,
-    } = read_and_plan(context, args, &seed, &addrs, &endpoints, &snapshots).await?;
+    } = reading;
     let nodes = wanted.len();
     let names = Names::new(&topology, &snapshots);
     if plan.is_empty() {

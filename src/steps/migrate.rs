@@ -237,8 +237,7 @@ pub async fn resume_open(
     args: &MigrateArgs,
     run: &Run<'_>,
 ) -> Result<Resumed> {
-    let leftovers =
-        !ready.unfinished.is_empty() || !atomic_method::running(ready.topology()).is_empty();
+    let leftovers = left_moving(ready.topology());
     if run.preview && leftovers {
         context.lease_cluster(run.command, seed).await?;
         ready = prepare(context, seed)
@@ -263,6 +262,12 @@ pub async fn resume_open(
         .await
         .map_err(|error| before(error, run.activity))?;
     Ok(Resumed::Ready(ready, Some(report)))
+}
+
+/// Whether an interrupted run left slots moving: per-key moves open, or the servers' atomic
+/// migrations still running.
+pub fn left_moving(topology: &Topology) -> bool {
+    !unfinished_moves(topology).0.is_empty() || !atomic_method::running(topology).is_empty()
 }
 
 /// Reads the cluster from `seed` to plan on it without changing it (`--plan-out`, no lease):

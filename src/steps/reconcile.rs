@@ -78,7 +78,7 @@ pub async fn carry_out(
             return Ok(Some(exit));
         }
     }
-    if plan.repoint.is_empty() && plan.remove.is_empty() {
+    if plan.moves.is_empty() && plan.repoint.is_empty() && plan.remove.is_empty() {
         return Ok(None);
     }
     let topology = fetch_topology(seed, &context.connect, FetchOptions::default()).await?;
@@ -94,6 +94,13 @@ pub async fn carry_out(
     for leaving in &plan.remove {
         remove(context, how, &topology, &staying, leaving).await?;
     }
+    // A master that just got its first slots reports `cluster_state:ok` only after its
+    // rejoin delay (up to the node timeout); clients sent to it meanwhile are refused.
+    let serving = Expectation {
+        replica_of: Vec::new(),
+        wait_sync: false,
+    };
+    form::wait_until_usable(&staying, &serving, started, deadline).await?;
     Ok(None)
 }
 
