@@ -51,7 +51,9 @@ use crate::steps::migrate::{Resumed, Run, left_moving, read_and_resume};
 use crate::steps::nodes::{
     connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
 };
-use crate::steps::reconcile::{Carrying, Names, Newcomers, carry_out, connect_cluster};
+use crate::steps::reconcile::{
+    Carrying, Names, Newcomers, carry_out, connect_cluster, wait_until_serving,
+};
 
 /// Runs `reconcile`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
@@ -120,6 +122,11 @@ pub async fn run(context: &Context, args: &ReconcileArgs) -> Result<Exit> {
         if let Some(path) = plan_out {
             let seed = addrs[seed_index].to_string();
             return save(context, path, &topology, &seed, &snapshots, plan);
+        }
+        if plan.left_to_fix.is_empty() {
+            // A run killed after its last move may have left a new master in its rejoin delay.
+            let members = connect_cluster(context, &topology).await?;
+            wait_until_serving(&members, waits).await?;
         }
         let matches = Ending {
             outcome: ReconcileOutcome::Matches,

@@ -94,14 +94,25 @@ pub async fn carry_out(
     for leaving in &plan.remove {
         remove(context, how, &topology, &staying, leaving).await?;
     }
-    // A master that just got its first slots reports `cluster_state:ok` only after its
-    // rejoin delay (up to the node timeout); clients sent to it meanwhile are refused.
+    if plan.left_to_fix.is_empty() {
+        wait_until_serving(&staying, how.waits).await?;
+    }
+    Ok(None)
+}
+
+/// Waits until every one of `members` reports `cluster_state:ok` and all agree about the
+/// slots: a master that just got its first slots reports ok only after its rejoin delay (up
+/// to the node timeout), and refuses the clients sent to it meanwhile.
+pub async fn wait_until_serving(
+    members: &[Member],
+    (started, deadline): (Instant, Instant),
+) -> Result<()> {
     let serving = Expectation {
         replica_of: Vec::new(),
         wait_sync: false,
     };
-    form::wait_until_usable(&staying, &serving, started, deadline).await?;
-    Ok(None)
+    form::wait_until_usable(members, &serving, started, deadline).await?;
+    Ok(())
 }
 
 /// Moves the plan's slots on a fresh reading (the joined nodes are in it), after finishing the
