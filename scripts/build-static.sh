@@ -9,12 +9,14 @@
 # is unaffected. `getrandom_backend="linux_getrandom"` makes getrandom use the syscall only (a
 # static binary cannot find it through dlsym and would fall back to opening /dev/urandom).
 #
-# Three more flags keep the image under 5 MB (measured on the same tree, stripped):
+# These flags keep the image under 5 MB (measured on the same tree, stripped):
 # - `-C relocation-model=static`: a plain static executable instead of a static-pie one; a
 #   binary that always runs alone in its own container gains nothing from being movable, and
 #   drops its table of run-time relocations (~180 kB).
 # - `--cfg rtrib_static`: src/no_nss.rs replaces glibc's getaddrinfo, which drags in the NSS
-#   machinery that a FROM scratch image cannot use anyway (~130 kB).
+#   machinery that a FROM scratch image cannot use anyway (~130 kB); src/no_stack_probe.rs
+#   replaces glibc's pthread_getattr_np, whose sscanf of /proc/self/maps (for std's stack
+#   overflow message) drags in scanf and character-set conversion (~106 kB).
 # - scripts/lib/no-eh-frame.ld: drops the unwind tables that panic = "abort" never reads
 #   (~610 kB).
 # - `-Wl,--icf=all`: the linker (rustc's own lld) folds functions whose code is identical
