@@ -541,15 +541,6 @@ mod tests {
             .collect()
     }
 
-    const ALL_HEALTHY: [&str; 6] = [
-        HEALTHY_A,
-        HEALTHY_B,
-        HEALTHY_C,
-        HEALTHY_A_REPLICA,
-        HEALTHY_B_REPLICA,
-        HEALTHY_C_REPLICA,
-    ];
-
     fn run(topology: &Topology) -> CheckReport {
         check(topology, &CheckOptions::default())
     }

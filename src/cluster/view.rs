@@ -722,6 +722,16 @@ fb014d367ca3cbe7adea1db395f490d8609c8b63 127.0.0.1:30741@40741,node-b.example ma
 440700f8602f314527574ddae569acb64c89dd4e 127.0.0.1:30743@40743 slave 8a0c812f4463fa3076e188d221cd0f8b8b7b10ec 0 1795320782087 1 connected\n\
 ";
 
+    /// The six views of the healthy cluster, masters first.
+    pub const ALL_HEALTHY: [&str; 6] = [
+        HEALTHY_A,
+        HEALTHY_B,
+        HEALTHY_C,
+        HEALTHY_A_REPLICA,
+        HEALTHY_B_REPLICA,
+        HEALTHY_C_REPLICA,
+    ];
+
     /// Redis 7.0.15, master A migrating slots 609 and 610 to B.
     pub const OPEN_A: &str = "\
 62120e7819c648bb28c4d87134ae767f5a442184 127.0.0.1:30744@40744 slave fb014d367ca3cbe7adea1db395f490d8609c8b63 0 1795320779260 0 connected\n\
@@ -833,17 +843,10 @@ mod tests {
 
     #[test]
     fn all_healthy_views_agree() {
-        let signatures: Vec<String> = [
-            HEALTHY_A,
-            HEALTHY_B,
-            HEALTHY_C,
-            HEALTHY_A_REPLICA,
-            HEALTHY_B_REPLICA,
-            HEALTHY_C_REPLICA,
-        ]
-        .iter()
-        .map(|text| NodesView::parse(text).unwrap().config_signature())
-        .collect();
+        let signatures: Vec<String> = ALL_HEALTHY
+            .iter()
+            .map(|text| NodesView::parse(text).unwrap().config_signature())
+            .collect();
         assert_eq!(
             signatures[0],
             format!("{ID_A}:0-5460|{ID_C}:10923-16383|{ID_B}:5461-10922")
@@ -1080,14 +1083,7 @@ fb014d367ca3cbe7adea1db395f490d8609c8b63 fd00::2:7000@17000, replica,unknownflag
     #[test]
     fn views_parsed_with_one_pool_share_the_entries_they_agree_on() {
         let pool = EntryPool::default();
-        let texts = [
-            HEALTHY_A,
-            HEALTHY_B,
-            HEALTHY_C,
-            HEALTHY_A_REPLICA,
-            HEALTHY_B_REPLICA,
-            HEALTHY_C_REPLICA,
-        ];
+        let texts = ALL_HEALTHY;
         let views: Vec<NodesView> = texts
             .iter()
             .map(|text| NodesView::parse_in(text, &pool).unwrap())
