@@ -37,9 +37,10 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::net::admin;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError, TlsSettings};
+use crate::net::copy::Copied;
 use crate::net::copy::{Copier, reasons};
 use crate::net::fetch::{FetchOptions, Fetched, SlotMasters, fetch_with_clients};
-use crate::net::import::{Counts, Migration};
+use crate::net::import::Migration;
 use crate::output::{
     BUSY_KEYS_SHOWN, BusyKeys, ImportDocument, ImportOutcome, OutputError, Progress,
     write_import_summary,
@@ -242,7 +243,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, counts: Counts) {
+    fn add(&mut self, counts: Copied) {
         self.imported += counts.imported;
         self.skipped += counts.skipped;
         self.copied_again += counts.copied_again;

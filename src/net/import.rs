@@ -10,29 +10,12 @@ use redis::{Cmd, Pipeline, Value};
 
 use crate::cluster::slots::key_slot;
 use crate::net::conn::{NodeClient, NodeError};
-use crate::net::copy::Copier;
+use crate::net::copy::{Copied, Copier};
 use crate::net::fetch::{SlotMaster, SlotMasters};
 use crate::rdb::RdbTarget;
 
 /// Keys asked for per `SCAN` (its `COUNT`).
 const SCAN_COUNT: usize = 1000;
-
-/// What happened to the keys of one destination's share of a batch.
-#[derive(Default)]
-pub struct Counts {
-    /// Keys now on their master.
-    pub imported: u64,
-    /// Keys gone from the source before their turn (expired, deleted).
-    pub skipped: u64,
-    /// Keys the master already had, left on the source (without `--replace`).
-    pub busy: Vec<Vec<u8>>,
-    /// Keys no form carries to that master, with why.
-    pub uncarried: Vec<(Vec<u8>, String)>,
-    /// Keys that kept changing on the source while copied, left there.
-    pub changing: Vec<Vec<u8>>,
-    /// Copies made again because the key changed meanwhile.
-    pub copied_again: u64,
-}
 
 /// The import's fixed parts: where keys come from and go, and how MIGRATE is called.
 pub struct Migration<'a> {
@@ -65,7 +48,7 @@ impl Migration<'_> {
     /// Migrates one batch, every destination's share at once. Returns what each share did
     /// and the first failure.
     /// A key SCAN returns twice in one reply is migrated once.
-    pub async fn migrate_batch(&self, mut keys: Vec<Vec<u8>>) -> (Vec<Counts>, Option<NodeError>) {
+    pub async fn migrate_batch(&self, mut keys: Vec<Vec<u8>>) -> (Vec<Copied>, Option<NodeError>) {
         keys.sort_unstable();
         keys.dedup();
         let masters = &self.destinations.masters;
@@ -104,7 +87,7 @@ impl Migration<'_> {
         master: &SlotMaster,
         route: &Option<RdbTarget>,
         keys: Vec<Vec<u8>>,
-    ) -> Result<Counts, NodeError> {
+    ) -> Result<Copied, NodeError> {
         let (keys, busy) = if self.replace {
             (keys, Vec::new())
         } else {
@@ -117,7 +100,7 @@ impl Migration<'_> {
             (unzip(free).collect(), unzip(busy).collect())
         };
         if keys.is_empty() && busy.is_empty() {
-            return Ok(Counts::default());
+            return Ok(Copied::default());
         }
         if let (Some(target), Some(copier)) = (route, self.copier) {
             return self.copy_share(copier, master, target, keys, busy).await;
@@ -147,11 +130,11 @@ impl Migration<'_> {
             .take(keys.len())
             .filter(|reply| on_source(reply))
             .count() as u64;
-        Ok(Counts {
+        Ok(Copied {
             imported: present,
             skipped: keys.len() as u64 - present,
             busy,
-            ..Counts::default()
+            ..Copied::default()
         })
     }
 
@@ -164,7 +147,7 @@ impl Migration<'_> {
         target: &RdbTarget,
         keys: Vec<Vec<u8>>,
         busy: Vec<Vec<u8>>,
-    ) -> Result<Counts, NodeError> {
+    ) -> Result<Copied, NodeError> {
         let on_source: Vec<bool> = if busy.is_empty() {
             Vec::new()
         } else {
@@ -175,16 +158,10 @@ impl Migration<'_> {
             .zip(on_source)
             .filter_map(|(key, there)| there.then_some(key))
             .collect();
-        let copied = copier.copy(&master.client, target, keys).await?;
-        busy.extend(copied.busy);
-        Ok(Counts {
-            imported: copied.imported,
-            skipped: copied.skipped,
-            busy,
-            uncarried: copied.uncarried,
-            changing: copied.changing,
-            copied_again: copied.copied_again,
-        })
+        let mut copied = copier.copy(&master.client, target, keys).await?;
+        busy.append(&mut copied.busy);
+        copied.busy = busy;
+        Ok(copied)
     }
 
     /// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH pass | AUTH2 user pass] KEYS …`.
