@@ -155,6 +155,20 @@ pub fn lags(views: &[&NodesView]) -> Vec<Lag> {
     lags
 }
 
+/// Whether every slot is claimed by a master among `views` in its own line. Then every node
+/// is to report `cluster_state:ok`: one that still reports `fail` (a master in its rejoin
+/// delay after it got its first slots or came back from a minority, a node that still flags a
+/// master failing) refuses the clients sent to it, so a change is not over yet.
+pub fn every_slot_claimed(views: &[&NodesView]) -> bool {
+    let mut claimed = SlotSet::new();
+    for me in views.iter().filter_map(|view| view.myself()) {
+        if me.is_master() {
+            claimed.union_with(&me.slots);
+        }
+    }
+    claimed.len() == SLOT_COUNT
+}
+
 /// The owner of every slot as the truth has it (see the module docs); `None`: unassigned.
 pub fn slot_truth<'a>(views: &[&'a NodesView]) -> Vec<Option<&'a NodeId>> {
     let mut truth: Vec<Option<(u64, &NodeId)>> = vec![None; SLOT_COUNT];
@@ -516,6 +530,25 @@ mod tests {
 
     fn id(text: &str) -> NodeId {
         NodeId::new(text)
+    }
+
+    #[test]
+    fn every_slot_is_claimed_only_by_masters_in_their_own_lines() {
+        let (a, b) = (
+            view(A, "0-8000", "8001-16383", A, ""),
+            view(B, "0-8000", "8001-16383", A, ""),
+        );
+        assert!(every_slot_claimed(&[&a, &b]));
+        // Without B's own view, nobody claims B's slots: A's view of B is no claim.
+        assert!(!every_slot_claimed(&[&a]));
+        // A replica's own view claims nothing, and a slot no master holds is unclaimed.
+        let r = view(R, "0-8000", "8001-16383", A, "");
+        assert!(!every_slot_claimed(&[&a, &r]));
+        let (a, b) = (
+            view(A, "0-8000", "8001-16382", A, ""),
+            view(B, "0-8000", "8001-16382", A, ""),
+        );
+        assert!(!every_slot_claimed(&[&a, &b]));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use redis::{
 };
 
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::info::info_field;
 use crate::cluster::server::Server;
 use crate::cluster::view::{EntryPool, NodeEntry, NodesView};
 use crate::net::Secs;
@@ -364,6 +365,19 @@ impl NodeClient {
         pipe.cmd("CLUSTER").arg("NODES").cmd("DBSIZE");
         let (text, keys): (String, u64) = self.pipeline(&pipe).await?;
         Ok((self.parse_view(&text, pool)?, keys))
+    }
+
+    /// The node's view, parsed into `pool`, and its `cluster_state` (`CLUSTER INFO`; `unknown`
+    /// when the reply lacks it), in one round trip.
+    pub async fn read_view_and_state_in(
+        &self,
+        pool: &EntryPool,
+    ) -> Result<(NodesView, String), NodeError> {
+        let mut pipe = redis::pipe();
+        pipe.cmd("CLUSTER").arg("NODES").cmd("CLUSTER").arg("INFO");
+        let (text, info): (String, String) = self.pipeline(&pipe).await?;
+        let state = info_field(&info, "cluster_state").unwrap_or("unknown");
+        Ok((self.parse_view(&text, pool)?, state.to_string()))
     }
 
     /// [`Self::read_view_in`] and the server the node runs (`INFO server`), in one round trip.

@@ -1,5 +1,6 @@
 //! Waiting, with a bound, until a change has reached every node: every reachable node's own
-//! `CLUSTER NODES` agrees on slot owners, roles and members (`cluster::converge`).
+//! `CLUSTER NODES` agrees on slot owners, roles and members (`cluster::converge`), and, at the
+//! end of a change that leaves every slot served, every node reports `cluster_state:ok`.
 //!
 //! Every command that changes the cluster ends here before its final check, and the commands
 //! that read a cluster before changing it wait here briefly first, so that gossip still in
@@ -27,7 +28,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
-use crate::cluster::converge::{dropped_claims, lags, stale_replica_markers, tellers};
+use crate::cluster::converge::{
+    dropped_claims, every_slot_claimed, lags, stale_replica_markers, tellers,
+};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::slots::SlotSet;
 use crate::cluster::view::{EntryPool, NodeEntry, NodeId, NodesView};
@@ -64,7 +67,8 @@ pub struct Converged {
 
 /// What one node said in one poll.
 enum Reading {
-    View(NodesView),
+    /// The node's view, and its `cluster_state` when it was asked.
+    View(NodesView, Option<String>),
     /// Connected, but no answer in time: a frozen or overloaded node.
     Silent(String),
     /// Refused or broken: left out of the judgment.
@@ -86,7 +90,9 @@ pub async fn wait_until_converged(
 /// gossip broke: an owner that dropped its own claim to slots nobody else claims is told to
 /// claim them again (see `cluster::converge::dropped_claims`). Only a command that changes the
 /// cluster (and holds its lease) waits this way; a read, a preview or a wait before a change
-/// never writes.
+/// never writes. Once every slot is claimed by a master that answers, the wait also lasts
+/// until every node reports `cluster_state:ok`: a node that reports `fail` (a master in its
+/// rejoin delay, a node that still flags a master failing) refuses the clients sent to it.
 pub async fn wait_after_change(
     seed: &Endpoint,
     settings: &ConnectSettings,
@@ -99,7 +105,7 @@ async fn wait(
     seed: &Endpoint,
     settings: &ConnectSettings,
     bound: Duration,
-    reclaim: bool,
+    after_change: bool,
 ) -> Result<Converged, WaitError> {
     let started = Instant::now();
     let deadline = started + bound;
@@ -114,11 +120,11 @@ async fn wait(
         let budget = deadline
             .saturating_duration_since(Instant::now())
             .max(POLL_INTERVAL);
-        let readings = nodes.read(&targets, budget).await;
+        let readings = nodes.read(&targets, budget, after_change).await;
         let views: Vec<&NodesView> = readings
             .iter()
             .filter_map(|(_, reading)| match reading {
-                Reading::View(view) => Some(view),
+                Reading::View(view, _) => Some(view),
                 _ => None,
             })
             .collect();
@@ -130,15 +136,34 @@ async fn wait(
             })
             .collect();
         let found = lags(&views);
-        let stale = match reclaim {
+        let stale = match after_change {
             true => stale_replica_markers(&views),
             false => BTreeMap::new(),
         };
+        // After a change, once every slot has a serving owner, every node is to say so.
+        let not_serving: Vec<String> =
+            match after_change && found.is_empty() && every_slot_claimed(&views) {
+                true => readings
+                    .iter()
+                    .filter_map(|(endpoint, reading)| match reading {
+                        Reading::View(_, Some(state)) if state != "ok" => Some(format!(
+                            "{endpoint} reports cluster_state:{state} (it refuses clients until ok)"
+                        )),
+                        _ => None,
+                    })
+                    .collect(),
+                false => Vec::new(),
+            };
         let members = members_of(&views, seed);
         let all_read = members
             .iter()
             .all(|member| targets.iter().any(|t| t.addr == member.addr));
-        if found.is_empty() && stale.is_empty() && silent.is_empty() && all_read {
+        if found.is_empty()
+            && stale.is_empty()
+            && not_serving.is_empty()
+            && silent.is_empty()
+            && all_read
+        {
             tracing::debug!(after = %Secs(&started.elapsed()), told, "every view agrees");
             awaited.done();
             return Ok(Converged {
@@ -151,6 +176,7 @@ async fn wait(
             let names = Names::from_views(&views);
             let mut lagging: Vec<String> = silent.clone();
             lagging.extend(found.iter().map(|lag| lag.describe(&|id| names.name(id))));
+            lagging.extend(not_serving.iter().cloned());
             lagging.extend(stale.iter().map(|(master, slots)| {
                 format!(
                     "a replica of {} still shows slots {slots} open, which its master closed \
@@ -175,7 +201,7 @@ async fn wait(
             })
             .collect();
         told += nodes.tell(&views, &due).await;
-        if reclaim
+        if after_change
             && started.elapsed() >= RECLAIM_AFTER
             && reclaimed_at.is_none_or(|at| at.elapsed() >= RETELL_INTERVAL)
         {
@@ -278,8 +304,14 @@ impl<'a> Nodes<'a> {
         }
     }
 
-    /// Reads every target's view concurrently, each within `budget`.
-    async fn read(&mut self, targets: &[Endpoint], budget: Duration) -> Vec<(Endpoint, Reading)> {
+    /// Reads every target's view concurrently, each within `budget`, and its `cluster_state`
+    /// too `with_state`.
+    async fn read(
+        &mut self,
+        targets: &[Endpoint],
+        budget: Duration,
+        with_state: bool,
+    ) -> Vec<(Endpoint, Reading)> {
         let settings = self.settings;
         let known = &self.clients;
         // One pool per poll: the views share their entries, and none outlives the poll.
@@ -290,12 +322,18 @@ impl<'a> Nodes<'a> {
                     Some(client) => client.clone(),
                     None => NodeClient::connect(endpoint, settings).await?,
                 };
-                let (view, _) = client.read_view_in(pool).await?;
-                Ok::<_, NodeError>((client, view))
+                let (view, state) = match with_state {
+                    true => {
+                        let (view, state) = client.read_view_and_state_in(pool).await?;
+                        (view, Some(state))
+                    }
+                    false => (client.read_view_in(pool).await?.0, None),
+                };
+                Ok::<_, NodeError>((client, view, state))
             };
             let why = match tokio::time::timeout(budget, attempt).await {
-                Ok(Ok((client, view))) => {
-                    return (endpoint.clone(), Some(client), Reading::View(view));
+                Ok(Ok((client, view, state))) => {
+                    return (endpoint.clone(), Some(client), Reading::View(view, state));
                 }
                 Err(_) => format!("no reply within {}", Secs(&budget)),
                 Ok(Err(error @ NodeError::Timeout { .. })) => error.reason(),
