@@ -11,6 +11,7 @@ use crate::cli::MigrateArgs;
 use crate::cluster::atomic::{self as atomic_method, Method};
 use crate::cluster::check::{CheckOptions, check};
 use crate::cluster::endpoint::Endpoint;
+use crate::cluster::job::SlotMigration;
 use crate::cluster::lookup::LookupError;
 use crate::cluster::migrate::{SlotMove, Unfinished, unfinished_moves};
 use crate::cluster::server::Server;
@@ -36,6 +37,9 @@ pub struct Ready {
     pub fetched: Fetched,
     /// The moves an interrupted run left open, to finish first.
     pub unfinished: Vec<Unfinished>,
+    /// The servers' migrations an interrupted run left running, waited for before the cluster
+    /// was judged (see [`prepare`]).
+    pub followed: Option<MigrationReport>,
 }
 
 impl Ready {
@@ -50,18 +54,33 @@ impl Ready {
 /// about the slots ([`refusals`]) — slots left open by rtrib's own moves and nodes disagreeing
 /// only about those are fine. Node-health findings (a replica flagging its peers `fail?`, a
 /// dead replica or slotless master) are only warnings.
+///
+/// A cluster in which the servers still run migrations that an interrupted run left them is
+/// judged only once those have ended: each of them hands slots over as it ends, and a view
+/// that has not heard of it yet reads as a disagreement.
 pub async fn prepare(context: &Context, seed: &Endpoint) -> Result<Ready> {
-    settle(context, seed).await;
-    let fetched = fetch_with_clients(seed, &context.connect, FetchOptions::default()).await?;
-    let report = check(&fetched.topology, &CheckOptions::default());
-    let (unfinished, foreign) = unfinished_moves(&fetched.topology);
+    let mut followed = None;
+    let (fetched, report, unfinished, foreign) = loop {
+        settle(context, seed).await;
+        let fetched = fetch_with_clients(seed, &context.connect, FetchOptions::default()).await?;
+        let report = check(&fetched.topology, &CheckOptions::default());
+        let (unfinished, foreign) = unfinished_moves(&fetched.topology);
+        let ours: SlotSet = unfinished.iter().map(|u| u.slot_move.slot).collect();
+        let acceptable = refusals(&report, &ours, &foreign).is_empty();
+        let running = atomic_method::running(&fetched.topology);
+        if acceptable || running.is_empty() || followed.is_some() {
+            break (fetched, report, unfinished, foreign);
+        }
+        followed = Some(follow_left_running(context, &fetched, &running).await?);
+    };
     let ours: SlotSet = unfinished.iter().map(|u| u.slot_move.slot).collect();
-    let topology = &fetched.topology;
     let refused = refusals(&report, &ours, &foreign);
+    let topology = &fetched.topology;
     if refused.is_empty() {
         return Ok(Ready {
             fetched,
             unfinished,
+            followed,
         });
     }
     let refusal = problems(&refused, topology, &foreign);
@@ -297,21 +316,13 @@ async fn resume(
     args: &MigrateArgs,
 ) -> Result<Option<MigrationReport>> {
     let running = atomic_method::running(ready.topology());
-    let mut report = None;
+    let mut report = ready.followed.clone();
     if !running.is_empty() {
-        let slots: usize = running.iter().map(|job| job.slots.len()).sum();
-        context.output.step(&format!(
-            "Waiting for {} slot migrations in flight on the servers ({}), started by an \
-             earlier run",
-            running.len(),
-            slots_word(slots)
-        ))?;
-        let progress = Progress::slots(slots);
-        let mut waited = progress
-            .during(atomic::follow_running(&ready.fetched, &running, &progress))
-            .await;
-        waited.method = Some(Method::Atomic);
-        report = Some(waited);
+        let waited = follow_left_running(context, &ready.fetched, &running).await?;
+        match &mut report {
+            Some(report) => report.absorb(waited),
+            None => report = Some(waited),
+        }
     }
     if ready.unfinished.is_empty() {
         return Ok(report);
@@ -334,6 +345,28 @@ async fn resume(
         finished.absorb(waited);
     }
     Ok(Some(finished))
+}
+
+/// Waits, with a progress bar, until the servers' migrations `running` that an earlier run
+/// started have ended.
+async fn follow_left_running(
+    context: &Context,
+    fetched: &Fetched,
+    running: &[SlotMigration],
+) -> Result<MigrationReport> {
+    let slots: usize = running.iter().map(|job| job.slots.len()).sum();
+    context.output.step(&format!(
+        "Waiting for {} slot migrations in flight on the servers ({}), started by an earlier \
+         run",
+        running.len(),
+        slots_word(slots)
+    ))?;
+    let progress = Progress::slots(slots);
+    let mut waited = progress
+        .during(atomic::follow_running(fetched, running, &progress))
+        .await;
+    waited.method = Some(Method::Atomic);
+    Ok(waited)
 }
 
 /// The method that moves `moves` as `args` ask; refused (nothing changed) when `--migration
