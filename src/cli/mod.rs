@@ -404,7 +404,8 @@ pub enum Command {
             libraries are loaded on every master.\n\n\
             Before writing anything it reads the whole source (streamed: memory stays \
             bounded) and refuses, changing nothing: a truncated, corrupted or foreign file \
-            (exit 2, naming the file and the byte offset); a cluster that already holds keys, \
+            (exit 2, naming the file and the byte offset), or one that differs from what \
+            rtrib's manifest.json lists (the files, their sizes and SHA-256 sums); a cluster that already holds keys, \
             unless --replace or --skip-existing (exit 5); values the cluster cannot load, \
             naming their type and count (exit 5).\n\n\
             Redis and Valkey write different RDB versions and each refuses a newer one; each \

@@ -43,9 +43,9 @@ use crate::steps::keys_target::fetch_for_keys;
 
 /// Runs `restore`; see the module docs for the steps.
 pub async fn run(context: &Context, args: &RestoreArgs) -> Result<Exit> {
-    let files = source_files(&args.source).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut files = source_files(&args.source).map_err(|e| Error::Usage(e.to_string()))?;
     if args.source.is_dir() {
-        check_manifest(&args.source, &files).map_err(|e| Error::Usage(e.to_string()))?;
+        check_manifest(&args.source, &mut files).map_err(|e| Error::Usage(e.to_string()))?;
     }
     let seed = context.resolve_node(&args.node).await?;
     if !args.dry_run {

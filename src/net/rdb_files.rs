@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::rdb::digest::Hashing;
 use crate::rdb::{Header, Item, RdbError, RdbReader};
 
 /// One RDB file of the source.
@@ -25,6 +26,10 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Its size in bytes.
     pub bytes: u64,
+    /// The SHA-256 the backup's manifest lists for it (lowercase hex), verified whenever the
+    /// file is read to its end.
+    #[serde(skip)]
+    pub sha256: Option<String>,
 }
 
 /// Why the source cannot be read.
@@ -60,6 +65,7 @@ pub fn source_files(path: &Path) -> Result<Vec<SourceFile>, SourceError> {
         return Ok(vec![SourceFile {
             path: path.to_path_buf(),
             bytes: metadata.len(),
+            sha256: None,
         }]);
     }
     let mut files = Vec::new();
@@ -74,6 +80,7 @@ pub fn source_files(path: &Path) -> Result<Vec<SourceFile>, SourceError> {
             files.push(SourceFile {
                 path: entry.path(),
                 bytes: metadata.len(),
+                sha256: None,
             });
         }
     }
@@ -92,8 +99,9 @@ pub fn source_files(path: &Path) -> Result<Vec<SourceFile>, SourceError> {
 pub const MANIFEST_FILE: &str = "manifest.json";
 
 /// Cross-checks `files`, found in `dir`, with `dir`'s `manifest.json` when there is one:
-/// the same file names, each of the size listed. `Ok(false)`: no manifest.
-pub fn check_manifest(dir: &Path, files: &[SourceFile]) -> Result<bool, SourceError> {
+/// the same file names, each of the size listed; each file takes the SHA-256 listed, for
+/// [`read_file`] to verify. `Ok(false)`: no manifest.
+pub fn check_manifest(dir: &Path, files: &mut [SourceFile]) -> Result<bool, SourceError> {
     let path = dir.join(MANIFEST_FILE);
     let bad = |detail: String| SourceError::Unusable {
         path: path.display().to_string(),
@@ -106,13 +114,16 @@ pub fn check_manifest(dir: &Path, files: &[SourceFile]) -> Result<bool, SourceEr
     };
     let manifest: serde_json::Value =
         serde_json::from_slice(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
-    let listed: Vec<(String, u64)> = manifest["files"]
+    let listed: Vec<(String, u64, Option<String>)> = manifest["files"]
         .as_array()
         .ok_or_else(|| bad("no \"files\" list".into()))?
         .iter()
         .map(
             |entry| match (entry["file"].as_str(), entry["size"].as_u64()) {
-                (Some(name), Some(size)) => Ok((name.to_owned(), size)),
+                (Some(name), Some(size)) => {
+                    let sha256 = entry["sha256"].as_str().map(str::to_ascii_lowercase);
+                    Ok((name.to_owned(), size, sha256))
+                }
                 _ => Err(bad(format!(
                     "a file without \"file\" and \"size\": {entry}"
                 ))),
@@ -125,8 +136,8 @@ pub fn check_manifest(dir: &Path, files: &[SourceFile]) -> Result<bool, SourceEr
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
-    for (listed_name, size) in &listed {
-        match files.iter().find(|file| &name(file) == listed_name) {
+    for (listed_name, size, sha256) in &listed {
+        match files.iter_mut().find(|file| &name(file) == listed_name) {
             None => {
                 return Err(bad(format!(
                     "lists {listed_name}, which is not in the directory"
@@ -138,13 +149,13 @@ pub fn check_manifest(dir: &Path, files: &[SourceFile]) -> Result<bool, SourceEr
                     file.bytes
                 )));
             }
-            Some(_) => {}
+            Some(file) => file.sha256.clone_from(sha256),
         }
     }
     if let Some(extra) = files.iter().find(|file| {
         !listed
             .iter()
-            .any(|(listed_name, _)| *listed_name == name(file))
+            .any(|(listed_name, _, _)| *listed_name == name(file))
     }) {
         return Err(bad(format!(
             "does not list {}: a file of another backup? (restore the file alone, or move it \
@@ -157,7 +168,8 @@ pub fn check_manifest(dir: &Path, files: &[SourceFile]) -> Result<bool, SourceEr
 
 /// Reads `file` to its end (or until `visit` breaks), handing every item to `visit`; returns
 /// the file's header. The file is whole and intact when this returns `Ok` without a break:
-/// its CRC64 trailer was verified.
+/// its CRC64 trailer was verified, and so was its SHA-256 when its manifest lists one (a file
+/// changed since the backup, even one whose server saved it without a CRC64, is refused).
 pub fn read_file(
     file: &SourceFile,
     mut visit: impl FnMut(Item) -> ControlFlow<()>,
@@ -170,11 +182,30 @@ pub fn read_file(
         path: file.path.display().to_string(),
         detail: e.to_string(),
     })?;
-    let mut reader = RdbReader::new(opened).map_err(bad)?;
+    let mut hashing = Hashing::new(opened);
+    let mut reader = RdbReader::new(&mut hashing).map_err(bad)?;
     let header = reader.header();
     for item in reader.by_ref() {
         if visit(item.map_err(bad)?).is_break() {
-            break;
+            return Ok(header);
+        }
+    }
+    drop(reader);
+    if let Some(listed) = &file.sha256 {
+        // The reader stops at the trailer: what follows it (nothing, in a sound file) counts.
+        std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| SourceError::Unusable {
+            path: file.path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        let read = hashing.sha256();
+        if &read != listed {
+            return Err(SourceError::Unusable {
+                path: file.path.display().to_string(),
+                detail: format!(
+                    "its SHA-256 is {read}, and the backup's {MANIFEST_FILE} lists {listed}: \
+                     the file changed after the backup"
+                ),
+            });
         }
     }
     Ok(header)
@@ -185,12 +216,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_read_whole_is_held_to_the_sha256_its_manifest_lists() {
+        // A sound RDB 9 file without keys, saved without a CRC64 (a zero trailer): only its
+        // SHA-256 can tell that it changed.
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = b"REDIS0009\xff\0\0\0\0\0\0\0\0";
+        std::fs::write(dir.path().join("a.rdb"), bytes).unwrap();
+        let sha256 = crate::rdb::digest::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
+        let manifest = |sha256: &str| {
+            let text =
+                format!(r#"{{"files": [{{"file": "a.rdb", "size": 18, "sha256": "{sha256}"}}]}}"#);
+            std::fs::write(dir.path().join(MANIFEST_FILE), text).unwrap();
+        };
+        manifest(&sha256.to_uppercase());
+        let mut files = source_files(dir.path()).unwrap();
+        assert!(check_manifest(dir.path(), &mut files).unwrap());
+        read_file(&files[0], |_| ControlFlow::Continue(())).unwrap();
+
+        let other = "0".repeat(64);
+        manifest(&other);
+        let mut files = source_files(dir.path()).unwrap();
+        assert!(check_manifest(dir.path(), &mut files).unwrap());
+        let error = read_file(&files[0], |_| ControlFlow::Continue(()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains(&format!(
+                "its SHA-256 is {sha256}, and the backup's manifest.json lists {other}"
+            )),
+            "{error}"
+        );
+        // A read that stops early verifies nothing.
+        read_file(&files[0], |_| ControlFlow::Break(())).unwrap();
+    }
+
+    #[test]
     fn a_directory_is_its_rdb_files_and_a_bad_file_names_its_offset() {
         let dir = tempfile::tempdir().unwrap();
         for name in ["b.rdb", "a.rdb", ".partial.rdb", "nodes.json"] {
             std::fs::write(dir.path().join(name), b"REDIS0009\xff").unwrap();
         }
-        let files = source_files(dir.path()).unwrap();
+        let mut files = source_files(dir.path()).unwrap();
         let names: Vec<_> = files
             .iter()
             .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
@@ -209,8 +275,8 @@ mod tests {
             r#"{"files": [{"file": "a.rdb", "size": 10}, {"file": "b.rdb", "size": 10}]}"#,
         )
         .unwrap();
-        assert!(check_manifest(dir.path(), &files).unwrap());
-        let error = check_manifest(dir.path(), &files[..1])
+        assert!(check_manifest(dir.path(), &mut files).unwrap());
+        let error = check_manifest(dir.path(), &mut files[..1])
             .unwrap_err()
             .to_string();
         assert!(
@@ -222,13 +288,15 @@ mod tests {
             r#"{"files": [{"file": "a.rdb", "size": 11}]}"#,
         )
         .unwrap();
-        let error = check_manifest(dir.path(), &files).unwrap_err().to_string();
+        let error = check_manifest(dir.path(), &mut files)
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("lists a.rdb with 11 bytes; the file has 10"),
             "{error}"
         );
         let empty = tempfile::tempdir().unwrap();
-        assert!(!check_manifest(empty.path(), &[]).unwrap());
+        assert!(!check_manifest(empty.path(), &mut []).unwrap());
         assert!(
             source_files(empty.path())
                 .unwrap_err()

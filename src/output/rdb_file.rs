@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::rdb::digest::{Hashing, hex};
 use crate::rdb::{Checksum, Item, RdbError, RdbReader, TrailerCheck};
 
 /// The suffix of files being written.
@@ -208,11 +209,7 @@ fn read_back(path: &Path) -> Result<ReadBack, FileError> {
         path: path.to_path_buf(),
         error,
     })?;
-    let mut hashing = Hashing {
-        inner: file,
-        sha256: Sha256::new(),
-        size: 0,
-    };
+    let mut hashing = Hashing::new(file);
     let invalid = |error| FileError::Invalid {
         path: path.to_path_buf(),
         error,
@@ -240,15 +237,15 @@ fn read_back(path: &Path) -> Result<ReadBack, FileError> {
         path: path.to_path_buf(),
         error,
     })?;
-    if extra > 0 || hashing.size > end {
+    if extra > 0 || hashing.size() > end {
         return Err(FileError::Mismatch {
             path: path.to_path_buf(),
             what: format!("bytes follow the end of the RDB at byte {end}"),
         });
     }
     Ok(ReadBack {
-        size: hashing.size,
-        sha256: hex(&hashing.sha256.finalize()),
+        size: hashing.size(),
+        sha256: hashing.sha256(),
         magic: match header.magic {
             crate::rdb::Magic::Redis => "REDIS",
             crate::rdb::Magic::Valkey => "VALKEY",
@@ -261,22 +258,6 @@ fn read_back(path: &Path) -> Result<ReadBack, FileError> {
     })
 }
 
-/// A reader that hashes and counts what passes through it.
-struct Hashing<R> {
-    inner: R,
-    sha256: Sha256,
-    size: u64,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        let read = self.inner.read(buffer)?;
-        self.sha256.update(&buffer[..read]);
-        self.size += read as u64;
-        Ok(read)
-    }
-}
-
 /// `.NAME.<pid>.part` next to `target`.
 fn partial_path(target: &Path) -> PathBuf {
     let name = target
@@ -284,11 +265,6 @@ fn partial_path(target: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     target.with_file_name(format!(".{name}.{}{PARTIAL_SUFFIX}", std::process::id()))
-}
-
-/// Lowercase hex.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]

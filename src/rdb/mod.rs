@@ -40,6 +40,7 @@
 //!   convert or refuse without decoding; [`carry`] makes the payload to `RESTORE`.
 //! - [`functions_dump_payload`] builds a `FUNCTION RESTORE` payload
 //!   ([`RdbTarget::functions_stamp`]: none before Redis 7.0).
+//! - [`digest::Hashing`] hashes a file (SHA-256) as it is read.
 //! - [`crc64()`] is the checksum itself; [`TrailerCheck`] checks a file's trailer as it streams.
 //! - [`restore`]: restoring files into a cluster, judged (the census, the refusals, the
 //!   comparison afterwards).
@@ -53,6 +54,7 @@
 mod compact;
 pub mod crc64;
 pub mod decode;
+pub mod digest;
 pub mod encode;
 pub mod encoding;
 pub mod error;
