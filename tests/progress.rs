@@ -11,10 +11,11 @@ use serde_json::Value as Json;
 
 use crate::converge::agreed_slot_counts;
 use crate::migrate::{STATE, expect, reshard_line, slot_counts};
+use crate::restore::{cluster, standalone};
 use crate::support::cluster::{Layout, Nodes, NodesConfig, wait_until};
 use crate::support::pods::Pods;
 use crate::support::rtrib;
-use crate::support::servers::on_every_server;
+use crate::support::servers::{Server, on_every_server};
 
 /// Progress lines every 20 ms instead of 5 s (`RTRIB_PROGRESS_EVERY`): the moves of these
 /// tests last less than 5 s, which prints no line at all.
@@ -154,6 +155,53 @@ fn an_import_without_a_terminal_prints_progress_lines() {
     assert!(last.starts_with(&format!("{KEYS}/{KEYS} keys, ")), "{last}");
     assert!(last.contains(", finished after "), "{last}");
     cluster.assert_values(&pairs);
+}
+
+/// `restore` with stderr piped says how much of its source it has read before it writes
+/// anything (bytes of all files, the last line at the whole size), then counts keys.
+#[test]
+fn a_restore_without_a_terminal_prints_its_reading_then_its_keys() {
+    const KEYS: usize = 5000;
+    let source = standalone(Server::Redis7_0);
+    let pairs = pairs(KEYS);
+    let mut pipe = redis::pipe();
+    for (key, value) in &pairs {
+        pipe.cmd("SET").arg(key).arg(value).ignore();
+    }
+    source[0].with_conn(|conn| pipe.exec(conn)).unwrap();
+    source[0].cmd(&["SAVE"]);
+    let file = source[0].dir().join("dump.rdb");
+    let size = std::fs::metadata(&file).unwrap().len();
+    let target = cluster(Server::Redis7_0, 2);
+    let output = rtrib()
+        .env(OFTEN.0, "1ms")
+        .args(["restore", file.to_str().unwrap(), &target[0].addr()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let reading: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("progress: ") && line.contains(" read, "))
+        .collect();
+    let last = reading
+        .last()
+        .unwrap_or_else(|| panic!("no reading line: {stderr}"));
+    let whole = format!("/{size} B read, ");
+    let whole_kib = format!("/{:.1} KiB read, ", size as f64 / 1024.0);
+    assert!(last.contains(&whole) || last.contains(&whole_kib), "{last}");
+    assert!(last.contains(", finished after "), "{last}");
+    let writing: Vec<&str> = stderr
+        .lines()
+        .filter(|line| !reading.contains(line))
+        .collect();
+    let keys = progress_lines(&writing.join("\n"), "keys");
+    assert!(
+        keys.last()
+            .is_some_and(|line| line.starts_with(&format!("{KEYS}/{KEYS} keys, "))),
+        "{stderr}"
+    );
+    target.assert_values(&pairs);
 }
 
 /// A node named before its pod is in DNS: the wait, its bound and the DNS answer are on stderr

@@ -75,7 +75,14 @@ pub async fn run(context: &Context, args: &RestoreArgs) -> Result<Exit> {
     output.line(&format!(
         "*** Reading the source whole before writing anything ({bytes} bytes)"
     ))?;
-    let (census, files_read) = take_census(files.clone(), Arc::clone(&placement), db)
+    let reading = Progress::read(bytes);
+    let (census, files_read) = reading
+        .during(take_census(
+            files.clone(),
+            Arc::clone(&placement),
+            db,
+            &|read| reading.read_so_far(read),
+        ))
         .await
         .map_err(|e| Error::Usage(e.to_string()))?;
     let source = source_document(args, &census, files_read);

@@ -13,6 +13,7 @@
 use std::fs::File;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
@@ -172,6 +173,16 @@ pub fn check_manifest(dir: &Path, files: &mut [SourceFile]) -> Result<bool, Sour
 /// changed since the backup, even one whose server saved it without a CRC64, is refused).
 pub fn read_file(
     file: &SourceFile,
+    visit: impl FnMut(Item) -> ControlFlow<()>,
+) -> Result<Header, SourceError> {
+    read_file_counting(file, &AtomicU64::new(0), visit)
+}
+
+/// [`read_file`], keeping `read` at the bytes read so far (for a progress bar in another
+/// thread).
+pub fn read_file_counting(
+    file: &SourceFile,
+    read: &AtomicU64,
     mut visit: impl FnMut(Item) -> ControlFlow<()>,
 ) -> Result<Header, SourceError> {
     let bad = |error: RdbError| SourceError::Bad {
@@ -185,7 +196,8 @@ pub fn read_file(
     let mut hashing = Hashing::new(opened);
     let mut reader = RdbReader::new(&mut hashing).map_err(bad)?;
     let header = reader.header();
-    for item in reader.by_ref() {
+    while let Some(item) = reader.next() {
+        read.store(reader.offset(), Ordering::Relaxed);
         if visit(item.map_err(bad)?).is_break() {
             return Ok(header);
         }

@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::pin::pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -30,7 +30,7 @@ use tokio::sync::mpsc;
 use crate::cluster::slots::{SLOT_COUNT, Slot, key_slot};
 use crate::net::conn::{NodeClient, NodeError};
 use crate::net::migrate::Observer;
-use crate::net::rdb_files::{SourceError, SourceFile, read_file};
+use crate::net::rdb_files::{SourceError, SourceFile, read_file, read_file_counting};
 use crate::rdb::restore::{Census, Existing, is_expired};
 use crate::rdb::{Entry, FunctionLibrary, Item, Magic, RdbTarget, carry, functions_dump_payload};
 
@@ -40,6 +40,8 @@ const BATCH_KEYS: usize = 500;
 const BATCH_BYTES: usize = 1 << 20;
 /// Batches queued per master, beyond those on the wire.
 const QUEUED: usize = 4;
+/// How often the bytes read are handed on while the source is read before a restore.
+const COUNT_READ_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 /// Pipelines on the wire per master.
 pub const IN_FLIGHT: usize = 4;
 /// How many key names a failure shows.
@@ -83,9 +85,12 @@ pub struct FileSummary {
     pub keys: u64,
 }
 
-/// Runs `work` on every file, a few files at a time (as many as there are cores), each in a
-/// thread of its own; the results in the files' order.
-fn in_parallel<T: Send>(files: &[SourceFile], work: impl Fn(&SourceFile) -> T + Sync) -> Vec<T> {
+/// Runs `work` on every file (its index, the file), a few files at a time (as many as there
+/// are cores), each in a thread of its own; the results in the files' order.
+fn in_parallel<T: Send>(
+    files: &[SourceFile],
+    work: impl Fn(usize, &SourceFile) -> T + Sync,
+) -> Vec<T> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, files.len().max(1));
@@ -97,7 +102,7 @@ fn in_parallel<T: Send>(files: &[SourceFile], work: impl Fn(&SourceFile) -> T + 
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(file) = files.get(index) else { break };
-                    let result = work(file);
+                    let result = work(index, file);
                     if let Ok(mut results) = results.lock() {
                         results[index] = Some(result);
                     }
@@ -114,17 +119,31 @@ fn in_parallel<T: Send>(files: &[SourceFile], work: impl Fn(&SourceFile) -> T + 
 }
 
 /// Reads every file whole and counts what it holds, keys of database `db` judged for the
-/// master of their slot; the first bad file is the error.
+/// master of their slot, telling `bytes_read_so_far` of the bytes read (of all files) as it
+/// goes; the first bad file is the error.
 pub async fn take_census(
     files: Vec<SourceFile>,
     placement: Arc<Placement>,
     db: u64,
+    bytes_read_so_far: &dyn Fn(u64),
 ) -> Result<(Census, Vec<FileSummary>), SourceError> {
-    let read = tokio::task::spawn_blocking(move || {
-        in_parallel(&files, |file| census_of(file, &placement, db))
-    })
-    .await
-    .unwrap_or_default();
+    let bytes_read: Arc<Vec<AtomicU64>> =
+        Arc::new(files.iter().map(|_| AtomicU64::new(0)).collect());
+    let counters = Arc::clone(&bytes_read);
+    let reading = tokio::task::spawn_blocking(move || {
+        in_parallel(&files, |index, file| {
+            census_of(file, &counters[index], &placement, db)
+        })
+    });
+    let mut reading = pin!(reading);
+    let tell = || bytes_read_so_far(bytes_read.iter().map(|b| b.load(Ordering::Relaxed)).sum());
+    let read = loop {
+        tokio::select! {
+            read = &mut reading => break read.unwrap_or_default(),
+            () = tokio::time::sleep(COUNT_READ_EVERY) => tell(),
+        }
+    };
+    tell();
     let mut census = Census::new(db);
     let mut summaries = Vec::new();
     for result in read {
@@ -137,13 +156,14 @@ pub async fn take_census(
 
 fn census_of(
     file: &SourceFile,
+    bytes_read: &AtomicU64,
     placement: &Placement,
     db: u64,
 ) -> Result<(Census, FileSummary), SourceError> {
     let mut census = Census::new(db);
     let now = now_ms();
     let mut modules: BTreeMap<String, u64> = BTreeMap::new();
-    let header = read_file(file, |item| {
+    let header = read_file_counting(file, bytes_read, |item| {
         match item {
             Item::Entry(entry) => {
                 let (_, master) = placement.master_of(&entry.key);
@@ -306,7 +326,7 @@ pub async fn restore_keys(
     let (senders, receivers): (Vec<_>, Vec<_>) =
         clients.iter().map(|_| mpsc::channel(QUEUED)).unzip();
     let readers = tokio::task::spawn_blocking(move || {
-        in_parallel(&files, |file| {
+        in_parallel(&files, |_, file| {
             read_and_queue(file, &placement, &senders, db, existing)
         })
     });

@@ -1,5 +1,6 @@
 //! Progress on stderr while slots or keys move (`reshard`, `rebalance`, `fix`, `apply`,
-//! `import`, `restore`), or while RDB files arrive (`backup`, bytes per shard).
+//! `import`, `restore`), while RDB files arrive (`backup`, bytes per shard), or while they are
+//! read before a restore writes anything (bytes of all files).
 //!
 //! On a terminal, a bar redrawn in place every [`REDRAW_EVERY`]. Without one (a Job's
 //! `kubectl logs`, a CI log, a pipe), a line every [`LINE_EVERY`] (or `RTRIB_PROGRESS_EVERY`)
@@ -13,6 +14,7 @@
 //! progress: 1509/8000 slots, 27634 keys, 9961 keys/s, stopped after 2.8s
 //! progress: 35000/100000 keys, 8200 keys/s, 8s left
 //! progress: 12.0 MiB received, 4.1 MiB/s: 10.0.0.1:6379 4.0/6.0 MiB, 10.0.0.2:6379 8.0 MiB
+//! progress: 1.2/4.0 GiB read, 310.5 MiB/s, 9.2s left
 //! ```
 //!
 //! `-q` shows neither.
@@ -57,6 +59,8 @@ enum Unit {
     Keys,
     /// Bytes received, per shard (`backup`).
     Bytes,
+    /// Bytes read, of all files (`restore`'s reading of its source).
+    Read,
 }
 
 /// One shard of a backup: its name, the bytes received, and how many are coming when the
@@ -80,6 +84,7 @@ pub struct Progress {
     said: Cell<bool>,
     slots: Cell<u64>,
     keys: Cell<u64>,
+    read: Cell<u64>,
     shards: RefCell<Vec<ShardBytes>>,
     started: Instant,
 }
@@ -93,6 +98,16 @@ impl Progress {
     /// Progress of `total` keys.
     pub fn keys(total: u64) -> Self {
         Self::new(Unit::Keys, total)
+    }
+
+    /// Progress of reading `total` bytes of files.
+    pub fn read(total: u64) -> Self {
+        Self::new(Unit::Read, total)
+    }
+
+    /// Sets the bytes read so far (for work counted in bytes read).
+    pub fn read_so_far(&self, bytes: u64) {
+        self.read.set(bytes);
     }
 
     /// Progress of the RDB files of `shards` (their names), received concurrently.
@@ -134,6 +149,7 @@ impl Progress {
             said: Cell::new(false),
             slots: Cell::new(0),
             keys: Cell::new(0),
+            read: Cell::new(0),
             shards: RefCell::new(Vec::new()),
             started: Instant::now(),
         }
@@ -214,6 +230,7 @@ impl Progress {
         match self.unit {
             Unit::Slots => self.slots.get(),
             Unit::Keys => self.keys.get(),
+            Unit::Read => self.read.get(),
             Unit::Bytes => self.shards.borrow().iter().map(|s| s.received).sum(),
         }
     }
@@ -259,10 +276,21 @@ impl Progress {
         }
         let elapsed = self.started.elapsed();
         let keys = self.keys.get();
-        let rate = keys_per_second(keys, elapsed);
         let counted = match self.unit {
             Unit::Slots => format!("{}/{} slots, {keys} keys", self.slots.get(), self.total),
             Unit::Keys | Unit::Bytes => format!("{keys}/{} keys", self.total),
+            Unit::Read => {
+                let whole = human_bytes(self.total);
+                let unit = whole.rsplit(' ').next().unwrap_or_default();
+                format!("{}/{whole} read", human_bytes_in(self.read.get(), unit))
+            }
+        };
+        let rate = match self.unit {
+            Unit::Read => {
+                let per_second = self.read.get() as f64 / elapsed.as_secs_f64().max(0.001);
+                format!("{}/s", human_bytes(per_second as u64))
+            }
+            _ => format!("{:.0} keys/s", keys_per_second(keys, elapsed)),
         };
         let when = match (last, self.done()) {
             (true, done) if done >= self.total => format!("finished after {}", Clock(elapsed)),
@@ -273,7 +301,7 @@ impl Progress {
                 format!("{} left", Clock(left))
             }
         };
-        format!("progress: {counted}, {rate:.0} keys/s, {when}")
+        format!("progress: {counted}, {rate}, {when}")
     }
 }
 
@@ -369,6 +397,13 @@ mod tests {
         let import = Progress::keys(100);
         import.keys_done(40);
         assert!(import.line(false).starts_with("progress: 40/100 keys, "));
+        let reading = Progress::read(4 << 30);
+        reading.read_so_far(1 << 30);
+        let line = reading.line(false);
+        assert!(line.starts_with("progress: 1.0/4.0 GiB read, "), "{line}");
+        assert!(line.contains("/s, ") && line.ends_with(" left"), "{line}");
+        reading.read_so_far(4 << 30);
+        assert!(reading.line(true).contains(", finished after "));
     }
 
     #[test]
