@@ -11,7 +11,7 @@
 /// | 4 | rtrib waited as long as allowed and gave up: a name did not resolve within --resolve-timeout, a node did not answer within --connect-timeout/--command-timeout, the cluster did not converge (or a replica did not take over) within --wait-timeout |
 /// | 5 | refused: a precondition does not hold (e.g. a node is not empty), or another rtrib holds the cluster's lease; nothing was changed |
 /// | 6 | the nodes belong to a different cluster than the one asked for; nothing was changed |
-/// | 130 | interrupted (Ctrl-C): while slots move, no new slot starts and the ones in flight finish (atomic: the servers' jobs are cancelled); the report says what moved and what is open, and a re-run finishes |
+/// | 130 | interrupted (Ctrl-C): while slots move, no new slot starts and the ones in flight finish (atomic: the servers' jobs are cancelled); the report says what moved and what is open, and a re-run finishes; a restore reads no more keys and writes those queued |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// 0: success, or a healthy cluster.
@@ -60,7 +60,8 @@ Exit codes:
   6  the nodes belong to a different cluster; nothing changed
   130  interrupted by Ctrl-C: while slots move, no new slot starts and the ones
      in flight finish (atomic migration: the servers' jobs are cancelled); the
-     report says how many moved and how many are open; a re-run finishes them";
+     report says how many moved and how many are open; a re-run finishes them;
+     a restore reads no more keys, writes those queued and says how to go on";
 
 /// The JSON documents printed with `--output json`, one per command, for `--help` and the man
 /// page. Field names are stable; new fields may be added.
@@ -116,7 +117,7 @@ JSON output (-o json): one document on stdout; progress and logs never go there.
                slot_count, magic, rdb_version, written_by, size, sha256, crc64, keys,
                functions, transfer, replication_id, replication_offset, started_at,
                finished_at)
-  restore      outcome (restored | dry_run | counts_differ | failed), cluster, masters,
+  restore      outcome (restored | dry_run | counts_differ | failed | interrupted), cluster, masters,
                source (path, files[], db, keys_read, keys, expired, other_databases, raw,
                converted, libraries, module_aux), existing, restored, existing_keys,
                expired_meanwhile, busy_keys, slots_differing[] (slot, expected, found),

@@ -3,7 +3,8 @@
 //! the matrix, every key compared (type, value, stream groups and pending entries, TTL within
 //! a second); across servers (Redis 8.2 ⇄ Valkey 9.1, Redis 7.0 → Valkey 9.1, Valkey 9.1 →
 //! Redis 7.0); and the refusals, which write nothing: a cluster that holds keys (exit 5), a
-//! truncated or corrupted file (exit 2, naming the file and the byte), `--dry-run`.
+//! truncated or corrupted file (exit 2, naming the file and the byte), `--dry-run`; and
+//! Ctrl-C while it writes (exit 130), after which `--skip-existing` restores the rest.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -12,7 +13,9 @@ use std::process::Command;
 use redis::Value;
 use serde_json::Value as Json;
 
-use crate::support::cluster::{Layout, Nodes, NodesConfig, RedisNode, key_slot, value_to_string};
+use crate::support::cluster::{
+    Layout, Nodes, NodesConfig, RedisNode, key_slot, value_to_string, wait_until,
+};
 use crate::support::rtrib;
 use crate::support::servers::{Server, on_every_server};
 
@@ -527,4 +530,90 @@ fn what_cannot_be_carried_is_refused_by_type_and_count() {
             .cmd_str(&["GET", "elsewhere"]),
         "v"
     );
+}
+
+/// Ctrl-C while a restore writes: no key is read after it, the keys already queued are written
+/// (exit 130; the report says that every RESTORE is whole and that a re-run with
+/// `--skip-existing` restores the rest); every key there has its value, and the re-run
+/// restores every other.
+#[test]
+fn ctrl_c_during_a_restore_stops_it_and_a_rerun_with_skip_existing_finishes() {
+    const KEYS: usize = 100_000;
+    let source = standalone(Server::Redis7_0);
+    let pairs: Vec<(String, String)> = (0..KEYS)
+        .map(|i| (format!("k:{i}"), format!("v{i}")))
+        .collect();
+    for chunk in pairs.chunks(10_000) {
+        let mut pipe = redis::pipe();
+        for (key, value) in chunk {
+            pipe.cmd("SET").arg(key).arg(value).ignore();
+        }
+        source[0].with_conn(|conn| pipe.exec(conn)).unwrap();
+    }
+    source[0].cmd(&["SAVE"]);
+    let file = source[0].dir().join("dump.rdb");
+    let file = file.to_str().unwrap();
+    let target = cluster(Server::Redis7_0, 2);
+    let child = Command::new(env!("CARGO_BIN_EXE_rtrib"))
+        .args(["restore", file, &target[0].addr()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let writing = wait_until(std::time::Duration::from_secs(60), || {
+        target.key_count() > 0
+    });
+    assert!(writing, "no key was written");
+    // SAFETY: kill(2) with the pid of our own unreaped child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("interrupted: no more keys are read"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("Interrupted (Ctrl-C). Restored "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "the source holds {KEYS} keys: the same command with --skip-existing restores the rest"
+        )),
+        "{stdout}"
+    );
+    let written = target.key_count();
+    assert!(written < KEYS, "every key was written before Ctrl-C");
+    // Every key there holds its value (a GET through its slot's master, all of them).
+    let owners = target.slot_owners();
+    let mut found = 0;
+    for (index, node) in target.iter().enumerate() {
+        let mine: Vec<&(String, String)> = pairs
+            .iter()
+            .filter(|(key, _)| owners[usize::from(key_slot(key.as_bytes()))] == Some(index))
+            .collect();
+        let mut pipe = redis::pipe();
+        for (key, _) in &mine {
+            pipe.cmd("GET").arg(key);
+        }
+        let values: Vec<Option<String>> = node.with_conn(|conn| pipe.query(conn)).unwrap();
+        for ((key, expected), value) in mine.iter().zip(values) {
+            if let Some(value) = value {
+                assert_eq!(&value, expected, "{key}");
+                found += 1;
+            }
+        }
+    }
+    assert_eq!(found, written);
+
+    let (code, all, _) = restore(&[file, &target[0].addr(), "--skip-existing"]);
+    assert_eq!(code, Some(0), "{all}");
+    assert!(
+        all.contains(&format!("{written} already there kept")),
+        "{all}"
+    );
+    assert_eq!(target.key_count(), KEYS);
+    target.assert_values(&pairs);
 }

@@ -423,7 +423,9 @@ pub enum Command {
             Exit status: 0 every key restored and every slot's count matches, 1 a RESTORE \
             failed or counts differ, 2 bad arguments or a bad file (nothing written), 3 a \
             node cannot be reached, 5 refused (the cluster holds keys, values it cannot load, \
-            the check found problems; nothing written)."
+            the check found problems; nothing written), 130 Ctrl-C (no key is read after it, \
+            those queued are written; every RESTORE is whole, so a re-run with \
+            --skip-existing restores the rest)."
     )]
     Restore(RestoreArgs),
     /// Set cluster-node-timeout on every node (CONFIG SET and CONFIG REWRITE).

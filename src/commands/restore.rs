@@ -125,6 +125,7 @@ pub async fn run(context: &Context, args: &RestoreArgs) -> Result<Exit> {
     Ok(match document.outcome {
         RestoreOutcome::Restored | RestoreOutcome::DryRun => Exit::Ok,
         RestoreOutcome::CountsDiffer | RestoreOutcome::Failed => Exit::Problems,
+        RestoreOutcome::Interrupted => Exit::Interrupted,
     })
 }
 
@@ -280,6 +281,16 @@ impl Judged<'_> {
             ))
             .await;
         let seconds = started.elapsed().as_secs_f64();
+        document.restored = written.restored;
+        document.existing_keys = written.existing.iter().sum();
+        document.expired_meanwhile = written.expired.iter().sum();
+        document.seconds = seconds;
+        document.keys_per_second = written.restored as f64 / seconds.max(0.001);
+        if written.interrupted {
+            document.outcome = RestoreOutcome::Interrupted;
+            document.error = written.error;
+            return Ok(());
+        }
         let found = keys_per_slot(fetched).await?;
         let counted_at = now_ms();
         let expected = expected_counts(&before, census, &written);
@@ -290,15 +301,10 @@ impl Judged<'_> {
             }
         }
         document.slots_differing = compare_slot_counts(&expected, &found, &may_have_expired);
-        document.restored = written.restored;
-        document.existing_keys = written.existing.iter().sum();
-        document.expired_meanwhile = written.expired.iter().sum();
         document.busy_keys = BusyKeys {
             count: written.busy.0,
             first: written.busy.1.clone(),
         };
-        document.seconds = seconds;
-        document.keys_per_second = written.restored as f64 / seconds.max(0.001);
         document.outcome = if written.error.is_some() {
             RestoreOutcome::Failed
         } else if !document.slots_differing.is_empty() || written.busy.0 > 0 {

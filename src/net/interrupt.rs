@@ -1,9 +1,10 @@
-//! Ctrl-C (SIGINT) while slots move.
+//! Ctrl-C (SIGINT) while slots or keys move.
 //!
 //! Until something moves slots, Ctrl-C ends rtrib as it ends any program. A slot migration
 //! catches it instead ([`catch`]): the per-key executor stops starting slots and finishes the
 //! ones in flight, the atomic one cancels the servers' jobs; both then report what moved and
-//! the command exits 130. Catching replaces the signal's default action for the rest of the
+//! the command exits 130. A restore's writing catches it too: it reads no more keys and
+//! writes those queued. Catching replaces the signal's default action for the rest of the
 //! process, so from then on a Ctrl-C that no migration catches (one during the final check)
 //! ends the command through [`uncaught`], which the program's main future races against the
 //! command: exit 130 too.

@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::pin::pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -29,6 +29,7 @@ use tokio::sync::mpsc;
 
 use crate::cluster::slots::{SLOT_COUNT, Slot, key_slot};
 use crate::net::conn::{NodeClient, NodeError};
+use crate::net::interrupt;
 use crate::net::migrate::Observer;
 use crate::net::rdb_files::{SourceError, SourceFile, read_file, read_file_counting};
 use crate::rdb::restore::{Census, Existing, is_expired};
@@ -285,6 +286,9 @@ pub struct Written {
     pub converted: u64,
     /// Why the restore stopped, when it did.
     pub error: Option<String>,
+    /// Whether Ctrl-C stopped it: no key was read after it, and the batches already queued
+    /// were written (unless a second Ctrl-C came).
+    pub interrupted: bool,
 }
 
 impl Written {
@@ -297,6 +301,7 @@ impl Written {
             busy: (0, Vec::new()),
             converted: 0,
             error: None,
+            interrupted: false,
         }
     }
 
@@ -325,9 +330,11 @@ pub async fn restore_keys(
 ) -> Written {
     let (senders, receivers): (Vec<_>, Vec<_>) =
         clients.iter().map(|_| mpsc::channel(QUEUED)).unzip();
+    let stop_reading = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&stop_reading);
     let readers = tokio::task::spawn_blocking(move || {
         in_parallel(&files, |_, file| {
-            read_and_queue(file, &placement, &senders, db, existing)
+            read_and_queue(file, &placement, &senders, db, existing, &stop)
         })
     });
     let written = RefCell::new(Written::new());
@@ -335,11 +342,32 @@ pub async fn restore_keys(
         join_all(clients.iter().zip(receivers).map(|(client, receiver)| {
             write_master(client, receiver, existing, &written, observer)
         }));
-    let (read, ()) = tokio::join!(readers, async {
-        writers.await;
-    });
+    let mut interrupts = interrupt::catch();
+    let mut interrupted = false;
+    let read = {
+        let mut work = pin!(async { tokio::join!(readers, writers).0 });
+        loop {
+            tokio::select! {
+                read = &mut work => break read.unwrap_or_default(),
+                () = interrupts.next() => {
+                    if interrupted {
+                        // The writers are dropped with their batches in flight: each RESTORE
+                        // answered or not is whole, and the count afterwards says what is there.
+                        break Vec::new();
+                    }
+                    interrupted = true;
+                    stop_reading.store(true, Ordering::SeqCst);
+                    tracing::warn!(
+                        "interrupted: no more keys are read; writing those already queued \
+                         (Ctrl-C again to stop at once)"
+                    );
+                }
+            }
+        }
+    };
     let mut written = written.into_inner();
-    for result in read.unwrap_or_default() {
+    written.interrupted = interrupted;
+    for result in read {
         match result {
             Ok(tally) => {
                 written.converted += tally.converted;
@@ -347,8 +375,8 @@ pub async fn restore_keys(
                     written.expired[usize::from(slot)] += count;
                 }
             }
-            // A reader stopped by a writer's failure has nothing to add to it.
-            Err(ReadStop::WritersGone) => {}
+            // A reader stopped by a writer's failure or by Ctrl-C has nothing to add.
+            Err(ReadStop::WritersGone | ReadStop::Interrupted) => {}
             Err(ReadStop::Failed(error)) => written.fail(error),
         }
     }
@@ -359,6 +387,8 @@ pub async fn restore_keys(
 enum ReadStop {
     /// The writers stopped (one failed): nothing more is taken.
     WritersGone,
+    /// Ctrl-C: nothing more is read.
+    Interrupted,
     /// The file could not be read, or a value not carried.
     Failed(String),
 }
@@ -370,6 +400,7 @@ fn read_and_queue(
     senders: &[mpsc::Sender<Batch>],
     db: u64,
     existing: Existing,
+    stop_reading: &AtomicBool,
 ) -> Result<ReaderTally, ReadStop> {
     let mut batches: Vec<Batch> = senders.iter().map(|_| Batch::new()).collect();
     let mut tally = ReaderTally::default();
@@ -386,6 +417,10 @@ fn read_and_queue(
         };
         if entry.db != db {
             return ControlFlow::Continue(());
+        }
+        if stop_reading.load(Ordering::Relaxed) {
+            stop = Some(ReadStop::Interrupted);
+            return ControlFlow::Break(());
         }
         let (slot, master) = placement.master_of(&entry.key);
         if is_expired(&entry, now_ms()) {

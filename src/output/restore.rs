@@ -26,6 +26,9 @@ pub enum RestoreOutcome {
     CountsDiffer,
     /// A write failed and the restore stopped; `error` says which.
     Failed,
+    /// Ctrl-C stopped it: the keys read before it were written (every `RESTORE` is whole);
+    /// the slots' counts were not compared.
+    Interrupted,
 }
 
 /// What the source holds, as read before writing.
@@ -186,6 +189,25 @@ pub fn write_restore_summary(
         document.keys_per_second,
         document.expired_meanwhile
     );
+    if document.outcome == RestoreOutcome::Interrupted {
+        writeln!(
+            out,
+            "{}",
+            style.err(&format!("Interrupted (Ctrl-C). {summary}"))
+        )?;
+        let rerun = match document.existing {
+            Existing::Replace => "the same command again (--replace) restores them all",
+            _ => "the same command with --skip-existing restores the rest",
+        };
+        return writeln!(
+            out,
+            "{}",
+            style.err(&format!(
+                "Every RESTORE is whole, and the source holds {} keys: {rerun}",
+                document.source.keys
+            ))
+        );
+    }
     let line = match document.error {
         None => style.ok(&summary),
         Some(_) => style.err(&summary),
