@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use crate::support::cluster::wait_until;
 use crate::support::containers::{
-    Reach, assert_keys_intact, assert_members, assert_writes_intact, write_keys,
+    Reach, assert_keys_intact, assert_members, assert_writes_intact, cluster_nodes, line_ip,
+    write_keys,
 };
 use crate::support::docker::{
     self, Image, build_redis_image, build_rtrib_image, docker_ok, unique,
@@ -467,6 +468,19 @@ fn a_swarm_service_scales_6_8_6_by_the_recipe() {
         let out = deployed.reconcile(&["--from-dns", "tasks.redis:6379", "--expect", "8"]);
         assert!(out.contains("New nodes join the cluster"), "{out}");
         assert_members(&host_ips(&grown), &[]);
+        // The new tasks are the new master and its replica: what a deploy of the unchanged
+        // file would stop (docs/swarm.md).
+        let view = cluster_nodes(&grown[0].host_ip);
+        let line = |task: &Task| {
+            view.iter()
+                .find(|line| line_ip(line) == task.ip)
+                .unwrap_or_else(|| panic!("{} is not in {view:?}", task.name))
+        };
+        let (seventh, eighth) = (line(&grown[6]), line(&grown[7]));
+        assert!(
+            seventh.master == eighth.id || eighth.master == seventh.id,
+            "{view:?}"
+        );
         println!("scaled out after {:?}", start.elapsed());
 
         // Scale in: reconcile with the tasks that stay, then the service, then reconcile again.
