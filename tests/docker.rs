@@ -448,13 +448,7 @@ fn the_reconcile_job_scales_the_pods_6_8_6_while_a_client_writes() {
     let written = writer.stop();
     assert_members(&ips[..6], &ips[6..]);
 
-    println!(
-        "{} writes acknowledged, longest outage {:?}, {} failed attempts, {} redirects",
-        written.acked.len(),
-        written.longest_outage,
-        written.failures,
-        written.redirects
-    );
+    println!("{}", written.summary());
     assert!(!written.acked.is_empty(), "{written:?}");
     assert_writes_intact(&ips[0], &written.acked, &Reach::direct());
 }

@@ -508,13 +508,7 @@ fn a_swarm_service_scales_6_8_6_by_the_recipe() {
         println!("scaled in after {:?}", start.elapsed());
 
         assert_keys_intact(&last[0].host_ip, &keys, &reach(&last));
-        println!(
-            "{} writes acknowledged, longest outage {:?}, {} failed attempts, {} redirects",
-            written.acked.len(),
-            written.longest_outage,
-            written.failures,
-            written.redirects
-        );
+        println!("{}", written.summary());
         assert!(!written.acked.is_empty(), "{written:?}");
         assert_writes_intact(&last[0].host_ip, &written.acked, &reach(&last));
     });

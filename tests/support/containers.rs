@@ -12,12 +12,10 @@ use std::time::Duration;
 
 use redis::Value;
 
-use super::cluster::{NodeLine, key_slot, parse_nodes, value_to_string};
+use super::cluster::{NodeLine, SLOTS, key_slot, parse_nodes, slot_masters, value_to_string};
 
 /// Keys [`write_keys`] writes.
 const KEYS: usize = 300;
-/// Slots in a Redis Cluster.
-const SLOTS: usize = 16384;
 
 /// Where the host reaches each server: its announced IP → the IP the host connects to. An IP
 /// it does not map is reached as it is.
@@ -116,23 +114,11 @@ pub fn write_keys(ip: &str, reach: &Reach) -> Vec<String> {
 /// For each slot, the announced IP of the master serving it, per `CLUSTER SLOTS` of the server
 /// at `ip`.
 pub fn slot_owners(ip: &str) -> Vec<String> {
-    let mut owners = vec![String::new(); SLOTS];
-    let Ok(Value::Array(ranges)) = query(ip, &["CLUSTER", "SLOTS"]) else {
-        panic!("{ip}: CLUSTER SLOTS is not an array");
-    };
-    for range in ranges {
-        let Value::Array(fields) = range else {
-            continue;
-        };
-        let (Some(Value::Int(first)), Some(Value::Int(last)), Some(Value::Array(master))) =
-            (fields.first(), fields.get(1), fields.get(2))
-        else {
-            continue;
-        };
-        let master_ip = master.first().map(value_to_string).unwrap_or_default();
-        for slot in *first..=*last {
-            owners[slot as usize].clone_from(&master_ip);
-        }
+    let mut owners = vec![String::new(); usize::from(SLOTS)];
+    let reply = query(ip, &["CLUSTER", "SLOTS"]).unwrap_or_else(|e| panic!("{ip}: {e}"));
+    for (slots, addr) in slot_masters(&reply) {
+        let master_ip = addr.rsplit_once(':').map_or(addr.as_str(), |(ip, _)| ip);
+        owners[slots].fill(master_ip.to_owned());
     }
     owners
 }
@@ -245,7 +231,7 @@ pub fn assert_members(members: &[String], reset: &[String]) {
         assert_eq!(seen, expected, "{ip} and {} disagree", members[0]);
     }
 
-    let mut served = vec![0u32; SLOTS];
+    let mut served = vec![0u32; usize::from(SLOTS)];
     for field in view.iter().flat_map(|l| &l.slots) {
         assert!(!field.starts_with('['), "open slot {field}: {view:?}");
         let (first, last) = field.split_once('-').unwrap_or((field, field));

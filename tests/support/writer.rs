@@ -66,6 +66,20 @@ pub struct Written {
     pub redirects: usize,
 }
 
+impl Written {
+    /// One line on what the client saw: writes acknowledged, the longest outage, failed
+    /// attempts and redirects.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} writes acknowledged, longest outage {:?}, {} failed attempts, {} redirects",
+            self.acked.len(),
+            self.longest_outage,
+            self.failures,
+            self.redirects
+        )
+    }
+}
+
 /// The writing thread; [`Writer::stop`] ends it and returns what it wrote.
 pub struct Writer {
     stop: Arc<AtomicBool>,
