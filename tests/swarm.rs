@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::cluster::wait_until;
 use crate::support::containers::{
-    Reach, assert_keys_intact, assert_members, assert_writes_intact, cluster_nodes, line_ip,
+    Reach, assert_keys_intact, assert_members, assert_writes_intact, cluster_nodes, line_ip, query,
     write_keys,
 };
 use crate::support::docker::{
@@ -30,6 +30,8 @@ const RECIPE: &str = include_str!("../deploy/swarm/redis-cluster-stack.yml");
 const INIT_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long the stack's containers and network may take to go once it is removed.
 const REMOVAL_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a scaled service's tasks may take to start or stop.
+const SCALE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The bridge a swarm's tasks reach the outside through; leaving the swarm keeps it.
 const GATEWAY_BRIDGE: &str = "docker_gwbridge";
@@ -202,16 +204,33 @@ impl Stack {
         tasks
     }
 
-    /// `docker service scale` of a service to `tasks` tasks, as docs/swarm.md runs it
-    /// (waiting until they run); returns them.
+    /// `docker service scale` of a service to `tasks` tasks, as docs/swarm.md runs it; returns
+    /// them once exactly their containers run and every one answers. (The command's own wait,
+    /// without `--detach`, watches them stay up 5 s more.)
     fn scale(&self, short: &str, tasks: usize) -> Vec<Task> {
         docker_ok(&[
             "service",
             "scale",
+            "--detach",
             &format!("{}={tasks}", self.service(short)),
         ]);
+        let filter = format!(
+            "label=com.docker.swarm.service.name={}",
+            self.service(short)
+        );
+        let started = wait_until(SCALE_TIMEOUT, || {
+            let containers = docker::docker(&["ps", "--quiet", "--filter", &filter]);
+            String::from_utf8_lossy(&containers.stdout).lines().count() == tasks
+        });
+        assert!(started, "not {tasks} containers\n{}", self.tasks(short));
         let running = self.running_tasks(short);
         assert_eq!(running.len(), tasks, "{running:?}\n{}", self.tasks(short));
+        let answering = wait_until(SCALE_TIMEOUT, || {
+            running
+                .iter()
+                .all(|task| query(&task.host_ip, &["PING"]).is_ok())
+        });
+        assert!(answering, "{running:?}\n{}", self.logs(short));
         running
     }
 
