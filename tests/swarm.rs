@@ -30,6 +30,8 @@ const RECIPE: &str = include_str!("../deploy/swarm/redis-cluster-stack.yml");
 const INIT_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long the stack's containers and network may take to go once it is removed.
 const REMOVAL_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the gateway bridge may refuse removal once the swarm is left.
+const BRIDGE_REMOVAL_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a scaled service's tasks may take to start or stop.
 const SCALE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -74,9 +76,31 @@ impl Swarm {
 
 impl Drop for Swarm {
     fn drop(&mut self) {
+        // Leaving while a task's endpoint is still being taken off the bridge can leave the
+        // engine counting it there for good (the bridge then cannot be removed).
+        wait_until(REMOVAL_TIMEOUT, || {
+            let containers = docker::docker(&[
+                "network",
+                "inspect",
+                GATEWAY_BRIDGE,
+                "--format",
+                "{{range $id, $c := .Containers}}{{println $id}}{{end}}",
+            ]);
+            String::from_utf8_lossy(&containers.stdout)
+                .lines()
+                .all(|id| id == "ingress-sbox")
+        });
         docker::docker(&["swarm", "leave", "--force"]);
         if !self.gateway_bridge_existed {
-            docker::docker(&["network", "rm", GATEWAY_BRIDGE]);
+            // Refused while the engine still takes the swarm's own endpoints off it.
+            let removed = wait_until(BRIDGE_REMOVAL_TIMEOUT, || {
+                docker::docker(&["network", "rm", GATEWAY_BRIDGE])
+                    .status
+                    .success()
+            });
+            if !removed {
+                eprintln!("{GATEWAY_BRIDGE} could not be removed: it has endpoints left");
+            }
         }
     }
 }
