@@ -87,7 +87,7 @@ impl Drop for Swarm {
                 "{{range $id, $c := .Containers}}{{println $id}}{{end}}",
             ]);
             String::from_utf8_lossy(&containers.stdout)
-                .lines()
+                .split_whitespace()
                 .all(|id| id == "ingress-sbox")
         });
         docker::docker(&["swarm", "leave", "--force"]);
