@@ -6,13 +6,16 @@
 //!
 //! Skipped, with a line saying so, when `docker info` fails or `RTRIB_SKIP_DOCKER=1`.
 
-use std::collections::HashMap;
 use std::process::Output;
 use std::time::Duration;
 
 use redis::Value;
 
-use crate::support::cluster::{NodeLine, key_slot, parse_nodes, value_to_string, wait_until};
+use crate::support::cluster::{NodeLine, parse_nodes, value_to_string, wait_until};
+use crate::support::containers::{
+    Reach, assert_keys_intact, assert_members, assert_writes_intact, cluster_nodes, line_ip, query,
+    write_keys,
+};
 use crate::support::docker::{
     self, Container, Image, Network, build_redis_image, build_rtrib_image, docker_ok, unique,
 };
@@ -20,8 +23,6 @@ use crate::support::writer::Writer;
 
 /// Redis nodes in the cluster: 3 masters with one replica each.
 const NODES: usize = 6;
-/// Keys written before the master is moved, read back after heal.
-const KEYS: usize = 300;
 /// The rtrib image must stay this small (issue 7).
 const MAX_RTRIB_IMAGE_BYTES: u64 = 5_000_000;
 /// How long a replica may take to replace its paused master (node timeout 2 s).
@@ -40,34 +41,6 @@ fn pod_args() -> Vec<String> {
 /// `pod:6379` of pods `0..count`.
 fn pods_args(count: usize) -> Vec<String> {
     (0..count).map(|i| format!("{}:6379", pod(i))).collect()
-}
-
-/// Runs one command on `ip:6379` from the host, which reaches the containers' bridge network.
-fn query(ip: &str, args: &[&str]) -> redis::RedisResult<Value> {
-    let client = redis::Client::open(format!("redis://{ip}:6379/"))?;
-    let mut conn = client.get_connection_with_timeout(Duration::from_secs(2))?;
-    conn.set_read_timeout(Some(Duration::from_secs(5)))?;
-    let (name, rest) = args.split_first().expect("a command needs a name");
-    let mut command = redis::cmd(name);
-    for arg in rest {
-        command.arg(*arg);
-    }
-    command.query(&mut conn)
-}
-
-/// `query` rendered as text; panics on error.
-fn query_str(ip: &str, args: &[&str]) -> String {
-    value_to_string(&query(ip, args).unwrap_or_else(|e| panic!("{ip}: {args:?}: {e}")))
-}
-
-/// The IP of a `CLUSTER NODES` line (`ip:port@bus`).
-fn line_ip(line: &NodeLine) -> &str {
-    line.addr.split(':').next().expect("an address")
-}
-
-/// The cluster as `ip` sees it.
-fn cluster_nodes(ip: &str) -> Vec<NodeLine> {
-    parse_nodes(&query_str(ip, &["CLUSTER", "NODES"]))
 }
 
 /// The six redis containers and everything they stand on. Fields drop in order: containers
@@ -202,77 +175,6 @@ fn assert_healthy(fixture: &Fixture, seed: &str) {
     );
 }
 
-/// Writes `key:i` = `value:i` to the masters owning their slots (per `CLUSTER SLOTS` of `ip`).
-fn write_keys(ip: &str) -> Vec<String> {
-    let owners = slot_owners(ip);
-    let keys: Vec<String> = (0..KEYS).map(|i| format!("key:{i}")).collect();
-    let mut batches: HashMap<&str, redis::Pipeline> = HashMap::new();
-    for (i, key) in keys.iter().enumerate() {
-        let owner = &owners[usize::from(key_slot(key.as_bytes()))];
-        batches
-            .entry(owner)
-            .or_default()
-            .cmd("SET")
-            .arg(key)
-            .arg(format!("value:{i}"))
-            .ignore();
-    }
-    for (owner, pipe) in batches {
-        let client = redis::Client::open(format!("redis://{owner}:6379/")).unwrap();
-        let mut conn = client
-            .get_connection_with_timeout(Duration::from_secs(2))
-            .unwrap();
-        pipe.exec(&mut conn)
-            .unwrap_or_else(|e| panic!("{owner}: {e}"));
-    }
-    keys
-}
-
-/// For each slot, the IP of the master serving it, per `CLUSTER SLOTS` of `ip`.
-fn slot_owners(ip: &str) -> Vec<String> {
-    let mut owners = vec![String::new(); 16384];
-    let Ok(Value::Array(ranges)) = query(ip, &["CLUSTER", "SLOTS"]) else {
-        panic!("{ip}: CLUSTER SLOTS is not an array");
-    };
-    for range in ranges {
-        let Value::Array(fields) = range else {
-            continue;
-        };
-        let (Some(Value::Int(first)), Some(Value::Int(last)), Some(Value::Array(master))) =
-            (fields.first(), fields.get(1), fields.get(2))
-        else {
-            continue;
-        };
-        let master_ip = master.first().map(value_to_string).unwrap_or_default();
-        for slot in *first..=*last {
-            owners[slot as usize].clone_from(&master_ip);
-        }
-    }
-    owners
-}
-
-/// Asserts every key reads back its value from the master serving its slot now, and that the
-/// masters hold exactly these keys.
-fn assert_keys_intact(ip: &str, keys: &[String]) {
-    let owners = slot_owners(ip);
-    for (i, key) in keys.iter().enumerate() {
-        let owner = &owners[usize::from(key_slot(key.as_bytes()))];
-        assert_eq!(
-            query_str(owner, &["GET", key]),
-            format!("value:{i}"),
-            "{key}"
-        );
-    }
-    let mut masters: Vec<&String> = owners.iter().collect();
-    masters.sort();
-    masters.dedup();
-    let total: usize = masters
-        .iter()
-        .map(|m| query_str(m, &["DBSIZE"]).parse::<usize>().unwrap())
-        .sum();
-    assert_eq!(total, keys.len());
-}
-
 #[test]
 fn scratch_images_form_heal_and_check_a_cluster_by_pod_names() {
     if let Some(reason) = docker::unavailable() {
@@ -317,7 +219,7 @@ fn scratch_images_form_heal_and_check_a_cluster_by_pod_names() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    let keys = write_keys(&ips[0]);
+    let keys = write_keys(&ips[0], &Reach::direct());
 
     // A master is recreated: same alias, same data, new IP.
     let master = cluster_nodes(&ips[0])
@@ -344,7 +246,7 @@ fn scratch_images_form_heal_and_check_a_cluster_by_pod_names() {
     assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
     assert_healthy(&fixture, &seed);
     let ips = fixture.ips();
-    assert_keys_intact(&ips[(master + 1) % NODES], &keys);
+    assert_keys_intact(&ips[(master + 1) % NODES], &keys, &Reach::direct());
 
     // A master is paused until its replica takes over; check says so.
     let observer = (master + 1) % NODES;
@@ -460,7 +362,7 @@ fn the_rtrib_image_hands_each_master_over_before_it_stops() {
     assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
     let (code, stdout, stderr) = fixture.rtrib_on_pods("create", &["--replicas", "1", "--yes"]);
     assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
-    let keys = write_keys(&fixture.ips()[0]);
+    let keys = write_keys(&fixture.ips()[0], &Reach::direct());
     let masters_before: Vec<usize> = cluster_nodes(&fixture.ips()[0])
         .iter()
         .filter(|l| l.has_flag("master"))
@@ -493,7 +395,7 @@ fn the_rtrib_image_hands_each_master_over_before_it_stops() {
         masters_after.iter().all(|m| !masters_before.contains(m)),
         "{masters_before:?} {masters_after:?}"
     );
-    assert_keys_intact(&ips[0], &keys);
+    assert_keys_intact(&ips[0], &keys, &Reach::direct());
     assert_healthy(&fixture, &format!("{}:6379", pod(0)));
 }
 
@@ -515,39 +417,6 @@ fn reconcile_job(fixture: &Fixture, count: usize) -> String {
     stdout
 }
 
-/// Asserts the cluster's real state from every member's own view: pods `0..members` know
-/// exactly each other, `cluster_state:ok`, every line settled; `members / 2` masters each
-/// with one replica on another pod; every pod in `members..pods` reset (it knows only itself).
-fn assert_scaled(fixture: &Fixture, members: usize, pods: usize) {
-    let ips = fixture.ips();
-    let mut ids: Vec<String> = (0..members)
-        .map(|i| query_str(&ips[i], &["CLUSTER", "MYID"]))
-        .collect();
-    ids.sort();
-    for ip in &ips[..members] {
-        assert!(
-            query_str(ip, &["CLUSTER", "INFO"]).contains("cluster_state:ok"),
-            "{ip}"
-        );
-        let lines = cluster_nodes(ip);
-        let mut known: Vec<String> = lines.iter().map(|l| l.id.clone()).collect();
-        known.sort();
-        assert_eq!(known, ids, "{ip} knows exactly the members");
-        assert!(lines.iter().all(NodeLine::is_settled), "{ip}: {lines:?}");
-    }
-    let view = cluster_nodes(&ips[0]);
-    let masters: Vec<&NodeLine> = view.iter().filter(|l| l.has_flag("master")).collect();
-    assert_eq!(masters.len(), members / 2, "{view:?}");
-    for master in masters {
-        assert!(!master.slots.is_empty(), "{view:?}");
-        let replicas = view.iter().filter(|l| l.master == master.id).count();
-        assert_eq!(replicas, 1, "master {} has {replicas} replicas", master.id);
-    }
-    for ip in &ips[members..pods] {
-        assert_eq!(cluster_nodes(ip).len(), 1, "{ip} was not reset");
-    }
-}
-
 /// The Kubernetes scale recipe in containers: 8 pods run, the reconcile Job's command makes
 /// the cluster of the first 6, then of all 8 (scale up: the pods first, then the Job), then of
 /// the first 6 again (scale down: the Job first, draining the last two). A client writes from
@@ -567,44 +436,19 @@ fn the_reconcile_job_scales_the_pods_6_8_6_while_a_client_writes() {
     let (code, stdout, stderr) = fixture.rtrib(&wait);
     assert_eq!(code, Some(0), "{stdout}{stderr}{}", fixture.logs());
     reconcile_job(&fixture, 6);
-    assert_scaled(&fixture, 6, 6);
-
     let ips = fixture.ips();
+    assert_members(&ips[..6], &[]);
+
     let writer = Writer::start(ips[..6].iter().map(|ip| format!("{ip}:6379")).collect());
     let out = reconcile_job(&fixture, PODS);
     assert!(out.contains("New nodes join the cluster"), "{out}");
-    assert_scaled(&fixture, PODS, PODS);
+    assert_members(&ips, &[]);
     let out = reconcile_job(&fixture, 6);
     assert!(out.contains("Nodes leave the cluster"), "{out}");
     let written = writer.stop();
-    assert_scaled(&fixture, 6, PODS);
+    assert_members(&ips[..6], &ips[6..]);
 
-    println!(
-        "{} writes acknowledged, longest outage {:?}, {} failed attempts, {} redirects",
-        written.acked.len(),
-        written.longest_outage,
-        written.failures,
-        written.redirects
-    );
+    println!("{}", written.summary());
     assert!(!written.acked.is_empty(), "{written:?}");
-    let owners = slot_owners(&ips[0]);
-    let mut by_owner: HashMap<&str, Vec<&(String, String)>> = HashMap::new();
-    for pair in &written.acked {
-        let owner = &owners[usize::from(key_slot(pair.0.as_bytes()))];
-        by_owner.entry(owner).or_default().push(pair);
-    }
-    for (owner, pairs) in by_owner {
-        let client = redis::Client::open(format!("redis://{owner}:6379/")).unwrap();
-        let mut conn = client
-            .get_connection_with_timeout(Duration::from_secs(2))
-            .unwrap();
-        let mut pipe = redis::pipe();
-        for (key, _) in &pairs {
-            pipe.cmd("GET").arg(key);
-        }
-        let values: Vec<Option<String>> = pipe.query(&mut conn).unwrap();
-        for ((key, value), read) in pairs.iter().map(|p| (&p.0, &p.1)).zip(values) {
-            assert_eq!(read.as_ref(), Some(value), "{key} on {owner}");
-        }
-    }
+    assert_writes_intact(&ips[0], &written.acked, &Reach::direct());
 }

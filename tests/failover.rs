@@ -155,13 +155,7 @@ on_every_server! {
             wait_healthy(&nodes);
         }
         let written = writer.stop();
-        eprintln!(
-            "{} writes acknowledged, longest outage {:?}, {} failed attempts, {} redirects",
-            written.acked.len(),
-            written.longest_outage,
-            written.failures,
-            written.redirects
-        );
+        eprintln!("{}", written.summary());
         assert!(written.acked.len() > 100, "{written:?}");
         nodes.assert_values(&written.acked);
         nodes.assert_values(&pairs);

@@ -348,13 +348,7 @@ fn scaling_loses_no_acknowledged_write(server: Server) {
     reconcile(&pods, 8, 0);
     reconcile(&pods, 6, 0);
     let written = writer.stop();
-    eprintln!(
-        "{} writes acknowledged, longest outage {:?}, {} failed attempts, {} redirects",
-        written.acked.len(),
-        written.longest_outage,
-        written.failures,
-        written.redirects
-    );
+    eprintln!("{}", written.summary());
     assert!(written.acked.len() > 100, "{written:?}");
     assert_shape(&pods, 6, 3, &[6, 7]);
     pods.nodes.assert_values(&written.acked);

@@ -22,7 +22,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::ops::{Index, IndexMut};
+use std::ops::{Index, IndexMut, RangeInclusive};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -908,26 +908,9 @@ impl Nodes {
     /// For each slot, the index of the node serving it, per `CLUSTER SLOTS` of the first node.
     pub fn slot_owners(&self) -> Vec<Option<usize>> {
         let mut owners = vec![None; usize::from(SLOTS)];
-        let Value::Array(ranges) = self.nodes[0].cmd(&["CLUSTER", "SLOTS"]) else {
-            panic!("CLUSTER SLOTS did not return an array");
-        };
-        for range in ranges {
-            let Value::Array(fields) = range else {
-                continue;
-            };
-            let (Some(Value::Int(first)), Some(Value::Int(last)), Some(Value::Array(master))) =
-                (fields.first(), fields.get(1), fields.get(2))
-            else {
-                continue;
-            };
-            let (Some(ip), Some(Value::Int(port))) = (master.first(), master.get(1)) else {
-                continue;
-            };
-            let addr = format!("{}:{port}", value_to_string(ip));
+        for (slots, addr) in slot_masters(&self.nodes[0].cmd(&["CLUSTER", "SLOTS"])) {
             let owner = self.nodes.iter().position(|n| n.addr() == addr);
-            for slot in *first..=*last {
-                owners[slot as usize] = owner;
-            }
+            owners[slots].fill(owner);
         }
         owners
     }
@@ -970,6 +953,32 @@ impl<'a> IntoIterator for &'a Nodes {
     fn into_iter(self) -> Self::IntoIter {
         self.nodes.iter()
     }
+}
+
+/// The slot ranges of a `CLUSTER SLOTS` reply, each with its master's `ip:port`; malformed
+/// entries are skipped.
+pub fn slot_masters(reply: &Value) -> Vec<(RangeInclusive<usize>, String)> {
+    let Value::Array(ranges) = reply else {
+        panic!("CLUSTER SLOTS did not return an array: {reply:?}");
+    };
+    ranges
+        .iter()
+        .filter_map(|range| {
+            let Value::Array(fields) = range else {
+                return None;
+            };
+            let (Some(Value::Int(first)), Some(Value::Int(last)), Some(Value::Array(master))) =
+                (fields.first(), fields.get(1), fields.get(2))
+            else {
+                return None;
+            };
+            let (Some(ip), Some(Value::Int(port))) = (master.first(), master.get(1)) else {
+                return None;
+            };
+            let slots = usize::try_from(*first).ok()?..=usize::try_from(*last).ok()?;
+            Some((slots, format!("{}:{port}", value_to_string(ip))))
+        })
+        .collect()
 }
 
 /// One line of `CLUSTER NODES`, the fields the fixture needs.

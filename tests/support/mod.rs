@@ -1,6 +1,7 @@
 //! Test support: real redis-server fixtures, a fake DNS server and real Docker.
 
 pub mod cluster;
+pub mod containers;
 pub mod dns;
 pub mod docker;
 pub mod faults;

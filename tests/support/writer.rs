@@ -1,6 +1,7 @@
 //! A cluster client written for the tests: one thread writing `SET w:<n> <n>` continuously,
 //! one key after the other, following `MOVED` and `ASK` redirects by hand (plain connections,
-//! no cluster library), retrying a key on any other error until it is acknowledged.
+//! no cluster library; to the address a [`Reach`] maps the redirect's to), retrying a key on
+//! any other error until it is acknowledged.
 //!
 //! It records every acknowledged write, to be read back at the end (none may be lost), and the
 //! longest time between two acknowledged writes: the outage a client saw.
@@ -18,6 +19,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::cluster::key_slot;
+use super::containers::Reach;
 
 /// Connect timeout of the writer's connections: a stopped node must not hold it up long.
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(300);
@@ -64,6 +66,20 @@ pub struct Written {
     pub redirects: usize,
 }
 
+impl Written {
+    /// One line on what the client saw: writes acknowledged, the longest outage, failed
+    /// attempts and redirects.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} writes acknowledged, longest outage {:?}, {} failed attempts, {} redirects",
+            self.acked.len(),
+            self.longest_outage,
+            self.failures,
+            self.redirects
+        )
+    }
+}
+
 /// The writing thread; [`Writer::stop`] ends it and returns what it wrote.
 pub struct Writer {
     stop: Arc<AtomicBool>,
@@ -73,19 +89,25 @@ pub struct Writer {
 impl Writer {
     /// Starts writing, first to `seeds` (`ip:port` of any nodes of the cluster).
     pub fn start(seeds: Vec<String>) -> Self {
-        Self::spawn(seeds, Keys::Unique)
+        Self::spawn(seeds, Keys::Unique, Reach::direct())
+    }
+
+    /// [`Writer::start`] on servers the host reaches at other IPs than they announce: each
+    /// redirect is followed to the address `reach` maps its target to.
+    pub fn start_through(seeds: Vec<String>, reach: Reach) -> Self {
+        Self::spawn(seeds, Keys::Unique, reach)
     }
 
     /// Starts writing `c:<n mod keys> = n` to `seeds`, asking after each acknowledged write
     /// whether a replica has it (`WAIT 1`, 100 ms).
     pub fn overwriting(seeds: Vec<String>, keys: u64) -> Self {
-        Self::spawn(seeds, Keys::Overwritten { keys })
+        Self::spawn(seeds, Keys::Overwritten { keys }, Reach::direct())
     }
 
-    fn spawn(seeds: Vec<String>, keys: Keys) -> Self {
+    fn spawn(seeds: Vec<String>, keys: Keys, reach: Reach) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let thread = std::thread::spawn(move || write_until(&seeds, keys, &flag));
+        let thread = std::thread::spawn(move || write_until(&seeds, keys, &reach, &flag));
         Self { stop, thread }
     }
 
@@ -96,7 +118,7 @@ impl Writer {
     }
 }
 
-fn write_until(seeds: &[String], keys: Keys, stop: &AtomicBool) -> Written {
+fn write_until(seeds: &[String], keys: Keys, reach: &Reach, stop: &AtomicBool) -> Written {
     let mut written = Written::default();
     let mut routes: HashMap<u16, String> = HashMap::new();
     let mut conns: HashMap<String, redis::Connection> = HashMap::new();
@@ -131,7 +153,7 @@ fn write_until(seeds: &[String], keys: Keys, stop: &AtomicBool) -> Written {
                     Some((addr, _)) => {
                         written.redirects += 1;
                         asking = error.code() == Some("ASK");
-                        target = addr.to_string();
+                        target = reach.addr(addr);
                         if !asking {
                             routes.insert(slot, target.clone());
                         }
