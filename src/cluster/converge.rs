@@ -155,10 +155,10 @@ pub fn lags(views: &[&NodesView]) -> Vec<Lag> {
     lags
 }
 
-/// Whether every slot is claimed by a master among `views` in its own line. Then every node
-/// is to report `cluster_state:ok`: one that still reports `fail` (a master in its rejoin
-/// delay after it got its first slots or came back from a minority, a node that still flags a
-/// master failing) refuses the clients sent to it, so a change is not over yet.
+/// Whether every slot is claimed by a master among `views` in its own line. Then every master
+/// serving slots is to report `cluster_state:ok`: one that still reports `fail` (in its
+/// rejoin delay after it got its first slots or came back from a minority, or still flagging
+/// another master failing) refuses the clients sent to it, so a change is not over yet.
 pub fn every_slot_claimed(views: &[&NodesView]) -> bool {
     let mut claimed = SlotSet::new();
     for me in views.iter().filter_map(|view| view.myself()) {

@@ -1,6 +1,7 @@
 //! Waiting, with a bound, until a change has reached every node: every reachable node's own
 //! `CLUSTER NODES` agrees on slot owners, roles and members (`cluster::converge`), and, at the
-//! end of a change that leaves every slot served, every node reports `cluster_state:ok`.
+//! end of a change that leaves every slot served, every master serving slots reports
+//! `cluster_state:ok`.
 //!
 //! Every command that changes the cluster ends here before its final check, and the commands
 //! that read a cluster before changing it wait here briefly first, so that gossip still in
@@ -91,8 +92,9 @@ pub async fn wait_until_converged(
 /// claim them again (see `cluster::converge::dropped_claims`). Only a command that changes the
 /// cluster (and holds its lease) waits this way; a read, a preview or a wait before a change
 /// never writes. Once every slot is claimed by a master that answers, the wait also lasts
-/// until every node reports `cluster_state:ok`: a node that reports `fail` (a master in its
-/// rejoin delay, a node that still flags a master failing) refuses the clients sent to it.
+/// until every master serving slots reports `cluster_state:ok`: one that reports `fail` (in
+/// its rejoin delay, or still flagging another master failing) refuses the clients sent to
+/// it.
 pub async fn wait_after_change(
     seed: &Endpoint,
     settings: &ConnectSettings,
@@ -140,20 +142,11 @@ async fn wait(
             true => stale_replica_markers(&views),
             false => BTreeMap::new(),
         };
-        // After a change, once every slot has a serving owner, every node is to say so.
-        let not_serving: Vec<String> =
-            match after_change && found.is_empty() && every_slot_claimed(&views) {
-                true => readings
-                    .iter()
-                    .filter_map(|(endpoint, reading)| match reading {
-                        Reading::View(_, Some(state)) if state != "ok" => Some(format!(
-                            "{endpoint} reports cluster_state:{state} (it refuses clients until ok)"
-                        )),
-                        _ => None,
-                    })
-                    .collect(),
-                false => Vec::new(),
-            };
+        // After a change, once every slot has a serving owner, its masters are to say so.
+        let not_serving = match after_change && found.is_empty() && every_slot_claimed(&views) {
+            true => masters_not_serving(&readings),
+            false => Vec::new(),
+        };
         let members = members_of(&views, seed);
         let all_read = members
             .iter()
@@ -225,6 +218,28 @@ async fn wait(
         targets = members;
         tokio::time::sleep(POLL_INTERVAL).await;
     }
+}
+
+/// The masters serving slots that do not report `cluster_state:ok`, each as a line for the
+/// user. A replica's state is its health, which the final check reports: one that drops its
+/// peers' pongs reports `fail` for as long as it does, whatever the change did.
+fn masters_not_serving(readings: &[(Endpoint, Reading)]) -> Vec<String> {
+    readings
+        .iter()
+        .filter_map(|(endpoint, reading)| match reading {
+            Reading::View(view, Some(state))
+                if state != "ok"
+                    && view
+                        .myself()
+                        .is_some_and(|me| me.is_master() && !me.slots.is_empty()) =>
+            {
+                Some(format!(
+                    "{endpoint} reports cluster_state:{state} (it refuses clients until ok)"
+                ))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn not_converged(waited: Duration, mut lagging: Vec<String>) -> WaitError {
