@@ -74,16 +74,16 @@ def slot_owners(cluster_nodes):
     return owners
 
 
-def free_port():
-    """A port whose bus port (+10000) is free too."""
+def free_port(host="127.0.0.1"):
+    """A port of `host` whose bus port (+10000) is free too."""
     while True:
         with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
+            s.bind((host, 0))
             port = s.getsockname()[1]
         if port < 55000:
             with socket.socket() as s:
                 try:
-                    s.bind(("127.0.0.1", port + 10000))
+                    s.bind((host, port + 10000))
                     return port
                 except OSError:
                     pass

@@ -25,6 +25,7 @@ Environment: SERVER=redis-7.0 (redis-6.2, redis-8.2, ...: benches/common.py's BI
              ROUNDS=5 SHAPE=small,large SLOTS=2000 TOOLS=floor,rtrib,redis-cli
              RTRIB_ARGS="" (added to rtrib's command) RTRIB_BEFORE=path (another rtrib binary,
              measured too as `rtrib-before`) FLOOR=/work/shared/tools/perkey_floor.py
+             BIND=127.0.0.1 (the loopback address the nodes listen on and announce, bare)
              DELAY_MS=0 (> 0: behind DELAYPROXY=/work/shared/tools/delayproxy.py, the nodes on
              a random 127.x.y.1 announcing 127.x.y.2, where the proxy forwards their client and
              bus ports with that one-way delay: round trips dominate, as between hosts)
@@ -49,7 +50,8 @@ DELAYPROXY = os.environ.get("DELAYPROXY", "/work/shared/tools/delayproxy.py")
 # delayproxy.py forwards their client and bus ports with DELAY_MS one-way delay, so that the
 # tools and the cluster bus (and MIGRATE, node to node) only know the delayed addresses.
 _NET = f"127.{random.randint(100, 199)}.{random.randint(0, 254)}"
-REAL, HOST = (f"{_NET}.1", f"{_NET}.2") if DELAY_MS else ("127.0.0.1", "127.0.0.1")
+BIND = os.environ.get("BIND", "127.0.0.1")
+REAL, HOST = (f"{_NET}.1", f"{_NET}.2") if DELAY_MS else (BIND, BIND)
 FLOOR = os.environ.get("FLOOR", "/work/shared/tools/perkey_floor.py")
 # Another rtrib binary (say, main's before a change) measured side by side as `rtrib-before`.
 RTRIB_BEFORE = os.environ.get("RTRIB_BEFORE")
@@ -76,7 +78,7 @@ class Cluster:
 
     def __init__(self, keys, replicas):
         self.dir = tempfile.mkdtemp(prefix="rtrib-bench-")
-        self.ports = [free_port() for _ in range(3 * (1 + replicas))]
+        self.ports = [free_port(REAL) for _ in range(3 * (1 + replicas))]
         self.clients = {}
         for port in self.ports:
             start_server(BINARIES[SERVER], port, os.path.join(self.dir, str(port)), "--bind",

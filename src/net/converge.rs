@@ -216,7 +216,11 @@ async fn wait(
             told_at.insert(pair, Instant::now());
         }
         targets = members;
-        tokio::time::sleep(POLL_INTERVAL).await;
+        // Members not read yet (the first round reads the seed alone) are read at once: only
+        // views that were all read and disagree wait for gossip.
+        if all_read {
+            tokio::time::sleep(POLL_INTERVAL).await;
+        }
     }
 }
 
