@@ -23,7 +23,12 @@ pub const SEEDS: usize = 3;
 
 /// Beyond [`MESH_LIMIT`] nodes, at most this many new handshakes per node (as the sender or
 /// as the one met) per round of MEETs, MEETs to a seed apart.
-pub const PER_NODE: usize = 32;
+pub const PER_NODE: usize = 8;
+
+/// The same bound for the MEETs that tell joining nodes whom they do not know yet
+/// ([`strangers`]): by then gossip has introduced most pairs, and one node many others missed
+/// (34 of 150, seen) would otherwise be met by 8 of them a round.
+pub const TELL_PER_NODE: usize = 32;
 
 /// The MEETs `(from, to)` that introduce `n` nodes to each other: every pair up to
 /// [`MESH_LIMIT`] nodes, else every node to each seed. A pair is left out when `from` already

@@ -24,7 +24,7 @@ use redis::Cmd;
 use crate::cluster::converge::{Lag, lags};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::info::info_field;
-use crate::cluster::meet::{MESH_LIMIT, PER_NODE, pace, strangers};
+use crate::cluster::meet::{MESH_LIMIT, TELL_PER_NODE, pace, strangers};
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeReport;
 use crate::cluster::view::{EntryPool, NodeId, NodesView};
@@ -394,7 +394,7 @@ pub async fn wait_for_join(
                         .as_ref()
                         .is_some_and(|ids| ids.contains(&members[j].id))
             };
-            let meets = pace(&strangers(n, answered, knows), n, PER_NODE);
+            let meets = pace(&strangers(n, answered, knows), n, TELL_PER_NODE);
             tracing::debug!(
                 count = meets.len(),
                 "telling nodes to MEET the nodes they do not know"
