@@ -3,27 +3,32 @@
 
 For each size N (default 30, 90 and 150 nodes, --replicas 1), in the same run:
 
-- create: N fresh servers per tool (redis-cli's on 127.70.2.i:6379 first, stopped, then
-  rtrib's on 127.70.1.i:6379; every server announcing its own IP with cluster-announce-ip, as
+- create: N fresh servers per tool and run (redis-cli's on NET.2.i:6379, rtrib's on
+  NET.1.i:6379, RTRIB_BEFORE's on NET.3.i:6379; one tool's servers at a time, each set stopped
+  before the next starts; every server announcing its own IP with cluster-announce-ip, as
   pods do); times `redis-cli --cluster create --cluster-replicas 1 --cluster-yes` and
   `rtrib create --replicas 1 --yes`, and how long until every node reports cluster_state:ok
-  and knows all N nodes (rtrib returns only once that holds).
+  and knows all N nodes (rtrib returns only once that holds). With --create-runs R, R runs
+  per tool, the order of the tools rotating from run to run; the median is reported.
 - check, info, reshard --slots 100: both tools on the cluster rtrib created, alternately,
   median of RUNS runs (reshard moves 100 slots between two masters, back and forth).
 
 Wall time and peak RSS (/usr/bin/time -v) of every command; a table at the end with the load
 average. Every server started here is killed on exit.
 
-Usage: benches/nodes.py [--sizes 30,90,150] [--runs 3] [--node-timeout 15000]
-                        [--net 127.70] [--commands create,check,info,reshard]
-Environment: RTRIB=target/release/rtrib
+Usage: benches/nodes.py [--sizes 30,90,150] [--runs 3] [--create-runs 1]
+                        [--node-timeout 15000] [--net 127.70]
+                        [--commands create,check,info,reshard]
+Environment: RTRIB=target/release/rtrib; RTRIB_BEFORE=path, another rtrib binary (e.g. the
+build before a change) whose create is measured in the same run, as `rtrib-before`.
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 from common import (ROOT, RTRIB, TIME_V, children, cleanup, cli, kill_children_on_signal, load,
                     peak_rss_kib, timed)
 
 kill_children_on_signal()
+RTRIB_BEFORE = os.environ.get("RTRIB_BEFORE")
 
 
 class NodeSet:
@@ -54,9 +59,10 @@ class NodeSet:
         return [f"{ip}:6379" for ip in self.ips]
 
     def usable(self):
-        """Every node reports cluster_state:ok and knows every node."""
+        """Every node reports cluster_state:ok and knows every node (over a socket of our own:
+        a redis-cli process per node would take seconds among 150)."""
         for ip in self.ips:
-            info = cli(6379, "CLUSTER", "INFO", host=ip, timeout=10)
+            info = cluster_info(ip)
             if "cluster_state:ok" not in info or \
                     f"cluster_known_nodes:{len(self.ips)}" not in info:
                 return False
@@ -68,6 +74,23 @@ class NodeSet:
         for proc in self.procs:
             proc.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def cluster_info(ip):
+    """The text of `CLUSTER INFO` at ip:6379 ("" when it does not answer within 10 s)."""
+    try:
+        with socket.create_connection((ip, 6379), timeout=10) as conn:
+            conn.sendall(b"CLUSTER INFO\r\n")
+            reply = b""
+            while not reply.startswith(b"$") or reply.count(b"\r\n") < 2 or \
+                    len(reply) < reply.index(b"\r\n") + 4 + int(reply[1:reply.index(b"\r\n")]):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+            return reply.decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def measure(command, check=True):
@@ -82,37 +105,50 @@ def measure(command, check=True):
 
 
 def create_command(tool, nodes):
-    if tool == "rtrib":
-        return [RTRIB, "create", "--replicas", "1", "--yes", "--wait-timeout", "300s",
+    if tool in ("rtrib", "rtrib-before"):
+        binary = RTRIB if tool == "rtrib" else RTRIB_BEFORE
+        return [binary, "create", "--replicas", "1", "--yes", "--wait-timeout", "300s",
                 *nodes.addrs()]
     return ["redis-cli", "--cluster", "create", *nodes.addrs(), "--cluster-replicas", "1",
             "--cluster-yes"]
 
 
 def bench_create(size, args):
-    """Creates a cluster with each tool on its own fresh servers, one tool at a time (redis-cli
-    first, its servers stopped before rtrib's start); returns the results and the servers rtrib
-    formed (kept for the other commands)."""
-    results = {}
-    for tool, net in (("redis-cli", f"{args.net}.2"), ("rtrib", f"{args.net}.1")):
-        nodes = NodeSet(net, size, args.node_timeout)
-        time.sleep(2)  # as pods are when an init job runs: up for a moment
-        started = time.monotonic()
-        elapsed, rss, _ = measure(create_command(tool, nodes))
-        usable = None
-        while usable is None:
-            if nodes.usable():
-                usable = time.monotonic() - started
-            elif time.monotonic() - started > 600:
-                sys.exit(f"{tool}: the cluster is not usable after 600 s")
+    """Creates a cluster with each tool on its own fresh servers, one tool at a time, each
+    set stopped before the next starts, args.create_runs times per tool (the order rotating);
+    returns {tool: [(seconds, MiB, usable after)]} and the servers rtrib formed last (kept for
+    the other commands)."""
+    tools = [("redis-cli", f"{args.net}.2"), ("rtrib", f"{args.net}.1")]
+    if RTRIB_BEFORE:
+        tools.append(("rtrib-before", f"{args.net}.3"))
+    results = {tool: [] for tool, _ in tools}
+    kept = None
+    for run in range(args.create_runs):
+        shift = run % len(tools)
+        order = tools[shift:] + tools[:shift]
+        if run == args.create_runs - 1:  # rtrib's last cluster is kept: it goes last
+            order = [t for t in order if t[0] != "rtrib"] + [t for t in order if t[0] == "rtrib"]
+        for tool, net in order:
+            nodes = NodeSet(net, size, args.node_timeout)
+            time.sleep(2)  # as pods are when an init job runs: up for a moment
+            started = time.monotonic()
+            elapsed, rss, _ = measure(create_command(tool, nodes))
+            usable = None
+            while usable is None:
+                if nodes.usable():
+                    usable = time.monotonic() - started
+                elif time.monotonic() - started > 600:
+                    sys.exit(f"{tool}: the cluster is not usable after 600 s")
+                else:
+                    time.sleep(0.2)
+            results[tool].append((elapsed, rss, usable))
+            print(f"  {size} nodes, create, {tool}: {elapsed:.2f} s, {rss:.1f} MiB, usable "
+                  f"after {usable:.2f} s (load {load()})", flush=True)
+            if tool == "rtrib" and run == args.create_runs - 1:
+                kept = nodes
             else:
-                time.sleep(0.2)
-        results[tool] = (elapsed, rss, usable)
-        print(f"  {size} nodes, create, {tool}: {elapsed:.2f} s, {rss:.1f} MiB, usable after "
-              f"{usable:.2f} s (load {load()})", flush=True)
-        if tool == "redis-cli":
-            nodes.stop()
-    return results, nodes
+                nodes.stop()
+    return results, kept
 
 
 def masters(nodes):
@@ -161,6 +197,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="30,90,150")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--create-runs", type=int, default=1)
     parser.add_argument("--node-timeout", type=int, default=15000)
     parser.add_argument("--net", default="127.70")
     parser.add_argument("--commands", default="create,check,info,reshard")
@@ -177,9 +214,16 @@ def main():
             sys.exit("sizes must be in 6..=254")
         print(f"== {size} nodes (load {load()})", flush=True)
         created, nodes = bench_create(size, args)
-        rt, rc = created["rtrib"], created["redis-cli"]
-        rows.append((size, "create", rt[0], rt[1], rc[0], rc[1],
-                     f"usable after: rtrib {rt[2]:.2f} s, redis-cli {rc[2]:.2f} s"))
+        median = {tool: [statistics.median(r[k] for r in runs) for k in range(2)] +
+                  [max(r[1] for r in runs), statistics.median(r[2] for r in runs)]
+                  for tool, runs in created.items()}
+        rt, rc = median["rtrib"], median["redis-cli"]
+        note = (f"median of {args.create_runs}; usable after: rtrib {rt[3]:.2f} s, "
+                f"redis-cli {rc[3]:.2f} s")
+        if "rtrib-before" in median:
+            rb = median["rtrib-before"]
+            note += f"; rtrib-before {rb[0]:.2f} s, {rb[2]:.1f} MiB"
+        rows.append((size, "create", rt[0], rt[2], rc[0], rc[2], note))
         reads = bench_reads(size, nodes, args)
         for name in ("check", "info", "reshard"):
             if (name, "rtrib") not in reads:

@@ -93,6 +93,14 @@ impl NodeReport {
         }
     }
 
+    /// The node's key count (`DBSIZE`), when it is reachable.
+    pub fn keys(&self) -> Option<u64> {
+        match &self.state {
+            NodeState::Reachable { keys, .. } => Some(*keys),
+            _ => None,
+        }
+    }
+
     /// The node's log of atomic slot migrations (empty when it has none or was not read).
     pub fn migrations(&self) -> &[SlotMigration] {
         match &self.state {

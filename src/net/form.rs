@@ -18,16 +18,16 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use futures_util::future::join_all;
+use futures_util::future::{join, join_all};
 use redis::Cmd;
 
 use crate::cluster::converge::{Lag, lags};
 use crate::cluster::endpoint::Endpoint;
 use crate::cluster::info::info_field;
-use crate::cluster::meet::{MESH_LIMIT, PER_NODE, pace, strangers};
+use crate::cluster::meet::{MESH_LIMIT, TELL_PER_NODE, pace, strangers};
 use crate::cluster::slots::SlotSet;
 use crate::cluster::topology::NodeReport;
-use crate::cluster::view::{NodeId, NodesView};
+use crate::cluster::view::{EntryPool, NodeId, NodesView};
 use crate::net::Secs;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
 use crate::net::notice::{Awaited, so_far};
@@ -264,15 +264,17 @@ async fn read_views(members: &[Member]) -> Vec<Option<(NodesView, String)>> {
     views_of(members.iter().map(|m| &m.client)).await
 }
 
-/// [`read_views`] over `clients`.
+/// [`read_views`] over `clients`, parsed into one pool: the n views of n nodes share their
+/// entries (n of them, not n²).
 async fn views_of<'a>(
     clients: impl Iterator<Item = &'a NodeClient>,
 ) -> Vec<Option<(NodesView, String)>> {
+    let pool = &EntryPool::default();
     join_all(clients.map(|client| async move {
         let mut pipe = redis::pipe();
         pipe.cmd("CLUSTER").arg("NODES").cmd("CLUSTER").arg("INFO");
         let (nodes, info): (String, String) = client.pipeline(&pipe).await.ok()?;
-        Some((NodesView::parse(&nodes).ok()?, info))
+        Some((NodesView::parse_in(&nodes, pool).ok()?, info))
     }))
     .await
 }
@@ -323,9 +325,10 @@ async fn known_counts(members: &[Member], indices: &[usize]) -> Vec<Option<usize
 /// A few members are read whole every 20 ms. Many are polled less often (see
 /// [`poll_interval`]), with `CLUSTER INFO` first: only a member that counts enough known
 /// nodes is read whole, and a member found to know every other is not read again. Every
-/// second, the members that still lag are read whole, and two of them of which neither knows
-/// the other are told to MEET, a bounded number per member (`cluster::meet`): gossip
-/// introduces most nodes to each other, this the ones it has not reached yet.
+/// second, the members that still lag are read whole, and of two of them one of which does not
+/// know the other, that one is told to MEET the other, a bounded number per member
+/// (`cluster::meet`): gossip introduces most nodes to each other, this the ones it has not
+/// reached yet.
 pub async fn wait_for_join(
     members: &[Member],
     started: Instant,
@@ -391,10 +394,10 @@ pub async fn wait_for_join(
                         .as_ref()
                         .is_some_and(|ids| ids.contains(&members[j].id))
             };
-            let meets = pace(&strangers(n, answered, knows), n, PER_NODE);
+            let meets = pace(&strangers(n, answered, knows), n, TELL_PER_NODE);
             tracing::debug!(
                 count = meets.len(),
-                "telling nodes that do not know each other"
+                "telling nodes to MEET the nodes they do not know"
             );
             if let Err(error) = meet(members, &meets).await {
                 tracing::debug!("telling nodes to meet: {error}");
@@ -445,22 +448,6 @@ pub async fn replicate(members: &[Member], pairs: &[(usize, usize)]) -> Result<(
     .await
     .into_iter()
     .collect()
-}
-
-/// Has each member in `announcers` send a MEET to every other member: the MEET carries the
-/// sender's current role, so the others learn it at once instead of at their next ping.
-/// Among many members, a bounded number per member (`cluster::meet::pace`): the others learn
-/// it from the pings, or from [`wait_until_usable`]'s next announcements.
-pub async fn announce(members: &[Member], announcers: &[usize]) -> Result<(), NodeError> {
-    let pairs: Vec<(usize, usize)> = announcers
-        .iter()
-        .flat_map(|&from| {
-            (0..members.len())
-                .filter(move |&to| to != from)
-                .map(move |to| (from, to))
-        })
-        .collect();
-    meet(members, &pace(&pairs, members.len(), ANNOUNCE_PER_NODE)).await
 }
 
 /// Makes every member forget node `id` for good: `CLUSTER FORGET` on each member that still
@@ -548,31 +535,99 @@ pub struct Expectation {
 }
 
 /// Waits until every member reports `cluster_state:ok`, all agree about the slots, and every
-/// member sees each replica attached to its master; replicas not yet seen re-announce their
-/// role every 500 ms to the members that do not see it (a bounded number per member among
-/// many). With `wait_sync`, also until every replica's link to its master is up. Many members
-/// are polled less often (see [`poll_interval`]), with `CLUSTER INFO` only, their views read
-/// once all of them report `cluster_state:ok`, or every 2 s to announce what lags.
+/// member sees each replica attached to its master. With `wait_sync`, also until every
+/// replica's link to its master is up.
+///
+/// Each expected replica (just told to replicate) announces its role to every other member
+/// at once: a MEET carries the sender's current role, so the others learn it at once instead
+/// of at their next ping, which among many nodes comes seconds later. Among many members
+/// these MEETs go in rounds every 500 ms, a bounded number per member and round
+/// (`cluster::meet::pace`), until all are sent; once the views are read, the announcements
+/// left are those of the roles and slots some member does not see yet. Many members are
+/// polled less often (see [`poll_interval`]), with `CLUSTER INFO` only, their views read once
+/// all of them report `cluster_state:ok`, or every 2 s to find what lags.
 pub async fn wait_until_usable(
     members: &[Member],
     expectation: &Expectation,
     started: Instant,
     deadline: Instant,
 ) -> Result<(), WaitError> {
+    let n = members.len();
+    let roles: Vec<(usize, usize)> = expectation
+        .replica_of
+        .iter()
+        .flat_map(|&(replica, _)| {
+            (0..n)
+                .filter(move |&observer| observer != replica)
+                .map(move |observer| (replica, observer))
+        })
+        .collect();
+    // The replicas' roles go out in rounds of their own: a poll of many busy members can take
+    // longer than a round's interval.
+    let (_, usable) = join(
+        announce(members, roles),
+        poll_until_usable(members, expectation, started, deadline),
+    )
+    .await;
+    usable
+}
+
+/// Sends the MEETs `pairs` `(from, to)`, each announcing `from`'s role and slots to a member
+/// that already knows it (a MEET carries the sender's current configuration, a handshake to a
+/// node already known changes nothing else), paced: a round every 500 ms, a bounded number
+/// per member and round among many, until all are sent. Errors are logged only: an
+/// announcement is a shortcut, the waits judge what the members see.
+pub async fn announce(members: &[Member], mut pairs: Vec<(usize, usize)>) {
+    loop {
+        announce_round(members, &mut pairs).await;
+        if pairs.is_empty() {
+            return;
+        }
+        tokio::time::sleep(ANNOUNCE_INTERVAL).await;
+    }
+}
+
+/// One round of [`announce`]: sends the paced part of `pairs` and leaves the rest.
+async fn announce_round(members: &[Member], pairs: &mut Vec<(usize, usize)>) {
+    let meets = pace(pairs, members.len(), ANNOUNCE_PER_NODE);
+    if let Err(error) = meet(members, &meets).await {
+        tracing::debug!("announcing: {error}");
+    }
+    let sent: HashSet<(usize, usize)> = meets.into_iter().collect();
+    pairs.retain(|pair| !sent.contains(pair));
+}
+
+/// [`wait_until_usable`]'s polls; the roles and slots the views show lagging are announced
+/// again every 500 ms until the next read.
+async fn poll_until_usable(
+    members: &[Member],
+    expectation: &Expectation,
+    started: Instant,
+    deadline: Instant,
+) -> Result<(), WaitError> {
+    let n = members.len();
+    let mut unannounced: Vec<(usize, usize)> = Vec::new();
     let mut last_announce = Instant::now();
     let mut awaited = Awaited::new("the cluster to become usable", deadline - started);
     let mut last_read = Instant::now();
     loop {
-        let not_ok = if members.len() > MESH_LIMIT && last_read.elapsed() < VIEWS_INTERVAL {
+        if !unannounced.is_empty() && last_announce.elapsed() >= ANNOUNCE_INTERVAL {
+            announce_round(members, &mut unannounced).await;
+            last_announce = Instant::now();
+        }
+        let not_ok = if n > MESH_LIMIT && last_read.elapsed() < VIEWS_INTERVAL {
             not_ok(members).await
         } else {
             Vec::new()
         };
-        let (mut pending, unseen_roles) = if not_ok.is_empty() {
+        let mut pending = if not_ok.is_empty() {
             last_read = Instant::now();
-            usability_gaps(members, &read_views(members).await, expectation)
+            let (pending, lagging) =
+                usability_gaps(members, &read_views(members).await, expectation);
+            unannounced = lagging;
+            pending
         } else {
-            (not_ok, Vec::new())
+            not_ok
         };
         if pending.is_empty() && expectation.wait_sync {
             pending = unsynced_replicas(members, expectation).await;
@@ -591,14 +646,7 @@ pub async fn wait_until_usable(
             });
         }
         awaited.not_yet(|| so_far(&pending));
-        if !unseen_roles.is_empty() && last_announce.elapsed() >= ANNOUNCE_INTERVAL {
-            let meets = pace(&unseen_roles, members.len(), ANNOUNCE_PER_NODE);
-            if let Err(error) = meet(members, &meets).await {
-                tracing::debug!("announcing roles: {error}");
-            }
-            last_announce = Instant::now();
-        }
-        tokio::time::sleep(poll_interval(members.len())).await;
+        tokio::time::sleep(poll_interval(n)).await;
     }
 }
 

@@ -5,7 +5,8 @@
 //! - **keys**: `CLUSTER SLOT-STATS SLOTSRANGE 0 16383` in one call where the server has it
 //!   (Valkey ≥ 8.0, Redis ≥ 8.2; its reply also carries `cpu-usec`, `network-bytes-in` and
 //!   `network-bytes-out` when `cluster-slot-stats-enabled` is `yes`), else one pipelined
-//!   `CLUSTER COUNTKEYSINSLOT` per slot;
+//!   `CLUSTER COUNTKEYSINSLOT` per slot, none at all when the master's `DBSIZE` (read with its
+//!   view) was 0;
 //! - **memory** (only when asked, it costs more): for every slot holding keys,
 //!   `CLUSTER GETKEYSINSLOT slot N` lists up to [`MEMORY_SAMPLES`] keys and `MEMORY USAGE` of
 //!   each is read; the slot is estimated at their mean times its key count (see
@@ -265,6 +266,11 @@ async fn slot_figures(
     let slots: Vec<Slot> = master.entry.slots.iter().collect();
     if slots.is_empty() {
         return Ok((Method::CountKeys, Vec::new()));
+    }
+    if master.keys() == Some(0) {
+        // DBSIZE (read with the view) said no key: every slot counts 0, no need to ask.
+        let empty = slots.into_iter().map(|slot| (slot, 0, None, None));
+        return Ok((Method::CountKeys, empty.collect()));
     }
     let mut pipe = redis::pipe();
     for &slot in &slots {

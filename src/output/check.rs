@@ -34,10 +34,7 @@ pub(super) fn replica_count(topology: &Topology, master: &NodeId) -> usize {
 
 /// Key count of a reachable node.
 pub(super) fn keys_of(report: &NodeReport) -> Option<u64> {
-    match &report.state {
-        NodeState::Reachable { keys, .. } => Some(*keys),
-        _ => None,
-    }
+    report.keys()
 }
 
 /// The masters' key, slot and replica counts added up.

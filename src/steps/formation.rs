@@ -23,7 +23,7 @@ use crate::steps::conclude::conclude;
 use crate::steps::nodes::{
     connect_all, listed_or_discovered, members, read_snapshots, refuse_repeated_addresses,
 };
-use futures_util::future::join_all;
+use futures_util::future::{join, join_all};
 use std::time::{Duration, Instant};
 
 /// Slots and epochs, MEETs, the join, replicas, and the wait until the cluster is usable
@@ -63,15 +63,23 @@ pub async fn apply(
     }
     output.line("Waiting for the cluster to join")?;
     form::wait_for_join(members, started, deadline).await?;
-    if !plan.replicate.is_empty() {
+    // The node a master MEETs learns the master's ID from the handshake, not its slots: those
+    // come with the master's next packet, which among many nodes is seconds away (and every
+    // node MEETs the same few seeds). Now that they know each other, the same MEETs carry
+    // the slots at once.
+    let slot_news = plan
+        .meets
+        .iter()
+        .copied()
+        .filter(|(from, _)| plan.add_slots.iter().any(|(master, _)| master == from))
+        .collect();
+    let announced = form::announce(members, slot_news);
+    if plan.replicate.is_empty() {
+        announced.await;
+    } else {
         output.step("Configuring replicas")?;
-        form::replicate(members, &plan.replicate).await?;
-        let replicas: Vec<usize> = plan.replicate.iter().map(|(replica, _)| *replica).collect();
-        // Only a shortcut (every node pings every other within half the node timeout): a
-        // node too busy to take it in time is told again while waiting below.
-        if let Err(error) = form::announce(members, &replicas).await {
-            tracing::debug!("announcing the replicas' roles: {error}");
-        }
+        let (_, replicated) = join(announced, form::replicate(members, &plan.replicate)).await;
+        replicated?;
     }
     output.step("Waiting until every node reports the cluster usable")?;
     let expectation = Expectation {

@@ -47,7 +47,6 @@ pub async fn attach_replica(
     let master_node = members[master].client.endpoint();
     output.step(&format!("Configure node as replica of {master_node}."))?;
     form::replicate(members, &[(replica, master)]).await?;
-    form::announce(members, &[replica]).await?;
     let expectation = Expectation {
         replica_of: vec![(replica, master)],
         wait_sync: false,

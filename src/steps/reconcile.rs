@@ -248,8 +248,6 @@ async fn follow(
         .map(|f| Ok((position(&f.replica)?, position(&f.master)?)))
         .collect::<Result<Vec<(usize, usize)>>>()?;
     form::replicate(members, &pairs).await?;
-    let replicas: Vec<usize> = pairs.iter().map(|&(replica, _)| replica).collect();
-    form::announce(members, &replicas).await?;
     let expectation = Expectation {
         replica_of: pairs,
         wait_sync,

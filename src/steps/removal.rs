@@ -56,8 +56,6 @@ pub async fn carry_out(
             ))?;
         }
         form::replicate(&members, &moves).await?;
-        let replicas: Vec<usize> = moves.iter().map(|&(replica, _)| replica).collect();
-        form::announce(&members, &replicas).await?;
         let expectation = Expectation {
             replica_of: moves.clone(),
             wait_sync: false,
