@@ -20,14 +20,16 @@
 //! [`NodeEntry`] among all the lines that describe a node alike (in a settled cluster, all but
 //! its own `myself` line), so each further line costs a pointer and its [`Link`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
+use super::fasthash::{FastHasher, FastMap};
 use super::slots::{Slot, SlotSet, parse_range, parse_slot};
 
 /// A node's cluster ID: 40 hex characters, chosen by the node when it first starts in cluster
@@ -304,9 +306,10 @@ pub struct Link {
     pub connected: bool,
 }
 
-/// The [`NodeEntry`]s already parsed, by the text they were parsed from, so that views parsed
-/// with the same pool share one entry per distinct description of a node instead of holding
-/// a copy per line. Safe to share between concurrent readers (`&EntryPool`).
+/// The [`NodeEntry`]s already parsed, by the node they describe and the line they were parsed
+/// from, so that views parsed with the same pool share one entry per distinct description of
+/// a node instead of holding a copy per line. Safe to share between concurrent readers
+/// (`&EntryPool`).
 #[derive(Debug, Default)]
 pub struct EntryPool {
     inner: Mutex<Interned>,
@@ -314,16 +317,127 @@ pub struct EntryPool {
 
 #[derive(Debug, Default)]
 struct Interned {
-    /// By the line without its link columns (ping-sent, pong-recv, link-state).
-    entries: HashMap<Box<str>, Arc<NodeEntry>>,
-    /// The key being built, reused from line to line.
-    key: String,
+    /// What the lines parsed so far said about each node, by its ID.
+    nodes: FastMap<Box<str>, Described>,
+    /// The number of views parsed with the pool, the one being parsed included.
+    views: u64,
+    /// The number of lines of the last view parsed: the next one likely has as many.
+    last_len: usize,
+}
+
+/// The lines about one node parsed with a pool.
+#[derive(Debug, Default)]
+struct Described {
+    /// The last view (counted by [`Interned::views`]) that listed the node: a view listing it
+    /// twice is malformed.
+    listed_in: u64,
+    /// Its distinct descriptions, oldest first, at most [`Described::KEPT`].
+    lines: Vec<Template>,
+}
+
+impl Described {
+    /// The descriptions of one node kept: a node is described in a handful of ways at once
+    /// (its own line, the others' before and after a change), but a pathological cluster
+    /// could have a way per view; the oldest is then forgotten (its views keep its entry).
+    const KEPT: usize = 16;
+
+    /// Marks the node listed by view `view`; a reason when it already was.
+    fn list_in(&mut self, view: u64, id: &str) -> Result<(), String> {
+        if self.listed_in == view {
+            return Err(format!("node {id} listed twice"));
+        }
+        self.listed_in = view;
+        Ok(())
+    }
+}
+
+/// A line parsed in full, with the [`NodeEntry`] it gave and where its link columns stand: a
+/// later line equal to it byte for byte but for those columns says the same about the node,
+/// and only its link columns are read.
+#[derive(Debug)]
+struct Template {
+    line: Box<str>,
+    /// The byte ranges of ping-sent, pong-recv and link-state in `line`.
+    links: [Range<usize>; 3],
+    entry: Arc<NodeEntry>,
+}
+
+impl Template {
+    /// The template of `line`, which parsed into `entry` (so it has all its columns).
+    fn new(line: &str, entry: Arc<NodeEntry>) -> Self {
+        let mut columns = tokens(line).skip(4);
+        let mut next = || columns.next().unwrap_or_default();
+        let (ping_sent, pong_recv, _epoch, link_state) = (next(), next(), next(), next());
+        Template {
+            line: line.into(),
+            links: [ping_sent, pong_recv, link_state],
+            entry,
+        }
+    }
+
+    /// The link columns of `line` when it is this template's line but for them.
+    fn links_of(&self, line: &str) -> Option<Link> {
+        let [ping, pong, state] = &self.links;
+        let mut at = 0;
+        let ping_sent = self.token_after(line, &mut at, 0..ping.start)?;
+        let pong_recv = self.token_after(line, &mut at, ping.end..pong.start)?;
+        let link_state = self.token_after(line, &mut at, pong.end..state.start)?;
+        let connected = match link_state {
+            "connected" => true,
+            "disconnected" => false,
+            _ => return None,
+        };
+        (line.get(at..)? == &self.line[state.end..]).then_some(Link {
+            ping_sent: ping_sent.parse().ok()?,
+            pong_recv: pong_recv.parse().ok()?,
+            connected,
+        })
+    }
+
+    /// The token of `line` that follows, at `*at`, the bytes `same` of the template's line;
+    /// `*at` moves past it. `None` when `line` has other bytes there.
+    fn token_after<'a>(
+        &self,
+        line: &'a str,
+        at: &mut usize,
+        same: Range<usize>,
+    ) -> Option<&'a str> {
+        let same = &self.line[same];
+        let start = *at + same.len();
+        if line.get(*at..start)? != same {
+            return None;
+        }
+        let end = line.as_bytes()[start..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(line.len(), |length| start + length);
+        *at = end;
+        line.get(start..end)
+    }
+}
+
+/// The byte ranges of the whitespace-separated tokens of `line`.
+fn tokens(line: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + bytes[at..].iter().position(|b| !b.is_ascii_whitespace())?;
+        at = bytes[start..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(bytes.len(), |length| start + length);
+        Some(start..at)
+    })
 }
 
 impl EntryPool {
-    /// The number of distinct entries parsed so far.
+    /// The number of distinct entries the pool holds.
     pub fn len(&self) -> usize {
-        self.lock().entries.len()
+        self.lock()
+            .nodes
+            .values()
+            .map(|node| node.lines.len())
+            .sum()
     }
 
     /// Whether nothing was parsed with the pool yet.
@@ -338,50 +452,30 @@ impl EntryPool {
 }
 
 impl Interned {
-    /// Parses one non-blank line, reusing the entry of an earlier line that describes the
-    /// node in the same words; the same errors as [`NodeEntry::parse`].
-    fn parse_line(&mut self, line: &str) -> Result<(Arc<NodeEntry>, Link), String> {
-        let mut rest = line;
-        let mut fields = [""; 8];
-        for field in &mut fields {
-            rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-            let end = rest
-                .find(|c: char| c.is_ascii_whitespace())
-                .unwrap_or(rest.len());
-            (*field, rest) = rest.split_at(end);
+    /// Parses one non-blank line of view number `view`, reusing the entry of an earlier line
+    /// that describes the node in the same words; the same errors as [`NodeEntry::parse`],
+    /// then a node listed twice in the view.
+    fn parse_line(&mut self, line: &str, view: u64) -> Result<(Arc<NodeEntry>, Link), String> {
+        let id = line.split_ascii_whitespace().next().unwrap_or_default();
+        if let Some(node) = self.nodes.get_mut(id) {
+            let reused = node.lines.iter().find_map(|template| {
+                let link = template.links_of(line)?;
+                Some((Arc::clone(&template.entry), link))
+            });
+            if let Some(reused) = reused {
+                node.list_in(view, id)?;
+                return Ok(reused);
+            }
         }
-        if fields[7].is_empty() {
-            // A field is missing: let the full parser say which.
-            return NodeEntry::parse(line).map(|(entry, link)| (Arc::new(entry), link));
-        }
-        let [
-            id,
-            address,
-            flags,
-            master,
-            ping_sent,
-            pong_recv,
-            epoch,
-            link_state,
-        ] = fields;
-        self.key.clear();
-        for part in [id, address, flags, master, epoch, rest.trim()] {
-            self.key.push_str(part);
-            self.key.push(' ');
-        }
-        if let Some(entry) = self.entries.get(self.key.as_str()) {
-            // The rest of the line parsed before: only the link columns can be wrong.
-            let link = Link {
-                ping_sent: parse_number(ping_sent, "ping-sent")?,
-                pong_recv: parse_number(pong_recv, "pong-recv")?,
-                connected: parse_link_state(link_state)?,
-            };
-            return Ok((Arc::clone(entry), link));
-        }
+        // A new description, or a malformed line: the full parser says what is wrong.
         let (entry, link) = NodeEntry::parse(line)?;
         let entry = Arc::new(entry);
-        self.entries
-            .insert(self.key.as_str().into(), Arc::clone(&entry));
+        let node = self.nodes.entry(id.into()).or_default();
+        node.list_in(view, id)?;
+        if node.lines.len() == Described::KEPT {
+            node.lines.remove(0);
+        }
+        node.lines.push(Template::new(line, Arc::clone(&entry)));
         Ok((entry, link))
     }
 }
@@ -486,24 +580,22 @@ impl NodesView {
     /// describe a node in the same words.
     pub fn parse_in(text: &str, pool: &EntryPool) -> Result<Self, ParseError> {
         let mut pool = pool.lock();
-        let mut lines = Vec::new();
-        let mut seen = HashSet::new();
+        pool.views += 1;
+        let view = pool.views;
+        let mut lines = Vec::with_capacity(pool.last_len);
         for (index, line) in text.split('\n').enumerate() {
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.trim().is_empty() {
                 continue;
             }
-            let error = |reason: String| ParseError {
+            let (entry, link) = pool.parse_line(line, view).map_err(|reason| ParseError {
                 line: index + 1,
                 text: line.to_owned(),
                 reason,
-            };
-            let (entry, link) = pool.parse_line(line).map_err(error)?;
-            if !seen.insert(line.split_ascii_whitespace().next()) {
-                return Err(error(format!("node {} listed twice", entry.id)));
-            }
+            })?;
             lines.push(Line { entry, link });
         }
+        pool.last_len = lines.len();
         Ok(Self::from_lines(lines))
     }
 
@@ -588,13 +680,13 @@ impl NodesView {
 /// in a settled cluster, all views are one group. Linear in the lines, with one hash of each
 /// distinct slot set (views parsed with one [`EntryPool`] share their entries).
 pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
-    use std::hash::BuildHasher;
+    use std::hash::{BuildHasher, BuildHasherDefault};
     /// The first view of each group, with its slot owners by ID, by fingerprint.
-    type Firsts<'a> = HashMap<u64, Vec<(usize, HashMap<&'a NodeId, &'a NodeEntry>)>>;
-    let hasher = std::collections::hash_map::RandomState::new();
+    type Firsts<'a> = FastMap<u64, Vec<(usize, FastMap<&'a NodeId, &'a NodeEntry>)>>;
+    let hasher = BuildHasherDefault::<FastHasher>::default();
     // Hash of (ID, slots) by entry address: the entries are shared, the hashing is not redone.
-    let mut hashed: HashMap<*const NodeEntry, u64> = HashMap::new();
-    let mut firsts: Firsts<'_> = HashMap::new();
+    let mut hashed: FastMap<*const NodeEntry, u64> = FastMap::default();
+    let mut firsts: Firsts<'_> = FastMap::default();
     let mut groups = Vec::with_capacity(views.len());
     for (index, view) in views.iter().enumerate() {
         let mut fingerprint = 0u64;
