@@ -488,6 +488,25 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn a_set_emptied_holds_no_bits() {
+        let mut set = SlotSet::from_range(5, 6);
+        set.remove(5);
+        assert!(!set.is_empty());
+        set.remove(6);
+        assert!(set.is_empty() && set.bits.is_none());
+        let some = SlotSet::from_range(0, 99);
+        for empty in [
+            some.difference(&some),
+            some.intersection(&SlotSet::from_range(100, 200)),
+            SlotSet::full().complement(),
+        ] {
+            assert!(empty.is_empty() && empty.bits.is_none());
+            assert_eq!(empty, SlotSet::new());
+        }
+        assert!(!some.complement().is_empty());
+    }
+
+    #[test]
     fn key_slot_matches_redis() {
         assert_eq!(key_slot(b"foo"), 12182);
         assert_eq!(key_slot(b"123456789"), 12739);

@@ -22,6 +22,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::hash::{BuildHasher, BuildHasherDefault};
 use std::net::{IpAddr, SocketAddr};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -317,8 +318,10 @@ pub struct EntryPool {
 
 #[derive(Debug, Default)]
 struct Interned {
-    /// What the lines parsed so far said about each node, by its ID.
-    nodes: FastMap<Box<str>, Described>,
+    /// What the lines parsed so far said about each node, by the hash of its ID (nodes whose
+    /// IDs hash alike share a bucket). A line that matches a description is about its node:
+    /// the ID is compared with the rest of the line.
+    nodes: FastMap<u64, Vec<Described>>,
     /// The number of views parsed with the pool, the one being parsed included.
     views: u64,
     /// The number of lines of the last view parsed: the next one likely has as many.
@@ -326,8 +329,9 @@ struct Interned {
 }
 
 /// The lines about one node parsed with a pool.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Described {
+    id: Box<str>,
     /// The last view (counted by [`Interned::views`]) that listed the node: a view listing it
     /// twice is malformed.
     listed_in: u64,
@@ -378,18 +382,19 @@ impl Template {
     /// The link columns of `line` when it is this template's line but for them.
     fn links_of(&self, line: &str) -> Option<Link> {
         let [ping, pong, state] = &self.links;
+        let line = line.as_bytes();
         let mut at = 0;
         let ping_sent = self.token_after(line, &mut at, 0..ping.start)?;
         let pong_recv = self.token_after(line, &mut at, ping.end..pong.start)?;
         let link_state = self.token_after(line, &mut at, pong.end..state.start)?;
         let connected = match link_state {
-            "connected" => true,
-            "disconnected" => false,
+            b"connected" => true,
+            b"disconnected" => false,
             _ => return None,
         };
-        (line.get(at..)? == &self.line[state.end..]).then_some(Link {
-            ping_sent: ping_sent.parse().ok()?,
-            pong_recv: pong_recv.parse().ok()?,
+        (line[at..] == self.line.as_bytes()[state.end..]).then_some(Link {
+            ping_sent: decimal(ping_sent)?,
+            pong_recv: decimal(pong_recv)?,
             connected,
         })
     }
@@ -398,22 +403,37 @@ impl Template {
     /// `*at` moves past it. `None` when `line` has other bytes there.
     fn token_after<'a>(
         &self,
-        line: &'a str,
+        line: &'a [u8],
         at: &mut usize,
         same: Range<usize>,
-    ) -> Option<&'a str> {
-        let same = &self.line[same];
+    ) -> Option<&'a [u8]> {
+        let same = &self.line.as_bytes()[same];
         let start = *at + same.len();
         if line.get(*at..start)? != same {
             return None;
         }
-        let end = line.as_bytes()[start..]
+        let end = line[start..]
             .iter()
             .position(u8::is_ascii_whitespace)
             .map_or(line.len(), |length| start + length);
         *at = end;
-        line.get(start..end)
+        Some(&line[start..end])
     }
+}
+
+/// The number `digits` spell when they are decimal digits only, and it fits: how a reused
+/// line's link columns are read (anything else, a `+` sign included, goes to the full parser).
+fn decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |number, &digit| {
+        let digit = digit.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        number.checked_mul(10)?.checked_add(u64::from(digit))
+    })
 }
 
 /// The byte ranges of the whitespace-separated tokens of `line`.
@@ -436,6 +456,7 @@ impl EntryPool {
         self.lock()
             .nodes
             .values()
+            .flatten()
             .map(|node| node.lines.len())
             .sum()
     }
@@ -456,8 +477,9 @@ impl Interned {
     /// that describes the node in the same words; the same errors as [`NodeEntry::parse`],
     /// then a node listed twice in the view.
     fn parse_line(&mut self, line: &str, view: u64) -> Result<(Arc<NodeEntry>, Link), String> {
-        let id = line.split_ascii_whitespace().next().unwrap_or_default();
-        if let Some(node) = self.nodes.get_mut(id) {
+        let id = tokens(line).next().map_or("", |id| &line[id]);
+        let hash = BuildHasherDefault::<FastHasher>::default().hash_one(id);
+        for node in self.nodes.get_mut(&hash).into_iter().flatten() {
             let reused = node.lines.iter().find_map(|template| {
                 let link = template.links_of(line)?;
                 Some((Arc::clone(&template.entry), link))
@@ -470,7 +492,19 @@ impl Interned {
         // A new description, or a malformed line: the full parser says what is wrong.
         let (entry, link) = NodeEntry::parse(line)?;
         let entry = Arc::new(entry);
-        let node = self.nodes.entry(id.into()).or_default();
+        let bucket = self.nodes.entry(hash).or_default();
+        let at = match bucket.iter().position(|node| &*node.id == id) {
+            Some(at) => at,
+            None => {
+                bucket.push(Described {
+                    id: id.into(),
+                    listed_in: 0,
+                    lines: Vec::new(),
+                });
+                bucket.len() - 1
+            }
+        };
+        let node = &mut bucket[at];
         node.list_in(view, id)?;
         if node.lines.len() == Described::KEPT {
             node.lines.remove(0);
@@ -680,7 +714,6 @@ impl NodesView {
 /// in a settled cluster, all views are one group. Linear in the lines, with one hash of each
 /// distinct slot set (views parsed with one [`EntryPool`] share their entries).
 pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
-    use std::hash::{BuildHasher, BuildHasherDefault};
     /// The first view of each group, with its slot owners by ID, by fingerprint.
     type Firsts<'a> = FastMap<u64, Vec<(usize, FastMap<&'a NodeId, &'a NodeEntry>)>>;
     let hasher = BuildHasherDefault::<FastHasher>::default();
@@ -1200,6 +1233,16 @@ fb014d367ca3cbe7adea1db395f490d8609c8b63 fd00::2:7000@17000, replica,unknownflag
         let alone = NodesView::parse(&bad).unwrap_err();
         assert_eq!(NodesView::parse_in(&bad, &pool).unwrap_err(), alone);
         assert_eq!(alone.reason, "bad pong-recv \"x\"");
+        // A link column the reused line's reading does not take (a sign) goes to the full
+        // parser, which accepts it.
+        let signed = HEALTHY_B.replace(
+            "0 1795320779260 1 connected",
+            "+0 1795320779260 1 connected",
+        );
+        assert_eq!(
+            NodesView::parse_in(&signed, &pool).unwrap(),
+            NodesView::parse(&signed).unwrap()
+        );
         let bad = HEALTHY_B.replace("1 connected 0-5460", "1 up 0-5460");
         assert_eq!(
             NodesView::parse_in(&bad, &pool).unwrap_err().reason,
