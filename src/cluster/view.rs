@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::fasthash::{FastHasher, FastMap};
+use super::fasthash::{FastHasher, FastMap, FastSet};
 use super::slots::{Slot, SlotSet, parse_range, parse_slot};
 
 /// A node's cluster ID: 40 hex characters, chosen by the node when it first starts in cluster
@@ -714,8 +714,13 @@ impl NodesView {
 /// in a settled cluster, all views are one group. Linear in the lines, with one hash of each
 /// distinct slot set (views parsed with one [`EntryPool`] share their entries).
 pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
-    /// The first view of each group, with its slot owners by ID, by fingerprint.
-    type Firsts<'a> = FastMap<u64, Vec<(usize, FastMap<&'a NodeId, &'a NodeEntry>)>>;
+    /// The first view of each group, with its slot owners by ID and their addresses (a view
+    /// sharing an owner's entry agrees on it without a look at its ID), by fingerprint.
+    type Firsts<'a> = FastMap<u64, Vec<(usize, Owners<'a>)>>;
+    type Owners<'a> = (
+        FastMap<&'a NodeId, &'a NodeEntry>,
+        FastSet<*const NodeEntry>,
+    );
     let hasher = BuildHasherDefault::<FastHasher>::default();
     // Hash of (ID, slots) by entry address: the entries are shared, the hashing is not redone.
     let mut hashed: FastMap<*const NodeEntry, u64> = FastMap::default();
@@ -732,12 +737,11 @@ pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
             fingerprint = fingerprint.wrapping_add(hash);
         }
         let candidates = firsts.entry(fingerprint).or_default();
-        let same = candidates.iter().find(|(_, first)| {
+        let same = candidates.iter().find(|(_, (first, shared))| {
             first.len() == owners
                 && view.entries().filter(|e| !e.slots.is_empty()).all(|e| {
-                    first
-                        .get(&e.id)
-                        .is_some_and(|f| std::ptr::eq(*f, e) || f.slots == e.slots)
+                    shared.contains(&(e as *const NodeEntry))
+                        || first.get(&e.id).is_some_and(|f| f.slots == e.slots)
                 })
         });
         match same {
@@ -752,12 +756,13 @@ pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
                 // A view naming two owners of a slot is alone in its group: which one it
                 // means depends on its line order.
                 if claimed == union.len() {
-                    let first = view
+                    let first: FastMap<&NodeId, &NodeEntry> = view
                         .entries()
                         .filter(|e| !e.slots.is_empty())
                         .map(|e| (&e.id, e))
                         .collect();
-                    candidates.push((index, first));
+                    let shared = first.values().map(|e| *e as *const NodeEntry).collect();
+                    candidates.push((index, (first, shared)));
                 }
             }
         }
