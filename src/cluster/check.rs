@@ -5,10 +5,11 @@
 //! reachable node's own `CLUSTER NODES`), and [`check`] returns a [`CheckReport`] naming
 //! nodes by [`NodeId`] only; the output layer looks their addresses up in the topology.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::fasthash::FastMap;
 use super::job::{JobState, SlotMigration};
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::topology::{NodeState, Topology};
@@ -287,13 +288,17 @@ fn disagreements(topology: &Topology) -> Option<Vec<Disagreement>> {
     if groups.iter().all(|g| *g == first) {
         return None;
     }
-    let signature = views[0].config_signature();
-    if views.iter().all(|v| v.config_signature() == signature) {
-        return None;
-    }
     let mut firsts: Vec<usize> = groups.clone();
     firsts.sort_unstable();
     firsts.dedup();
+    // The views of a group have one signature: the first of each speaks for them all.
+    let signature = views[first].config_signature();
+    if firsts
+        .iter()
+        .all(|&view| views[view].config_signature() == signature)
+    {
+        return None;
+    }
     // owners[g][slot]: the owner of `slot` according to the views of group `firsts[g]` (first
     // line wins, as in `NodesView::owner_of`).
     let owners: Vec<Vec<Option<&NodeId>>> = firsts
@@ -309,7 +314,7 @@ fn disagreements(topology: &Topology) -> Option<Vec<Disagreement>> {
         })
         .collect();
     let mut found: Vec<(Vec<Option<&NodeId>>, SlotSet)> = Vec::new();
-    let mut index: HashMap<Vec<Option<&NodeId>>, usize> = HashMap::new();
+    let mut index: FastMap<Vec<Option<&NodeId>>, usize> = FastMap::default();
     for slot in 0..SLOT_COUNT {
         let claims: Vec<Option<&NodeId>> = owners.iter().map(|table| table[slot]).collect();
         if claims.iter().all(|c| *c == claims[0]) {
@@ -474,7 +479,7 @@ fn node_health(topology: &Topology) -> Vec<Finding> {
 
     // Node → (flagged `fail` by someone, observers), in order of first report.
     let mut failing: Vec<(NodeId, bool, Vec<NodeId>)> = Vec::new();
-    let mut at: HashMap<&NodeId, usize> = HashMap::new();
+    let mut at: FastMap<&NodeId, usize> = FastMap::default();
     for (observer, view) in topology.reachable() {
         for entry in view.entries().filter(|e| e.flags.fail || e.flags.pfail) {
             match at.get(&entry.id) {

@@ -18,11 +18,12 @@
 //! - **Members**: there is no single truth; a node some views list and others do not is
 //!   reported with both sides. Handshake entries (a MEET still unanswered) are listed too.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
 
+use super::fasthash::{FastMap, FastSet};
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::view::{NodeEntry, NodeId, NodesView, assignment_groups};
 
@@ -294,23 +295,32 @@ fn owners_in(view: &NodesView) -> Vec<Option<&NodeId>> {
 /// subject, observers in view order.
 fn role_lags(views: &[&NodesView]) -> Vec<Lag> {
     // Each subject's own line, by ID (with its position among the views).
-    let mut own: HashMap<&NodeId, Vec<(usize, &NodeEntry)>> = HashMap::new();
+    let mut own: FastMap<&NodeId, Vec<(usize, &NodeEntry)>> = FastMap::default();
     for (index, view) in views.iter().enumerate() {
         if let Some(me) = view.myself() {
             own.entry(&me.id).or_default().push((index, me));
         }
     }
+    // The subjects each line gets wrong, by entry: the views share their entries, so each
+    // distinct line is compared with the subjects' own once.
+    let mut wrong: FastMap<*const NodeEntry, Vec<(usize, &NodeEntry)>> = FastMap::default();
     let mut found: Vec<((usize, usize), Lag)> = Vec::new();
     for (at, view) in views.iter().enumerate() {
         let Some(observer) = view.myself() else {
             continue;
         };
         for seen in view.entries() {
-            let Some(subjects) = own.get(&seen.id) else {
-                continue; // not a node that answered
-            };
-            for &(subject, me) in subjects {
-                if observer.id == me.id || seen.master_id == me.master_id {
+            let subjects = wrong.entry(seen).or_insert_with(|| {
+                // Not a node that answered: no subject.
+                let subjects = own.get(&seen.id).map_or(&[][..], Vec::as_slice);
+                subjects
+                    .iter()
+                    .filter(|(_, me)| seen.master_id != me.master_id)
+                    .copied()
+                    .collect()
+            });
+            for &(subject, me) in subjects.iter() {
+                if observer.id == me.id {
                     continue;
                 }
                 found.push((
@@ -333,11 +343,16 @@ fn role_lags(views: &[&NodesView]) -> Vec<Lag> {
 /// view lists every member, and nothing more is built.
 fn membership_lags(views: &[&NodesView]) -> Vec<Lag> {
     let listed = |view: &&&NodesView| view.myself().is_some();
-    let mut counts: HashMap<&NodeId, usize> = HashMap::new();
+    // Counted by entry first: the views share their entries.
+    let mut by_entry: FastMap<*const NodeEntry, (&NodeId, usize)> = FastMap::default();
     for view in views.iter().filter(listed) {
         for entry in view.entries().filter(|e| !e.flags.handshake) {
-            *counts.entry(&entry.id).or_default() += 1;
+            by_entry.entry(entry).or_insert((&entry.id, 0)).1 += 1;
         }
+    }
+    let mut counts: FastMap<&NodeId, usize> = FastMap::default();
+    for (id, count) in by_entry.into_values() {
+        *counts.entry(id).or_default() += count;
     }
     let total = views.iter().filter(listed).count();
     let mut known: BTreeMap<&NodeId, Vec<NodeId>> = counts
@@ -362,7 +377,7 @@ fn membership_lags(views: &[&NodesView]) -> Vec<Lag> {
         .collect();
     let mut lags = Vec::new();
     for (member, mut known_by) in known {
-        let knowing: HashSet<&NodeId> = known_by.iter().collect();
+        let knowing: FastSet<&NodeId> = known_by.iter().collect();
         let unknown_to: Vec<NodeId> = observers
             .iter()
             .filter(|observer| !knowing.contains(*observer))

@@ -12,6 +12,7 @@ pub mod converge;
 pub mod create;
 pub mod endpoint;
 pub mod failover;
+pub mod fasthash;
 pub mod fix;
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -30,7 +30,7 @@ const WORDS: usize = SLOT_COUNT / 64;
 /// - serde: an array of inclusive `[start, end]` pairs, `[[0,5460],[5462,5462]]`.
 #[derive(Clone, Default)]
 pub struct SlotSet {
-    /// `None` for a set that never held a slot; the empty set either way.
+    /// `None` exactly when the set is empty, so that [`SlotSet::is_empty`] is a glance.
     bits: Option<Box<[u64; WORDS]>>,
 }
 
@@ -92,7 +92,11 @@ impl SlotSet {
             return false;
         }
         let (word, bit) = Self::locate(slot);
-        self.words_mut()[word] &= !bit;
+        let words = self.words_mut();
+        words[word] &= !bit;
+        if words[word] == 0 && words.iter().all(|&w| w == 0) {
+            self.bits = None;
+        }
         true
     }
 
@@ -138,9 +142,7 @@ impl SlotSet {
 
     /// Whether the set has no slot.
     pub fn is_empty(&self) -> bool {
-        self.bits
-            .as_ref()
-            .is_none_or(|bits| bits.iter().all(|&w| w == 0))
+        self.bits.is_none()
     }
 
     /// The slots in ascending order.
@@ -179,9 +181,7 @@ impl SlotSet {
 
     /// The slots not in the set.
     pub fn complement(&self) -> SlotSet {
-        SlotSet {
-            bits: Some(Box::new(self.words().map(|w| !w))),
-        }
+        Self::of_words(Box::new(self.words().map(|w| !w)))
     }
 
     /// redis-cli's notation (`clusterManagerNodeSlotsString`): each range in brackets,
@@ -200,12 +200,18 @@ impl SlotSet {
     }
 
     fn zip_with(&self, other: &SlotSet, op: impl Fn(u64, u64) -> u64) -> SlotSet {
-        let mut out = SlotSet::new();
-        let words = out.words_mut();
+        let mut words = Box::new([0; WORDS]);
         for (o, (a, b)) in words.iter_mut().zip(self.words().iter().zip(other.words())) {
             *o = op(*a, *b);
         }
-        out
+        Self::of_words(words)
+    }
+
+    /// The set of the slots set in `words` (none held when there are none).
+    fn of_words(words: Box<[u64; WORDS]>) -> SlotSet {
+        SlotSet {
+            bits: words.iter().any(|&w| w != 0).then_some(words),
+        }
     }
 
     /// The bits; those of the empty set when none were allocated.
@@ -480,6 +486,25 @@ pub fn hash_tag(key: &[u8]) -> Option<&[u8]> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_set_emptied_holds_no_bits() {
+        let mut set = SlotSet::from_range(5, 6);
+        set.remove(5);
+        assert!(!set.is_empty());
+        set.remove(6);
+        assert!(set.is_empty() && set.bits.is_none());
+        let some = SlotSet::from_range(0, 99);
+        for empty in [
+            some.difference(&some),
+            some.intersection(&SlotSet::from_range(100, 200)),
+            SlotSet::full().complement(),
+        ] {
+            assert!(empty.is_empty() && empty.bits.is_none());
+            assert_eq!(empty, SlotSet::new());
+        }
+        assert!(!some.complement().is_empty());
+    }
 
     #[test]
     fn key_slot_matches_redis() {

@@ -20,14 +20,17 @@
 //! [`NodeEntry`] among all the lines that describe a node alike (in a settled cluster, all but
 //! its own `myself` line), so each further line costs a pointer and its [`Link`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
+use std::hash::{BuildHasher, BuildHasherDefault};
 use std::net::{IpAddr, SocketAddr};
+use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
+use super::fasthash::{FastHasher, FastMap, FastSet};
 use super::slots::{Slot, SlotSet, parse_range, parse_slot};
 
 /// A node's cluster ID: 40 hex characters, chosen by the node when it first starts in cluster
@@ -304,9 +307,10 @@ pub struct Link {
     pub connected: bool,
 }
 
-/// The [`NodeEntry`]s already parsed, by the text they were parsed from, so that views parsed
-/// with the same pool share one entry per distinct description of a node instead of holding
-/// a copy per line. Safe to share between concurrent readers (`&EntryPool`).
+/// The [`NodeEntry`]s already parsed, by the node they describe and the line they were parsed
+/// from, so that views parsed with the same pool share one entry per distinct description of
+/// a node instead of holding a copy per line. Safe to share between concurrent readers
+/// (`&EntryPool`).
 #[derive(Debug, Default)]
 pub struct EntryPool {
     inner: Mutex<Interned>,
@@ -314,16 +318,147 @@ pub struct EntryPool {
 
 #[derive(Debug, Default)]
 struct Interned {
-    /// By the line without its link columns (ping-sent, pong-recv, link-state).
-    entries: HashMap<Box<str>, Arc<NodeEntry>>,
-    /// The key being built, reused from line to line.
-    key: String,
+    /// What the lines parsed so far said about each node, by the hash of its ID (nodes whose
+    /// IDs hash alike share a bucket). A line that matches a description is about its node:
+    /// the ID is compared with the rest of the line.
+    nodes: FastMap<u64, Vec<Described>>,
+    /// The number of views parsed with the pool, the one being parsed included.
+    views: u64,
+    /// The number of lines of the last view parsed: the next one likely has as many.
+    last_len: usize,
+}
+
+/// The lines about one node parsed with a pool.
+#[derive(Debug)]
+struct Described {
+    id: Box<str>,
+    /// The last view (counted by [`Interned::views`]) that listed the node: a view listing it
+    /// twice is malformed.
+    listed_in: u64,
+    /// Its distinct descriptions, oldest first, at most [`Described::KEPT`].
+    lines: Vec<Template>,
+}
+
+impl Described {
+    /// The descriptions of one node kept: a node is described in a handful of ways at once
+    /// (its own line, the others' before and after a change), but a pathological cluster
+    /// could have a way per view; the oldest is then forgotten (its views keep its entry).
+    const KEPT: usize = 16;
+
+    /// Marks the node listed by view `view`; a reason when it already was.
+    fn list_in(&mut self, view: u64, id: &str) -> Result<(), String> {
+        if self.listed_in == view {
+            return Err(format!("node {id} listed twice"));
+        }
+        self.listed_in = view;
+        Ok(())
+    }
+}
+
+/// A line parsed in full, with the [`NodeEntry`] it gave and where its link columns stand: a
+/// later line equal to it byte for byte but for those columns says the same about the node,
+/// and only its link columns are read.
+#[derive(Debug)]
+struct Template {
+    line: Box<str>,
+    /// The byte ranges of ping-sent, pong-recv and link-state in `line`.
+    links: [Range<usize>; 3],
+    entry: Arc<NodeEntry>,
+}
+
+impl Template {
+    /// The template of `line`, which parsed into `entry` (so it has all its columns).
+    fn new(line: &str, entry: Arc<NodeEntry>) -> Self {
+        let mut columns = tokens(line).skip(4);
+        let mut next = || columns.next().unwrap_or_default();
+        let (ping_sent, pong_recv, _epoch, link_state) = (next(), next(), next(), next());
+        Template {
+            line: line.into(),
+            links: [ping_sent, pong_recv, link_state],
+            entry,
+        }
+    }
+
+    /// The link columns of `line` when it is this template's line but for them.
+    fn links_of(&self, line: &str) -> Option<Link> {
+        let [ping, pong, state] = &self.links;
+        let line = line.as_bytes();
+        let mut at = 0;
+        let ping_sent = self.token_after(line, &mut at, 0..ping.start)?;
+        let pong_recv = self.token_after(line, &mut at, ping.end..pong.start)?;
+        let link_state = self.token_after(line, &mut at, pong.end..state.start)?;
+        let connected = match link_state {
+            b"connected" => true,
+            b"disconnected" => false,
+            _ => return None,
+        };
+        (line[at..] == self.line.as_bytes()[state.end..]).then_some(Link {
+            ping_sent: decimal(ping_sent)?,
+            pong_recv: decimal(pong_recv)?,
+            connected,
+        })
+    }
+
+    /// The token of `line` that follows, at `*at`, the bytes `same` of the template's line;
+    /// `*at` moves past it. `None` when `line` has other bytes there.
+    fn token_after<'a>(
+        &self,
+        line: &'a [u8],
+        at: &mut usize,
+        same: Range<usize>,
+    ) -> Option<&'a [u8]> {
+        let same = &self.line.as_bytes()[same];
+        let start = *at + same.len();
+        if line.get(*at..start)? != same {
+            return None;
+        }
+        let end = line[start..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(line.len(), |length| start + length);
+        *at = end;
+        Some(&line[start..end])
+    }
+}
+
+/// The number `digits` spell when they are decimal digits only, and it fits: how a reused
+/// line's link columns are read (anything else, a `+` sign included, goes to the full parser).
+fn decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |number, &digit| {
+        let digit = digit.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        number.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
+/// The byte ranges of the whitespace-separated tokens of `line`.
+fn tokens(line: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + bytes[at..].iter().position(|b| !b.is_ascii_whitespace())?;
+        at = bytes[start..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(bytes.len(), |length| start + length);
+        Some(start..at)
+    })
 }
 
 impl EntryPool {
-    /// The number of distinct entries parsed so far.
+    /// The number of distinct entries the pool holds.
     pub fn len(&self) -> usize {
-        self.lock().entries.len()
+        self.lock()
+            .nodes
+            .values()
+            .flatten()
+            .map(|node| node.lines.len())
+            .sum()
     }
 
     /// Whether nothing was parsed with the pool yet.
@@ -338,50 +473,43 @@ impl EntryPool {
 }
 
 impl Interned {
-    /// Parses one non-blank line, reusing the entry of an earlier line that describes the
-    /// node in the same words; the same errors as [`NodeEntry::parse`].
-    fn parse_line(&mut self, line: &str) -> Result<(Arc<NodeEntry>, Link), String> {
-        let mut rest = line;
-        let mut fields = [""; 8];
-        for field in &mut fields {
-            rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-            let end = rest
-                .find(|c: char| c.is_ascii_whitespace())
-                .unwrap_or(rest.len());
-            (*field, rest) = rest.split_at(end);
+    /// Parses one non-blank line of view number `view`, reusing the entry of an earlier line
+    /// that describes the node in the same words; the same errors as [`NodeEntry::parse`],
+    /// then a node listed twice in the view.
+    fn parse_line(&mut self, line: &str, view: u64) -> Result<(Arc<NodeEntry>, Link), String> {
+        let id = tokens(line).next().map_or("", |id| &line[id]);
+        let hash = BuildHasherDefault::<FastHasher>::default().hash_one(id);
+        for node in self.nodes.get_mut(&hash).into_iter().flatten() {
+            let reused = node.lines.iter().find_map(|template| {
+                let link = template.links_of(line)?;
+                Some((Arc::clone(&template.entry), link))
+            });
+            if let Some(reused) = reused {
+                node.list_in(view, id)?;
+                return Ok(reused);
+            }
         }
-        if fields[7].is_empty() {
-            // A field is missing: let the full parser say which.
-            return NodeEntry::parse(line).map(|(entry, link)| (Arc::new(entry), link));
-        }
-        let [
-            id,
-            address,
-            flags,
-            master,
-            ping_sent,
-            pong_recv,
-            epoch,
-            link_state,
-        ] = fields;
-        self.key.clear();
-        for part in [id, address, flags, master, epoch, rest.trim()] {
-            self.key.push_str(part);
-            self.key.push(' ');
-        }
-        if let Some(entry) = self.entries.get(self.key.as_str()) {
-            // The rest of the line parsed before: only the link columns can be wrong.
-            let link = Link {
-                ping_sent: parse_number(ping_sent, "ping-sent")?,
-                pong_recv: parse_number(pong_recv, "pong-recv")?,
-                connected: parse_link_state(link_state)?,
-            };
-            return Ok((Arc::clone(entry), link));
-        }
+        // A new description, or a malformed line: the full parser says what is wrong.
         let (entry, link) = NodeEntry::parse(line)?;
         let entry = Arc::new(entry);
-        self.entries
-            .insert(self.key.as_str().into(), Arc::clone(&entry));
+        let bucket = self.nodes.entry(hash).or_default();
+        let at = match bucket.iter().position(|node| &*node.id == id) {
+            Some(at) => at,
+            None => {
+                bucket.push(Described {
+                    id: id.into(),
+                    listed_in: 0,
+                    lines: Vec::new(),
+                });
+                bucket.len() - 1
+            }
+        };
+        let node = &mut bucket[at];
+        node.list_in(view, id)?;
+        if node.lines.len() == Described::KEPT {
+            node.lines.remove(0);
+        }
+        node.lines.push(Template::new(line, Arc::clone(&entry)));
         Ok((entry, link))
     }
 }
@@ -486,24 +614,22 @@ impl NodesView {
     /// describe a node in the same words.
     pub fn parse_in(text: &str, pool: &EntryPool) -> Result<Self, ParseError> {
         let mut pool = pool.lock();
-        let mut lines = Vec::new();
-        let mut seen = HashSet::new();
+        pool.views += 1;
+        let view = pool.views;
+        let mut lines = Vec::with_capacity(pool.last_len);
         for (index, line) in text.split('\n').enumerate() {
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.trim().is_empty() {
                 continue;
             }
-            let error = |reason: String| ParseError {
+            let (entry, link) = pool.parse_line(line, view).map_err(|reason| ParseError {
                 line: index + 1,
                 text: line.to_owned(),
                 reason,
-            };
-            let (entry, link) = pool.parse_line(line).map_err(error)?;
-            if !seen.insert(line.split_ascii_whitespace().next()) {
-                return Err(error(format!("node {} listed twice", entry.id)));
-            }
+            })?;
             lines.push(Line { entry, link });
         }
+        pool.last_len = lines.len();
         Ok(Self::from_lines(lines))
     }
 
@@ -588,13 +714,17 @@ impl NodesView {
 /// in a settled cluster, all views are one group. Linear in the lines, with one hash of each
 /// distinct slot set (views parsed with one [`EntryPool`] share their entries).
 pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
-    use std::hash::BuildHasher;
-    /// The first view of each group, with its slot owners by ID, by fingerprint.
-    type Firsts<'a> = HashMap<u64, Vec<(usize, HashMap<&'a NodeId, &'a NodeEntry>)>>;
-    let hasher = std::collections::hash_map::RandomState::new();
+    /// The first view of each group, with its slot owners by ID and their addresses (a view
+    /// sharing an owner's entry agrees on it without a look at its ID), by fingerprint.
+    type Firsts<'a> = FastMap<u64, Vec<(usize, Owners<'a>)>>;
+    type Owners<'a> = (
+        FastMap<&'a NodeId, &'a NodeEntry>,
+        FastSet<*const NodeEntry>,
+    );
+    let hasher = BuildHasherDefault::<FastHasher>::default();
     // Hash of (ID, slots) by entry address: the entries are shared, the hashing is not redone.
-    let mut hashed: HashMap<*const NodeEntry, u64> = HashMap::new();
-    let mut firsts: Firsts<'_> = HashMap::new();
+    let mut hashed: FastMap<*const NodeEntry, u64> = FastMap::default();
+    let mut firsts: Firsts<'_> = FastMap::default();
     let mut groups = Vec::with_capacity(views.len());
     for (index, view) in views.iter().enumerate() {
         let mut fingerprint = 0u64;
@@ -607,12 +737,11 @@ pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
             fingerprint = fingerprint.wrapping_add(hash);
         }
         let candidates = firsts.entry(fingerprint).or_default();
-        let same = candidates.iter().find(|(_, first)| {
+        let same = candidates.iter().find(|(_, (first, shared))| {
             first.len() == owners
                 && view.entries().filter(|e| !e.slots.is_empty()).all(|e| {
-                    first
-                        .get(&e.id)
-                        .is_some_and(|f| std::ptr::eq(*f, e) || f.slots == e.slots)
+                    shared.contains(&(e as *const NodeEntry))
+                        || first.get(&e.id).is_some_and(|f| f.slots == e.slots)
                 })
         });
         match same {
@@ -627,12 +756,13 @@ pub fn assignment_groups(views: &[&NodesView]) -> Vec<usize> {
                 // A view naming two owners of a slot is alone in its group: which one it
                 // means depends on its line order.
                 if claimed == union.len() {
-                    let first = view
+                    let first: FastMap<&NodeId, &NodeEntry> = view
                         .entries()
                         .filter(|e| !e.slots.is_empty())
                         .map(|e| (&e.id, e))
                         .collect();
-                    candidates.push((index, first));
+                    let shared = first.values().map(|e| *e as *const NodeEntry).collect();
+                    candidates.push((index, (first, shared)));
                 }
             }
         }
@@ -1108,6 +1238,16 @@ fb014d367ca3cbe7adea1db395f490d8609c8b63 fd00::2:7000@17000, replica,unknownflag
         let alone = NodesView::parse(&bad).unwrap_err();
         assert_eq!(NodesView::parse_in(&bad, &pool).unwrap_err(), alone);
         assert_eq!(alone.reason, "bad pong-recv \"x\"");
+        // A link column the reused line's reading does not take (a sign) goes to the full
+        // parser, which accepts it.
+        let signed = HEALTHY_B.replace(
+            "0 1795320779260 1 connected",
+            "+0 1795320779260 1 connected",
+        );
+        assert_eq!(
+            NodesView::parse_in(&signed, &pool).unwrap(),
+            NodesView::parse(&signed).unwrap()
+        );
         let bad = HEALTHY_B.replace("1 connected 0-5460", "1 up 0-5460");
         assert_eq!(
             NodesView::parse_in(&bad, &pool).unwrap_err().reason,
