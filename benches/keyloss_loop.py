@@ -9,6 +9,7 @@ missing keys and their slots.
 
 Environment: SERVER=redis-7.0 KEYS=300000 SLOTS=2000 RUNS=20 PARALLEL="32,default"
              NET=127.170.0 (the nodes' loopback /24) OUT=/tmp/keyloss (kept) LOAD=0 (busy loops)
+             BUS_DELAY_MS=0 (gossip delay, see below) KEEP= (set: keep the run directory even without a loss)
 """
 import os, shutil, subprocess, sys, time
 
@@ -111,7 +112,8 @@ def main():
                 keep(run_dir, hosts, port, seen)
                 return 1
     print("no loss", flush=True)
-    shutil.rmtree(run_dir)
+    if not os.environ.get("KEEP"):
+        shutil.rmtree(run_dir)
     return 0
 
 
