@@ -437,6 +437,32 @@ pub fn interleave(moves: Vec<SlotMove>) -> Vec<SlotMove> {
     ordered
 }
 
+/// The epochs that decide whether a destination's `CLUSTER SETSLOT <slot> NODE <itself>` will
+/// outrank its source's claim: the source's own config epoch, and the destination's current
+/// epoch and own config epoch (each `CLUSTER INFO`'s `cluster_my_epoch` and
+/// `cluster_current_epoch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimEpochs {
+    pub source_config: u64,
+    pub destination_current: u64,
+    pub destination_config: u64,
+}
+
+impl ClaimEpochs {
+    /// Whether the destination, claiming a slot it imports, ends with a config epoch above the
+    /// source's. Redis bumps the claimer's config epoch only when it is not already the highest
+    /// the claimer knows, to its current epoch plus one: so the claim outranks the source once
+    /// the destination knows an epoch at least the source's (its current epoch), unless the two
+    /// config epochs are equal (a collision, resolved later by gossip). A destination that has
+    /// not heard of the source's latest epoch yet keeps a lower one, and a packet the source
+    /// sent before its own `SETSLOT NODE` then takes the slot back: the destination gives it
+    /// up and deletes its keys (clusterUpdateSlotsConfigWith's dirty slots).
+    pub fn claim_outranks_source(&self) -> bool {
+        self.destination_current >= self.source_config
+            && self.destination_config != self.source_config
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -733,5 +759,21 @@ mod tests {
         .map(|m| m.slot)
         .collect();
         assert_eq!(order, [1, 3, 5, 2, 4]);
+    }
+    #[test]
+    fn a_claim_outranks_its_source_once_the_destination_knows_the_source_epoch() {
+        let epochs = |source_config, destination_current, destination_config| ClaimEpochs {
+            source_config,
+            destination_current,
+            destination_config,
+        };
+        // B knows A's epoch 16: its claim bumps it to 17.
+        assert!(epochs(16, 16, 15).claim_outranks_source());
+        // B already holds the highest epoch: no bump needed.
+        assert!(epochs(16, 17, 17).claim_outranks_source());
+        // B has not heard of A's 16 yet: it believes its own 15 is the highest and keeps it.
+        assert!(!epochs(16, 15, 15).claim_outranks_source());
+        // Equal config epochs: a collision, not an outranking claim.
+        assert!(!epochs(16, 16, 16).claim_outranks_source());
     }
 }

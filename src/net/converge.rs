@@ -518,7 +518,7 @@ async fn accepts_connections(addr: SocketAddr) -> bool {
 }
 
 /// `CLUSTER MEET ip port [bus-port]` for `entry`, as another node lists it.
-fn meet_command(entry: &NodeEntry) -> Option<redis::Cmd> {
+pub(crate) fn meet_command(entry: &NodeEntry) -> Option<redis::Cmd> {
     let addr = entry.addr()?;
     let mut cmd = redis::cmd("CLUSTER");
     cmd.arg("MEET").arg(addr.ip().to_string()).arg(addr.port());

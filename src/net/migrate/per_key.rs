@@ -12,7 +12,12 @@
 //!    next GETKEYSINSLOT go in one round trip (the server runs them in order, so the listing
 //!    sees the slot without the batch); a short batch was the last one;
 //! 3. `CLUSTER SETSLOT S NODE B` on B first (it bumps its epoch and claims the slot), then on
-//!    A, then on every other master. A that just gave its last slot away may have turned
+//!    A, then on every other master. B bumps its config epoch only if it is not already the
+//!    highest B knows: so before it, B is to know an epoch at least A's own (A may have claimed
+//!    slots moments ago, its gossip not arrived yet); else B keeps a lower epoch than A and a
+//!    ping A sent before its own `SETSLOT NODE` takes the slot back, B deleting its keys. Each
+//!    group reads both sides' `CLUSTER INFO` first, and where B lags, has A send B its header
+//!    (`CLUSTER MEET` on A) and waits (`Executor::outrank_source`). A that just gave its last slot away may have turned
 //!    itself into a replica and answers "Please use SETSLOT only with masters": that is
 //!    tolerated there, as are Valkey's `NOREPLICAS` / `UNBLOCKED` (its replicas did not
 //!    confirm in time: the slot has moved anyway).
@@ -85,10 +90,13 @@ use redis::{Cmd, Value};
 use tokio::sync::Notify;
 
 use crate::cluster::endpoint::Endpoint;
-use crate::cluster::migrate::SlotMove;
+use crate::cluster::info::info_field;
+use crate::cluster::migrate::{ClaimEpochs, SlotMove};
 use crate::cluster::slots::SlotSet;
 use crate::cluster::view::NodeId;
+use crate::net::Secs;
 use crate::net::conn::{ConnectSettings, NodeClient, NodeError};
+use crate::net::converge::meet_command;
 use crate::net::fetch::Fetched;
 use crate::net::interrupt;
 use crate::net::migrate::{MigrationReport, Observer, SlotFailure};
@@ -115,6 +123,13 @@ const REPLY_MARGIN: Duration = Duration::from_secs(5);
 const TRYAGAIN_PAUSE: Duration = Duration::from_millis(100);
 /// Batches retried after `TRYAGAIN` / `CLUSTERDOWN` before the slot is given up (10 s).
 const TRYAGAIN_ATTEMPTS: u32 = 100;
+/// How long a destination may take to learn its source's epoch before its `SETSLOT NODE`
+/// (see `Executor::outrank_source`); past it the slots are assigned anyway, with a warning.
+const EPOCH_WAIT: Duration = Duration::from_secs(5);
+/// How often the destination's epochs are read meanwhile.
+const EPOCH_POLL: Duration = Duration::from_millis(10);
+/// How often the source is told again to send the destination its header.
+const EPOCH_RETELL: Duration = Duration::from_millis(500);
 /// At most this many `SETSLOT NODE` in one pipeline to another master.
 const ANNOUNCE_BATCH: usize = 64;
 
@@ -330,6 +345,9 @@ impl Pool {
 struct End {
     /// The address the sources reach it at (its announced address).
     addr: SocketAddr,
+    /// `CLUSTER MEET` naming it: sent to a source, makes the source send it its header (and so
+    /// its epochs) at once rather than at its next ping.
+    meet: Option<Cmd>,
     pool: Pool,
 }
 
@@ -390,6 +408,7 @@ impl<'a> Executor<'a> {
             let first = NodeClient::connect(&node.endpoint, &long).await?;
             let end = End {
                 addr: node.entry.addr().unwrap_or(node.endpoint.addr),
+                meet: meet_command(&node.entry),
                 pool: Pool {
                     endpoint: node.endpoint.clone(),
                     settings: long.clone(),
@@ -553,6 +572,9 @@ impl<'a> Executor<'a> {
         }))
         .await;
         let assigning = |run: &&SlotRun| run.alive() && !run.job.cold;
+        if runs.iter().any(|run| assigning(&run)) {
+            self.outrank_source(source, target, to).await;
+        }
         join_all(runs.iter().filter(assigning).map(|run| async move {
             match target.query::<()>(&setslot(run.slot(), "NODE", to)).await {
                 Ok(()) => run.progress.assigned.set(true),
@@ -569,6 +591,57 @@ impl<'a> Executor<'a> {
             }
         }))
         .await;
+    }
+
+    /// Waits until the destination's `SETSLOT NODE` will give it a config epoch above the
+    /// source's (see [`ClaimEpochs`]): until then a packet the source sent before giving the
+    /// slots up would take them back from the destination, which deletes their keys. A
+    /// destination that has not heard of the source's latest epoch (the source claimed slots
+    /// moments ago, its gossip is late) is sent the source's header at once (`CLUSTER MEET`
+    /// on the source, naming the destination). Gives up after [`EPOCH_WAIT`], saying so; a
+    /// node error is left to the `SETSLOT` that follows.
+    async fn outrank_source(&self, source: &NodeClient, target: &NodeClient, to: &NodeId) {
+        let started = Instant::now();
+        let mut told: Option<Instant> = None;
+        loop {
+            let info = redis::cmd("CLUSTER").arg("INFO").clone();
+            let (Ok(source_info), Ok(target_info)) =
+                join(source.query::<String>(&info), target.query::<String>(&info)).await
+            else {
+                return;
+            };
+            let epoch = |info: &str, field| info_field(info, field)?.parse::<u64>().ok();
+            let Some(epochs) = (|| {
+                Some(ClaimEpochs {
+                    source_config: epoch(&source_info, "cluster_my_epoch")?,
+                    destination_current: epoch(&target_info, "cluster_current_epoch")?,
+                    destination_config: epoch(&target_info, "cluster_my_epoch")?,
+                })
+            })() else {
+                return;
+            };
+            if epochs.claim_outranks_source() {
+                return;
+            }
+            if started.elapsed() >= EPOCH_WAIT {
+                tracing::warn!(
+                    ?epochs,
+                    "the destination {} still does not know an epoch above its source's after \
+                     {}: its SETSLOT NODE may not outrank the source's claim",
+                    target.endpoint(),
+                    Secs(&started.elapsed())
+                );
+                return;
+            }
+            if told.is_none_or(|at| at.elapsed() >= EPOCH_RETELL)
+                && let Some(meet) = &self.ends[to].meet
+            {
+                tracing::debug!(?epochs, "telling {} the source's epoch", target.endpoint());
+                let _ = source.query::<()>(meet).await;
+                told = Some(Instant::now());
+            }
+            tokio::time::sleep(EPOCH_POLL).await;
+        }
     }
 
     /// How one slot of a group ended; a failed slot this run opened and moved no key of is
