@@ -456,7 +456,11 @@ pub fn stale_replica_markers(views: &[&NodesView]) -> BTreeMap<NodeId, SlotSet> 
 /// nothing in the cluster bus will ever give them back (the owner would have to claim them,
 /// and it believes another node does; that node does not claim them either). Redis before
 /// 7.2 can end up here when a late `UPDATE` or ping from a slot's previous owner reaches the
-/// new owner after its `SETSLOT NODE` (redis/redis#12344). A slot open (migrating or
+/// new owner after its `SETSLOT NODE` (redis/redis#12344); Redis 7.0.13-7.0.15 and
+/// 7.2.0-7.2.3 also when a slot's owner kept a stale "not claimed by its owner" mark from an
+/// earlier move (redis/redis#12564, fixed in 7.2.4), and then the keys it held there are
+/// deleted when it drops the slot: reclaiming serves the slot again, it cannot bring them
+/// back. A slot open (migrating or
 /// importing) in any view is left alone: a move is still under way. By owner, in ID order.
 pub fn dropped_claims(views: &[&NodesView]) -> BTreeMap<NodeId, SlotSet> {
     let views: Vec<&NodesView> = views

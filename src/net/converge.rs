@@ -435,8 +435,9 @@ impl Nodes<'_> {
         let notice = |owner: &NodeId, slots: &SlotSet| {
             Some(format!(
                 "{} had dropped its own claim to slots {slots}, which every other node lists \
-                 as its own and no node serves (a gossip race of Redis before 7.2): it claims \
-                 them again",
+                 as its own and no node serves (a race in the servers' gossip: redis/redis#12344, \
+                 and on Redis 7.0.13-7.0.15 and 7.2.0-7.2.3 redis/redis#12564; any keys it held \
+                 there were deleted when it dropped them): it claims them again",
                 names.name(owner)
             ))
         };
