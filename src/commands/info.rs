@@ -40,6 +40,7 @@ pub async fn run(context: &Context, args: &InfoArgs) -> Result<Exit> {
     }
     let request = LoadRequest {
         memory: args.by == Measure::Memory,
+        trust_empty_masters: true,
     };
     let load = read_load(&fetched, request).await;
     let weights = load.weights(args.by).map_err(Error::Refused)?;

@@ -157,6 +157,7 @@ async fn by_measure(
     ))?;
     let request = LoadRequest {
         memory: measure == Measure::Memory,
+        ..LoadRequest::default()
     };
     let mut load = read_load(&ready.fetched, request).await;
     if let Some(error) = load.take_error() {

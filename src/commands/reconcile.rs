@@ -345,6 +345,7 @@ async fn read_slot_load(
     ))?;
     let request = LoadRequest {
         memory: measure == Measure::Memory,
+        ..LoadRequest::default()
     };
     let mut load = read_load(fetched, request).await;
     if let Some(error) = load.take_error() {

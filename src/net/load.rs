@@ -5,8 +5,8 @@
 //! - **keys**: `CLUSTER SLOT-STATS SLOTSRANGE 0 16383` in one call where the server has it
 //!   (Valkey ≥ 8.0, Redis ≥ 8.2; its reply also carries `cpu-usec`, `network-bytes-in` and
 //!   `network-bytes-out` when `cluster-slot-stats-enabled` is `yes`), else one pipelined
-//!   `CLUSTER COUNTKEYSINSLOT` per slot, none at all when the master's `DBSIZE` (read with its
-//!   view) was 0;
+//!   `CLUSTER COUNTKEYSINSLOT` per slot, none at all for `info` when the master's `DBSIZE`
+//!   (read with its view a moment before) was 0;
 //! - **memory** (only when asked, it costs more): for every slot holding keys,
 //!   `CLUSTER GETKEYSINSLOT slot N` lists up to [`MEMORY_SAMPLES`] keys and `MEMORY USAGE` of
 //!   each is read; the slot is estimated at their mean times its key count (see
@@ -41,6 +41,10 @@ const MEMORY_CHUNK: usize = 1024;
 pub struct LoadRequest {
     /// Estimate the memory of every slot by sampling `MEMORY USAGE`.
     pub memory: bool,
+    /// Count 0 keys in every slot of a master whose `DBSIZE`, read with the topology, was 0,
+    /// without asking it: only for a read made right after the topology's (`info`), never
+    /// after writes (a restore's count of what it wrote).
+    pub trust_empty_masters: bool,
 }
 
 /// How a master's per-slot figures were read.
@@ -234,7 +238,8 @@ async fn read_master(
     master: &NodeReport,
     request: LoadRequest,
 ) -> Result<MasterReading, NodeError> {
-    let (slots, used_memory) = join(slot_figures(client, master), used_memory(client)).await;
+    let (slots, used_memory) =
+        join(slot_figures(client, master, request), used_memory(client)).await;
     let (method, slots) = slots?;
     let memory = if request.memory {
         Some(sample_memory(client, &slots).await?)
@@ -255,6 +260,7 @@ type SlotFigureRows = Vec<(Slot, u64, Option<u64>, Option<u64>)>;
 async fn slot_figures(
     client: &NodeClient,
     master: &NodeReport,
+    request: LoadRequest,
 ) -> Result<(Method, SlotFigureRows), NodeError> {
     if master.server().is_some_and(Server::slot_stats) {
         let rows = slot_stats(client).await?;
@@ -267,7 +273,7 @@ async fn slot_figures(
     if slots.is_empty() {
         return Ok((Method::CountKeys, Vec::new()));
     }
-    if master.keys() == Some(0) {
+    if request.trust_empty_masters && master.keys() == Some(0) {
         // DBSIZE (read with the view) said no key: every slot counts 0, no need to ask.
         let empty = slots.into_iter().map(|slot| (slot, 0, None, None));
         return Ok((Method::CountKeys, empty.collect()));
