@@ -247,7 +247,7 @@ async fn read_lists(
 /// and closes the dead holders' connections (both best effort: a contender judges a `want`
 /// name the same way, only waits longer for it, and ignores a stale one anyway), then sends a
 /// `PING` on every connection each [`HEARTBEAT`]. A connection that fails is reported once and
-/// left.
+/// left; a `PING` not answered in time is only asked again.
 async fn hold(
     mut links: Vec<Link>,
     held: &LeaseName,
@@ -283,6 +283,12 @@ async fn hold(
             .zip(answers)
             .filter_map(|(link, answer)| match answer {
                 Ok(_) => Some(link),
+                // A node busy for a while (loading a full sync as it turns replica) still has
+                // the connection, and its name: asked again at the next beat.
+                Err(error @ NodeError::Timeout { .. }) => {
+                    tracing::debug!("the lease's heartbeat to {}: {}", link.node, error.reason());
+                    Some(link)
+                }
                 Err(error) => {
                     tracing::warn!(
                         "the lease's connection to {} failed ({}): the lease is not held there \
