@@ -242,10 +242,7 @@ impl Progress {
             .iter()
             .map(|shard| match shard.expected {
                 Some(expected) => {
-                    let whole = human_bytes(expected);
-                    let unit = whole.rsplit(' ').next().unwrap_or_default();
-                    let part = human_bytes_in(shard.received, unit);
-                    format!("{} {part}/{whole}", shard.name)
+                    format!("{} {}", shard.name, bytes_of(shard.received, expected))
                 }
                 None => format!("{} {}", shard.name, human_bytes(shard.received)),
             })
@@ -279,11 +276,7 @@ impl Progress {
         let counted = match self.unit {
             Unit::Slots => format!("{}/{} slots, {keys} keys", self.slots.get(), self.total),
             Unit::Keys | Unit::Bytes => format!("{keys}/{} keys", self.total),
-            Unit::Read => {
-                let whole = human_bytes(self.total);
-                let unit = whole.rsplit(' ').next().unwrap_or_default();
-                format!("{}/{whole} read", human_bytes_in(self.read.get(), unit))
-            }
+            Unit::Read => format!("{} read", bytes_of(self.read.get(), self.total)),
         };
         let rate = match self.unit {
             Unit::Read => {
@@ -326,17 +319,19 @@ fn draw_in_place(text: &str) {
     let _ = stderr.flush();
 }
 
-/// `bytes` in `unit` (`KiB`, `MiB`, ...), one decimal, without the unit: the received part of
-/// `4.0/6.0 MiB`.
-fn human_bytes_in(bytes: u64, unit: &str) -> String {
+/// `done` of `whole` bytes, both in `whole`'s unit, one decimal: `4.0/6.0 MiB`.
+fn bytes_of(done: u64, whole: u64) -> String {
+    let whole = human_bytes(whole);
+    let unit = whole.rsplit(' ').next().unwrap_or_default();
     let power = ["B", "KiB", "MiB", "GiB", "TiB"]
         .iter()
         .position(|u| *u == unit)
         .unwrap_or(0);
-    match power {
-        0 => bytes.to_string(),
-        _ => format!("{:.1}", bytes as f64 / 1024f64.powi(power as i32)),
-    }
+    let part = match power {
+        0 => done.to_string(),
+        _ => format!("{:.1}", done as f64 / 1024f64.powi(power as i32)),
+    };
+    format!("{part}/{whole}")
 }
 
 /// Keys per second over `elapsed`.
